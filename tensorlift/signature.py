@@ -1,0 +1,102 @@
+"""Plain data passed between stages: what analysis says about a kernel, and its examples."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional, Union
+
+import numpy as np
+
+DTYPES = {"int": np.int64, "float": np.float64, "double": np.float64}
+"""NumPy dtype used to hold values of each C element type. int is widened to int64 so
+that examples never overflow silently; float is held as float64 and compared with a
+relative tolerance."""
+
+
+@dataclass
+class Param:
+    """One parameter, or one field of a struct parameter (`a.vals`, `a.dimensions[0]`)."""
+    name: str
+    kind: str                           # "array" | "scalar"
+    dtype: str                          # "int" | "float" | "double"
+    access: Optional[str] = None        # arrays: "read" | "write" | "readwrite"
+    shape: Optional[list[str]] = None   # arrays: affine expressions over dimension scalars
+    role: Optional[str] = None          # scalars: "dimension" | "stride" | "value"
+
+    def to_json(self) -> dict:
+        d = {"name": self.name, "kind": self.kind, "dtype": self.dtype}
+        if self.kind == "array":
+            d["access"] = self.access
+            d["shape"] = list(self.shape or [])
+        else:
+            d["role"] = self.role
+        return d
+
+
+@dataclass
+class Signature:
+    function: str
+    params: list[Param]
+    returns: Optional[str] = None       # dtype of the returned value, if any
+    tied_sizes: list[list[str]] = field(default_factory=list)
+
+    def param(self, name: str) -> Param:
+        for p in self.params:
+            if p.name == name:
+                return p
+        raise KeyError(name)
+
+    @property
+    def arrays(self) -> list[Param]:
+        return [p for p in self.params if p.kind == "array"]
+
+    @property
+    def dimensions(self) -> list[str]:
+        return [p.name for p in self.params if p.role == "dimension"]
+
+    @property
+    def outputs(self) -> list[str]:
+        """Names a program must define: the returned value first, then written arrays in C order."""
+        outs = [self.function] if self.returns else []
+        return outs + [p.name for p in self.params if p.kind == "array" and p.access in ("write", "readwrite")]
+
+    def dtype_of(self, name: str) -> str:
+        if name == self.function and self.returns:
+            return self.returns
+        return self.param(name).dtype
+
+    def to_json(self) -> dict:
+        return {
+            "function": self.function,
+            "params": [p.to_json() for p in self.params],
+            "returns": {"dtype": self.returns} if self.returns else None,
+            "tied_sizes": [list(t) for t in self.tied_sizes],
+        }
+
+
+Value = Union[np.ndarray, int, float]
+
+
+@dataclass
+class Example:
+    """One run of the real C code. `inputs` holds every parameter's value before the call
+    (arrays shaped as analysed, scalars as numbers; readwrite arrays with their initial
+    contents); `outputs` holds each written array after the call and the returned value
+    under the function's name."""
+    sizes: dict[str, int]
+    inputs: dict[str, Value]
+    outputs: dict[str, Value]
+
+    def to_json(self) -> dict:
+        return {
+            "sizes": dict(self.sizes),
+            "inputs": {k: _plain(v) for k, v in self.inputs.items()},
+            "outputs": {k: _plain(v) for k, v in self.outputs.items()},
+        }
+
+
+def _plain(v: Value):
+    if isinstance(v, np.ndarray):
+        return v.tolist()
+    if isinstance(v, np.generic):
+        return v.item()
+    return v
