@@ -1,0 +1,266 @@
+"""Kernel analysis: the role of every parameter and the shape of every array.
+
+Shapes are read off the trace of the interpreter rather than guessed from index
+syntax: for every access site the offset is fitted as an affine function of the
+iteration numbers of the enclosing loops. Distinct coefficients are the strides of the
+array's dimensions (so pointer walking, `A[i*lda+k]`, `int **A` and `A[i][j]` all look
+alike), and the touched region gives each extent. Running at several sizes and fitting
+across runs turns extents and strides into expressions over the size parameters.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from typing import Any, Optional, Union
+from pathlib import Path
+
+import numpy as np
+
+from .affine import Affine, fit
+from .errors import TensorliftError, UnsupportedConstruct
+from .frontend import Kernel, load_kernel
+from .interp import Interpreter
+from .roles import Flows, analyse_flows
+from .signature import Param, Signature
+from .slots import ROW_PITCH, Slot, array_pointer, bind, flatten
+
+BASE_SIZE = 3          # dimensions get 3, 4, 5, ... : distinct, so no index order passes by symmetry
+BASE_STRIDE = 50       # strides are set far beyond any extent, so rows separate in the trace
+
+
+@dataclass
+class Layout:
+    """Where element (i0, i1, ...) of an array lives: offset = sum(i_k * strides[k]), or,
+    for `rows` arrays (`T **`), row i0 is a separate allocation."""
+    shape: list[Affine]
+    strides: list[Affine]
+    rows: bool = False
+
+
+@dataclass
+class Analysis:
+    kernel: Kernel
+    slots: list[Slot]
+    signature: Signature
+    layouts: dict[str, Layout]
+    stride_values: dict[str, Affine]     # a stride parameter's dense value
+    ties: dict[str, str]                 # tied dimension -> the dimension it equals
+    flows: Flows
+    dims: list[str] = field(default_factory=list)   # dimension slots, ties included
+
+    def sizes(self, free: dict[str, int]) -> dict[str, int]:
+        """Values of every dimension and stride, from values of the untied dimensions."""
+        env = {d: free[self.ties.get(d, d)] for d in self.dims}
+        for s, v in self.stride_values.items():
+            env[s] = v.eval(env)
+        return env
+
+    @property
+    def free_dims(self) -> list[str]:
+        return [d for d in self.dims if d not in self.ties]
+
+    def shape(self, name: str, sizes: dict[str, int]) -> tuple[int, ...]:
+        return tuple(max(0, e.eval(sizes)) for e in self.layouts[name].shape)
+
+    @property
+    def arithmetic_scalars(self) -> set[str]:
+        """Scalars that may appear as operands: value scalars and sizes the C arithmetic uses."""
+        return {p.name for p in self.signature.params if p.kind == "scalar"
+                and (p.role == "value" or p.name in self.flows.data)}
+
+
+def analyze(source: Union[str, Path], function: Optional[str] = None) -> Analysis:
+    return analyze_kernel(load_kernel(source, function))
+
+
+def analyze_kernel(kernel: Kernel) -> Analysis:
+    slots = flatten(kernel)
+    flows = analyse_flows(kernel, slots)
+    scalars = [s for s in slots if s.kind == "scalar"]
+    dims = [s.name for s in scalars if s.name in flows.control]
+    strides = [s.name for s in scalars if s.name in flows.address and s.name not in flows.control]
+    ties: dict[str, str] = {}
+    for _ in range(len(dims) + 1):
+        try:
+            layouts, stride_values, access = _fit_layouts(kernel, slots, dims, strides, ties)
+            break
+        except _Tie as t:
+            ties[t.second] = ties.get(t.first, t.first)
+    else:
+        raise UnsupportedConstruct("array indexing that no tying of sizes makes consistent")
+    params = []
+    for s in slots:
+        if s.kind == "scalar":
+            role = "dimension" if s.name in dims else "stride" if s.name in strides else "value"
+            params.append(Param(s.name, "scalar", s.dtype, role=role))
+        else:
+            lay = layouts[s.name]
+            params.append(Param(s.name, "array", s.dtype, access=access[s.name],
+                                shape=[str(e) for e in lay.shape]))
+    groups: dict[str, list[str]] = {}
+    for d in dims:
+        groups.setdefault(ties.get(d, d), []).append(d)
+    tied = [g for g in groups.values() if len(g) > 1]
+    ret = kernel.return_type
+    sig = Signature(kernel.name, params, ret.name if kernel.returns_value and ret.name in ("float", "double")
+                    else ("int" if kernel.returns_value else None), tied)
+    return Analysis(kernel, slots, sig, layouts, stride_values, ties, flows, dims)
+
+
+# ---------------------------------------------------------------- running and fitting
+
+
+def _value_for(slot: Slot, rng: random.Random):
+    if slot.dtype == "int":
+        return rng.choice([-3, -2, -1, 1, 2, 3, 4, 5])
+    return rng.choice([-1.5, -0.5, 0.25, 0.75, 1.25, 2.0])
+
+
+def trace_run(kernel: Kernel, slots: list[Slot], env: dict[str, int], seed: int = 0):
+    """Run the interpreter on pseudo-random nonzero data; returns the buffers by slot name."""
+    rng = random.Random(seed)
+    scalars = {s.name: env[s.name] if s.name in env else _value_for(s, rng)
+               for s in slots if s.kind == "scalar"}
+    arrays, buffers = {}, {}
+    for s in slots:
+        if s.kind == "array":
+            r = random.Random(f"{seed}/{s.name}")
+            arrays[s.name], buffers[s.name] = array_pointer(
+                kernel, s, lambda off, s=s, r=r: _value_for(s, r), trace=[])
+    Interpreter(kernel).call(bind(kernel, slots, scalars, arrays))
+    return buffers
+
+
+def _site_strides(trace) -> dict[int, int]:
+    """Distinct nonzero coefficients of the affine fits of every access site, each with
+    the largest iteration count of a loop that moves by it."""
+    groups: dict[tuple, list] = {}
+    for site, off, counters, _ in trace:
+        groups.setdefault((id(site), len(counters)), []).append((off, counters))
+    coefs: dict[int, int] = {}
+    for (_, depth), pts in groups.items():
+        if depth == 0:
+            continue
+        offs = np.array([p[0] for p in pts], dtype=float)
+        a = np.array([list(p[1]) + [1] for p in pts], dtype=float)
+        sol, *_ = np.linalg.lstsq(a, offs, rcond=None)
+        r = np.round(sol)
+        if not np.allclose(a @ r, offs):
+            continue   # not affine (indirect or triangular): the region decides alone
+        for l, c in enumerate(r[:-1]):
+            if int(c) != 0:
+                n = max(p[1][l] for p in pts) + 1
+                coefs[abs(int(c))] = max(coefs.get(abs(int(c)), 0), n)
+    return coefs
+
+
+def _delinearise(offsets: list[int], coefs: set[int]) -> tuple[list[int], list[int]]:
+    """Strides (descending) and extents of a touched region."""
+    if not offsets:
+        return [], []
+    chain = sorted(coefs, reverse=True)
+    if not chain or chain[-1] != 1 or any(a % b for a, b in zip(chain, chain[1:])):
+        if max(offsets) == 0 and min(offsets) == 0 and not coefs:
+            return [], []
+        return [1], [max(offsets) + 1]
+    extents = [max(offsets) // chain[0] + 1]
+    for outer, s in zip(chain, chain[1:]):
+        extents.append(max((o % outer) // s for o in offsets) + 1)
+    return chain, extents
+
+
+def _fit_layouts(kernel, slots, dims, strides, ties):
+    """Layouts fitted over several runs, or a pair of dimensions to tie."""
+    free = [d for d in dims if d not in ties]
+    names = free + strides
+
+    def env_of(point):
+        env = {d: point[ties.get(d, d)] for d in dims}
+        env.update({s: point[s] for s in strides})
+        return env
+
+    base = {d: BASE_SIZE + i for i, d in enumerate(free)}
+    base.update({s: BASE_STRIDE * (i + 2) for i, s in enumerate(strides)})
+    points = [dict(base)]
+    for n in names:
+        p = dict(base)
+        p[n] += 1 if n in free else 7
+        points.append(p)
+    check = {n: v + (2 if n in free else 3) for n, v in base.items()}
+    points.append(check)
+
+    runs = [trace_run(kernel, slots, env_of(p), seed=i) for i, p in enumerate(points)]
+    layouts: dict[str, Layout] = {}
+    stride_values: dict[str, Affine] = {}
+    access: dict[str, str] = {}
+    for s in (s for s in slots if s.kind == "array"):
+        per_run, loops = [], []
+        for bufs in runs:
+            buf = bufs[s.name]
+            coefs = _site_strides(buf.trace)
+            if s.rows:
+                coefs[ROW_PITCH] = coefs.get(ROW_PITCH, 1)
+            offsets = sorted({t[1] for t in buf.trace})
+            chain, extents = _delinearise(offsets, set(coefs))
+            per_run.append((chain, extents))
+            loops.append([coefs.get(c, e) for c, e in zip(chain, extents)])
+        if len({len(ch) for ch, _ in per_run}) != 1:
+            raise UnsupportedConstruct(f"the layout of '{s.name}' changes with the sizes")
+        order = len(per_run[0][0])
+        fitted_strides = [fit(names, points, [ch[k] for ch, _ in per_run]) for k in range(order)]
+        loop_extents = [fit(names, points, [lp[k] for lp in loops]) for k in range(order)]
+        if None in fitted_strides:
+            raise UnsupportedConstruct(f"the strides of '{s.name}' are not affine in the sizes")
+        # a size-only stride must equal the region inside it; if not, the sizes are tied
+        for k in range(1, order):
+            outer, inner = fitted_strides[k - 1], fitted_strides[k]
+            if s.rows and k == 1 or loop_extents[k] is None:
+                continue
+            want = _times(inner, loop_extents[k])
+            if want is None or outer == want:
+                continue
+            stride_params = outer.names & set(strides)
+            if stride_params:
+                if len(outer.terms) != 1 or outer.terms[0][1] != 1 or outer.const:
+                    raise UnsupportedConstruct(f"stride expression {outer} of '{s.name}'")
+                stride_values[outer.terms[0][0]] = want
+                continue
+            if not outer.names:
+                continue  # a declared constant row length wider than the loops: keep it
+            diff = outer - want
+            if len(diff.terms) == 2 and diff.const == 0 and sorted(c for _, c in diff.terms) == [-1, 1]:
+                raise _Tie(*sorted((n for n, _ in diff.terms), key=dims.index))
+            raise UnsupportedConstruct(f"indexing of '{s.name}' (row length {outer}, rows of {want})")
+        fitted_extents = [fit(names, points, [ext[k] for _, ext in per_run]) for k in range(order)]
+        if None in fitted_extents:
+            raise UnsupportedConstruct(f"the extent of '{s.name}' is not affine in the sizes")
+        layouts[s.name] = Layout(fitted_extents, fitted_strides, s.rows)
+        buf0 = runs[0][s.name]
+        if buf0.seen_type is not None and s.field is not None:
+            s.dtype = buf0.seen_type if buf0.seen_type in ("float", "double") else "int"
+        wrote = any(t[3] for t in buf0.trace)
+        read_initial = any(buf0.first_read.values())
+        access[s.name] = "readwrite" if wrote and read_initial else "write" if wrote else "read"
+    # strides are dense in examples: substitute their values into every layout
+    for lay in layouts.values():
+        lay.strides = [st.substitute(stride_values) for st in lay.strides]
+    for sp in strides:
+        if sp not in stride_values:
+            raise UnsupportedConstruct(f"stride parameter '{sp}' whose row length cannot be inferred")
+    # expressions mention each tie group by its first member
+    return layouts, stride_values, access
+
+
+class _Tie(Exception):
+    """Two sizes the indexing is only consistent for when equal."""
+
+    def __init__(self, first: str, second: str):
+        self.first, self.second = first, second
+
+
+def _times(a: Affine, b: Affine) -> Optional[Affine]:
+    if not a.terms:
+        return Affine(tuple((n, c * a.const) for n, c in b.terms if c * a.const), a.const * b.const)
+    if not b.terms:
+        return _times(b, a)
+    return None
