@@ -101,9 +101,12 @@ def analyze_kernel(kernel: Kernel) -> Analysis:
     for d in dims:
         groups.setdefault(ties.get(d, d), []).append(d)
     tied = [g for g in groups.values() if len(g) > 1]
-    ret = kernel.return_type
-    sig = Signature(kernel.name, params, ret.name if kernel.returns_value and ret.name in ("float", "double")
-                    else ("int" if kernel.returns_value else None), tied)
+    # A return value computed from no array and no value scalar is a status code (TACO's
+    # generated code always returns 0): it is not part of what the kernel computes.
+    returns = None
+    if kernel.returns_value and flows.returned & {p.name for p in params if p.kind == "array" or p.role == "value"}:
+        returns = kernel.return_type.name if kernel.return_type.name in ("float", "double") else "int"
+    sig = Signature(kernel.name, params, returns, tied)
     return Analysis(kernel, slots, sig, layouts, stride_values, ties, flows, dims)
 
 

@@ -20,6 +20,8 @@ class Flows:
     control: set[str] = field(default_factory=set)     # reach a loop condition
     address: set[str] = field(default_factory=set)     # reach a subscript or pointer offset
     data: set[str] = field(default_factory=set)        # reach a stored or returned value
+    divisors: set[str] = field(default_factory=set)    # reach the right side of `/` or `%`
+    returned: set[str] = field(default_factory=set)    # reach the returned value
 
 
 def analyse_flows(kernel: Kernel, slots: list[Slot]) -> Flows:
@@ -29,7 +31,8 @@ def analyse_flows(kernel: Kernel, slots: list[Slot]) -> Flows:
             scan.visit(fdef.body)
     close = scan.closure
     names = {s.name for s in slots}
-    return Flows(close(scan.control) & names, close(scan.address) & names, close(scan.data) & names)
+    return Flows(close(scan.control) & names, close(scan.address) & names, close(scan.data) & names,
+                 close(scan.divisors) & names, close(scan.deps.get("<return>", set())) & names)
 
 
 class _Scan:
@@ -43,6 +46,7 @@ class _Scan:
         self.control: set[str] = set()
         self.address: set[str] = set()
         self.data: set[str] = set()
+        self.divisors: set[str] = set()
 
     def calls_reach(self, name: str) -> bool:
         """Helper functions called from the kernel are scanned too (arguments flow by name)."""
@@ -85,6 +89,8 @@ class _Scan:
             return {_path(e)}
         if isinstance(e, c_ast.BinaryOp):
             left, right = self.value(e.left), self.value(e.right)
+            if e.op in "/%":
+                self.divisors |= right
             if e.op in "+-" and (self._is_pointer(left) != self._is_pointer(right)):
                 self.address |= right if self._is_pointer(left) else left
                 return left if self._is_pointer(left) else right
@@ -122,6 +128,8 @@ class _Scan:
 
     def assignment(self, lv, rv, op):
         v = self.value(rv) if rv is not None else set()
+        if op in ("/=", "%="):
+            self.divisors |= v
         if isinstance(lv, c_ast.ID):
             self.deps.setdefault(lv.name, set()).update(v)
             if op != "=" and lv.name in self.pointers:

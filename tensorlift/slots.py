@@ -34,7 +34,7 @@ class Slot:
 
 def _ctype_text(t: c_ast.Node) -> str:
     """The C text of a type with its declarator stripped (`float *restrict a` -> `float`)."""
-    while isinstance(t, (c_ast.PtrDecl, c_ast.ArrayDecl, c_ast.TypeDecl)):
+    while isinstance(t, (c_ast.PtrDecl, c_ast.ArrayDecl, c_ast.TypeDecl, c_ast.Typename)):
         t = t.type
     if isinstance(t, c_ast.IdentifierType):
         return " ".join(t.names)

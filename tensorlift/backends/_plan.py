@@ -1,0 +1,229 @@
+"""What every back end needs to know about a program before it writes code.
+
+`make_plan` checks a program against its signature (every tensor it reads exists and is
+defined by then, accesses have the array's order, every output is assigned) and works out,
+statement by statement:
+
+- where each reduction happens: a variable on the right that is not on the left is summed
+  at the smallest subexpression containing every use of it (TACO's rule);
+- the number kind of every subexpression under C's rules: "int" or "float" (int op int is
+  int, anything with a float is float; `exp`/`sqrt` give float; assigning a float to an int
+  output truncates toward zero);
+- which left-side variables broadcast (absent on the right) and so need a known extent.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Optional
+
+from ..errors import TensorliftError
+from ..ir import FUNCTIONS, Access, BinOp, Call, Const, Expr, Neg, Program, Statement, accesses
+from ..signature import Param, Signature
+from ._names import PYTHON_RESERVED, Namer
+
+KIND_OF_CTYPE = {"int": "int", "float": "float", "double": "float"}
+
+
+def kind_of_ctype(ctype: str, what: str) -> str:
+    try:
+        return KIND_OF_CTYPE[ctype]
+    except KeyError:
+        raise TensorliftError(f"{what} has C type {ctype!r}; the back ends support "
+                              f"{', '.join(KIND_OF_CTYPE)}") from None
+
+
+def promote(*kinds: str) -> str:
+    return "float" if "float" in kinds else "int"
+
+
+@dataclass
+class TensorInfo:
+    name: str                  # name in the program (the C name: `a.vals`)
+    ident: str                 # Python identifier in emitted code (`a_vals`)
+    order: int
+    role: str                  # "param" | "return" | "temp"
+    kind: str                  # "int" | "float" (a temporary takes the kind of its last value)
+    ctype: Optional[str] = None  # C element type of a parameter or of the returned value
+    param: Optional[Param] = None
+
+    @property
+    def fixed_kind(self) -> bool:
+        return self.role != "temp"
+
+
+@dataclass
+class Node:
+    """A subexpression with what the back ends need: its kind, the variables summed right
+    here, and the variables still free after that (in the statement's variable order)."""
+    expr: Expr
+    children: tuple["Node", ...]
+    kind: str
+    uses: Counter
+    reduce: tuple[str, ...]
+    free: tuple[str, ...]
+
+
+@dataclass
+class StatementPlan:
+    statement: Statement
+    lhs: TensorInfo
+    root: Node
+    var_order: tuple[str, ...]   # left-side variables first, then the summed ones
+    old_kind: Optional[str]      # kind of the left side before, None when it has no value yet
+    new_kind: str                # kind of the left side after the statement
+    value_kind: str              # kind of what is computed before conversion to new_kind
+    broadcast: tuple[str, ...]   # left-side variables absent on the right
+    kinds: dict[str, str]        # kind of every tensor as this statement reads it
+
+    @property
+    def accumulates(self) -> bool:
+        """`+=` onto an existing value (onto nothing it is a plain assignment)."""
+        return self.statement.accumulate and self.old_kind is not None
+
+
+@dataclass
+class Plan:
+    program: Program
+    sig: Signature
+    function: str                       # Python name of the emitted function
+    tensors: dict[str, TensorInfo]      # by program name
+    statements: list[StatementPlan]
+    outputs: list[TensorInfo]           # sig.outputs order
+    reads: set[str] = field(default_factory=set)   # parameters whose incoming value is used
+
+    def info(self, name: str) -> TensorInfo:
+        return self.tensors[name]
+
+
+def make_plan(program: Program, sig: Signature, reserved=PYTHON_RESERVED) -> Plan:
+    if not program.statements:
+        raise TensorliftError("the program has no statements")
+    namer = Namer(reserved=reserved)
+    fn_namer = Namer(reserved=reserved)
+    function = fn_namer(sig.function)
+    tensors: dict[str, TensorInfo] = {}
+    for p in sig.params:
+        if p.name in tensors:
+            raise TensorliftError(f"parameter {p.name} appears twice in the signature")
+        kind = kind_of_ctype(p.dtype, f"parameter {p.name}")
+        order = len(p.shape or []) if p.kind == "array" else 0
+        tensors[p.name] = TensorInfo(p.name, namer(p.name), order, "param", kind, p.dtype, p)
+    if sig.returns:
+        if sig.function in tensors:
+            raise TensorliftError(f"the returned value {sig.function} has the name of a parameter")
+        tensors[sig.function] = TensorInfo(sig.function, namer(sig.function), 0, "return",
+                                           kind_of_ctype(sig.returns, "the returned value"),
+                                           sig.returns)
+
+    defined = {p.name for p in sig.params}
+    kinds = {name: t.kind for name, t in tensors.items()}
+    plans: list[StatementPlan] = []
+    reads: set[str] = set()
+    assigned: set[str] = set()
+
+    for st in program.statements:
+        where = f"in `{st}`"
+        for a in accesses(st.rhs):
+            t = tensors.get(a.name)
+            if t is None or a.name not in defined:
+                what = "an unknown tensor" if t is None else "a tensor not assigned yet"
+                raise TensorliftError(f"{where}: {a.name} is {what}")
+            _check_order(a, t, where)
+            if t.role == "param":
+                reads.add(a.name)
+        lhs = st.lhs
+        t = tensors.get(lhs.name)
+        if t is None:
+            t = tensors[lhs.name] = TensorInfo(lhs.name, namer(lhs.name), len(lhs.indices),
+                                               "temp", "int")
+        elif t.param is not None and t.param.kind != "array":
+            raise TensorliftError(f"{where}: assigns the scalar parameter {lhs.name}")
+        elif t.role == "return" and lhs.indices:
+            raise TensorliftError(f"{where}: the returned value {lhs.name} is a scalar")
+        _check_order(lhs, t, where)
+        if len(set(lhs.indices)) != len(lhs.indices):
+            raise TensorliftError(f"{where}: assigning to a diagonal (repeated index on the "
+                                  f"left) is not supported")
+
+        exists = lhs.name in defined
+        rhs_vars = []
+        for a in accesses(st.rhs):
+            rhs_vars += [v for v in a.indices if v not in rhs_vars]
+        var_order = tuple(lhs.indices) + tuple(v for v in rhs_vars if v not in lhs.indices)
+        summed = [v for v in rhs_vars if v not in lhs.indices]
+        total = Counter(v for a in accesses(st.rhs) for v in a.indices)
+        root = _annotate(st.rhs, summed, total, var_order, kinds, where)
+        broadcast = tuple(v for v in lhs.indices if v not in rhs_vars)
+        if broadcast and not exists:
+            raise TensorliftError(f"{where}: the extent of {', '.join(broadcast)} is unknown "
+                                  f"({lhs.name} has no value yet and the right side does not "
+                                  f"use {'it' if len(broadcast) == 1 else 'them'})")
+        old_kind = kinds[lhs.name] if exists else None
+        value_kind = promote(old_kind, root.kind) if st.accumulate and exists else root.kind
+        new_kind = t.kind if t.fixed_kind else value_kind
+        if t.role == "param" and (st.accumulate or broadcast) and exists:
+            reads.add(lhs.name)
+        plans.append(StatementPlan(st, t, root, var_order, old_kind, new_kind, value_kind,
+                                   broadcast, dict(kinds)))
+        kinds[lhs.name] = new_kind
+        if not t.fixed_kind:
+            t.kind = new_kind
+        defined.add(lhs.name)
+        assigned.add(lhs.name)
+
+    outputs = []
+    for name in sig.outputs:
+        if name not in assigned:
+            raise TensorliftError(f"the program never assigns the output {name}")
+        outputs.append(tensors[name])
+    return Plan(program, sig, function, tensors, plans, outputs, reads)
+
+
+def _check_order(a: Access, t: TensorInfo, where: str) -> None:
+    if t.param is not None and t.param.kind == "array" and t.param.shape is None:
+        return      # shape unknown: nothing to check against
+    if len(a.indices) != t.order:
+        raise TensorliftError(f"{where}: {a} has {len(a.indices)} indices but {t.name} has "
+                              f"order {t.order}")
+
+
+def _annotate(e: Expr, summed, total: Counter, order, kinds, where) -> Node:
+    if isinstance(e, Access):
+        children: tuple[Node, ...] = ()
+        uses = Counter(e.indices)
+        kind = kinds[e.name]
+        own = set(e.indices)
+    elif isinstance(e, Const):
+        if isinstance(e.value, bool) or not isinstance(e.value, (int, float)):
+            raise TensorliftError(f"{where}: unsupported constant {e.value!r}")
+        children, uses, own = (), Counter(), set()
+        kind = "int" if isinstance(e.value, int) else "float"
+    elif isinstance(e, (Neg, BinOp, Call)):
+        subs = (e.operand,) if isinstance(e, Neg) else \
+            (e.left, e.right) if isinstance(e, BinOp) else e.args
+        children = tuple(_annotate(s, summed, total, order, kinds, where) for s in subs)
+        uses = sum((c.uses for c in children), Counter())
+        own = set()
+        ck = [c.kind for c in children]
+        if isinstance(e, Neg):
+            kind = ck[0]
+        elif isinstance(e, BinOp):
+            if e.op not in "+-*/" or len(e.op) != 1:
+                raise TensorliftError(f"{where}: unsupported operator {e.op!r}")
+            kind = promote(*ck)
+        else:
+            if e.func not in FUNCTIONS:
+                raise TensorliftError(f"{where}: unsupported function {e.func}")
+            unary = e.func in ("exp", "sqrt", "abs")
+            if (len(e.args) != 1) if unary else (len(e.args) < 2):
+                raise TensorliftError(f"{where}: {e.func} takes "
+                                      f"{'one argument' if unary else 'two or more arguments'}")
+            kind = "float" if e.func in ("exp", "sqrt") else promote(*ck)
+    else:
+        raise TensorliftError(f"{where}: unsupported expression {e!r}")
+    reduce = tuple(v for v in order if v in summed and uses[v] == total[v]
+                   and all(c.uses[v] < total[v] for c in children))
+    free_set = (own | {v for c in children for v in c.free}) - set(reduce)
+    free = tuple(v for v in order if v in free_set)
+    return Node(e, children, kind, uses, reduce, free)

@@ -1,0 +1,259 @@
+"""Evaluate TACO programs with NumPy: TACO's reduction rule, C's arithmetic, no element loops.
+
+The search checks many thousands of candidates, so an intermediate value is an ndarray whose
+axes are named by index variables (`(array, ("i", "j"))`); operands are broadcast by aligning
+those names, and a product that is summed at once goes through `np.einsum`.
+
+Semantics:
+- An index variable of the right side that the left side lacks is summed at the smallest
+  subexpression holding every use of it (`B(i,j)*c(j) + d(i)` sums j inside the `+`).
+  A repeated index in one access (`A(i,i)`) walks the diagonal.
+- Values of "int" tensors are int64, of "float"/"double" float64. Arithmetic types bottom-up as
+  C does: int op int stays int (`/` truncates toward zero; dividing by zero is an `EvalError`),
+  anything with a float operand is float64; `exp`/`sqrt` give float, `min`/`max`/`abs` keep an
+  all-int type. Float division by zero gives inf/nan as IEEE (and C) does.
+- Assigning converts like C: a float value stored into an int tensor truncates toward zero
+  (a non-finite or out-of-range value is an `EvalError`). "float" is held in float64, not
+  rounded to single precision: examples compare floats with a tolerance.
+- A name missing from `dtypes` takes the type of its value (in `env`, else of the right side);
+  this is how `_` (an answer without a left side) is evaluated.
+"""
+from __future__ import annotations
+
+from typing import Iterable, Mapping, Optional, Union
+
+import numpy as np
+
+from .ir import Access, BinOp, Call, Const, Expr, Neg, Program, Statement, accesses
+
+Value = Union[np.ndarray, int, float, np.generic]
+Env = Mapping[str, Value]
+
+_INT = np.dtype(np.int64)
+_FLOAT = np.dtype(np.float64)
+_INT_LIMIT = 2.0 ** 63
+
+
+class EvalError(Exception):
+    """The candidate has no value on this environment: unknown tensor, wrong order,
+    inconsistent extents, integer division by zero, unconvertible result. Cheap to raise so
+    that a search can reject the candidate and move on."""
+
+
+def _dtype(name: str, dtypes: Mapping[str, str], value: Optional[Value]) -> np.dtype:
+    d = dtypes.get(name)
+    if d == "int":
+        return _INT
+    if d in ("float", "double"):
+        return _FLOAT
+    if d is None and value is not None:
+        return _INT if np.asarray(value).dtype.kind in "iub" else _FLOAT
+    raise EvalError(f"no usable dtype for {name}: {d!r}")
+
+
+def index_extents(target: Union[Expr, Statement], env: Env) -> dict[str, int]:
+    """Extent of every index variable, from the shapes of the arrays it indexes (and of the
+    output, for a statement whose output is in `env`). Inconsistency is an `EvalError`."""
+    if isinstance(target, Statement):
+        used = list(accesses(target.rhs))
+        if target.lhs.name in env:
+            used.append(target.lhs)
+    else:
+        used = list(accesses(target))
+    extents: dict[str, int] = {}
+    for a in used:
+        if a.name not in env:
+            raise EvalError(f"unknown tensor {a.name}")
+        shape = np.shape(env[a.name])
+        if len(shape) != len(a.indices):
+            raise EvalError(f"{a} has order {len(a.indices)} but {a.name} has order {len(shape)}")
+        for v, n in zip(a.indices, shape):
+            if extents.setdefault(v, n) != n:
+                raise EvalError(f"index {v} has extents {extents[v]} and {n}")
+    return extents
+
+
+class _Evaluator:
+    """One right-hand side. Accesses are numbered left to right; a subexpression covers a
+    contiguous range of them, so "holds every use of v" is a range check against the first
+    and last access using v."""
+
+    def __init__(self, expr: Expr, env: Env, dtypes: Mapping[str, str], keep: frozenset[str]):
+        self.env, self.dtypes, self.keep = env, dtypes, keep
+        self.first: dict[str, int] = {}
+        self.last: dict[str, int] = {}
+        for n, a in enumerate(accesses(expr)):
+            for v in a.indices:
+                self.first.setdefault(v, n)
+                self.last[v] = n
+        self.n = 0  # accesses seen so far
+
+    def summed_here(self, free: tuple[str, ...], lo: int) -> list[str]:
+        hi = self.n - 1
+        return [v for v in free
+                if v not in self.keep and lo <= self.first[v] and self.last[v] <= hi]
+
+    def load(self, a: Access) -> np.ndarray:
+        if a.name not in self.env:
+            raise EvalError(f"unknown tensor {a.name}")
+        value = self.env[a.name]
+        arr = np.asarray(value, dtype=_dtype(a.name, self.dtypes, value))
+        if arr.ndim != len(a.indices):
+            raise EvalError(f"{a} has order {len(a.indices)} but {a.name} has order {arr.ndim}")
+        return arr
+
+    def run(self, e: Expr) -> tuple[np.ndarray, tuple[str, ...]]:
+        lo = self.n
+        if isinstance(e, Access):
+            self.n += 1
+            arr, names = self.load(e), e.indices
+            unique = tuple(dict.fromkeys(names))
+            summed = self.summed_here(unique, lo)
+            if summed or len(unique) < len(names):
+                out = tuple(v for v in unique if v not in summed)
+                ids = {v: k for k, v in enumerate(unique)}
+                arr = np.einsum(arr, [ids[v] for v in names], [ids[v] for v in out])
+                names = out
+            return arr, names
+        if isinstance(e, Const):
+            return np.asarray(e.value, dtype=_FLOAT if isinstance(e.value, float) else _INT), ()
+        if isinstance(e, Neg):
+            arr, names = self.run(e.operand)
+            return -arr, names
+        if isinstance(e, BinOp):
+            (a, an), (b, bn) = self.run(e.left), self.run(e.right)
+            return self.combine(e.op, [(a, an), (b, bn)], lo)
+        if isinstance(e, Call):
+            args = [self.run(x) for x in e.args]
+            if e.func in ("exp", "sqrt", "abs"):
+                if len(args) != 1:
+                    raise EvalError(f"{e.func} takes one argument")
+                arr, names = args[0]
+                f = {"exp": np.exp, "sqrt": np.sqrt, "abs": np.abs}[e.func]
+                return f(arr), names
+            if e.func in ("min", "max") and args:
+                return self.combine(e.func, args, lo)
+            raise EvalError(f"unknown function {e.func}")
+        raise EvalError(f"not an expression: {e!r}")
+
+    def combine(self, op: str, args: list[tuple[np.ndarray, tuple[str, ...]]],
+                lo: int) -> tuple[np.ndarray, tuple[str, ...]]:
+        """Apply a binary (or folded n-ary) operator, then sum what is placed here."""
+        names = tuple(dict.fromkeys(v for _, n in args for v in n))
+        summed = self.summed_here(names, lo)
+        if op == "*" and summed:
+            ids = {v: k for k, v in enumerate(names)}
+            out = tuple(v for v in names if v not in summed)
+            (a, an), (b, bn) = args
+            arr = np.einsum(a, [ids[v] for v in an], b, [ids[v] for v in bn],
+                            [ids[v] for v in out])
+            return arr, out
+        arr = _align(*args[0], names)
+        for b, bn in args[1:]:
+            arr = _apply(op, arr, _align(b, bn, names))
+        if summed:
+            arr = np.sum(arr, axis=tuple(names.index(v) for v in summed))
+            names = tuple(v for v in names if v not in summed)
+        return arr, names
+
+
+def _align(arr: np.ndarray, names: tuple[str, ...], target: tuple[str, ...]) -> np.ndarray:
+    """View `arr` (axes `names`) with axes in `target` order, size 1 where a name is missing."""
+    if names == target:
+        return arr
+    if names == target[: len(names)]:
+        return np.reshape(arr, np.shape(arr) + (1,) * (len(target) - len(names)))
+    order = sorted(range(len(names)), key=lambda k: target.index(names[k]))
+    arr = np.transpose(arr, order)
+    present = {names[k]: np.shape(arr)[pos] for pos, k in enumerate(order)}
+    return np.reshape(arr, tuple(present.get(v, 1) for v in target))
+
+
+def _apply(op: str, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    if op == "+":
+        return a + b
+    if op == "-":
+        return a - b
+    if op == "*":
+        return a * b
+    if op == "/":
+        if a.dtype.kind == "i" and b.dtype.kind == "i":
+            return _int_divide(a, b)
+        return np.true_divide(a, b)
+    if op == "min":
+        return np.minimum(a, b)
+    if op == "max":
+        return np.maximum(a, b)
+    raise EvalError(f"unknown operator {op}")
+
+
+def _int_divide(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """C's `/` on integers: truncates toward zero (NumPy's `//` floors)."""
+    if np.any(b == 0):
+        raise EvalError("integer division by zero")
+    return (a - np.fmod(a, b)) // b
+
+
+def evaluate_expr(expr: Expr, env: Env, dtypes: Mapping[str, str],
+                  extents: Optional[Mapping[str, int]] = None,
+                  keep: Iterable[str] = ()) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Value of `expr` over the variables left free, and those variables (axis order).
+
+    `keep` names the variables never summed: the left side's indices for a right-hand side,
+    plus, for a subexpression evaluated alone, the variables also used outside it. Every other
+    variable is summed at the smallest subexpression holding all its uses, so the free
+    variables returned are exactly the kept ones that occur. `extents`, when given, is trusted
+    (it skips the consistency check; pass what `index_extents` returned)."""
+    with np.errstate(all="ignore"):
+        if extents is None:
+            index_extents(expr, env)
+        try:
+            return _Evaluator(expr, env, dtypes, frozenset(keep)).run(expr)
+        except (ValueError, OverflowError) as err:  # shapes disagree, constant too big
+            raise EvalError(str(err)) from None
+
+
+def rhs_value(lhs: Access, rhs: Expr, env: Env, dtypes: Mapping[str, str],
+              extents: Optional[Mapping[str, int]] = None) -> np.ndarray:
+    """The right side's value laid out over the left side's indices (broadcast over those it
+    lacks), in the right side's own type: what `lhs = rhs` stores before conversion."""
+    if len(set(lhs.indices)) != len(lhs.indices):
+        raise EvalError(f"repeated index on the left side: {lhs}")
+    if extents is None:
+        extents = index_extents(Statement(lhs, rhs), env)
+    arr, names = evaluate_expr(rhs, env, dtypes, extents, keep=lhs.indices)
+    missing = [v for v in lhs.indices if v not in extents]
+    if missing:
+        raise EvalError(f"extent of {', '.join(missing)} unknown in {lhs}")
+    arr = _align(arr, names, lhs.indices)
+    return np.broadcast_to(arr, tuple(extents[v] for v in lhs.indices))
+
+
+def _convert(value: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    """Store as C does: float into int truncates toward zero. Always a fresh array."""
+    if dtype.kind == "i" and value.dtype.kind == "f":
+        if not np.all(np.isfinite(value)) or np.any(np.abs(value) >= _INT_LIMIT):
+            raise EvalError("float value out of range of an int output")
+        return np.trunc(value).astype(_INT)
+    return np.array(value, dtype=dtype)
+
+
+def evaluate(program: Program, env: Env, dtypes: Mapping[str, str]) -> dict[str, Value]:
+    """Run the statements in order on a copy of `env`; return the final value of every tensor
+    the program assigns. Arrays come back as fresh ndarrays, order-0 results as NumPy scalars
+    (`np.int64` / `np.float64`), never 0-d arrays. `lhs = rhs` replaces the whole output;
+    `lhs += rhs` adds to its value in `env` (zero if absent), converting like C's `x = x + e`."""
+    current = dict(env)
+    results: dict[str, Value] = {}
+    with np.errstate(all="ignore"):
+        for st in program.statements:
+            extents = index_extents(st, current)
+            value = rhs_value(st.lhs, st.rhs, current, dtypes, extents)
+            name = st.lhs.name
+            dtype = _dtype(name, dtypes, current.get(name, value))
+            if st.accumulate:
+                old = current.get(name, 0)
+                value = np.asarray(old, dtype=_dtype(name, dtypes, old)) + value
+            out = _convert(value, dtype)
+            current[name] = results[name] = out[()] if out.ndim == 0 else out
+    return results

@@ -1,0 +1,58 @@
+"""The chat messages that ask a model for a C function in TACO index notation.
+
+The text is fixed and depends only on the arguments, so that the same kernel gives the same
+messages (and so the same cache keys) on every run.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from ..signature import Signature
+
+SYSTEM = ("You translate C functions into TACO tensor index notation. "
+          "You answer with the formula only.")
+
+CONVENTIONS = """\
+Conventions:
+- Tensor names are the C parameter names; a struct field is written `a.vals`.
+- A scalar is an order-0 tensor written by its name alone, e.g. `alpha * x(i)`.
+- A returned value takes the function's name: `dot = a(i) * b(i)`.
+- Index variables absent from the left-hand side are summed: `y(i) = A(i,j) * x(j)`.
+- `+=` accumulates into the existing output: `C(i,j) += A(i,k) * B(k,j)`.
+- One statement per line; write several statements if the function writes several arrays.
+- Answer with the formula only: no prose, no code fences."""
+
+_ACCESS = {"read": "input", "write": "output", "readwrite": "input and output (updated in place)"}
+
+
+def describe_signature(function: str, signature: Signature) -> str:
+    """What analysis found, in a few lines: arrays with order and shape, value scalars."""
+    lines = []
+    arrays = signature.arrays
+    if arrays:
+        lines.append("Arrays:")
+        for p in arrays:
+            shape = list(p.shape or [])
+            desc = f"order {len(shape)}, shape [{', '.join(shape)}]" if p.shape is not None else "shape unknown"
+            access = _ACCESS.get(p.access or "", p.access or "access unknown")
+            lines.append(f"- {p.name}: {desc}, {p.dtype}, {access}")
+    values = [p.name for p in signature.params if p.kind == "scalar" and p.role == "value"]
+    if values:
+        lines.append("Value scalars: " + ", ".join(values))
+    if signature.returns:
+        lines.append(f"Returned value: {function} ({signature.returns})")
+    return "\n".join(lines)
+
+
+def build_prompt(c_source: str, function: str, signature: Optional[Signature] = None) -> list[dict]:
+    """Chat messages (system + user) asking for `function` of `c_source` in TACO notation."""
+    parts = [f"Translate the C function `{function}` below into TACO index notation.",
+             CONVENTIONS]
+    if signature is not None:
+        described = describe_signature(function, signature)
+        if described:
+            parts.append(described)
+    source = "\n".join(line.rstrip() for line in c_source.strip("\n").splitlines())
+    parts.append(f"C code:\n```c\n{source}\n```")
+    return [{"role": "system", "content": SYSTEM},
+            {"role": "user", "content": "\n\n".join(parts)}]

@@ -1,0 +1,263 @@
+"""Read TACO index notation, in our conventions, into the IR.
+
+Hand-written recursive descent so that every error names its line and column, and so that
+`answers` can reuse the same grammar behind a forgiving front (it subclasses `Parser`).
+
+Conventions: statements are separated by `;` or newlines (a newline inside brackets does
+not end a statement); `lhs = rhs` and `lhs += rhs`; a tensor name may hold dots and constant
+subscripts (`a.vals`, `a.dimensions[0]`); `alpha` and `alpha()` are the same scalar;
+`min max exp sqrt abs` followed by `(` are always calls, never tensor accesses. `-2` parses
+as `Neg(Const(2))`: constants are never negative in parsed programs.
+"""
+from __future__ import annotations
+
+import re
+from typing import NamedTuple, NoReturn, Optional
+
+from .errors import TensorliftError
+from .ir import Access, BinOp, Call, Const, Expr, Neg, Program, Statement
+
+MAX_DEPTH = 64
+"""Deeper nesting of brackets and unary minus is refused, so recursion stays far below
+Python's limit whatever the text."""
+
+ARITY = {"min": 2, "max": 2, "exp": 1, "sqrt": 1, "abs": 1}
+
+NAME = r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*|\[[0-9]+\])*"
+NUMBER = r"(?:[0-9]+\.[0-9]+|\.[0-9]+|[0-9]+)(?:[eE][+-]?[0-9]+)?"
+IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+_STRICT = re.compile(
+    rf"(?P<ws>[ \t\r\f\v]+)|(?P<sep>[;\n])|(?P<num>{NUMBER})|(?P<name>{NAME})"
+    r"|(?P<op>\+=|[-+*/(),=])"
+)
+
+
+class Token(NamedTuple):
+    kind: str   # "num" | "name" | "op" | "sep" | "end" (answers adds "other")
+    text: str
+    pos: int    # character offset in the source text
+
+
+def position(text: str, offset: int) -> str:
+    """`line L, column C` (both from 1) of a character offset, for error messages."""
+    line = text.count("\n", 0, offset) + 1
+    col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return f"line {line}, column {col}"
+
+
+def _shown(s: str) -> str:
+    s = s if len(s) <= 20 else s[:17] + "..."
+    return repr(s) if s else "end of text"
+
+
+def tokenize(text: str) -> list[Token]:
+    """Tokens of strict TACO text, ending with an "end" token. Newlines inside brackets are
+    dropped so that a long expression may span lines."""
+    tokens: list[Token] = []
+    pos, depth = 0, 0
+    while pos < len(text):
+        m = _STRICT.match(text, pos)
+        if m is None:
+            raise TensorliftError(
+                f"TACO parse error at {position(text, pos)}: unexpected character {text[pos]!r}")
+        kind, s = m.lastgroup, m.group()
+        pos = m.end()
+        if kind == "ws" or (kind == "sep" and s == "\n" and depth > 0):
+            continue
+        if s == "(":
+            depth += 1
+        elif s == ")":
+            depth = max(0, depth - 1)
+        tokens.append(Token(kind, s, m.start()))
+    tokens.append(Token("end", "", len(text)))
+    return tokens
+
+
+class Parser:
+    """Recursive descent over a token list, between `start` and `stop` (exclusive).
+
+    Grammar: expr := term (('+'|'-') term)* ; term := unary (('*'|'/') unary)* ;
+    unary := '-' unary | primary ; primary := NUMBER | NAME [ '(' ... ')' ] | '(' expr ')'.
+    Subclasses override `fail` (cheap errors) and `named` (extra notations).
+    """
+
+    def __init__(self, tokens: list[Token], text: str = "", start: int = 0,
+                 stop: Optional[int] = None):
+        self.tokens = tokens
+        self.text = text
+        self.pos = start
+        self.stop = len(tokens) if stop is None else stop
+        self.depth = 0
+
+    # -- token helpers -------------------------------------------------------------------
+    def peek(self) -> Token:
+        if self.pos < self.stop and self.tokens[self.pos].kind != "end":
+            return self.tokens[self.pos]
+        at = self.tokens[self.pos].pos if self.pos < len(self.tokens) else len(self.text)
+        return Token("end", "", at)
+
+    def advance(self) -> Token:
+        tok = self.peek()
+        if tok.kind != "end":
+            self.pos += 1
+        return tok
+
+    def at_op(self, *ops: str) -> bool:
+        tok = self.peek()
+        return tok.kind == "op" and tok.text in ops
+
+    def expect(self, op: str) -> None:
+        if not self.at_op(op):
+            self.fail(f"expected {op!r}, found {_shown(self.peek().text)}")
+        self.pos += 1
+
+    def fail(self, message: str, at: Optional[int] = None) -> NoReturn:
+        at = self.peek().pos if at is None else at
+        raise TensorliftError(f"TACO parse error at {position(self.text, at)}: {message}")
+
+    def _enter(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            self.fail(f"expression nested deeper than {MAX_DEPTH} levels")
+
+    # -- expressions ---------------------------------------------------------------------
+    def expression(self) -> Expr:
+        self._enter()
+        e = self.term()
+        while self.at_op("+", "-"):
+            op = self.advance().text
+            e = BinOp(op, e, self.term())
+        self.depth -= 1
+        return e
+
+    def term(self) -> Expr:
+        e = self.unary()
+        while self.at_op("*", "/"):
+            op = self.advance().text
+            e = BinOp(op, e, self.unary())
+        return e
+
+    def unary(self) -> Expr:
+        if self.at_op("-"):
+            self.advance()
+            self._enter()
+            e = Neg(self.unary())
+            self.depth -= 1
+            return e
+        return self.primary()
+
+    def primary(self) -> Expr:
+        tok = self.peek()
+        if tok.kind == "num":
+            self.advance()
+            return number(tok.text)
+        if tok.kind == "name":
+            self.advance()
+            return self.named(tok)
+        if self.at_op("("):
+            self.advance()
+            e = self.expression()
+            self.expect(")")
+            return e
+        self.fail(f"expected a tensor, a number or '(', found {_shown(tok.text)}")
+
+    def named(self, tok: Token) -> Expr:
+        """What follows a name: a call of a known function, an access, or a scalar."""
+        if not self.at_op("("):
+            return Access(tok.text)
+        self.advance()
+        if tok.text in ARITY:
+            return self.call(tok)
+        return Access(tok.text, self.index_list())
+
+    def call(self, tok: Token) -> Call:
+        func = tok.text
+        args = [self.expression()]
+        while self.at_op(","):
+            self.advance()
+            args.append(self.expression())
+        self.expect(")")
+        if len(args) != ARITY[func]:
+            self.fail(f"{func} takes {ARITY[func]} argument(s), got {len(args)}", tok.pos)
+        return Call(func, tuple(args))
+
+    def index_list(self) -> tuple[str, ...]:
+        """Index variables up to the closing ')' (the '(' is consumed already)."""
+        names: list[str] = []
+        if self.at_op(")"):
+            self.advance()
+            return ()
+        while True:
+            tok = self.peek()
+            if tok.kind != "name" or not IDENT.fullmatch(tok.text):
+                self.fail(f"expected an index variable, found {_shown(tok.text)}")
+            names.append(self.advance().text)
+            if self.at_op(")"):
+                self.advance()
+                return tuple(names)
+            self.expect(",")
+
+    # -- statements ----------------------------------------------------------------------
+    def lhs(self) -> Access:
+        tok = self.peek()
+        if tok.kind != "name":
+            self.fail(f"expected a tensor on the left of a statement, found {_shown(tok.text)}")
+        self.advance()
+        if self.at_op("("):
+            self.advance()
+            return Access(tok.text, self.index_list())
+        return Access(tok.text)
+
+    def statement(self) -> Statement:
+        lhs = self.lhs()
+        if not self.at_op("=", "+="):
+            self.fail(f"expected '=' or '+=', found {_shown(self.peek().text)}")
+        accumulate = self.advance().text == "+="
+        return Statement(lhs, self.expression(), accumulate)
+
+    def skip_separators(self) -> None:
+        while self.peek().kind == "sep":
+            self.advance()
+
+    def program(self) -> Program:
+        statements = []
+        self.skip_separators()
+        while self.peek().kind != "end":
+            statements.append(self.statement())
+            if self.peek().kind not in ("sep", "end"):
+                self.fail(f"expected ';', a newline or an operator, found {_shown(self.peek().text)}")
+            self.skip_separators()
+        if not statements:
+            self.fail("no statement")
+        return Program(tuple(statements))
+
+
+def number(text: str) -> Const:
+    """An int constant unless written with a '.' or an exponent."""
+    if any(c in text for c in ".eE"):
+        return Const(float(text))
+    return Const(int(text))
+
+
+def parse_program(text: str) -> Program:
+    """Parse TACO text into a Program; `TensorliftError` (one line, with position) if bad."""
+    return Parser(tokenize(text), text).program()
+
+
+def parse_statement(text: str) -> Statement:
+    program = parse_program(text)
+    if len(program.statements) != 1:
+        raise TensorliftError(f"expected one TACO statement, found {len(program.statements)}")
+    return program.statements[0]
+
+
+def parse_expression(text: str) -> Expr:
+    """Parse a right-hand side on its own."""
+    parser = Parser(tokenize(text), text)
+    parser.skip_separators()
+    e = parser.expression()
+    parser.skip_separators()
+    if parser.peek().kind != "end":
+        parser.fail(f"expected an operator or end of text, found {_shown(parser.peek().text)}")
+    return e
