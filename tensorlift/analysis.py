@@ -119,8 +119,10 @@ def _value_for(slot: Slot, rng: random.Random):
     return rng.choice([-1.5, -0.5, 0.25, 0.75, 1.25, 2.0])
 
 
-def trace_run(kernel: Kernel, slots: list[Slot], env: dict[str, int], seed: int = 0):
-    """Run the interpreter on pseudo-random nonzero data; returns the buffers by slot name."""
+def trace_run(kernel: Kernel, slots: list[Slot], env: dict[str, int], seed: int = 0,
+              writes: Optional[list] = None):
+    """Run the interpreter on pseudo-random nonzero data; returns the buffers by slot name.
+    `writes`, if given, collects the names of the buffers written, in order."""
     rng = random.Random(seed)
     scalars = {s.name: env[s.name] if s.name in env else _value_for(s, rng)
                for s in slots if s.kind == "scalar"}
@@ -130,6 +132,7 @@ def trace_run(kernel: Kernel, slots: list[Slot], env: dict[str, int], seed: int 
             r = random.Random(f"{seed}/{s.name}")
             arrays[s.name], buffers[s.name] = array_pointer(
                 kernel, s, lambda off, s=s, r=r: _value_for(s, r), trace=[])
+            buffers[s.name].writes = writes
     Interpreter(kernel).call(bind(kernel, slots, scalars, arrays))
     return buffers
 
@@ -138,7 +141,7 @@ def _site_strides(trace) -> dict[int, int]:
     """Distinct nonzero coefficients of the affine fits of every access site, each with
     the largest iteration count of a loop that moves by it."""
     groups: dict[tuple, list] = {}
-    for site, off, counters, _ in trace:
+    for site, off, counters, *_ in trace:
         groups.setdefault((id(site), len(counters)), []).append((off, counters))
     coefs: dict[int, int] = {}
     for (_, depth), pts in groups.items():

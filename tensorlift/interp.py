@@ -34,10 +34,11 @@ class Buffer:
     trace: Optional[list] = None
     first_read: dict = field(default_factory=dict)   # offset -> read before any write?
     seen_type: Optional[str] = None                  # scalar type of the last typed access
+    writes: Optional[list] = None                    # shared log of buffer names, in write order
 
-    def load(self, off: int, site, counters):
+    def load(self, off: int, site, counters, loops=()):
         if self.trace is not None:
-            self.trace.append((site, off, counters, False))
+            self.trace.append((site, off, counters, False, loops))
         if off not in self.first_read:
             self.first_read[off] = True
         if off in self.data:
@@ -47,11 +48,13 @@ class Buffer:
         v = self.data[off] = self.init(off)
         return v
 
-    def store(self, off: int, value, site, counters):
+    def store(self, off: int, value, site, counters, loops=()):
         if self.trace is not None:
-            self.trace.append((site, off, counters, True))
+            self.trace.append((site, off, counters, True, loops))
         if off not in self.first_read:
             self.first_read[off] = False
+        if self.writes is not None:
+            self.writes.append(self.name)
         self.data[off] = value
 
 
@@ -221,6 +224,7 @@ class Interpreter:
         self.max_steps = max_steps
         self.steps = 0
         self.counters: list[int] = []     # iteration numbers of the active loops
+        self.loops: list[int] = []        # ids of those loops' nodes
         self.depth = 0
         self.call_stack: list[str] = []
 
@@ -350,7 +354,7 @@ class Interpreter:
         try:
             if node.init is not None:
                 self.exec(node.init)
-            self.counters.append(0)
+            self._enter(node)
             try:
                 while node.cond is None or self.ops.truth(self.eval(node.cond)):
                     try:
@@ -365,12 +369,12 @@ class Interpreter:
                     self.counters[-1] += 1
                     self._tick()
             finally:
-                self.counters.pop()
+                self._leave()
         finally:
             self.scopes.pop()
 
     def s_While(self, node):
-        self.counters.append(0)
+        self._enter(node)
         try:
             while self.ops.truth(self.eval(node.cond)):
                 try:
@@ -382,10 +386,10 @@ class Interpreter:
                 self.counters[-1] += 1
                 self._tick()
         finally:
-            self.counters.pop()
+            self._leave()
 
     def s_DoWhile(self, node):
-        self.counters.append(0)
+        self._enter(node)
         try:
             while True:
                 try:
@@ -399,7 +403,15 @@ class Interpreter:
                 if not self.ops.truth(self.eval(node.cond)):
                     break
         finally:
-            self.counters.pop()
+            self._leave()
+
+    def _enter(self, loop):
+        self.counters.append(0)
+        self.loops.append(id(loop))
+
+    def _leave(self):
+        self.counters.pop()
+        self.loops.pop()
 
     def _tick(self):
         self.steps += 1
@@ -571,7 +583,7 @@ class Interpreter:
             raise UnsupportedConstruct("array of structs", _line(node))
         if isinstance(p.target, Scalar):
             p.buf.seen_type = p.target.name
-        v = p.buf.load(p.off, node, tuple(self.counters))
+        v = p.buf.load(p.off, node, tuple(self.counters), tuple(self.loops))
         return self._convert(v, p.target) if isinstance(p.target, Scalar) else v
 
     def address(self, node):
@@ -644,7 +656,7 @@ class Interpreter:
             raise UnsupportedConstruct("assignment of an aggregate", _line(node))
         value = self._convert(value, p.target)
         p.buf.seen_type = p.target.name
-        p.buf.store(p.off, value, node, tuple(self.counters))
+        p.buf.store(p.off, value, node, tuple(self.counters), tuple(self.loops))
         return value
 
 

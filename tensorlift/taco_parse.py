@@ -150,8 +150,12 @@ class Parser:
     def primary(self) -> Expr:
         tok = self.peek()
         if tok.kind == "num":
+            try:
+                const = number(tok.text)
+            except ValueError:  # more digits than Python converts
+                self.fail(f"number too long: {_shown(tok.text)}")
             self.advance()
-            return number(tok.text)
+            return const
         if tok.kind == "name":
             self.advance()
             return self.named(tok)

@@ -62,3 +62,6 @@ class Namer:
 
     def reserve(self, name: str) -> None:
         self._taken.add(name)
+
+    def taken(self) -> set[str]:
+        return set(self._taken)

@@ -122,15 +122,17 @@ def make_plan(program: Program, sig: Signature, reserved=PYTHON_RESERVED) -> Pla
     reads: set[str] = set()
     assigned: set[str] = set()
 
+    assigned_somewhere = {s.lhs.name for s in program.statements}
     for st in program.statements:
         where = f"in `{st}`"
         for a in accesses(st.rhs):
             t = tensors.get(a.name)
             if t is None or a.name not in defined:
-                what = "an unknown tensor" if t is None else "a tensor not assigned yet"
+                what = "read before it is assigned" if a.name in assigned_somewhere \
+                    else "an unknown tensor"
                 raise TensorliftError(f"{where}: {a.name} is {what}")
             _check_order(a, t, where)
-            if t.role == "param":
+            if t.role == "param" and a.name not in assigned:
                 reads.add(a.name)
         lhs = st.lhs
         t = tensors.get(lhs.name)
@@ -147,9 +149,11 @@ def make_plan(program: Program, sig: Signature, reserved=PYTHON_RESERVED) -> Pla
                                   f"left) is not supported")
 
         exists = lhs.name in defined
-        rhs_vars = []
+        rhs_vars: list[str] = []
         for a in accesses(st.rhs):
-            rhs_vars += [v for v in a.indices if v not in rhs_vars]
+            for v in a.indices:
+                if v not in rhs_vars:
+                    rhs_vars.append(v)
         var_order = tuple(lhs.indices) + tuple(v for v in rhs_vars if v not in lhs.indices)
         summed = [v for v in rhs_vars if v not in lhs.indices]
         total = Counter(v for a in accesses(st.rhs) for v in a.indices)
@@ -162,7 +166,7 @@ def make_plan(program: Program, sig: Signature, reserved=PYTHON_RESERVED) -> Pla
         old_kind = kinds[lhs.name] if exists else None
         value_kind = promote(old_kind, root.kind) if st.accumulate and exists else root.kind
         new_kind = t.kind if t.fixed_kind else value_kind
-        if t.role == "param" and (st.accumulate or broadcast) and exists:
+        if t.role == "param" and (st.accumulate or broadcast) and lhs.name not in assigned:
             reads.add(lhs.name)
         plans.append(StatementPlan(st, t, root, var_order, old_kind, new_kind, value_kind,
                                    broadcast, dict(kinds)))

@@ -1,0 +1,206 @@
+"""Back ends: a lifted program as code for the user's DSL, checked on the examples.
+
+    emit(target, program, sig) -> str             source text
+    run_emitted(target, source, sig, example)     runs it: {output name: value}
+    check_emitted(target, source, sig, examples)  raises TensorliftError on a mismatch
+    emit_checked(target, program, sig, examples)  emit, then check
+
+Targets: "taco" (index notation text), "numpy", "torch", "jax" (a Python module with one
+function named after the C function) and "tensora" (a Python module running the
+statements through tensora). The Python function takes the C parameters in C order
+(size and stride scalars are accepted and ignored) and returns the returned value first,
+then every written array in C order: one value, or a tuple when there are several. It
+never modifies its arguments.
+
+Numbers follow C: int tensors compute in int64 with C's truncating `/`, anything with a
+float computes in float64, and a float value assigned to an int tensor is truncated toward
+zero. Outputs come back in their C type: int -> int32, float -> float32, double ->
+float64 (NumPy arrays / scalars, torch tensors, jax arrays). The "taco" text is checked by
+reading it back and running it through the NumPy back end.
+"""
+from __future__ import annotations
+
+import copy
+import importlib.util
+from typing import Iterable, Optional
+
+import numpy as np
+
+from ..errors import TensorliftError
+from ..ir import Program
+from ..signature import Example, Signature
+from ._names import Namer
+
+TARGETS = ("taco", "numpy", "torch", "jax", "tensora")
+
+# target -> (module that must be importable, what it is, extra to install)
+_NEEDS = {
+    "torch": ("torch", "PyTorch", "torch"),
+    "jax": ("jax", "JAX", "jax"),
+    "tensora": ("tensora", "tensora", "tensora"),
+}
+
+RTOL = {"float": 1e-4, "double": 1e-9}
+"""Default relative tolerance for float outputs by C type. An element passes when
+|got - want| <= rtol * max(1, max |want| over that output): relative to the output's largest
+magnitude, so that an element near zero after cancellation does not demand more digits than
+the arithmetic carries. 1e-4 covers C `float` arithmetic (float32, about 7 digits) summed in
+a different order than our float64; 1e-9 covers double arithmetic in a different order.
+Integer outputs must match exactly."""
+
+
+def _check_target(target: str) -> None:
+    if target not in TARGETS:
+        raise TensorliftError(f"unknown target {target!r}; valid targets: {', '.join(TARGETS)}")
+
+
+def _require(target: str) -> None:
+    if target in _NEEDS:
+        module, what, extra = _NEEDS[target]
+        if importlib.util.find_spec(module) is None:
+            raise TensorliftError(_missing(target))
+
+
+def _missing(target: str) -> str:
+    module, what, extra = _NEEDS[target]
+    return f"target {target} needs {what}: pip install 'tensorlift[{extra}]'"
+
+
+def emit(target: str, program: Program, sig: Signature) -> str:
+    """Source text of `program` for `target`. Raises TensorliftError for an unknown target,
+    a missing library, a program that does not fit the signature, or a construct the
+    target cannot express."""
+    _check_target(target)
+    _require(target)
+    if target == "taco":
+        from .taco import emit_taco
+        return emit_taco(program, sig)
+    if target == "tensora":
+        from .tensora import emit_tensora
+        return emit_tensora(program, sig)
+    from ._arrays import emit_array_code
+    return emit_array_code(target, program, sig)
+
+
+def function_name(sig: Signature) -> str:
+    """The name of the function in emitted Python code (the C name, unless it is a keyword
+    or a name the module uses itself)."""
+    return Namer()(sig.function)
+
+
+def run_emitted(target: str, source: str, sig: Signature, example: Example) -> dict:
+    """Runs emitted source on an example's inputs; returns {output name: NumPy value} in
+    `sig.outputs` order (arrays for arrays, NumPy scalars for the returned value)."""
+    _check_target(target)
+    if target == "taco":
+        from ._arrays import emit_array_code
+        from .taco import read_taco_text
+        source = emit_array_code("numpy", read_taco_text(source), sig)
+    ns: dict = {"__name__": f"tensorlift_emitted_{target}"}
+    try:
+        exec(compile(source, f"<tensorlift {target} code for {sig.function}>", "exec"), ns)
+    except ImportError as e:
+        if target in _NEEDS:
+            raise TensorliftError(_missing(target)) from e
+        raise TensorliftError(f"{target} code for {sig.function} does not import: {e}") from e
+    except Exception as e:
+        raise TensorliftError(f"{target} code for {sig.function} does not load: "
+                              f"{type(e).__name__}: {e}") from e
+    fn = ns.get(function_name(sig))
+    if not callable(fn):
+        raise TensorliftError(f"{target} code defines no function {function_name(sig)}")
+    missing = [p.name for p in sig.params if p.name not in example.inputs]
+    if missing:
+        raise TensorliftError(f"the example has no input for {', '.join(missing)}")
+    originals = [example.inputs[p.name] for p in sig.params]
+    args = [copy.deepcopy(v) for v in originals]
+    try:
+        result = fn(*args)
+    except Exception as e:
+        raise TensorliftError(f"{target} code for {sig.function} failed: "
+                              f"{type(e).__name__}: {e}") from e
+    for p, before, after in zip(sig.params, originals, args):
+        if not _same(before, after):
+            raise TensorliftError(f"{target} code for {sig.function} modifies its argument {p.name}")
+    names = sig.outputs
+    values = [result] if len(names) == 1 else result
+    if len(names) != 1 and (not isinstance(values, (tuple, list)) or len(values) != len(names)):
+        raise TensorliftError(f"{target} code for {sig.function} should return "
+                              f"{len(names)} values ({', '.join(names)})")
+    out = {}
+    for name, v in zip(names, values):
+        arr = _to_numpy(v)
+        out[name] = arr[()] if name == sig.function and sig.returns else arr
+    return out
+
+
+def check_emitted(target: str, source: str, sig: Signature, examples: Iterable[Example],
+                  rtol: Optional[float] = None) -> None:
+    """Runs the source on every example and compares each output with the C result: exactly
+    for int, within `rtol` for float (default by C type, see RTOL). Raises TensorliftError
+    naming the target, the output and the example index at the first mismatch."""
+    for k, ex in enumerate(examples):
+        try:
+            got = run_emitted(target, source, sig, ex)
+        except TensorliftError as e:
+            raise TensorliftError(f"target {target}, example {k}: {e}") from e
+        for name in sig.outputs:
+            if name not in ex.outputs:
+                raise TensorliftError(f"example {k} has no value for the output {name}")
+            problem = _compare(got[name], ex.outputs[name], sig.dtype_of(name), rtol)
+            if problem:
+                raise TensorliftError(f"target {target}: output {name} differs from the C "
+                                      f"result on example {k}: {problem}")
+
+
+def emit_checked(target: str, program: Program, sig: Signature,
+                 examples: Iterable[Example], rtol: Optional[float] = None) -> str:
+    """`emit`, then `check_emitted` on the examples; returns the source."""
+    source = emit(target, program, sig)
+    check_emitted(target, source, sig, examples, rtol)
+    return source
+
+
+# ---------------------------------------------------------------------- helpers
+
+def _to_numpy(v) -> np.ndarray:
+    if hasattr(v, "detach"):              # torch
+        v = v.detach().cpu().numpy()
+    return np.asarray(v)
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        a, b = np.asarray(a), np.asarray(b)
+        return a.shape == b.shape and a.dtype == b.dtype and \
+            np.array_equal(a, b, equal_nan=a.dtype.kind in "fc")
+    try:
+        return bool(a == b) or (a != a and b != b)
+    except Exception:
+        return True
+
+
+def _compare(got: np.ndarray, want, ctype: str, rtol: Optional[float]) -> str:
+    want = np.asarray(want)
+    got = np.asarray(got)
+    if got.shape != want.shape:
+        return f"shape {got.shape}, expected {want.shape}"
+    if got.dtype.kind not in "iufb":
+        return f"dtype {got.dtype} is not numeric"
+    if ctype == "int":
+        if got.dtype.kind not in "iu":
+            return f"dtype {got.dtype} where C has int"
+        bad = got.astype(np.int64) != want.astype(np.int64)
+    else:
+        tol = RTOL.get(ctype, 1e-6) if rtol is None else rtol
+        g, w = got.astype(np.float64), want.astype(np.float64)
+        finite = np.isfinite(w)
+        scale = max(1.0, float(np.max(np.abs(w[finite]), initial=0.0)))
+        with np.errstate(invalid="ignore"):
+            bad = ~((np.abs(g - w) <= tol * scale) | (g == w) | (np.isnan(g) & np.isnan(w)))
+    if not np.any(bad):
+        return ""
+    idx = tuple(int(i) for i in np.argwhere(bad)[0])
+    at = f" at {list(idx)}" if idx else ""
+    return (f"{np.count_nonzero(bad)} of {bad.size} elements differ; first{at}: "
+            f"got {got[idx]!r}, expected {want[idx]!r}")

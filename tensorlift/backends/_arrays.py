@@ -1,0 +1,407 @@
+"""Python code for array libraries (NumPy, PyTorch, JAX) from a plan.
+
+One generator writes all three; a `Dialect` knows how each library spells things.
+
+Every subexpression becomes a value whose axes are named by index variables. Products
+(with the sums placed inside them) become one `einsum`; `+ - /`, `min`/`max` and friends
+line their operands up by broadcasting (`x[:, None]`, `A.T`); a sum outside a product
+becomes `sum(..., axis=...)`. Values are computed as int64 or float64 whatever the C
+type; each output is converted to its C type (int -> int32, float -> float32,
+double -> float64) on return.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from ..errors import TensorliftError
+from ..ir import Access, BinOp, Call, Const, Neg
+from ._plan import Node, Plan, StatementPlan, TensorInfo, make_plan, promote
+
+ADD, MUL, UNARY, ATOM = 1, 2, 3, 4
+OUTPUT_DTYPE = {"int": "int32", "float": "float32", "double": "float64"}
+INNER_DTYPE = {"int": "int64", "float": "float64"}
+
+
+@dataclass
+class Val:
+    code: str
+    vars: tuple[str, ...]     # the value's axes, in order
+    kind: str                 # "int" | "float"
+    prec: int = ATOM          # Python precedence of `code`
+    array: bool = True        # False for a plain Python number
+
+
+def paren(v: Val, prec: int) -> str:
+    return f"({v.code})" if v.prec < prec else v.code
+
+
+class Dialect:
+    target = ""
+    module_doc = ""
+    imports = ""
+    lib = ""                  # the module alias (`np`, `torch`, `jnp`)
+    cdiv_helper = ""
+    axis = "axis"
+
+    def dtype(self, name: str) -> str:
+        return f"{self.lib}.{name}"
+
+    def convert_input(self, ident: str, kind: str) -> str:
+        return f"{self.lib}.asarray({ident}, dtype={self.dtype(INNER_DTYPE[kind])})"
+
+    def einsum(self, spec: str, operands: list[str]) -> str:
+        return f'{self.lib}.einsum("{spec}", {", ".join(operands)})'
+
+    def sum(self, code: str, axes: list[int]) -> str:
+        """Sum over the given axes (all of them when `axes` is empty)."""
+        if not axes:
+            return f"{self.lib}.sum({code})"
+        ax = str(axes[0]) if len(axes) == 1 else f"({', '.join(map(str, axes))})"
+        return f"{self.lib}.sum({code}, {self.axis}={ax})"
+
+    def transpose(self, atom: str, perm: list[int]) -> str:
+        if perm == [1, 0]:
+            return f"{atom}.T"
+        return f"{self.lib}.transpose({atom}, {tuple(perm)})"
+
+    def broadcast_to(self, v: Val, shape: str) -> str:
+        return f"{self.lib}.broadcast_to({v.code}, {shape})"
+
+    def cast(self, v: Val, kind: str) -> str:
+        """The value converted to int64 (truncating toward zero, as C does) or float64."""
+        return f"{paren(v, ATOM)}.astype({self.dtype(INNER_DTYPE[kind])})"
+
+    def float_operand(self, v: Val) -> str:
+        """An int array operand of a float operation (PyTorch needs the cast)."""
+        return v.code
+
+    def number(self, v: Val) -> str:
+        """A Python number as an array of its kind."""
+        return f"{self.lib}.asarray({v.code}, dtype={self.dtype(INNER_DTYPE[v.kind])})"
+
+    def call(self, func: str, args: list[Val], kind: str) -> str:
+        name = {"min": "minimum", "max": "maximum"}.get(func, func)
+        codes = [a.code for a in args]
+        out = codes[0]
+        if func in ("min", "max"):
+            for c in codes[1:]:
+                out = f"{self.lib}.{name}({out}, {c})"
+            return out
+        return f"{self.lib}.{name}({out})"
+
+    def output(self, ident: str, ctype: str, scalar: bool) -> str:
+        return f"{self.lib}.asarray({ident}, dtype={self.dtype(OUTPUT_DTYPE[ctype])})"
+
+
+class NumpyDialect(Dialect):
+    target = "numpy"
+    imports = "import numpy as np"
+    lib = "np"
+    cdiv_helper = '''
+def _c_div(a, b):
+    """Integer division as in C: the quotient is truncated toward zero."""
+    q = np.abs(a) // np.abs(b)
+    return np.where((np.asarray(a) < 0) != (np.asarray(b) < 0), -q, q)
+'''
+
+    def number(self, v: Val) -> str:
+        return f"np.{INNER_DTYPE[v.kind]}({v.code})"
+
+    def output(self, ident: str, ctype: str, scalar: bool) -> str:
+        dt = self.dtype(OUTPUT_DTYPE[ctype])
+        return f"{dt}({ident})" if scalar else f"np.array({ident}, dtype={dt})"
+
+
+class TorchDialect(Dialect):
+    target = "torch"
+    imports = "import torch"
+    lib = "torch"
+    axis = "dim"
+    cdiv_helper = '''
+def _c_div(a, b):
+    """Integer division as in C: the quotient is truncated toward zero."""
+    return torch.div(torch.as_tensor(a), torch.as_tensor(b), rounding_mode="trunc")
+'''
+
+    def convert_input(self, ident: str, kind: str) -> str:
+        return f"torch.as_tensor({ident}, dtype={self.dtype(INNER_DTYPE[kind])})"
+
+    def transpose(self, atom: str, perm: list[int]) -> str:
+        if perm == [1, 0]:
+            return f"{atom}.T"
+        return f"{atom}.permute{tuple(perm)}"
+
+    def cast(self, v: Val, kind: str) -> str:
+        return f"{paren(v, ATOM)}.to({self.dtype(INNER_DTYPE[kind])})"
+
+    def float_operand(self, v: Val) -> str:
+        return f"{paren(v, ATOM)}.double()" if v.array and v.kind == "int" else v.code
+
+    def number(self, v: Val) -> str:
+        return f"torch.tensor({v.code}, dtype={self.dtype(INNER_DTYPE[v.kind])})"
+
+    def call(self, func: str, args: list[Val], kind: str) -> str:
+        conv = []
+        for a in args:
+            if not a.array:     # torch functions want tensors, float64 ones for a float result
+                code = self.number(Val(a.code, (), kind if kind == "float" else a.kind))
+            else:
+                code = self.float_operand(a) if kind == "float" else a.code
+            conv.append(Val(code, a.vars, kind))
+        return super().call(func, conv, kind)
+
+    def output(self, ident: str, ctype: str, scalar: bool) -> str:
+        return f"{ident}.to({self.dtype(OUTPUT_DTYPE[ctype])}, copy=True)"
+
+
+class JaxDialect(Dialect):
+    target = "jax"
+    imports = ('import jax\nimport jax.numpy as jnp\n\n'
+               'jax.config.update("jax_enable_x64", True)   # int64 / float64 as in NumPy')
+    lib = "jnp"
+    cdiv_helper = '''
+def _c_div(a, b):
+    """Integer division as in C: the quotient is truncated toward zero."""
+    q = jnp.abs(a) // jnp.abs(b)
+    return jnp.where((jnp.asarray(a) < 0) != (jnp.asarray(b) < 0), -q, q)
+'''
+
+
+DIALECTS = {d.target: d for d in (NumpyDialect(), TorchDialect(), JaxDialect())}
+
+
+def emit_array_code(target: str, program, sig) -> str:
+    d = DIALECTS[target]
+    plan = make_plan(program, sig)
+    gen = _Generator(d, plan)
+    body = gen.function()
+    head = f'"""{sig.function}, lifted from C by tensorlift ({target} back end)."""\n{d.imports}'
+    parts = [head]
+    if gen.uses_cdiv:
+        parts.append(d.cdiv_helper.strip("\n"))
+    parts.append(body)
+    return "\n\n\n".join(parts) + "\n"
+
+
+class _Generator:
+    def __init__(self, d: Dialect, plan: Plan):
+        self.d = d
+        self.plan = plan
+        self.uses_cdiv = False
+        self.st: Optional[StatementPlan] = None
+        self.letters: dict[str, str] = {}
+
+    # ------------------------------------------------------------------ function
+
+    def function(self) -> str:
+        plan, sig, d = self.plan, self.plan.sig, self.d
+        params = [plan.info(p.name) for p in sig.params]
+        lines = [f"def {plan.function}({', '.join(t.ident for t in params)}):"]
+        lines.append(f'    """{self._docstring()}"""')
+        for t in params:
+            if t.name in plan.reads:
+                lines.append(f"    {t.ident} = {d.convert_input(t.ident, t.kind)}")
+        for sp in plan.statements:
+            self.st = sp
+            self.letters = _letters(sp.var_order)
+            lines.append(f"    # {sp.statement}")
+            lines.append(f"    {sp.lhs.ident} = {self._statement(sp)}")
+        outs = [d.output(t.ident, t.ctype, t.role == "return") for t in plan.outputs]
+        lines.append(f"    return {', '.join(outs)}")
+        return "\n".join(lines)
+
+    def _docstring(self) -> str:
+        plan, sig = self.plan, self.plan.sig
+        taco = "\n".join(f"        {s}" for s in plan.program.statements)
+        ignored = [plan.info(p.name).ident for p in sig.params
+                   if p.kind == "scalar" and p.name not in plan.reads]
+        outs = []
+        for t in plan.outputs:
+            shape = "" if t.role == "return" else f"[{', '.join(t.param.shape or [])}]"
+            what = "returned value" if t.role == "return" else t.param.access
+            outs.append(f"{t.ident} ({OUTPUT_DTYPE[t.ctype]}{shape}, {what})")
+        doc = [f"TACO index notation:\n\n{taco}\n",
+               f"    Takes the C parameters in C order"
+               + (f"; {', '.join(ignored)} {'is' if len(ignored) == 1 else 'are'} "
+                  f"accepted and ignored." if ignored else "."),
+               f"    Returns {', '.join(outs)}" + ("" if len(outs) == 1 else " as a tuple") + ".",
+               "    Arguments are never modified.\n    "]
+        return "\n".join(doc)
+
+    # ------------------------------------------------------------------ statements
+
+    def _statement(self, sp: StatementPlan) -> str:
+        d = self.d
+        target = tuple(sp.statement.lhs.indices)
+        rhs = self._gen(sp.root)
+        if sp.accumulates:
+            old = Val(sp.lhs.ident, target, sp.old_kind)
+            kind = sp.value_kind
+            right = self._align(rhs, target)
+            code = f"{self._operand(old, kind, ADD)} + {self._operand(right, kind, MUL)}"
+            v = Val(code, target, kind, ADD)
+        else:
+            v = self._align(rhs, target)
+            if not v.array:
+                v = Val(d.number(v), (), v.kind)
+            if sp.broadcast:
+                v = Val(d.broadcast_to(v, f"{sp.lhs.ident}.shape"), target, v.kind)
+        if v.kind != sp.new_kind:
+            v = Val(d.cast(v, sp.new_kind), v.vars, sp.new_kind)
+        return v.code
+
+    # ------------------------------------------------------------------ expressions
+
+    def _gen(self, n: Node) -> Val:
+        e = n.expr
+        if isinstance(e, Const):
+            return _number(e.value)
+        if isinstance(e, Access):
+            t = self.plan.info(e.name)
+            if len(set(e.indices)) != len(e.indices):       # a diagonal
+                spec = self._spec([e.indices], n.free)
+                return Val(self.d.einsum(spec, [t.ident]), n.free, n.kind)
+            return self._reduce(Val(t.ident, tuple(e.indices), n.kind), n)
+        if isinstance(e, Neg):
+            v = self._gen(n.children[0])
+            return self._reduce(Val(f"-{paren(v, UNARY)}", v.vars, v.kind, UNARY, v.array), n)
+        if isinstance(e, BinOp) and e.op == "*":
+            return self._product(n)
+        if isinstance(e, BinOp):
+            left, right = (self._gen(c) for c in n.children)
+            target = self._union(left, right)
+            left, right = self._align(left, target), self._align(right, target)
+            if e.op == "/" and n.kind == "int":
+                self.uses_cdiv = True
+                v = Val(f"_c_div({left.code}, {right.code})", target, "int")
+                v.array = True
+                return self._reduce(v, n)
+            elif e.op == "/":
+                v = Val(f"{self._operand(left, 'float', MUL)} / "
+                        f"{self._operand(right, 'float', UNARY)}", target, "float", MUL)
+            else:
+                v = Val(f"{self._operand(left, n.kind, ADD)} {e.op} "
+                        f"{self._operand(right, n.kind, MUL)}", target, n.kind, ADD)
+            v.array = left.array or right.array
+            return self._reduce(v, n)
+        if isinstance(e, Call):
+            args = [self._gen(c) for c in n.children]
+            target = self._union(*args)
+            args = [self._align(a, target) for a in args]
+            return self._reduce(Val(self.d.call(e.func, args, n.kind), target, n.kind), n)
+        raise TensorliftError(f"unsupported expression {e!r}")
+
+    def _product(self, n: Node) -> Val:
+        factors: list[Node] = []
+        summed: list[str] = []
+
+        def walk(m: Node):
+            if isinstance(m.expr, BinOp) and m.expr.op == "*":
+                summed.extend(m.reduce)
+                for c in m.children:
+                    walk(c)
+            else:
+                factors.append(m)
+        walk(n)
+        kind = n.kind
+        # each factor: (Val, einsum operand vars or None for a scalar factor)
+        items: list[tuple[Val, Optional[tuple[str, ...]]]] = []
+        needs_einsum = bool(summed)
+        for f in factors:
+            e = f.expr
+            if isinstance(e, Access) and e.indices:
+                t = self.plan.info(e.name)
+                items.append((Val(t.ident, tuple(e.indices), f.kind), tuple(e.indices)))
+                if f.reduce or len(set(e.indices)) != len(e.indices):
+                    needs_einsum = True
+            else:
+                v = self._gen(f)
+                items.append((v, v.vars or None))
+        scalars = [v for v, ax in items if ax is None]
+        tensors = [(v, ax) for v, ax in items if ax is not None]
+        if not tensors:
+            code = " * ".join(self._operand(v, kind, MUL if i == 0 else UNARY)
+                              for i, v in enumerate(scalars))
+            return Val(code, (), kind, MUL, any(v.array for v in scalars))
+        if needs_einsum:
+            spec = self._spec([ax for _, ax in tensors], n.free)
+            ein = Val(self.d.einsum(spec, [self._operand(v, kind, 0) for v, _ in tensors]),
+                      n.free, kind)
+            pieces = [self._operand(v, kind, MUL if i == 0 else UNARY)
+                      for i, v in enumerate(scalars)] + [ein.code]
+            return Val(" * ".join(pieces), n.free, kind, MUL if scalars else ATOM)
+        pieces = []
+        for i, (v, ax) in enumerate(items):
+            if ax is not None:
+                v = self._align(v, n.free)
+            pieces.append(self._operand(v, kind, MUL if i == 0 else UNARY))
+        return Val(" * ".join(pieces), n.free, kind, MUL if len(pieces) > 1 else ATOM)
+
+    # ------------------------------------------------------------------ helpers
+
+    def _operand(self, v: Val, kind: str, prec: int) -> str:
+        """`v` as an operand of an operation of kind `kind` at precedence `prec`."""
+        if kind == "float" and v.kind == "int" and v.array:
+            code = self.d.float_operand(v)
+            if code != v.code:
+                return code
+        return paren(v, prec)
+
+    def _reduce(self, v: Val, n: Node) -> Val:
+        if not n.reduce:
+            return v
+        axes = [v.vars.index(x) for x in n.reduce]
+        rest = tuple(x for x in v.vars if x not in n.reduce)
+        return Val(self.d.sum(v.code, axes if rest else []), rest, v.kind)
+
+    def _union(self, *vals: Val) -> tuple[str, ...]:
+        have = {x for v in vals for x in v.vars}
+        return tuple(x for x in self.st.var_order if x in have)
+
+    def _align(self, v: Val, target: tuple[str, ...]) -> Val:
+        """`v` with its axes permuted and padded (size-1 axes) to broadcast against `target`."""
+        if v.vars == target or not v.vars:
+            return v
+        ordered = tuple(sorted(v.vars, key=target.index))
+        if ordered != v.vars:
+            perm = [v.vars.index(x) for x in ordered]
+            v = Val(self.d.transpose(paren(v, ATOM), perm), ordered, v.kind)
+        idx = [":" if x in ordered else "None" for x in target]
+        while idx and idx[0] == "None":
+            idx.pop(0)
+        while idx and idx[-1] == ":":
+            idx.pop()
+        if idx:
+            v = Val(f"{paren(v, ATOM)}[{', '.join(idx)}]", target, v.kind)
+        return Val(v.code, target, v.kind, v.prec)
+
+    def _spec(self, inputs, output) -> str:
+        L = self.letters
+        return ",".join("".join(L[x] for x in ax) for ax in inputs) + "->" + \
+            "".join(L[x] for x in output)
+
+
+def _letters(order) -> dict[str, str]:
+    """einsum letters for index variables: the variable itself when it is one letter."""
+    pool = "ijklmnopqrstuvwxyzabcdefghABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    out: dict[str, str] = {}
+    for x in order:
+        if len(x) == 1 and x.isascii() and x.isalpha() and x not in out.values():
+            out[x] = x
+    free = [c for c in pool if c not in out.values()]
+    for x in order:
+        if x not in out:
+            if not free:
+                raise TensorliftError("too many index variables in one statement for einsum")
+            out[x] = free.pop(0)
+    return out
+
+
+def _number(value) -> Val:
+    kind = "int" if isinstance(value, int) else "float"
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        return Val(f'float("{value}")', (), kind, ATOM, False)
+    code = repr(value)
+    return Val(code, (), kind, UNARY if code.startswith("-") else ATOM, False)
+

@@ -1,0 +1,70 @@
+"""Checking a candidate statement against the examples of the real C code."""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+from .evaluate import EvalError, evaluate
+from .ir import Program, Statement
+from .signature import Example, Signature
+
+RTOL = 1e-4      # float kernels run in single precision in C, candidates in double
+
+
+def dtypes_of(sig: Signature) -> dict[str, str]:
+    d = {p.name: p.dtype for p in sig.params}
+    if sig.returns:
+        d[sig.function] = sig.returns
+    return d
+
+
+def matches(got, want, dtype: str) -> bool:
+    got, want = np.asarray(got), np.asarray(want)
+    if got.shape != want.shape:
+        return False
+    if dtype == "int":
+        return bool(np.array_equal(got, want))
+    scale = float(np.max(np.abs(want))) if want.size else 0.0
+    return bool(np.allclose(got, want, rtol=RTOL, atol=RTOL * max(scale, 1e-6), equal_nan=True))
+
+
+class Checker:
+    """Checks one output's statement on every example. The statement reads the inputs and
+    the final values of the outputs computed before it (`before`)."""
+
+    def __init__(self, sig: Signature, examples: Sequence[Example], output: str, before: Sequence[str]):
+        self.output = output
+        self.dtypes = dtypes_of(sig)
+        self.dtype = self.dtypes[output]
+        self.cases = []
+        for ex in examples:
+            env = dict(ex.inputs)
+            for b in before:
+                env[b] = ex.outputs[b]
+            self.cases.append((env, ex.outputs[output]))
+
+    def __call__(self, stmt: Statement) -> bool:
+        prog = Program((stmt,))
+        for env, want in self.cases:
+            try:
+                got = evaluate(prog, env, self.dtypes)[self.output]
+            except EvalError:
+                return False
+            if not matches(got, want, self.dtype):
+                return False
+        return True
+
+
+def check_program(program: Program, sig: Signature, examples: Sequence[Example]) -> bool:
+    """The whole program on every example, every output compared."""
+    dtypes = dtypes_of(sig)
+    for ex in examples:
+        try:
+            got = evaluate(program, ex.inputs, dtypes)
+        except EvalError:
+            return False
+        for name, want in ex.outputs.items():
+            if name not in got or not matches(got[name], want, dtypes[name]):
+                return False
+    return True

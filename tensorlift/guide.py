@@ -1,0 +1,263 @@
+"""Static guidance: what the C code says about the program that computes each output.
+
+For every output we follow the value it is assigned back through local variables to
+the array reads, scalars, constants and operators it comes from. The interpreter's
+trace then tells, for every array read, which loop moves which of its dimensions, and
+whether that loop also moves the output (an output index) or not (a reduction). The
+grammar turns these counts into probabilities; nothing here is trusted as an answer.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Optional
+
+import numpy as np
+from pycparser import c_ast
+
+from .analysis import Analysis, trace_run
+from .examples import Region, sample_sizes
+
+REDUCTION = -1   # a pattern position moved by a loop that does not move the output
+
+
+@dataclass
+class Hints:
+    """What feeds one output. A pattern is a tuple with, per dimension of the array, the
+    output dimension moved by the same loop, or REDUCTION."""
+    patterns: Counter = field(default_factory=Counter)     # (array, pattern) -> count
+    arrays: Counter = field(default_factory=Counter)       # array -> reads
+    scalars: Counter = field(default_factory=Counter)
+    constants: Counter = field(default_factory=Counter)
+    ops: Counter = field(default_factory=Counter)          # "+", "-", "*", "/", "neg"
+    calls: Counter = field(default_factory=Counter)        # math functions: "sqrt", "max", ...
+    accumulate: bool = False                               # updated in place (`+=`, or reads itself)
+
+
+@dataclass
+class Guidance:
+    name: str
+    outputs: dict[str, Hints]
+
+
+def write_order(analysis: Analysis) -> list[str]:
+    """Outputs in the order the C code first writes them; a returned value comes last."""
+    writes: list[str] = []
+    trace_run(analysis.kernel, analysis.slots, sample_sizes(analysis, 0), seed=1, writes=writes)
+    sig = analysis.signature
+    arrays = [o for o in sig.outputs if o != sig.function or not sig.returns]
+    first = {name: i for i, name in reversed(list(enumerate(writes)))}
+    ordered = sorted(arrays, key=lambda o: first.get(o, len(writes)))
+    return ordered + ([sig.function] if sig.returns else [])
+
+
+def no_guidance(analysis: Analysis) -> Guidance:
+    return Guidance("none", {o: Hints() for o in analysis.signature.outputs})
+
+
+def static_guidance(analysis: Analysis) -> Guidance:
+    k = analysis.kernel
+    sig = analysis.signature
+    sizes = sample_sizes(analysis, 0)
+    buffers = trace_run(k, analysis.slots, sizes, seed=1)
+    site_array: dict[int, str] = {}
+    site_trace: dict[int, list] = {}
+    for name, buf in buffers.items():
+        for entry in buf.trace:
+            site_array.setdefault(id(entry[0]), name)
+            site_trace.setdefault(id(entry[0]), []).append(entry)
+    strides = {n: Region.of(analysis.layouts[n], sizes).strides for n in buffers}
+    scan = _Feeds(analysis, site_array)
+    for fdef in k.functions.values():
+        scan.collect(fdef.body)
+    hints = {o: Hints() for o in sig.outputs}
+    for store_site, out_name, rhs, op in scan.stores:
+        h = hints.get(out_name)
+        if h is None:
+            continue
+        if op != "=":
+            h.accumulate = h.accumulate or op in ("+=", "-=")
+            if op in ("-=", "*=", "/="):
+                h.ops[op[0]] += 1
+        feed = scan.feeds(rhs, top=True)
+        if out_name in feed.arrays:
+            h.accumulate = True
+        h.arrays.update(feed.arrays)
+        h.scalars.update(feed.scalars)
+        h.constants.update(feed.constants)
+        h.ops.update(feed.ops)
+        h.calls.update(feed.calls)
+        w_loops, w_coef = _site_coefficients(site_trace.get(store_site, []))
+        for read_site in feed.sites:
+            arr = site_array[read_site]
+            pat = _pattern(site_trace[read_site], strides[arr], w_loops, w_coef,
+                           strides.get(out_name, ()))
+            if pat is not None:
+                h.patterns[(arr, pat)] += 1
+    return Guidance("static", hints)
+
+
+def _site_coefficients(entries) -> tuple[tuple, dict]:
+    """The loops around an access site and the offset step of each (loop id -> step)."""
+    if not entries:
+        return (), {}
+    loops = Counter(e[4] for e in entries).most_common(1)[0][0]
+    pts = [e for e in entries if e[4] == loops]
+    if not loops:
+        return loops, {}
+    a = np.array([list(e[2]) + [1] for e in pts], dtype=float)
+    b = np.array([e[1] for e in pts], dtype=float)
+    sol, *_ = np.linalg.lstsq(a, b, rcond=None)
+    r = np.round(sol)
+    if not np.allclose(a @ r, b):
+        return loops, {}
+    return loops, {lp: int(c) for lp, c in zip(loops, r[:-1])}
+
+
+def _pattern(entries, arr_strides, w_loops, w_coef, out_strides) -> Optional[tuple]:
+    loops, coef = _site_coefficients(entries)
+    if not coef and arr_strides:
+        return None
+    pat = []
+    for st in arr_strides:
+        movers = [lp for lp in loops if abs(coef.get(lp, 0)) == st]
+        if len(movers) != 1:
+            return None
+        lp = movers[0]
+        c = abs(w_coef.get(lp, 0)) if lp in w_loops else 0
+        if c == 0:
+            pat.append(REDUCTION)
+        elif c in out_strides:
+            pat.append(list(out_strides).index(c))
+        else:
+            return None
+    return tuple(pat)
+
+
+@dataclass
+class _Feed:
+    sites: list = field(default_factory=list)
+    arrays: Counter = field(default_factory=Counter)
+    scalars: Counter = field(default_factory=Counter)
+    constants: Counter = field(default_factory=Counter)
+    ops: Counter = field(default_factory=Counter)
+    calls: Counter = field(default_factory=Counter)
+
+    def add(self, other: "_Feed"):
+        self.sites += other.sites
+        for a in ("arrays", "scalars", "constants", "ops", "calls"):
+            getattr(self, a).update(getattr(other, a))
+
+
+class _Feeds:
+    """Follows values back through locals (flow-insensitively) to what they are made of."""
+
+    def __init__(self, analysis: Analysis, site_array: dict[int, str]):
+        self.site_array = site_array
+        self.scalars = {s.name for s in analysis.slots if s.kind == "scalar"}
+        self.function = analysis.kernel.name
+        self.assigned: dict[str, list] = {}
+        self.stores: list = []          # (store site id, output, rhs, op)
+        self._memo: dict[str, _Feed] = {}
+        self._active: set[str] = set()
+
+    def collect(self, node):
+        for n in _walk(node):
+            if isinstance(n, c_ast.Assignment):
+                lv = n.lvalue
+                if isinstance(lv, c_ast.ID):
+                    self.assigned.setdefault(lv.name, []).append((n.rvalue, n.op))
+                elif id(lv) in self.site_array:
+                    self.stores.append((id(lv), self.site_array[id(lv)], n.rvalue, n.op))
+            elif isinstance(n, c_ast.Decl) and n.name and n.init is not None:
+                self.assigned.setdefault(n.name, []).append((n.init, "="))
+            elif isinstance(n, c_ast.Return) and n.expr is not None:
+                self.stores.append((None, self.function, n.expr, "="))
+
+    def feeds(self, e, top: bool = False) -> _Feed:
+        f = _Feed()
+        if e is None:
+            return f
+        if isinstance(e, (c_ast.ArrayRef, c_ast.UnaryOp)) and id(e) in self.site_array:
+            f.sites.append(id(e))
+            f.arrays[self.site_array[id(e)]] += 1
+            return f
+        if isinstance(e, c_ast.ID):
+            if e.name in self.scalars:
+                f.scalars[e.name] += 1
+            else:
+                f.add(self._local(e.name))
+            return f
+        if isinstance(e, (c_ast.StructRef, c_ast.ArrayRef)):
+            name = _path(e)
+            if name in self.scalars:
+                f.scalars[name] += 1
+            return f
+        if isinstance(e, c_ast.Constant):
+            if e.type in ("int", "float", "double") and not (top and _is_zero(e)):
+                try:
+                    v = float(e.value.rstrip("fFlLuU"))
+                    f.constants[int(v) if v.is_integer() and e.type == "int" else v] += 1
+                except ValueError:
+                    pass
+            return f
+        if isinstance(e, c_ast.BinaryOp):
+            if e.op in "+-*/":
+                f.ops[e.op] += 1
+            f.add(self.feeds(e.left))
+            f.add(self.feeds(e.right))
+            return f
+        if isinstance(e, c_ast.UnaryOp):
+            if e.op == "-":
+                f.ops["neg"] += 1
+            if e.op in ("-", "+", "p++", "p--", "++", "--", "*"):
+                f.add(self.feeds(e.expr))
+            return f
+        if isinstance(e, c_ast.Cast):
+            f.add(self.feeds(e.expr, top))
+            return f
+        if isinstance(e, c_ast.TernaryOp):
+            f.calls["select"] += 1
+            for part in (e.cond, e.iftrue, e.iffalse):
+                f.add(self.feeds(part))
+            return f
+        if isinstance(e, c_ast.FuncCall):
+            if isinstance(e.name, c_ast.ID):
+                f.calls[e.name.name.rstrip("f")] += 1
+            for a in (e.args.exprs if e.args else []):
+                f.add(self.feeds(a))
+            return f
+        return f
+
+    def _local(self, name: str) -> _Feed:
+        if name in self._memo:
+            return self._memo[name]
+        f = _Feed()
+        if name in self._active:
+            return f
+        self._active.add(name)
+        for rhs, op in self.assigned.get(name, []):
+            f.add(self.feeds(rhs, top=op == "="))
+            if op in ("-=", "*=", "/="):
+                f.ops[op[0]] += 1
+        self._active.discard(name)
+        self._memo[name] = f
+        return f
+
+
+def _is_zero(e: c_ast.Constant) -> bool:
+    try:
+        return float(e.value.rstrip("fFlLuU")) == 0.0
+    except ValueError:
+        return False
+
+
+def _path(e) -> str:
+    from .roles import _path as path
+    return path(e)
+
+
+def _walk(node):
+    yield node
+    for _, child in node.children():
+        yield from _walk(child)
