@@ -1,2 +1,17 @@
-"""tensorlift: lift C tensor kernels to verified TACO index notation."""
+"""tensorlift: lift C tensor kernels to verified TACO index notation.
+
+    import tensorlift
+    result = tensorlift.lift("kernel.c")      # or C source text
+    print(result.program, result.verification)
+"""
 __version__ = "0.1.0"
+
+
+def lift(source, function=None, **options):
+    from .lift import lift as _lift
+    return _lift(source, function, **options)
+
+
+def analyze(source, function=None, **options):
+    from .api import analyze as _analyze
+    return _analyze(source, function, **options)

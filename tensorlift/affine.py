@@ -102,3 +102,28 @@ def parse_affine(text: str) -> Affine:
             acc[term] = acc.get(term, 0) + sign
         i = j
     return Affine(tuple((n, c) for n, c in acc.items() if c), const)
+
+
+@dataclass(frozen=True)
+class Product:
+    """A product of affine factors: the stride of an outer dimension of a dense array
+    (`N*K` for the first dimension of an M x N x K array)."""
+    factors: tuple[Affine, ...]
+
+    def eval(self, env: Mapping[str, int]) -> int:
+        out = 1
+        for f in self.factors:
+            out *= f.eval(env)
+        return out
+
+    def times(self, a: Affine) -> "Product":
+        if not a.terms and a.const == 1:
+            return self
+        return Product(tuple(f for f in self.factors if f != Affine((), 1)) + (a,))
+
+    def substitute(self, env: Mapping[str, Affine]) -> "Product":
+        return Product(tuple(f.substitute(env) for f in self.factors))
+
+    def __str__(self) -> str:
+        parts = [str(f) if len(f.terms) + bool(f.const) <= 1 else f"({f})" for f in self.factors]
+        return "*".join(parts) or "1"

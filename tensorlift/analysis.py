@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .affine import Affine, fit
+from .affine import Affine, Product, fit
 from .errors import TensorliftError, UnsupportedConstruct
 from .frontend import Kernel, load_kernel
 from .interp import Interpreter
@@ -33,7 +33,7 @@ class Layout:
     """Where element (i0, i1, ...) of an array lives: offset = sum(i_k * strides[k]), or,
     for `rows` arrays (`T **`), row i0 is a separate allocation."""
     shape: list[Affine]
-    strides: list[Affine]
+    strides: list[Product]
     rows: bool = False
 
 
@@ -213,31 +213,35 @@ def _fit_layouts(kernel, slots, dims, strides, ties):
         if len({len(ch) for ch, _ in per_run}) != 1:
             raise UnsupportedConstruct(f"the layout of '{s.name}' changes with the sizes")
         order = len(per_run[0][0])
-        fitted_strides = [fit(names, points, [ch[k] for ch, _ in per_run]) for k in range(order)]
-        loop_extents = [fit(names, points, [lp[k] for lp in loops]) for k in range(order)]
-        if None in fitted_strides:
-            raise UnsupportedConstruct(f"the strides of '{s.name}' are not affine in the sizes")
-        # a size-only stride must equal the region inside it; if not, the sizes are tied
-        for k in range(1, order):
-            outer, inner = fitted_strides[k - 1], fitted_strides[k]
-            if s.rows and k == 1 or loop_extents[k] is None:
-                continue
-            want = _times(inner, loop_extents[k])
-            if want is None or outer == want:
-                continue
-            stride_params = outer.names & set(strides)
-            if stride_params:
-                if len(outer.terms) != 1 or outer.terms[0][1] != 1 or outer.const:
-                    raise UnsupportedConstruct(f"stride expression {outer} of '{s.name}'")
-                stride_values[outer.terms[0][0]] = want
-                continue
-            if not outer.names:
-                continue  # a declared constant row length wider than the loops: keep it
-            diff = outer - want
-            if len(diff.terms) == 2 and diff.const == 0 and sorted(c for _, c in diff.terms) == [-1, 1]:
-                raise _Tie(*sorted((n for n, _ in diff.terms), key=dims.index))
-            raise UnsupportedConstruct(f"indexing of '{s.name}' (row length {outer}, rows of {want})")
         fitted_extents = [fit(names, points, [ext[k] for _, ext in per_run]) for k in range(order)]
+        loop_extents = [fit(names, points, [lp[k] for lp in loops]) for k in range(order)]
+        fitted_strides: list[Optional[Product]] = [None] * order
+        for k in reversed(range(order)):
+            values = [ch[k] for ch, _ in per_run]
+            if k == order - 1 or (s.rows and k == 0):
+                st = fit(names, points, values)
+                if st is None:
+                    raise UnsupportedConstruct(f"the strides of '{s.name}' are not affine in the sizes")
+                fitted_strides[k] = Product((st,))
+                continue
+            ratio = fit(names, points, [ch[k] // ch[k + 1] for ch, _ in per_run])
+            if ratio is None:
+                raise UnsupportedConstruct(f"the strides of '{s.name}' are not affine in the sizes")
+            fitted_strides[k] = fitted_strides[k + 1].times(ratio)
+            # rows of `ratio` elements hold `want`: a stride parameter, a padded layout,
+            # or two sizes the indexing is only consistent for when equal
+            want = loop_extents[k + 1] or fitted_extents[k + 1]
+            if want is None or ratio == want:
+                continue
+            stride_params = ratio.names & set(strides)
+            if stride_params:
+                if len(ratio.terms) != 1 or ratio.terms[0][1] != 1 or ratio.const:
+                    raise UnsupportedConstruct(f"stride expression {ratio} of '{s.name}'")
+                stride_values[ratio.terms[0][0]] = want
+                continue
+            diff = ratio - want
+            if len(diff.terms) == 2 and sorted(c for _, c in diff.terms) == [-1, 1]:
+                raise _Tie(*sorted((n for n, _ in diff.terms), key=dims.index))
         if None in fitted_extents:
             raise UnsupportedConstruct(f"the extent of '{s.name}' is not affine in the sizes")
         layouts[s.name] = Layout(fitted_extents, fitted_strides, s.rows)

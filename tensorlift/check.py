@@ -29,6 +29,16 @@ def matches(got, want, dtype: str) -> bool:
     return bool(np.allclose(got, want, rtol=RTOL, atol=RTOL * max(scale, 1e-6), equal_nan=True))
 
 
+def example_env(ex: Example) -> dict:
+    """The inputs, plus zeros standing for write-only outputs: a statement that reads no
+    tensor of the output's shape (`hist(i) = 0`) still has its extents."""
+    env = dict(ex.inputs)
+    for name, value in ex.outputs.items():
+        if name not in env and isinstance(value, np.ndarray):
+            env[name] = np.zeros_like(value)
+    return env
+
+
 class Checker:
     """Checks one output's statement on every example. The statement reads the inputs and
     the final values of the outputs computed before it (`before`)."""
@@ -39,7 +49,7 @@ class Checker:
         self.dtype = self.dtypes[output]
         self.cases = []
         for ex in examples:
-            env = dict(ex.inputs)
+            env = example_env(ex)
             for b in before:
                 env[b] = ex.outputs[b]
             self.cases.append((env, ex.outputs[output]))
@@ -61,7 +71,7 @@ def check_program(program: Program, sig: Signature, examples: Sequence[Example])
     dtypes = dtypes_of(sig)
     for ex in examples:
         try:
-            got = evaluate(program, ex.inputs, dtypes)
+            got = evaluate(program, example_env(ex), dtypes)
         except EvalError:
             return False
         for name, want in ex.outputs.items():

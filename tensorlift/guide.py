@@ -75,11 +75,13 @@ def static_guidance(analysis: Analysis) -> Guidance:
         h = hints.get(out_name)
         if h is None:
             continue
-        if op != "=":
+        feed = scan.feeds(rhs, top=op == "=")
+        if op != "=":   # `C op= e` reads C: the program is `C = C op e`, or `C += e`
             h.accumulate = h.accumulate or op in ("+=", "-=")
-            if op in ("-=", "*=", "/="):
-                h.ops[op[0]] += 1
-        feed = scan.feeds(rhs, top=True)
+            h.ops[op[0]] += 1
+            if store_site is not None:
+                feed.sites.append(store_site)
+                feed.arrays[out_name] += 1
         if out_name in feed.arrays:
             h.accumulate = True
         h.arrays.update(feed.arrays)

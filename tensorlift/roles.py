@@ -91,9 +91,9 @@ class _Scan:
             left, right = self.value(e.left), self.value(e.right)
             if e.op in "/%":
                 self.divisors |= right
-            if e.op in "+-" and (self._is_pointer(left) != self._is_pointer(right)):
-                self.address |= right if self._is_pointer(left) else left
-                return left if self._is_pointer(left) else right
+            if e.op in "+-" and self._is_pointer(e.left) != self._is_pointer(e.right):
+                self.address |= right if self._is_pointer(e.left) else left
+                return left if self._is_pointer(e.left) else right
             return left | right
         if isinstance(e, c_ast.UnaryOp):
             if e.op == "sizeof":
@@ -123,8 +123,19 @@ class _Scan:
             return self.value(e.lvalue)
         return set()
 
-    def _is_pointer(self, names: set[str]) -> bool:
-        return any(n in self.arrays or n in self.pointers for n in names)
+    def _is_pointer(self, e) -> bool:
+        """Whether an expression is a pointer (pointer arithmetic moves an address)."""
+        if isinstance(e, c_ast.ID):
+            return e.name in self.pointers or e.name in self.arrays
+        if isinstance(e, c_ast.UnaryOp):
+            return e.op == "&" or (e.op in ("++", "--", "p++", "p--") and self._is_pointer(e.expr))
+        if isinstance(e, c_ast.BinaryOp) and e.op in "+-":
+            return self._is_pointer(e.left) or self._is_pointer(e.right)
+        if isinstance(e, c_ast.Cast):
+            return isinstance(e.to_type.type, c_ast.PtrDecl)
+        if isinstance(e, c_ast.StructRef):
+            return _path(e) in self.arrays
+        return False
 
     def assignment(self, lv, rv, op):
         v = self.value(rv) if rv is not None else set()
@@ -132,7 +143,7 @@ class _Scan:
             self.divisors |= v
         if isinstance(lv, c_ast.ID):
             self.deps.setdefault(lv.name, set()).update(v)
-            if op != "=" and lv.name in self.pointers:
+            if op != "=" and lv.name in self.pointers:   # `p += n` moves p by n elements
                 self.address |= v
         else:
             target = self.value(lv)   # records the subscripts of the target as addresses

@@ -16,7 +16,7 @@ from typing import Optional
 
 from ..errors import TensorliftError
 from ..ir import Access, BinOp, Call, Const, Neg
-from ._plan import Node, Plan, StatementPlan, TensorInfo, make_plan, promote
+from ._plan import Node, Plan, StatementPlan, make_plan
 
 ADD, MUL, UNARY, ATOM = 1, 2, 3, 4
 OUTPUT_DTYPE = {"int": "int32", "float": "float32", "double": "float64"}
@@ -38,7 +38,6 @@ def paren(v: Val, prec: int) -> str:
 
 class Dialect:
     target = ""
-    module_doc = ""
     imports = ""
     lib = ""                  # the module alias (`np`, `torch`, `jnp`)
     cdiv_helper = ""
@@ -107,6 +106,11 @@ def _c_div(a, b):
 
     def number(self, v: Val) -> str:
         return f"np.{INNER_DTYPE[v.kind]}({v.code})"
+
+    def einsum(self, spec: str, operands: list[str]) -> str:
+        # optimize=True contracts pairwise through BLAS instead of one loop over every index
+        opt = ", optimize=True" if len(operands) > 1 else ""
+        return f'np.einsum("{spec}", {", ".join(operands)}{opt})'
 
     def output(self, ident: str, ctype: str, scalar: bool) -> str:
         dt = self.dtype(OUTPUT_DTYPE[ctype])
@@ -222,7 +226,7 @@ class _Generator:
             what = "returned value" if t.role == "return" else t.param.access
             outs.append(f"{t.ident} ({OUTPUT_DTYPE[t.ctype]}{shape}, {what})")
         doc = [f"TACO index notation:\n\n{taco}\n",
-               f"    Takes the C parameters in C order"
+               "    Takes the C parameters in C order"
                + (f"; {', '.join(ignored)} {'is' if len(ignored) == 1 else 'are'} "
                   f"accepted and ignored." if ignored else "."),
                f"    Returns {', '.join(outs)}" + ("" if len(outs) == 1 else " as a tuple") + ".",
@@ -305,38 +309,32 @@ class _Generator:
                 factors.append(m)
         walk(n)
         kind = n.kind
-        # each factor: (Val, einsum operand vars or None for a scalar factor)
-        items: list[tuple[Val, Optional[tuple[str, ...]]]] = []
-        needs_einsum = bool(summed)
+        if not summed:
+            # nothing summed across factors: an element-wise product (each factor sums or
+            # takes diagonals of its own), lined up by broadcasting
+            vals = [self._gen(f) for f in factors]
+            pieces = [self._operand(self._align(v, n.free), kind, MUL if i == 0 else UNARY)
+                      for i, v in enumerate(vals)]
+            return Val(" * ".join(pieces), n.free, kind, MUL, any(v.array for v in vals))
+        # a sum across factors: one einsum over the tensor factors, scalar factors in front
+        scalars: list[Val] = []
+        operands: list[tuple[str, tuple[str, ...]]] = []
         for f in factors:
             e = f.expr
             if isinstance(e, Access) and e.indices:
                 t = self.plan.info(e.name)
-                items.append((Val(t.ident, tuple(e.indices), f.kind), tuple(e.indices)))
-                if f.reduce or len(set(e.indices)) != len(e.indices):
-                    needs_einsum = True
+                operands.append((self._operand(Val(t.ident, e.indices, f.kind), kind, 0),
+                                 tuple(e.indices)))
+                continue
+            v = self._gen(f)
+            if v.vars:
+                operands.append((self._operand(v, kind, 0), v.vars))
             else:
-                v = self._gen(f)
-                items.append((v, v.vars or None))
-        scalars = [v for v, ax in items if ax is None]
-        tensors = [(v, ax) for v, ax in items if ax is not None]
-        if not tensors:
-            code = " * ".join(self._operand(v, kind, MUL if i == 0 else UNARY)
-                              for i, v in enumerate(scalars))
-            return Val(code, (), kind, MUL, any(v.array for v in scalars))
-        if needs_einsum:
-            spec = self._spec([ax for _, ax in tensors], n.free)
-            ein = Val(self.d.einsum(spec, [self._operand(v, kind, 0) for v, _ in tensors]),
-                      n.free, kind)
-            pieces = [self._operand(v, kind, MUL if i == 0 else UNARY)
-                      for i, v in enumerate(scalars)] + [ein.code]
-            return Val(" * ".join(pieces), n.free, kind, MUL if scalars else ATOM)
-        pieces = []
-        for i, (v, ax) in enumerate(items):
-            if ax is not None:
-                v = self._align(v, n.free)
-            pieces.append(self._operand(v, kind, MUL if i == 0 else UNARY))
-        return Val(" * ".join(pieces), n.free, kind, MUL if len(pieces) > 1 else ATOM)
+                scalars.append(v)
+        spec = self._spec([ax for _, ax in operands], n.free)
+        pieces = [self._operand(v, kind, MUL if i == 0 else UNARY) for i, v in enumerate(scalars)]
+        pieces.append(self.d.einsum(spec, [code for code, _ in operands]))
+        return Val(" * ".join(pieces), n.free, kind, MUL if scalars else ATOM)
 
     # ------------------------------------------------------------------ helpers
 

@@ -1,0 +1,26 @@
+/* tensorlift-expect
+{"function": "complex_mult", "plain": false,
+ "program": "cr(i) = ar(i) * br(i) - ai(i) * bi(i); ci(i) = ar(i) * bi(i) + ai(i) * br(i)",
+ "params": [
+   {"name": "n", "kind": "scalar", "dtype": "int", "role": "dimension"},
+   {"name": "ar", "kind": "array", "dtype": "float", "access": "read", "shape": ["n"]},
+   {"name": "ai", "kind": "array", "dtype": "float", "access": "read", "shape": ["n"]},
+   {"name": "br", "kind": "array", "dtype": "float", "access": "read", "shape": ["n"]},
+   {"name": "bi", "kind": "array", "dtype": "float", "access": "read", "shape": ["n"]},
+   {"name": "cr", "kind": "array", "dtype": "float", "access": "write", "shape": ["n"]},
+   {"name": "ci", "kind": "array", "dtype": "float", "access": "write", "shape": ["n"]}],
+ "returns": null, "tied_sizes": []}
+*/
+/* n complex multiplications on split real/imaginary arrays (two outputs). */
+void complex_mult(int n, const float *ar, const float *ai, const float *br,
+                  const float *bi, float *cr, float *ci)
+{
+    register const float *p_ar = ar, *p_ai = ai, *p_br = br, *p_bi = bi;
+    register float *p_cr = cr, *p_ci = ci;
+    int k;
+
+    for (k = 0; k < n; k++) {
+        *p_cr++ = *p_ar * *p_br - *p_ai * *p_bi;
+        *p_ci++ = *p_ar++ * *p_bi++ + *p_ai++ * *p_br++;
+    }
+}

@@ -1,0 +1,20 @@
+/* tensorlift-expect
+{"function": "n_real_updates", "plain": true,
+ "program": "D(i) = C(i) + A(i) * B(i)",
+ "params": [
+   {"name": "n", "kind": "scalar", "dtype": "int", "role": "dimension"},
+   {"name": "A", "kind": "array", "dtype": "int", "access": "read", "shape": ["n"]},
+   {"name": "B", "kind": "array", "dtype": "int", "access": "read", "shape": ["n"]},
+   {"name": "C", "kind": "array", "dtype": "int", "access": "read", "shape": ["n"]},
+   {"name": "D", "kind": "array", "dtype": "int", "access": "write", "shape": ["n"]}],
+ "returns": null, "tied_sizes": []}
+*/
+void n_real_updates(int n, int *A, int *B, int *C, int *D)
+{
+    register int *p_a = &A[0], *p_b = &B[0];
+    register int *p_c = &C[0], *p_d = &D[0];
+    int i;
+
+    for (i = 0; i < n; i++)
+        *p_d++ = *p_c++ + *p_a++ * *p_b++;
+}

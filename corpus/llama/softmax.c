@@ -1,0 +1,28 @@
+/* tensorlift-expect
+{"function": "softmax", "plain": false,
+ "program": "x(i) = exp(x(i) - max(x(j))); x(i) = x(i) / x(k)",
+ "params": [
+   {"name": "x", "kind": "array", "dtype": "float", "access": "readwrite", "shape": ["size"]},
+   {"name": "size", "kind": "scalar", "dtype": "int", "role": "dimension"}],
+ "returns": null, "tied_sizes": []}
+*/
+/* Whole in-place softmax: max-reduction, exp, sum and division. */
+#include <math.h>
+
+void softmax(float *x, int size)
+{
+    float max_val = x[0];
+    for (int i = 1; i < size; i++) {
+        if (x[i] > max_val) {
+            max_val = x[i];
+        }
+    }
+    float sum = 0.0f;
+    for (int i = 0; i < size; i++) {
+        x[i] = expf(x[i] - max_val);
+        sum += x[i];
+    }
+    for (int i = 0; i < size; i++) {
+        x[i] /= sum;
+    }
+}

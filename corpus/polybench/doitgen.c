@@ -1,0 +1,33 @@
+/* tensorlift-expect
+{"function": "kernel_doitgen", "plain": false,
+ "program": "sum(r,q,p) = A(r,q,s) * C4(s,p); A(r,q,p) = sum(r,q,p)",
+ "params": [
+   {"name": "nr", "kind": "scalar", "dtype": "int", "role": "dimension"},
+   {"name": "nq", "kind": "scalar", "dtype": "int", "role": "dimension"},
+   {"name": "np", "kind": "scalar", "dtype": "int", "role": "dimension"},
+   {"name": "A", "kind": "array", "dtype": "double", "access": "readwrite", "shape": ["nr", "nq", "np"]},
+   {"name": "C4", "kind": "array", "dtype": "double", "access": "read", "shape": ["np", "np"]},
+   {"name": "sum", "kind": "array", "dtype": "double", "access": "write", "shape": ["nr", "nq", "np"]}],
+ "returns": null, "tied_sizes": []}
+*/
+/* PolyBench doitgen (multiresolution analysis kernel), with a full 3-D sum array
+ * so that each output is a plain contraction; A is overwritten with the result. */
+#define DATA_TYPE double
+
+void kernel_doitgen(int nr, int nq, int np,
+                    DATA_TYPE A[nr][nq][np], DATA_TYPE C4[np][np],
+                    DATA_TYPE sum[nr][nq][np])
+{
+  int r, q, p, s;
+
+  for (r = 0; r < nr; r++)
+    for (q = 0; q < nq; q++) {
+      for (p = 0; p < np; p++) {
+        sum[r][q][p] = 0.0;
+        for (s = 0; s < np; s++)
+          sum[r][q][p] += A[r][q][s] * C4[s][p];
+      }
+      for (p = 0; p < np; p++)
+        A[r][q][p] = sum[r][q][p];
+    }
+}

@@ -1,0 +1,21 @@
+/* tensorlift-expect
+{"function": "fir", "plain": true,
+ "program": "fir = input(i) * coefficient(i)",
+ "params": [
+   {"name": "input", "kind": "array", "dtype": "float", "access": "read", "shape": ["32"]},
+   {"name": "coefficient", "kind": "array", "dtype": "float", "access": "read", "shape": ["32"]}],
+ "returns": {"dtype": "float"}, "tied_sizes": []}
+*/
+/* UTDSP FIR inner product over a fixed number of taps. */
+#define NTAPS 32
+
+float fir(const float input[NTAPS], const float coefficient[NTAPS])
+{
+    int i;
+    float sum = 0.0f;
+
+    for (i = 0; i < NTAPS; i++) {
+        sum += input[i] * coefficient[i];
+    }
+    return sum;
+}

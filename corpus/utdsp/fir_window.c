@@ -1,0 +1,25 @@
+/* tensorlift-expect
+{"function": "fir_window", "plain": false,
+ "program": "output(i) = coef(j) * input(i+j)",
+ "params": [
+   {"name": "n", "kind": "scalar", "dtype": "int", "role": "dimension"},
+   {"name": "input", "kind": "array", "dtype": "float", "access": "read", "shape": ["n+15"]},
+   {"name": "coef", "kind": "array", "dtype": "float", "access": "read", "shape": ["16"]},
+   {"name": "output", "kind": "array", "dtype": "float", "access": "write", "shape": ["n"]}],
+ "returns": null, "tied_sizes": []}
+*/
+/* UTDSP FIR filter over a block: sliding window, a fixed 16 taps. */
+#define NTAPS 16
+
+void fir_window(int n, const float *input, const float *coef, float *output)
+{
+    int i, j;
+    float sum;
+
+    for (i = 0; i < n; i++) {
+        sum = 0.0f;
+        for (j = 0; j < NTAPS; j++)
+            sum += coef[j] * input[i + j];
+        output[i] = sum;
+    }
+}

@@ -1,0 +1,99 @@
+"""Command line: formats what the API returns. Exit codes: 0 success, 1 not found / refuted,
+2 bad input, 3 internal error (a bug: rerun with TENSORLIFT_DEBUG=1 for the traceback)."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import traceback
+
+from .errors import TensorliftError
+
+EXIT_OK, EXIT_NOT_FOUND, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="tensorlift", description="Lift C tensor kernels to verified TACO index notation.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    a = sub.add_parser("analyze", help="show what each parameter of a kernel is, with examples")
+    a.add_argument("file")
+    a.add_argument("--function")
+    a.add_argument("--json", action="store_true")
+    a.add_argument("--examples", type=int, default=3, metavar="N")
+
+    lf = sub.add_parser("lift", help="lift a kernel to TACO index notation")
+    lf.add_argument("file")
+    lf.add_argument("--function")
+    lf.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS")
+    lf.add_argument("--guide", default="static", choices=("static", "none"))
+    lf.add_argument("--json", action="store_true")
+    return p
+
+
+def main(argv=None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _COMMANDS[args.command](args)
+    except TensorliftError as e:
+        return _fail(args, str(e), EXIT_BAD_INPUT)
+    except KeyboardInterrupt:
+        return _fail(args, "interrupted", EXIT_BAD_INPUT)
+    except RecursionError:
+        return _fail(args, "input nested too deeply to process", EXIT_BAD_INPUT)
+    except Exception as e:  # a bug of ours: still one line, never a traceback by default
+        if os.environ.get("TENSORLIFT_DEBUG"):
+            traceback.print_exc()
+        return _fail(args, f"internal error: {type(e).__name__}: {e}".splitlines()[0], EXIT_INTERNAL)
+
+
+def _fail(args, message: str, code: int) -> int:
+    if getattr(args, "json", False) and args.command == "lift":
+        print(json.dumps({"function": args.function, "status": "error", "program": None,
+                          "guide": args.guide, "candidates": 0, "seconds": 0.0, "examples_checked": 0,
+                          "verification": "not-run", "error": message}))
+    print(f"tensorlift: error: {message}", file=sys.stderr)
+    return code
+
+
+def cmd_analyze(args) -> int:
+    from .api import analyze
+    res = analyze(args.file, args.function, examples=args.examples)
+    if args.json:
+        print(json.dumps(res.to_json()))
+        return EXIT_OK
+    sig = res.signature
+    print(f"function {sig.function}")
+    for p in sig.params:
+        if p.kind == "array":
+            print(f"  {p.name:<18} array  {p.dtype:<6} {p.access:<9} shape [{', '.join(p.shape)}]")
+        else:
+            print(f"  {p.name:<18} scalar {p.dtype:<6} {p.role}")
+    print(f"  returns: {sig.returns or 'nothing'}")
+    for group in sig.tied_sizes:
+        print(f"  tied sizes: {' = '.join(group)} (the indexing is only consistent when they are equal)")
+    for i, ex in enumerate(res.examples):
+        sizes = ", ".join(f"{k}={v}" for k, v in ex.sizes.items())
+        print(f"  example {i}: sizes {sizes or '(none)'}; outputs {', '.join(ex.outputs) or '(none)'}")
+    return EXIT_OK
+
+
+def cmd_lift(args) -> int:
+    from .api import lift
+    res = lift(args.file, args.function, timeout=args.timeout, guide=args.guide)
+    if args.json:
+        print(json.dumps(res.to_json()))
+    elif res.status == "lifted":
+        print(res.program)
+        print(f"checked: matches the compiled C on {res.examples_checked} random examples "
+              f"({res.candidates} candidates, {res.seconds:.2f} s); verification: {res.verification}")
+    else:
+        print(f"not lifted: {res.searched}", file=sys.stderr)
+    return EXIT_OK if res.status == "lifted" else EXIT_NOT_FOUND
+
+
+_COMMANDS = {"analyze": cmd_analyze, "lift": cmd_lift}
+
+if __name__ == "__main__":
+    sys.exit(main())
