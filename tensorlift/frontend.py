@@ -160,22 +160,27 @@ def find_compiler() -> str:
     raise TensorliftError("no C compiler found (set CC or install gcc)")
 
 
-def preprocess(source: str, include_dir: Optional[Path]) -> str:
+def preprocess(source: str, path: Optional[Path]) -> str:
+    """Runs `cc -E` on the file itself (so line markers and error messages name it and
+    headers beside it are found), or on source text given on stdin."""
     cc = find_compiler()
-    fake = pycparser_fake_libc.directory
-    args = [cc, "-E", "-std=c99", "-nostdinc", "-I", fake,
+    args = [cc, "-E", "-std=c99", "-nostdinc", "-I", pycparser_fake_libc.directory,
             "-D__attribute__(x)=", "-D__restrict=restrict", "-D__restrict__=restrict",
             "-D__inline=inline", "-D__inline__=inline", "-D__extension__=", "-D__asm__(x)=",
             "-D__const=const", "-D__volatile__=volatile"]
-    if include_dir is not None:
-        args[2:2] = ["-I", str(include_dir)]
-    with tempfile.TemporaryDirectory() as tmp:
-        src = Path(tmp) / "kernel.c"
-        src.write_text(source)
-        proc = subprocess.run(args + [str(src)], capture_output=True, text=True, timeout=60)
+    if path is not None:
+        args += ["-I", str(path.parent), str(path)]
+        stdin = None
+    else:
+        args += ["-x", "c", "-"]
+        stdin = source
+    try:
+        proc = subprocess.run(args, input=stdin, capture_output=True, text=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        raise TensorliftError("C preprocessing did not finish within 60 s") from None
     if proc.returncode != 0:
         first = next((ln for ln in proc.stderr.splitlines() if "error" in ln), proc.stderr.strip()[:200])
-        raise TensorliftError(f"C preprocessing failed: {first.replace(str(src), 'input')}")
+        raise TensorliftError(f"C preprocessing failed: {first}")
     return proc.stdout
 
 
@@ -192,12 +197,12 @@ def read_source(source: Union[str, Path]) -> tuple[str, Optional[Path]]:
 
 def parse_file(source: Union[str, Path]) -> tuple[c_ast.FileAST, str, Optional[Path]]:
     text, path = read_source(source)
-    pre = preprocess(text, path.parent if path else None)
+    pre = preprocess(text, path)
     try:
-        ast = c_parser.CParser().parse(pre, filename=str(path.name) if path else "<source>")
+        ast = c_parser.CParser().parse(pre, filename=str(path) if path else "<stdin>")
     except Exception as e:  # pycparser raises ParseError and, on odd input, others
         msg = str(e).splitlines()[0] if str(e) else type(e).__name__
-        raise TensorliftError(f"C parse error: {msg.replace('kernel.c', 'input')}") from None
+        raise TensorliftError(f"C parse error: {msg}") from None
     return ast, text, path
 
 

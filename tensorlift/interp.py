@@ -690,7 +690,7 @@ def _line(node) -> Optional[int]:
 
 
 def _describe(node) -> str:
-    names = {"Goto": "goto", "Label": "label", "Switch": "switch statement",
+    names = {"Goto": "goto", "Label": "goto label", "Switch": "switch statement",
              "Case": "case label", "Default": "default label", "CompoundLiteral": "compound literal",
              "InitList": "initializer list", "NamedInitializer": "designated initializer"}
     n = type(node).__name__

@@ -145,7 +145,7 @@ table#kernels { border-collapse: collapse; margin-top: 1em; font-size: .9em; }
 #kernels td { padding: .3em .6em; border-top: 1px solid #ddd; vertical-align: top; }
 #kernels td.num { text-align: right; font-variant-numeric: tabular-nums; }
 #kernels tr.detail td { border-top: none; padding-top: 0; }
-#kernels code { font-size: .95em; }
+#kernels code { font-size: .95em; white-space: nowrap; }
 .status { border-radius: 4px; padding: 0 .4em; font-weight: 600; }
 .status-lifted { background: #d8f0df; color: #1d6b39; } .status-failed { background: #fbe8c8; color: #8a5300; }
 .status-error { background: #f8d7d7; color: #9b1c1c; }

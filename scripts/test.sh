@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Sets up everything the test suite needs on a fresh machine and runs it.
+# Used by the README and by CI (.ci/run).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-python3.11}
+command -v "$PY" >/dev/null || PY=python3
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+.venv/bin/pip install -q --disable-pip-version-check -e '.[test]'
+# PyTorch 2.13.0 (CPU) installs from a local file; JAX from the registry.
+.venv/bin/pip install -q --disable-pip-version-check 'torch==2.13.0' || echo "note: PyTorch not installed; its tests will be skipped"
+.venv/bin/pip install -q --disable-pip-version-check -e '.[jax,tensora]' || echo "note: JAX/tensora not installed; their tests will be skipped"
+# A real headless browser for the HTML report test.
+if ! command -v chromium >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+    || echo "note: chromium not installed; the browser test will be skipped"
+fi
+exec .venv/bin/python -m pytest -q "$@"
