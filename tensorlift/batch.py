@@ -400,6 +400,7 @@ class BatchResult:
     resumed: int = 0                    # records taken from the earlier report
     skipped: int = 0                    # kernels skipped because the report had them
     wall_seconds: float = 0.0
+    busy_seconds: float = 0.0           # the workers' lifetimes added up (start-up included)
     jobs: int = 1
 
     @property
@@ -434,6 +435,7 @@ class Batch:
         self.sources = SourceCache({job.key: job.line for job in jobs if job.function and job.line})
         self.progress = progress
         self.ran: list[dict] = []
+        self.busy = 0.0
         self.start = time.monotonic()
 
     @property
@@ -454,7 +456,7 @@ class Batch:
         records = self.ordered()
         meta = {"total": len(self.order) + len(self.resumed_keys - set(self.order)), "complete": complete,
                 "wall_seconds": time.monotonic() - self.start,
-                "run_kernel_seconds": sum(float(r.get("seconds") or 0.0) for r in self.ran),
+                "busy_seconds": self.busy,
                 "generated": time.strftime("%Y-%m-%d %H:%M:%S"), "jobs": self.workers,
                 "timeout": f"{self.timeout:g} s", "guide": self.guide}
         for path in self.reports:
@@ -499,6 +501,7 @@ class Batch:
         r.out_f.close()
         r.err_f.close()
         seconds = time.monotonic() - r.start
+        self.busy += seconds
         if timed_out:
             return blank_record(r.job.file, r.job.function, guide=self.guide, seconds=seconds,
                                 error=f"timed out after {self.hard_limit:g} s")
@@ -565,7 +568,7 @@ class Batch:
             self.progress.close()
         records = self.ordered()
         return BatchResult(records, list(self.ran), resumed=len(self.resumed_keys & set(self.records)),
-                           skipped=skipped, wall_seconds=wall, jobs=self.workers)
+                           skipped=skipped, wall_seconds=wall, busy_seconds=self.busy, jobs=self.workers)
 
 
 def run_batch(paths: Sequence[str | os.PathLike], *, jobs: Optional[int] = None,
@@ -670,7 +673,7 @@ def cmd_bench(args) -> int:
     s = result.summary
     if result.skipped:
         print(f"resumed: {result.skipped} kernel(s) already in the report were skipped", file=sys.stderr)
-    for line in summary_lines(s, result.wall_seconds, result.run_kernel_seconds, result.resumed):
+    for line in summary_lines(s, result.wall_seconds, result.busy_seconds, result.resumed, result.jobs):
         print(line)
     for path in args.report:
         print(f"report: {path}", file=sys.stderr)

@@ -28,7 +28,17 @@ def _parser() -> argparse.ArgumentParser:
     lf.add_argument("--function")
     lf.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS")
     lf.add_argument("--guide", default="static", choices=("static", "none"))
+    lf.add_argument("--verify", default="bounded", choices=("bounded", "none"))
+    lf.add_argument("--bound", type=int, default=3, metavar="N")
     lf.add_argument("--json", action="store_true")
+
+    v = sub.add_parser("verify", help="prove a TACO program equivalent to a kernel for all sizes up to a bound")
+    v.add_argument("file")
+    v.add_argument("program")
+    v.add_argument("--function")
+    v.add_argument("--bound", type=int, default=3, metavar="N")
+    v.add_argument("--timeout", type=float, default=300.0, metavar="SECONDS")
+    v.add_argument("--json", action="store_true")
     return p
 
 
@@ -81,19 +91,53 @@ def cmd_analyze(args) -> int:
 
 def cmd_lift(args) -> int:
     from .api import lift
-    res = lift(args.file, args.function, timeout=args.timeout, guide=args.guide)
+    res = lift(args.file, args.function, timeout=args.timeout, guide=args.guide, verify=args.verify,
+               bound=args.bound)
     if args.json:
         print(json.dumps(res.to_json()))
     elif res.status == "lifted":
         print(res.program)
         print(f"checked: matches the compiled C on {res.examples_checked} random examples "
-              f"({res.candidates} candidates, {res.seconds:.2f} s); verification: {res.verification}")
+              f"({res.candidates} candidates, {res.seconds:.2f} s); verification: {_verification(res)}")
     else:
         print(f"not lifted: {res.searched}", file=sys.stderr)
     return EXIT_OK if res.status == "lifted" else EXIT_NOT_FOUND
 
 
-_COMMANDS = {"analyze": cmd_analyze, "lift": cmd_lift}
+def _verification(res) -> str:
+    if res.verification == "proved":
+        arith = "real arithmetic for floating point" if res.verification_model == "reals" else "integers"
+        return f"proved for all sizes up to {res.verification_bound} ({arith})"
+    if res.verification == "unknown":
+        return f"unknown ({res.verification_reason})"
+    return "not run"
+
+
+def cmd_verify(args) -> int:
+    from .analysis import analyze_kernel
+    from .frontend import load_kernel
+    from .taco_parse import parse_program
+    from .verify import verify
+    program = parse_program(args.program)
+    analysis = analyze_kernel(load_kernel(args.file, args.function))
+    res = verify(analysis, program, bound=args.bound, timeout=args.timeout)
+    if args.json:
+        print(json.dumps(res.to_json()))
+    else:
+        arith = "real arithmetic for floating point" if res.model == "reals" else "integers"
+        print(f"{res.verdict} for all sizes up to {res.bound} ({arith}), {res.seconds:.2f} s")
+        if res.reason:
+            print(f"  {res.reason}")
+        cex = res.counterexample
+        if cex:
+            print(f"  counterexample at sizes {cex['sizes']}" + (f": {cex['reason']}" if "reason" in cex else ""))
+            for label in ("inputs", "expected", "got"):
+                for name, value in cex[label].items():
+                    print(f"    {label:<8} {name} = {value}")
+    return EXIT_OK if res.verdict == "proved" else EXIT_NOT_FOUND
+
+
+_COMMANDS = {"analyze": cmd_analyze, "lift": cmd_lift, "verify": cmd_verify}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -92,7 +92,9 @@ def _fmt_s(x: Optional[float]) -> str:
 
 
 def summary_lines(summary: dict, wall_seconds: Optional[float] = None,
-                  run_kernel_seconds: Optional[float] = None, resumed: int = 0) -> list[str]:
+                  busy_seconds: Optional[float] = None, resumed: int = 0,
+                  jobs: Optional[int] = None) -> list[str]:
+    """`busy_seconds`: the workers' lifetimes added up; busy / wall is the parallel speed-up."""
     """The summary table printed at the end of a batch."""
     n = summary["kernels"]
 
@@ -111,9 +113,9 @@ def summary_lines(summary: dict, wall_seconds: Optional[float] = None,
     ]
     if wall_seconds is not None:
         line = f"{'wall clock':<22}{_fmt_s(wall_seconds):>8}"
-        if run_kernel_seconds and wall_seconds > 0:
-            line += (f"  (kernels run now took {run_kernel_seconds:.2f} s together: "
-                     f"{run_kernel_seconds / wall_seconds:.1f}x parallel speed-up)")
+        if busy_seconds and wall_seconds > 0:
+            line += (f"  ({f'{jobs} ' if jobs else ''}workers busy {busy_seconds:.2f} s in all: "
+                     f"{busy_seconds / wall_seconds:.1f}x parallel speed-up)")
         lines.append(line)
     return lines
 

@@ -140,7 +140,7 @@ h1 { font-size: 1.4em; margin-bottom: .2em; }
 .summary div { background: #f3f5f8; border-radius: 6px; padding: .5em .8em; }
 .summary b { display: block; font-size: 1.3em; }
 table#kernels { border-collapse: collapse; margin-top: 1em; font-size: .9em; }
-#kernels th { background: #e8ecf1; cursor: pointer; user-select: none; text-align: left; padding: .35em .6em; position: sticky; top: 0; }
+#kernels th { background: #e8ecf1; cursor: pointer; white-space: nowrap; user-select: none; text-align: left; padding: .35em .6em; position: sticky; top: 0; }
 #kernels th.asc::after { content: " \\25B2"; } #kernels th.desc::after { content: " \\25BC"; }
 #kernels td { padding: .3em .6em; border-top: 1px solid #ddd; vertical-align: top; }
 #kernels td.num { text-align: right; font-variant-numeric: tabular-nums; }
@@ -267,9 +267,10 @@ def render_html(records: list[dict], meta: dict, sources: SourceCache) -> str:
     wall = meta.get("wall_seconds")
     if wall is not None:
         boxes.append(box("wall clock", secs(wall)))
-        run_sum = meta.get("run_kernel_seconds")
-        if run_sum and wall > 0:
-            boxes.append(box("parallel speed-up", f"{run_sum / wall:.1f}x"))
+        busy = meta.get("busy_seconds")
+        if busy and wall > 0:
+            boxes.append(box("workers busy", secs(busy)))
+            boxes.append(box("parallel speed-up", f"{busy / wall:.1f}x"))
     opts = ", ".join(f"{k} {meta[k]}" for k in ("jobs", "timeout", "guide") if meta.get(k) is not None)
     heads = "".join(f'<th data-key="{k}" data-type="{"num" if num else "text"}" title="sort by {esc(h)}">{esc(h)}</th>'
                     for k, h, num in COLUMNS)

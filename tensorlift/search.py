@@ -57,17 +57,26 @@ class Search:
 
     def run(self, check: Callable[[Statement], bool], deadline: float,
             max_candidates: int = 1_000_000) -> SearchResult:
+        """The cheapest statement that passes `check`."""
+        for stmt in self.passing(check, deadline, max_candidates):
+            return SearchResult(stmt, self.candidates, self.expansions, False)
+        return SearchResult(None, self.candidates, self.expansions, self.exhausted)
+
+    def passing(self, check: Callable[[Statement], bool], deadline: float, max_candidates: int = 1_000_000):
+        """Statements that pass `check`, cheapest first; the caller may reject one (say,
+        when verification refutes it) and take the next. Counts are kept on the object."""
+        self.candidates = self.expansions = 0
+        self.exhausted = False
         g = self.g
         mc = g.min_cost
         counter = itertools.count()
         heap = [(mc["S"], next(counter), 0.0, (), ("S",), ())]
         seen_programs: set[str] = set()
-        candidates = expansions = 0
         while heap:
             f, _, cost, deriv, stack, red = heapq.heappop(heap)
-            expansions += 1
-            if expansions % 256 == 0 and time.monotonic() > deadline:
-                return SearchResult(None, candidates, expansions, False)
+            self.expansions += 1
+            if self.expansions % 256 == 0 and time.monotonic() > deadline:
+                return
             # close finished chain elements, checking their canonical order
             ok = True
             while stack and isinstance(stack[-1], tuple) and stack[-1][0] == "order":
@@ -88,11 +97,11 @@ class Search:
                 if text in seen_programs:
                     continue
                 seen_programs.add(text)
-                candidates += 1
+                self.candidates += 1
                 if check(stmt):
-                    return SearchResult(stmt, candidates, expansions, False)
-                if candidates >= max_candidates:
-                    return SearchResult(None, candidates, expansions, False)
+                    yield stmt
+                if self.candidates >= max_candidates or time.monotonic() > deadline:
+                    return
                 continue
             if len(deriv) >= MAX_DERIVATION:
                 continue
@@ -111,7 +120,7 @@ class Search:
                 h = h_rest + sum(mc[s if isinstance(s, str) else s[0]] for s in pushed
                                  if not (isinstance(s, tuple) and s[0] == "order"))
                 heapq.heappush(heap, (g2 + h, next(counter), g2, deriv + (p.ident,), new_stack, new_red))
-        return SearchResult(None, candidates, expansions, True)
+        self.exhausted = True
 
     def _push(self, p: Prod, prev, ordered: bool, start: int) -> tuple:
         """Symbols to push (last one expanded first). A chain continuation carries the key
