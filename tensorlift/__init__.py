@@ -8,7 +8,7 @@ __version__ = "0.1.0"
 
 
 def lift(source, function=None, **options):
-    from .lift import lift as _lift
+    from .pipeline import lift as _lift
     return _lift(source, function, **options)
 
 

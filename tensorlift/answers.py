@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import NoReturn, Optional
 
 from .ir import Access, BinOp, Call, Const, Expr, Neg, Program, Statement, accesses
-from .taco_parse import ARITY, IDENT, MAX_DEPTH, NAME, NUMBER, Parser, Token
+from .taco_parse import ARITY, IDENT, NAME, NUMBER, Parser, Token
 
 MISSING = Access("_", ())
 """Left side of a statement whose answer gave none."""
@@ -73,7 +73,7 @@ class _Lenient(Parser):
     """The TACO grammar with model notations: brackets, sums, C function names."""
 
     def fail(self, message: str, at: Optional[int] = None) -> NoReturn:
-        raise _Stop(self.pos, self.depth > MAX_DEPTH)
+        raise _Stop(self.pos, self.too_deep)
 
     def named(self, tok: Token) -> Expr:
         name = tok.text
@@ -93,7 +93,7 @@ class _Lenient(Parser):
         if func is not None:
             if len(args) != ARITY[func]:
                 self.fail("arity")
-            return Call(func, tuple(args))
+            return self.made(Call(func, tuple(args)))
         plain = [_plain_name(a) for a in args]
         if all(plain):
             return Access(name, tuple(plain))  # type: ignore[arg-type]
@@ -104,20 +104,23 @@ class _Lenient(Parser):
     def term(self) -> Expr:
         """Also reads juxtaposition of accesses (`A(i,j) x(j)`) as a product."""
         e = self.unary()
+        indexed = isinstance(e, Const) or _indexed(e)
         while True:
             if self.at_op("*", "/"):
                 op = self.advance().text
-                e = BinOp(op, e, self.unary())
-            elif self.juxtaposed() and (isinstance(e, Const) or any(a.indices for a in accesses(e))):
+                right_operand = self.unary()
+                e = self.made(BinOp(op, e, right_operand))
+                indexed = indexed or _indexed(right_operand)
+            elif indexed and self.juxtaposed():
                 saved = self.pos, self.depth
                 try:
-                    right = self.unary()
+                    right: Optional[Expr] = self.unary()
                 except _Stop:
                     right = None
-                if right is None or not any(a.indices for a in accesses(right)):
-                    self.pos, self.depth = saved
+                if right is None or not _indexed(right):
+                    self.pos, self.depth, self.too_deep = *saved, False
                     return e
-                e = BinOp("*", e, right)
+                e = self.made(BinOp("*", e, right))
             else:
                 return e
 
@@ -141,6 +144,10 @@ class _Lenient(Parser):
                 self.advance()
             self.expect("]")
         return tuple(names)
+
+
+def _indexed(e: Expr) -> bool:
+    return any(a.indices for a in accesses(e))
 
 
 def _plain_name(e: Expr) -> Optional[str]:

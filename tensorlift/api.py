@@ -8,7 +8,7 @@ from typing import Optional, Union
 from .analysis import Analysis, analyze_kernel
 from .examples import make_examples
 from .frontend import load_kernel
-from .lift import LiftResult, lift
+from .pipeline import LiftResult, lift
 from .signature import Example, Signature
 
 

@@ -163,7 +163,7 @@ def list_jobs(files: Sequence[Path], function: Optional[str] = None) -> list[Job
 
 def _lift(path, function, *, timeout, guide):
     """The lifting a worker does (a module attribute so that tests can wrap it)."""
-    from .lift import lift
+    from .pipeline import lift
     return lift(path, function, timeout=timeout, guide=guide)
 
 
@@ -647,7 +647,7 @@ def cmd_bench(args) -> int:
     if args.grace < 0 or not args.memory > 0:
         return _error("--grace must be >= 0 and --memory positive", EXIT_BAD_INPUT)
     try:
-        from .lift import GUIDES
+        from .pipeline import GUIDES
     except Exception:
         GUIDES = None
     if GUIDES is not None and args.guide not in GUIDES:

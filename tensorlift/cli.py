@@ -125,7 +125,8 @@ def cmd_verify(args) -> int:
         print(json.dumps(res.to_json()))
     else:
         arith = "real arithmetic for floating point" if res.model == "reals" else "integers"
-        print(f"{res.verdict} for all sizes up to {res.bound} ({arith}), {res.seconds:.2f} s")
+        scope = "for all sizes up to" if res.verdict == "proved" else "with sizes up to"
+        print(f"{res.verdict} {scope} {res.bound} ({arith}), {res.seconds:.2f} s")
         if res.reason:
             print(f"  {res.reason}")
         cex = res.counterexample

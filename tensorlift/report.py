@@ -20,7 +20,7 @@ from typing import Iterable, Optional
 
 from .errors import TensorliftError
 
-# The fields of lift's to_json, in its order; whatever else it returns comes after.
+# Fields every record has: "file" and the fields lift's to_json had first (it may add more).
 BASE_FIELDS = ("file", "function", "status", "program", "guide", "candidates", "seconds",
                "examples_checked", "verification", "verification_bound", "error")
 FORMATS = (".json", ".csv", ".html")
@@ -31,10 +31,18 @@ FORMATS = (".json", ".csv", ".html")
 
 def blank_record(file: str, function: Optional[str], *, status: str = "error", guide: str = "static",
                  error: Optional[str] = None, seconds: float = 0.0) -> dict:
-    """A record for a kernel that produced no LiftResult (bad input, crash, timeout)."""
-    return {"file": file, "function": function, "status": status, "program": None, "guide": guide,
-            "candidates": 0, "seconds": round(seconds, 4), "examples_checked": 0,
-            "verification": "not-run", "verification_bound": None, "error": error}
+    """A record for a kernel that produced no LiftResult (bad input, crash, timeout): the
+    fields of an empty LiftResult's to_json (so every record has the same fields), plus "file"."""
+    rec = {"file": file, "function": function, "status": status, "program": None, "guide": guide,
+           "candidates": 0, "seconds": round(seconds, 4), "examples_checked": 0,
+           "verification": "not-run", "verification_bound": None, "error": error}
+    try:
+        from .pipeline import LiftResult
+        full = LiftResult(function or "", status, guide=guide).to_json()
+    except Exception:      # lift unimportable or changed: the base fields will do
+        return rec
+    return {"file": file, **{k: rec.get(k, v) for k, v in full.items()},
+            **{k: v for k, v in rec.items() if k not in full}}
 
 
 def record_key(rec: dict) -> tuple[str, Optional[str]]:
@@ -43,12 +51,14 @@ def record_key(rec: dict) -> tuple[str, Optional[str]]:
 
 
 def field_names(records: Iterable[dict]) -> list[str]:
-    names = list(BASE_FIELDS)
+    """Every field of the records, in the order they come (as lift's to_json gives them),
+    "file" first; the base fields are always there."""
+    names = ["file"]
     for rec in records:
         for k in rec:
             if k not in names:
                 names.append(k)
-    return names
+    return names + [k for k in BASE_FIELDS if k not in names]
 
 
 # ---------------------------------------------------------------- summary

@@ -20,6 +20,9 @@ from .ir import Access, BinOp, Call, Const, Expr, Neg, Program, Statement
 MAX_DEPTH = 64
 """Deeper nesting of brackets and unary minus is refused, so recursion stays far below
 Python's limit whatever the text."""
+MAX_HEIGHT = 128
+"""Expression trees taller than this (`a + a + ... + a` is as tall as it is long) are refused:
+hashing, printing and evaluating the IR recurse over the tree."""
 
 ARITY = {"min": 2, "max": 2, "exp": 1, "sqrt": 1, "abs": 1}
 
@@ -89,6 +92,8 @@ class Parser:
         self.pos = start
         self.stop = len(tokens) if stop is None else stop
         self.depth = 0
+        self.too_deep = False  # why the last failure happened, for forgiving subclasses
+        self.heights: dict[int, tuple[Expr, int]] = {}
 
     # -- token helpers -------------------------------------------------------------------
     def peek(self) -> Token:
@@ -119,7 +124,27 @@ class Parser:
     def _enter(self) -> None:
         self.depth += 1
         if self.depth > MAX_DEPTH:
+            self.too_deep = True
             self.fail(f"expression nested deeper than {MAX_DEPTH} levels")
+
+    def made(self, e: Expr) -> Expr:
+        """Record the height of a node just built; refuse a tree taller than MAX_HEIGHT."""
+        if isinstance(e, Neg):
+            kids: tuple[Expr, ...] = (e.operand,)
+        elif isinstance(e, BinOp):
+            kids = (e.left, e.right)
+        else:
+            kids = e.args if isinstance(e, Call) else ()
+        height = 1 + max((self._height(k) for k in kids), default=0)
+        if height > MAX_HEIGHT:
+            self.too_deep = True
+            self.fail(f"expression more than {MAX_HEIGHT} levels deep")
+        self.heights[id(e)] = (e, height)
+        return e
+
+    def _height(self, e: Expr) -> int:
+        entry = self.heights.get(id(e))
+        return entry[1] if entry is not None and entry[0] is e else 1
 
     # -- expressions ---------------------------------------------------------------------
     def expression(self) -> Expr:
@@ -127,7 +152,7 @@ class Parser:
         e = self.term()
         while self.at_op("+", "-"):
             op = self.advance().text
-            e = BinOp(op, e, self.term())
+            e = self.made(BinOp(op, e, self.term()))
         self.depth -= 1
         return e
 
@@ -135,14 +160,14 @@ class Parser:
         e = self.unary()
         while self.at_op("*", "/"):
             op = self.advance().text
-            e = BinOp(op, e, self.unary())
+            e = self.made(BinOp(op, e, self.unary()))
         return e
 
     def unary(self) -> Expr:
         if self.at_op("-"):
             self.advance()
             self._enter()
-            e = Neg(self.unary())
+            e = self.made(Neg(self.unary()))
             self.depth -= 1
             return e
         return self.primary()
@@ -184,7 +209,7 @@ class Parser:
         self.expect(")")
         if len(args) != ARITY[func]:
             self.fail(f"{func} takes {ARITY[func]} argument(s), got {len(args)}", tok.pos)
-        return Call(func, tuple(args))
+        return self.made(Call(func, tuple(args)))
 
     def index_list(self) -> tuple[str, ...]:
         """Index variables up to the closing ')' (the '(' is consumed already)."""

@@ -261,7 +261,9 @@ def _eval_here(e: Expr, binding, env, ext, homes):
         return e.value
     if isinstance(e, Access):
         v = env[e.name]
-        return v[tuple(binding[i] for i in e.indices)] if e.indices else v
+        if isinstance(v, np.ndarray):   # an order-0 array is a 0-d ndarray of one term
+            return v[tuple(binding[i] for i in e.indices)]
+        return v
     if isinstance(e, Neg):
         return SymbolicOps().neg(_eval(e.operand, binding, env, ext, homes))
     if isinstance(e, BinOp):
@@ -441,7 +443,7 @@ def _prove_case(analysis: Analysis, program: Program, run: _CRun, outputs, timeo
             real = _is_real(w) or _is_real(h)
             a, b = _lift(w, real), _lift(h, real)
             d = z3.simplify(a - b, som=True, arith_lhs=True)
-            if not (z3.is_int_value(d) or z3.is_rational_value(d)) or d.as_fraction() != 0:
+            if not _is_zero(d):
                 diffs.append((name, idx, a, b))
     if not diffs:
         return "proved", None
@@ -454,6 +456,12 @@ def _prove_case(analysis: Analysis, program: Program, run: _CRun, outputs, timeo
     if answer == z3.unknown:
         return "unknown", f"the solver gave up at sizes {sizes}: {solver.reason_unknown()}"
     return "refuted", _counterexample(solver.model(), sig, sizes, symbols, expected, got, diffs)
+
+
+def _is_zero(d) -> bool:
+    if z3.is_int_value(d):
+        return d.as_long() == 0
+    return z3.is_rational_value(d) and d.as_fraction() == 0
 
 
 class _Malformed(Exception):

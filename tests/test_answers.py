@@ -3,6 +3,7 @@ import time
 
 import pytest
 
+from tensorlift import answers
 from tensorlift.answers import MISSING, AnswerStats, parse_answer, parse_answers
 from tensorlift.taco_parse import parse_program
 
@@ -132,7 +133,27 @@ def adversarial(rng: random.Random) -> str:
     return "".join(rng.choice(PIECES) for _ in range(rng.randint(0, 120)))
 
 
-def test_fuzz_never_raises():
+@pytest.fixture
+def no_internal_errors(monkeypatch):
+    """parse_answer swallows exceptions; fail the test if any internal step raised one."""
+    errors = []
+
+    def spy(f):
+        def wrapped(*args):
+            try:
+                return f(*args)
+            except Exception as err:
+                errors.append(err)
+                raise
+        return wrapped
+
+    for name in ("_line_statements", "_group", "_blocks"):
+        monkeypatch.setattr(answers, name, spy(getattr(answers, name)))
+    yield
+    assert errors == []
+
+
+def test_fuzz_never_raises(no_internal_errors):
     rng = random.Random(99)
     for _ in range(2000):
         text = adversarial(rng)
@@ -159,7 +180,7 @@ def test_fuzz_never_raises():
     "= " * 50000,
     "a(i) = " * 20000,
 ])
-def test_pathological_inputs(text):
+def test_pathological_inputs(text, no_internal_errors):
     start = time.perf_counter()
     assert isinstance(parse_answer(text), list)
     assert time.perf_counter() - start < 10
@@ -175,3 +196,11 @@ def test_long_answer_with_formula_at_the_end():
 
 def test_non_string_is_empty():
     assert parse_answer(None) == []  # type: ignore[arg-type]
+
+
+def test_answer_program_evaluates_with_missing_lhs():
+    import numpy as np
+    from tensorlift.evaluate import evaluate
+    (program,) = parse_answer("a(i) * b(i) => sum()")
+    out = evaluate(program, {"a": np.array([1, 2]), "b": np.array([3, 4])}, {"a": "int", "b": "int"})
+    assert out == {"_": 11}

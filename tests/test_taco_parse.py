@@ -4,7 +4,7 @@ import pytest
 
 from tensorlift.errors import TensorliftError
 from tensorlift.ir import Access, BinOp, Call, Const, Neg, Program, Statement
-from tensorlift.taco_parse import MAX_DEPTH, parse_expression, parse_program, parse_statement
+from tensorlift.taco_parse import MAX_DEPTH, MAX_HEIGHT, parse_expression, parse_program, parse_statement
 
 A = Access
 
@@ -85,6 +85,13 @@ def test_deep_nesting_is_an_error_not_a_crash():
         parse_program("x = " + "-" * 5000 + "a")
     ok = "x = " + "(" * (MAX_DEPTH - 2) + "a" + ")" * (MAX_DEPTH - 2)
     assert parse_program(ok).statements[0].rhs == A("a")
+
+
+def test_tall_expression_is_an_error():
+    ok = parse_expression(" + ".join(["a"] * MAX_HEIGHT))
+    assert str(ok).count("+") == MAX_HEIGHT - 1 and hash(ok)
+    with pytest.raises(TensorliftError, match="deep"):
+        parse_program("x = " + " + ".join(["a"] * 5000))
 
 
 def test_huge_number_is_an_error():

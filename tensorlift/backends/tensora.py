@@ -52,7 +52,8 @@ def _evaluate(assignment, order, tensors):
 
 def emit_tensora(program: Program, sig: Signature) -> str:
     plan = make_plan(program, sig)
-    names = Namer(clean=tensora_ident, reserved=(), sep="")
+    # "assignment" is a parameter of tensora.evaluate, which takes tensors as keywords
+    names = Namer(clean=tensora_ident, reserved={"assignment"}, sep="")
     for t in plan.tensors.values():
         names(t.name)
     lines = [f"def {plan.function}({', '.join(plan.info(p.name).ident for p in sig.params)}):",
@@ -88,7 +89,6 @@ class _StatementWriter:
         self.where = f"`{self.st}`"
         self.lines: list[str] = []
         self.frames: list[dict[str, str]] = []   # inputs of the evaluations being written
-        self.final = False                       # writing the statement's own evaluation
         self.old_name = None
         # names made for this statement only: the old value, temporaries, helper tensors,
         # fresh index variables
@@ -111,8 +111,7 @@ class _StatementWriter:
     def write(self) -> list[str]:
         sp, st, root = self.sp, self.st, self.sp.root
         lhs_vars = ",".join(self.var_names[v] for v in st.lhs.indices)
-        self.frames.append({})
-        self.final = True
+        self.frames.append({})                  # the statement's own evaluation
         wrapped = sp.accumulates or sp.broadcast
         if _product_like(root):
             rhs = self.inner(root, 2 if wrapped else 1)
@@ -170,7 +169,7 @@ class _StatementWriter:
 
     def tensor(self, name: str) -> str:
         """The tensora name of a program tensor, registered as an input."""
-        if name == self.st.lhs.name and self.final and len(self.frames) == 1:
+        if name == self.st.lhs.name and len(self.frames) == 1:
             if self.old_name is None:        # tensora forbids the target on the right
                 self.old_name = self.local.fresh(self.names(name) + "old")
             self.frames[-1][self.old_name] = self.plan.info(name).ident

@@ -1,0 +1,92 @@
+"""Bounded verification: proofs, and wrong programs refuted with readable counterexamples."""
+import pytest
+
+from helpers import CORPUS, cli, cli_json, write_kernel
+
+GEMM_NT = CORPUS / "blas/gemm_nt.c"          # C(i,j) += ALPHA * A(i,k) * B(j,k)
+GEMM = CORPUS / "blas/gemm_strided.c"        # C = ALPHA*A*B + BETA*C
+
+
+def _refuted(file, program):
+    proc, out = cli_json("verify", file, program)
+    assert proc.returncode == 1, proc.stderr
+    assert out["verdict"] == "refuted" and out["bound"] == 3
+    cex = out["counterexample"]
+    assert set(cex) >= {"sizes", "inputs", "expected", "got"}
+    return cex
+
+
+def test_proves_the_right_program():
+    proc, out = cli_json("verify", GEMM_NT, "C(i,j) += ALPHA * A(i,k) * B(j,k)")
+    assert proc.returncode == 0
+    assert out == {**out, "verdict": "proved", "bound": 3, "model": "reals", "counterexample": None}
+
+
+def test_symbolic_scalar_refutes_identity():
+    cex = _refuted(GEMM_NT, "C(i,j) = C(i,j)")
+    assert cex["expected"]["C"] != cex["got"]["C"]
+
+
+def test_transposed_access_refuted():
+    cex = _refuted(CORPUS / "blas/gemv.c", "y(i) = A(j,i) * x(j)")
+    assert "reason" in cex or cex["expected"] != cex["got"]
+
+
+def test_missing_scalar_factor_refuted():
+    cex = _refuted(GEMM, "C(i,j) = A(i,k) * B(k,j) + BETA * C(i,j)")
+    assert cex["inputs"]["ALPHA"] != 1
+
+
+def test_missing_accumulation_refuted():
+    cex = _refuted(GEMM_NT, "C(i,j) = ALPHA * A(i,k) * B(j,k)")
+    assert cex["expected"]["C"] != cex["got"]["C"]
+
+
+def test_wrong_constant_refuted(tmp_path):
+    k = write_kernel(tmp_path, "void f(int n, int *a, int *b) { for (int i = 0; i < n; i++) b[i] = 3 * a[i] + 1; }")
+    _refuted(k, "b(i) = 3 * a(i) + 2")
+    assert cli_json("verify", k, "b(i) = 1 + a(i) * 3")[1]["verdict"] == "proved"
+    assert cli_json("verify", k, "b(i) = 3 * a(i) + 1")[1]["model"] == "integers"
+
+
+def test_off_by_one_slice_refuted(tmp_path):
+    k = write_kernel(tmp_path, """
+        int f(int n, int *x, int *y) {
+            int s = 0;
+            for (int i = 0; i < n; i++) y[i] = x[i];
+            for (int i = 0; i < n - 1; i++) s += x[i];
+            return s;
+        }""")
+    cex = _refuted(k, "y(i) = x(i); f = x(i)")
+    assert cex["sizes"]["n"] >= 1 and "f" in cex["expected"]
+
+
+def test_c_integer_division_semantics(tmp_path):
+    k = write_kernel(tmp_path, "void f(int n, int *a, int *b, int *c) { for (int i = 0; i < n; i++) c[i] = a[i] / b[i]; }")
+    assert cli_json("verify", k, "c(i) = a(i) / b(i)")[1]["verdict"] == "proved"
+    _refuted(k, "c(i) = a(i) * b(i) / (b(i) * b(i))")
+
+
+def test_missing_output_is_refuted():
+    _refuted(CORPUS / "polybench/2mm.c", "tmp(i,j) = alpha * A(i,k) * B(k,j)")
+
+
+def test_readable_text_output():
+    proc = cli("verify", GEMM_NT, "C(i,j) = C(i,j)")
+    assert proc.returncode == 1
+    assert "refuted" in proc.stdout and "counterexample at sizes" in proc.stdout and "expected C" in proc.stdout
+
+
+@pytest.mark.parametrize("program,contains", [
+    ("C(i,j) = Q(i,j)", "unknown tensor 'Q'"),
+    ("C(i) = A(i,k)", "has order 2"),
+    ("C(i,j) = = A", "column 10"),
+])
+def test_bad_programs_exit_2(program, contains):
+    proc = cli("verify", GEMM_NT, program)
+    assert proc.returncode == 2 and contains in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_bound_option():
+    proc, out = cli_json("verify", GEMM_NT, "C(i,j) += ALPHA * A(i,k) * B(j,k)", "--bound", "2")
+    assert out["bound"] == 2 and out["verdict"] == "proved"
