@@ -28,6 +28,9 @@ def _parser() -> argparse.ArgumentParser:
     lf.add_argument("--function")
     lf.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS")
     lf.add_argument("--guide", default="static", choices=("static", "none"))
+    lf.add_argument("--target", default="taco", metavar="LIST",
+                    help="comma-separated: taco,numpy,torch,jax,tensora (each emitted program is run on the examples)")
+    lf.add_argument("--emit", metavar="DIR", help="write one file per target into DIR")
     lf.add_argument("--verify", default="bounded", choices=("bounded", "none"))
     lf.add_argument("--bound", type=int, default=3, metavar="N")
     lf.add_argument("--json", action="store_true")
@@ -39,6 +42,8 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--bound", type=int, default=3, metavar="N")
     v.add_argument("--timeout", type=float, default=300.0, metavar="SECONDS")
     v.add_argument("--json", action="store_true")
+    from .batch import add_bench_parser
+    add_bench_parser(sub)
     return p
 
 
@@ -91,17 +96,55 @@ def cmd_analyze(args) -> int:
 
 def cmd_lift(args) -> int:
     from .api import lift
+    targets = _targets(args.target)
     res = lift(args.file, args.function, timeout=args.timeout, guide=args.guide, verify=args.verify,
                bound=args.bound)
+    code = _emit(res, targets, args.emit) if res.status == "lifted" else {}
     if args.json:
-        print(json.dumps(res.to_json()))
+        out = res.to_json()
+        if targets != ["taco"] or args.emit:
+            out["code"] = code
+        print(json.dumps(out))
     elif res.status == "lifted":
         print(res.program)
         print(f"checked: matches the compiled C on {res.examples_checked} random examples "
               f"({res.candidates} candidates, {res.seconds:.2f} s); verification: {_verification(res)}")
+        for t in targets:
+            if t != "taco" and not args.emit:
+                print(f"\n# --- {t} (checked on the examples) ---\n{code[t]}", end="")
+        if args.emit:
+            print(f"wrote {', '.join(t for t in targets)} code to {args.emit}")
     else:
         print(f"not lifted: {res.searched}", file=sys.stderr)
     return EXIT_OK if res.status == "lifted" else EXIT_NOT_FOUND
+
+
+def _targets(text: str) -> list[str]:
+    from .backends import TARGETS
+    targets = [t.strip() for t in text.split(",") if t.strip()]
+    bad = [t for t in targets if t not in TARGETS]
+    if bad or not targets:
+        raise TensorliftError(f"unknown target '{(bad or [text])[0]}' (choose from {', '.join(TARGETS)})")
+    return targets
+
+
+_SUFFIX = {"taco": ".taco", "numpy": "_numpy.py", "torch": "_torch.py", "jax": "_jax.py", "tensora": "_tensora.py"}
+
+
+def _emit(res, targets: list[str], directory) -> dict[str, str]:
+    """Code for each target, each run on the examples first: a mismatch is an error, never output."""
+    from pathlib import Path
+    from .backends import emit_checked
+    code = {t: emit_checked(t, res.program, res.analysis.signature, res.examples) for t in targets}
+    if directory:
+        d = Path(directory)
+        try:
+            d.mkdir(parents=True, exist_ok=True)
+            for t, src in code.items():
+                (d / f"{res.function}{_SUFFIX[t]}").write_text(src)
+        except OSError as e:
+            raise TensorliftError(f"cannot write to {d}: {e.strerror}") from None
+    return code
 
 
 def _verification(res) -> str:
@@ -138,7 +181,12 @@ def cmd_verify(args) -> int:
     return EXIT_OK if res.verdict == "proved" else EXIT_NOT_FOUND
 
 
-_COMMANDS = {"analyze": cmd_analyze, "lift": cmd_lift, "verify": cmd_verify}
+def cmd_bench(args) -> int:
+    from .batch import cmd_bench as run
+    return run(args)
+
+
+_COMMANDS = {"analyze": cmd_analyze, "lift": cmd_lift, "verify": cmd_verify, "bench": cmd_bench}
 
 if __name__ == "__main__":
     sys.exit(main())
