@@ -158,7 +158,11 @@ def _example(analysis: Analysis, case: _Case, written: dict[str, np.ndarray], re
 # ---------------------------------------------------------------- the compiled run
 
 
-def _harness(analysis: Analysis) -> str:
+def _harness(analysis: Analysis, timing: int = 0) -> str:
+    """C `main` that reads each sample's arguments from stdin, calls the kernel and prints
+    the return value and every written buffer, then `#`. With `timing` > 0 it then also
+    times the kernel call alone (see `_timing_loop`) and prints one line to stderr,
+    `tensorlift-time <best seconds per call> <calls per batch>`; stdout is unchanged."""
     k = analysis.kernel
     types = dict(k.params)
     lines = ["static double rd(void) { double v; if (scanf(\"%lf\", &v) != 1) exit(3); return v; }",
@@ -202,8 +206,52 @@ def _harness(analysis: Analysis) -> str:
     call = f"{k.name}({', '.join(args[n] for n, _ in k.params)})"
     rt = analysis.signature.returns
     lines.append(f"    {_print(call, rt) if rt else call + ';'}")
-    lines += out + ['    printf("#\\n"); fflush(stdout);', "  }", "  return 0;", "}"]
+    lines += out + ['    printf("#\\n"); fflush(stdout);']
+    if timing > 0:
+        lines += _timing_loop(analysis, [args[n] for n, _ in k.params], timing)
+    lines += ["  }", "  return 0;", "}"]
     return "\n".join(lines) + "\n"
+
+
+TIMING_BATCH = 1e-3   # seconds: a timed batch repeats the call until it lasts at least this
+
+
+def _timing_loop(analysis: Analysis, args: list[str], repeats: int) -> list[str]:
+    """C lines that time the kernel call: batches of `inner` calls, `inner` doubling from 1
+    until a batch lasts TIMING_BATCH, then `repeats` batches (the calibrating one counts);
+    the best batch time per call goes to stderr. The call goes through a volatile function
+    pointer, so the optimiser can neither inline it nor drop a call whose result is unused.
+    Buffers the kernel reads and writes are restored from a copy (untimed) before each batch;
+    within a batch of several calls each call sees the previous call's result."""
+    k = analysis.kernel
+    lines = ["    {", f"      __typeof__({k.name}) *volatile tl_fn = {k.name};"]
+    call = f"tl_fn({', '.join(args)})"
+    if k.returns_value:
+        lines.append(f"      __typeof__({call}) volatile tl_sink;")
+        call = f"tl_sink = {call}"
+    restore = []
+    for i, s in enumerate(analysis.slots):
+        if s.kind == "array" and analysis.signature.param(s.name).access == "readwrite":
+            lines += [f"      size_t tl_bytes{i} = (size_t)(n{i} * r{i}) * sizeof(*b{i});",
+                      f"      void *tl_copy{i} = malloc(tl_bytes{i} + 1);",
+                      f"      memcpy(tl_copy{i}, b{i}, tl_bytes{i});"]
+            restore.append(f"memcpy(b{i}, tl_copy{i}, tl_bytes{i});")
+    lines += [
+        "      double tl_best = 1e300; long tl_inner = 1; int tl_done = 0;",
+        f"      while (tl_done < {repeats}) {{",
+        *([f"        {' '.join(restore)}"] if restore else []),
+        "        struct timespec tl_t0, tl_t1;",
+        "        clock_gettime(CLOCK_MONOTONIC, &tl_t0);",
+        f"        for (long q = 0; q < tl_inner; q++) {call};",
+        "        clock_gettime(CLOCK_MONOTONIC, &tl_t1);",
+        "        double tl_el = (double)(tl_t1.tv_sec - tl_t0.tv_sec) + 1e-9 * (double)(tl_t1.tv_nsec - tl_t0.tv_nsec);",
+        f"        if (tl_done == 0 && tl_el < {TIMING_BATCH!r} && tl_inner < (1L << 30)) {{ tl_inner *= 2; continue; }}",
+        "        if (tl_el / tl_inner < tl_best) tl_best = tl_el / tl_inner;",
+        "        tl_done++;",
+        "      }",
+        '      fprintf(stderr, "tensorlift-time %.9e %ld\\n", tl_best, tl_inner); fflush(stderr);',
+        "    }"]
+    return lines
 
 
 def _print(expr: str, dtype: str) -> str:
@@ -236,16 +284,19 @@ def _limit_resources():
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
-def compile_harness(analysis: Analysis, workdir: Path) -> Path:
+def compile_harness(analysis: Analysis, workdir: Path, timing: int = 0, opt: str = "-O1") -> Path:
+    """Compiles the kernel with the harness of `_harness` (with `timing` > 0, the timing one)
+    at optimisation level `opt`; returns the executable."""
     k = analysis.kernel
     kernel_file = workdir / "kernel.c"
     kernel_file.write_text(k.source)
     harness = workdir / "harness.c"
     harness.write_text("#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n"
-                       f'#include "kernel.c"\n{_harness(analysis)}')
+                       + ("#include <time.h>\n" if timing > 0 else "")
+                       + f'#include "kernel.c"\n{_harness(analysis, timing)}')
     exe = workdir / "harness"
     inc = ["-I", str(k.path.parent)] if k.path else []
-    proc = subprocess.run([find_compiler(), "-O1", "-w", "-std=gnu99", *inc, "-o", str(exe), str(harness), "-lm"],
+    proc = subprocess.run([find_compiler(), opt, "-w", "-std=gnu99", *inc, "-o", str(exe), str(harness), "-lm"],
                           capture_output=True, text=True, timeout=120)
     if proc.returncode != 0:
         err = next((ln for ln in proc.stderr.splitlines() if "error" in ln), proc.stderr.strip()[:300])

@@ -88,63 +88,103 @@ class Grammar:
 
 
 def _norm(weights: list[tuple]) -> list[tuple]:
+    """(..., weight) rows to (..., cost in bits), weights normalised to probabilities."""
     total = sum(w for *_, w in weights)
     return [(*rest, -math.log2(w / total)) for *rest, w in weights if w > 0]
 
 
+STYLES = ("learned", "equal", "full", "answers-only")
+"""learned: every type-correct production, weighted by the guidance, smoothed.
+equal: the productions the guidance saw (all operators kept), equal weights.
+full: every type-correct production, equal weights.
+answers-only: only the productions the guidance saw, weighted by their counts."""
+
+
 def build_grammar(analysis: Analysis, output: str, hints: Hints, operands_from: set[str],
-                  style: str = "learned", equal: bool = False) -> Grammar:
+                  style: str = "learned") -> Grammar:
     """`operands_from`: arrays whose values the statement may read (inputs, and outputs
-    already computed). `equal`: every production of a nonterminal gets the same weight."""
+    already computed)."""
     sig = analysis.signature
     shapes = {p.name: [parse_affine(s) for s in p.shape] for p in sig.arrays}
     out_shape = shapes.get(output, [])
     order = len(out_shape)
-    depth = _loop_depth(analysis)
-    max_red = min(MAX_REDUCTIONS, max(depth - order, 0, _guide_reductions(hints)))
+    max_red = min(MAX_REDUCTIONS, max(_loop_depth(analysis) - order, 0, _guide_reductions(hints)))
 
-    def w(guided: float, default: float) -> float:
-        return 1.0 if equal else guided if guided > 0 else default
-
-    ops = hints.ops
+    structural = _structural(hints, accumulate_ok=output in operands_from)
+    operands = _operands(analysis, hints, operands_from, shapes, out_shape, max_red)
     prods: dict[str, list[Prod]] = {}
-    accumulate_ok = output in operands_from
-    s_choices = [("=", w(1.0, 1.0))]
-    if accumulate_ok:
-        s_choices.append(("+=", w(2.0 if hints.accumulate else 0.0, 0.5)))
-    prods["S"] = [Prod("S", lbl, ("E",), c) for lbl, c in _norm(s_choices)]
-    prods["E"] = [Prod("E", lbl, rhs, c) for lbl, rhs, c in _norm([
-        ("pos", ("T", "E'"), w(1.0, 1.0)), ("neg", ("T", "E'"), w(ops["neg"] + 0.05, 0.05))])]
-    prods["E'"] = [Prod("E'", lbl, rhs, c) for lbl, rhs, c in _norm([
-        ("eps", (), w(1.0, 1.0)), ("+", ("T", "E'"), w(ops["+"] + 0.2, 0.2)),
-        ("-", ("T", "E'"), w(ops["-"] + 0.1, 0.1))])]
+    for nt in ("S", "E", "E'", "T'", "F"):
+        rows = [r for r in structural if r[0] == nt]
+        chosen = _weigh([(r[1:3], r[3], r[4], r[5]) for r in rows], style, keep_always=_ALWAYS[nt])
+        prods[nt] = []
+        for (label, rhs), cost in chosen:
+            if label == "operand":
+                ops = _weigh([((o,), w, seen, d) for o, w, seen, d in operands], style, keep_always=())
+                prods[nt] += [Prod("F", "operand", (), cost + oc, op) for (op,), oc in ops]
+            else:
+                prods[nt].append(Prod(nt, label, rhs, cost))
     prods["T"] = [Prod("T", "chain", ("F", "T'"), 0.0)]
-    prods["T'"] = [Prod("T'", lbl, rhs, c) for lbl, rhs, c in _norm([
-        ("eps", (), w(1.0, 1.0)), ("*", ("F", "T'"), w(ops["*"] + 0.2, 0.2)),
-        ("/", ("F", "T'"), w(ops["/"] + 0.05, 0.05))])]
-    operands = _operands(analysis, output, hints, operands_from, shapes, out_shape, max_red, equal)
-    f_choices = [("operand", None, w(1.0, 1.0)),
-                 ("paren", ("E",), w(0.08 if ops["+"] + ops["-"] else 0.03, 0.03))]
-    for fn in ("max", "min"):
-        if hints.calls[fn] or hints.calls["f" + fn] or (hints.calls["select"] and not equal):
-            f_choices.append((fn, ("E", "E"), w(0.3, 0.3)))
-    for fn in ("sqrt", "exp", "abs"):
-        if hints.calls[fn] or hints.calls["f" + fn]:
-            f_choices.append((fn, ("E",), w(0.3, 0.3)))
-    f_prods = []
-    for lbl, rhs, c in _norm(f_choices):
-        if lbl == "operand":
-            for op, oc in operands:
-                f_prods.append(Prod("F", "operand", (), c + oc, op))
-        else:
-            f_prods.append(Prod("F", lbl, rhs, c))
-    prods["F"] = f_prods
     ident = itertools.count()
     for nt in prods:
         prods[nt] = [Prod(p.lhs, p.label, p.rhs, p.cost, p.operand, next(ident)) for p in prods[nt]]
     g = Grammar(output, order, out_shape, {}, prods, max_reductions=max_red, shapes=shapes)
     g.compute_min_costs()
     return g
+
+
+# productions every style keeps, so that a derivation can always finish
+_ALWAYS = {"S": ("=",), "E": ("pos",), "E'": ("eps",), "T'": ("eps",), "F": ("operand",)}
+
+
+def _weigh(rows, style: str, keep_always) -> list[tuple]:
+    """Costs of one nonterminal's productions under a grammar style. Each row is
+    (production, guided weight, seen by the guidance, smoothing weight)."""
+    if style == "full":
+        picked = [(p, 1.0) for p, *_ in rows]
+    elif style == "equal":
+        picked = [(p, 1.0) for p, w, seen, d in rows
+                  if seen or p[0] in keep_always or (isinstance(p[0], str) and p[0] in "+-*/")]
+    elif style == "answers-only":
+        picked = [(p, w if seen else 1.0) for p, w, seen, d in rows if seen or p[0] in keep_always]
+    else:
+        picked = [(p, w if seen else d) for p, w, seen, d in rows]
+    if not picked:   # the guidance saw nothing here: fall back to every production
+        picked = [(p, 1.0) for p, *_ in rows]
+    return [(p, c) for p, c in _norm(picked)]
+
+
+def _structural(h: Hints, accumulate_ok: bool) -> list[tuple]:
+    """(nonterminal, label, rhs, guided weight, seen, smoothing weight) of the operators and
+    statement forms. Counts from answers (`h.prods`) when there are any; otherwise the
+    operators of the C code."""
+    ops, learned = h.ops, bool(h.prods)
+
+    def row(nt, label, rhs, static_weight, static_seen, default):
+        if learned:
+            n = h.prods[(nt, label)]
+            return (nt, label, rhs, float(n), n > 0, default)
+        return (nt, label, rhs, static_weight, static_seen, default)
+    rows = [row("S", "=", ("E",), 1.0, True, 1.0)]
+    if accumulate_ok:
+        rows.append(row("S", "+=", ("E",), 2.0, h.accumulate, 0.5))
+    rows += [
+        row("E", "pos", ("T", "E'"), 1.0, True, 1.0),
+        row("E", "neg", ("T", "E'"), ops["neg"] + 0.05, ops["neg"] > 0, 0.05),
+        row("E'", "eps", (), 1.0, True, 1.0),
+        row("E'", "+", ("T", "E'"), ops["+"] + 0.2, ops["+"] > 0, 0.2),
+        row("E'", "-", ("T", "E'"), ops["-"] + 0.1, ops["-"] > 0, 0.1),
+        row("T'", "eps", (), 1.0, True, 1.0),
+        row("T'", "*", ("F", "T'"), ops["*"] + 0.2, ops["*"] > 0, 0.2),
+        row("T'", "/", ("F", "T'"), ops["/"] + 0.05, ops["/"] > 0, 0.05),
+        row("F", "operand", (), 1.0, True, 1.0),
+        row("F", "paren", ("E",), 0.08 if ops["+"] + ops["-"] else 0.03, False, 0.03),
+    ]
+    calls = h.calls
+    for fn, arity in (("max", 2), ("min", 2), ("sqrt", 1), ("exp", 1), ("abs", 1)):
+        n = calls[fn] + calls["f" + fn] + (calls["select"] if arity == 2 else 0)
+        if n:
+            rows.append(row("F", fn, ("E",) * arity, 0.3, True, 0.3))
+    return rows
 
 
 def _loop_depth(analysis: Analysis) -> int:
@@ -162,38 +202,29 @@ def _guide_reductions(hints: Hints) -> int:
     return max((sum(1 for x in pat if x == REDUCTION) for (_, pat) in hints.patterns), default=0)
 
 
-def _operands(analysis, output, hints: Hints, operands_from, shapes, out_shape, max_red, equal):
-    """Every type-correct operand with its cost within the operand group."""
+def _operands(analysis, hints: Hints, operands_from, shapes, out_shape, max_red):
+    """Every type-correct operand: (operand, guided weight, seen, smoothing weight)."""
     sig = analysis.signature
-    weights: list[tuple[Operand, float]] = []
-    seen_arrays = set(hints.arrays)
-    for name in sorted(operands_from, key=lambda n: [p.name for p in sig.params].index(n)):
-        shape = shapes[name]
+    rows = []
+    order = [p.name for p in sig.params]
+    for name in sorted(operands_from, key=order.index):
         slot_choices = []
-        for d, ext in enumerate(shape):
+        for ext in shapes[name]:
             opts = [("o", i) for i, oe in enumerate(out_shape) if oe == ext]
             opts += [("r", n) for n in range(max_red)]
             slot_choices.append(opts)
         for slots in itertools.product(*slot_choices):
-            op = Operand("access", name, tuple(slots))
             abstract = tuple(i if k == "o" else REDUCTION for k, i in slots)
-            count = hints.patterns.get((name, abstract), 0)
-            if equal:
-                wt = 1.0
-            elif count:
-                wt = 1.0 + count
-            elif name in seen_arrays:
-                wt = 0.1
-            else:
-                wt = SMOOTH
-            weights.append((op, wt))
-    arith = analysis.arithmetic_scalars
+            n = hints.patterns.get((name, abstract), 0)
+            other = 0.1 if hints.arrays[name] else SMOOTH
+            rows.append((Operand("access", name, tuple(slots)), 1.0 + n, n > 0, other))
     for p in sig.params:
-        if p.kind == "scalar" and p.name in arith:
-            weights.append((Operand("scalar", p.name), 1.0 if equal else 1.0 + hints.scalars[p.name] if hints.scalars[p.name] else 0.1))
+        if p.kind == "scalar" and p.name in analysis.arithmetic_scalars:
+            n = hints.scalars[p.name]
+            rows.append((Operand("scalar", p.name), 1.0 + n, n > 0, 0.1))
     consts = dict(hints.constants)
     for c in (1, 2, 0):
         consts.setdefault(c, 0)
     for c, n in consts.items():
-        weights.append((Operand("const", value=c), 1.0 if equal else 0.5 + n if n else SMOOTH))
-    return [(op, c) for op, c in _norm(weights)]
+        rows.append((Operand("const", value=c), 0.5 + n, n > 0, SMOOTH))
+    return rows

@@ -31,6 +31,7 @@ class Hints:
     constants: Counter = field(default_factory=Counter)
     ops: Counter = field(default_factory=Counter)          # "+", "-", "*", "/", "neg"
     calls: Counter = field(default_factory=Counter)        # math functions: "sqrt", "max", ...
+    prods: Counter = field(default_factory=Counter)        # (nonterminal, label) -> uses in answers
     accumulate: bool = False                               # updated in place (`+=`, or reads itself)
 
 

@@ -15,14 +15,18 @@ from .check import Checker, check_program
 from .errors import TensorliftError
 from .examples import make_examples
 from .frontend import load_kernel
-from .grammar import build_grammar
-from .guide import Guidance, no_guidance, static_guidance, write_order
+from .bottomup import BottomUp
+from .grammar import STYLES, build_grammar
+from .guide import Guidance, Hints, no_guidance, static_guidance, write_order
 from .ir import Program
+from .learn import Answers, learned_guidance, merge, read_answers
+from .llm import Cache, ModelConfig, build_prompt, load_answers_file, sample_answers
 from .search import Search
 from .signature import Example
 from .verify import Verifier
 
-GUIDES = ("static", "none")
+GUIDES = ("auto", "llm", "static", "none")
+ENUMERATORS = ("top-down", "bottom-up")
 
 
 @dataclass
@@ -30,7 +34,10 @@ class LiftResult:
     function: str
     status: str                                 # "lifted" | "failed" | "error"
     program: Optional[Program] = None
-    guide: str = "static"
+    guide: str = "auto"                         # as asked
+    guidance: str = "static"                    # what guided the search: "llm+static", "llm", "static", "none"
+    grammar: str = "learned"
+    enumerator: str = "top-down"
     candidates: int = 0
     seconds: float = 0.0
     examples_checked: int = 0
@@ -40,6 +47,9 @@ class LiftResult:
     verification_seconds: float = 0.0
     verification_reason: Optional[str] = None   # why "unknown"
     refuted: int = 0                            # candidates that passed the examples but were refuted
+    answers_total: int = 0
+    answers_parsed: int = 0
+    answers_correct: int = 0                    # right as written: match the examples and not refuted
     error: Optional[str] = None
     searched: Optional[str] = None              # what was searched, when nothing was found
     analysis: Optional[Analysis] = field(default=None, repr=False)
@@ -49,33 +59,73 @@ class LiftResult:
         return {
             "function": self.function, "status": self.status,
             "program": str(self.program) if self.program is not None else None,
-            "guide": self.guide, "candidates": self.candidates,
+            "guide": self.guide, "guidance": self.guidance, "grammar": self.grammar,
+            "enumerator": self.enumerator, "candidates": self.candidates,
             "seconds": round(self.seconds, 4), "examples_checked": self.examples_checked,
             "verification": self.verification, "verification_bound": self.verification_bound,
             "verification_model": self.verification_model, "refuted": self.refuted,
-            "error": self.error,
+            "answers_total": self.answers_total, "answers_parsed": self.answers_parsed,
+            "answers_correct": self.answers_correct, "error": self.error,
         }
 
 
 def lift(source: Union[str, Path], function: Optional[str] = None, *, timeout: float = 60.0,
-         guide: str = "static", examples: int = 6, seed: int = 0, verify: str = "bounded",
+         guide: str = "auto", grammar: str = "learned", enumerator: str = "top-down",
+         answers: Union[None, str, Path, list[str]] = None, samples: int = 10, offline: bool = False,
+         model: Optional[ModelConfig] = None, cache_dir: Optional[str] = None,
+         check_answers: bool = False, examples: int = 6, seed: int = 0, verify: str = "bounded",
          bound: int = 3) -> LiftResult:
     """Lift a C kernel (a path or C source text) to a TACO program checked on examples and,
-    unless `verify="none"`, proved equivalent for all sizes up to `bound`. Bad input raises
+    unless `verify="none"`, proved equivalent for all sizes up to `bound`.
+
+    Guidance: `auto` uses the model's answers (from `answers`, a file or a list of texts, or
+    from the model configured by the environment) together with static features of the
+    code, and static features alone when there is no model; `llm` the answers alone (the
+    published method); `static` the code alone; `none` equal weights. `check_answers`
+    checks the answers as written instead of searching (a baseline). Bad input raises
     TensorliftError; a kernel that is not found in time gives status "failed"."""
     start = time.monotonic()
-    if guide not in GUIDES:
-        raise TensorliftError(f"unknown guide '{guide}' (choose from {', '.join(GUIDES)})")
-    if verify not in ("bounded", "none"):
-        raise TensorliftError(f"unknown verification '{verify}' (choose from bounded, none)")
+    _choose("guide", guide, GUIDES)
+    _choose("grammar", grammar, STYLES)
+    _choose("enumerator", enumerator, ENUMERATORS)
+    _choose("verification", verify, ("bounded", "none"))
     kernel = load_kernel(source, function)
     analysis = analyze_kernel(kernel)
     exs = make_examples(analysis, examples, seed=seed)
-    result = LiftResult(kernel.name, "failed", guide=guide, analysis=analysis, examples=exs)
+    sig = analysis.signature
+    result = LiftResult(kernel.name, "failed", guide=guide, grammar=grammar, enumerator=enumerator,
+                        analysis=analysis, examples=exs)
     deadline = start + timeout
-    guidance = static_guidance(analysis) if guide == "static" else no_guidance(analysis)
     verifier = Verifier(analysis, bound) if verify == "bounded" else None
-    program = synthesize(analysis, exs, guidance, deadline, result, verifier)
+
+    texts = _answers(kernel, sig, guide, answers, samples, offline, model, cache_dir, check_answers)
+    said = read_answers(texts, sig) if texts is not None else None
+    if said is not None:
+        result.answers_total, result.answers_parsed = said.total, said.parsed_count
+        correct = _correct_answers(said, sig, exs, verifier, deadline)
+        result.answers_correct = len(correct)
+    if check_answers:
+        result.guidance = "llm"
+        result.candidates = sum(len(p) for p in said.mapped)
+        if correct:
+            result.status, result.program = "lifted", correct[0][0]
+            result.examples_checked = len(exs)
+            _record_proof(result, verifier, [correct[0][1]] if correct[0][1] else [])
+        else:
+            result.searched = f"none of the {said.total} answers is right as written"
+        result.seconds = time.monotonic() - start
+        return result
+
+    if guide == "none":
+        guidance, grammar = no_guidance(analysis), "full"
+    elif guide == "static" or said is None:
+        guidance = static_guidance(analysis)
+    elif guide == "llm":
+        guidance = learned_guidance(said, sig)
+    else:
+        guidance = merge(learned_guidance(said, sig), static_guidance(analysis))
+    result.guidance = guidance.name
+    program = synthesize(analysis, exs, guidance, deadline, result, verifier, grammar, enumerator)
     if program is not None:
         result.status = "lifted"
         result.program = program
@@ -84,8 +134,73 @@ def lift(source: Union[str, Path], function: Optional[str] = None, *, timeout: f
     return result
 
 
+def _choose(what: str, value: str, allowed) -> None:
+    if value not in allowed:
+        raise TensorliftError(f"unknown {what} '{value}' (choose from {', '.join(allowed)})")
+
+
+def _answers(kernel, sig, guide, answers, samples, offline, model, cache_dir, check_answers) -> Optional[list[str]]:
+    """The model's answers: given, or asked of the configured model (through the cache)."""
+    if isinstance(answers, list):
+        return answers
+    if answers is not None:
+        return load_answers_file(answers)
+    wants = guide in ("auto", "llm") or check_answers
+    config = model or ModelConfig.from_env()
+    if not wants:
+        return None
+    if config is None:
+        if guide == "llm" or check_answers or offline:
+            raise TensorliftError("no model configured: set TENSORLIFT_MODEL (and OPENAI_BASE_URL, "
+                                  "OPENAI_API_KEY) or give recorded answers with --answers FILE")
+        return None
+    messages = build_prompt(kernel.source, kernel.name, sig)
+    got = sample_answers(config, messages, samples, cache=Cache(cache_dir), offline=offline)
+    return list(got.answers)
+
+
+def _correct_answers(said: Answers, sig, exs, verifier, deadline) -> list[tuple[Program, object]]:
+    """Answers right as written: every output matches the examples and the verifier does
+    not refute the program. Each distinct program is checked once."""
+    verdicts: dict[str, object] = {}
+    correct = []
+    for programs in said.mapped:
+        for prog in programs:
+            if prog is None or not covers_outputs(prog, sig):
+                continue
+            key = str(prog)
+            if key not in verdicts:
+                verdicts[key] = None
+                if check_program(prog, sig, exs):
+                    proof = None
+                    if verifier is not None:
+                        proof = verifier.prove(prog, timeout=max(1.0, deadline - time.monotonic()))
+                    verdicts[key] = proof if proof is None or proof.verdict != "refuted" else False
+                else:
+                    verdicts[key] = False
+            if verdicts[key] is not False:
+                correct.append((prog, verdicts[key]))
+                break
+    return correct
+
+
+def covers_outputs(prog: Program, sig) -> bool:
+    return {st.lhs.name for st in prog.statements} >= set(sig.outputs)
+
+
+def _record_proof(result: LiftResult, verifier, proofs) -> None:
+    if verifier is None:
+        return
+    unknown = [v for v in proofs if v.verdict != "proved"]
+    result.verification = "unknown" if unknown else "proved"
+    result.verification_bound = verifier.bound
+    result.verification_model = verifier.model
+    result.verification_reason = unknown[0].reason if unknown else None
+
+
 def synthesize(analysis: Analysis, exs: list[Example], guidance: Guidance, deadline: float,
-               result: LiftResult, verifier: Optional[Verifier] = None) -> Optional[Program]:
+               result: LiftResult, verifier: Optional[Verifier] = None, style: str = "learned",
+               enumerator: str = "top-down") -> Optional[Program]:
     """One statement per output, each the cheapest that matches the examples and that the
     verifier does not refute (a refuted candidate is dropped and the search goes on)."""
     sig = analysis.signature
@@ -100,9 +215,8 @@ def synthesize(analysis: Analysis, exs: list[Example], guidance: Guidance, deadl
     avoid = {p.name for p in sig.params} | {sig.function}
     for out in order:
         operands = readable | set(done)
-        g = build_grammar(analysis, out, guidance.outputs.get(out) or no_guidance(analysis).outputs[out],
-                          operands)
-        search = Search(g, avoid)
+        g = build_grammar(analysis, out, guidance.outputs.get(out) or Hints(), operands, style)
+        search = (Search if enumerator == "top-down" else BottomUp)(g, avoid)
         chosen = None
         for stmt in search.passing(Checker(sig, exs, out, done), deadline):
             if verifier is None:
@@ -128,10 +242,5 @@ def synthesize(analysis: Analysis, exs: list[Example], guidance: Guidance, deadl
     if not check_program(program, sig, exs):   # the statements together, as the user will run them
         result.searched = "the per-output statements disagree with the examples when run together"
         return None
-    if verifier is not None:
-        unknown = [v for v in verdicts if v.verdict != "proved"]
-        result.verification = "unknown" if unknown else "proved"
-        result.verification_bound = verifier.bound
-        result.verification_model = verifier.model
-        result.verification_reason = unknown[0].reason if unknown else None
+    _record_proof(result, verifier, verdicts)
     return program
