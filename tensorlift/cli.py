@@ -27,7 +27,16 @@ def _parser() -> argparse.ArgumentParser:
     lf.add_argument("file")
     lf.add_argument("--function")
     lf.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS")
-    lf.add_argument("--guide", default="static", choices=("static", "none"))
+    lf.add_argument("--guide", default="auto", choices=("auto", "llm", "static", "none"),
+                    help="auto: model answers with static features when a model or --answers is given, "
+                         "static alone otherwise; llm: learned weights only (the published method)")
+    lf.add_argument("--answers", metavar="FILE", help="recorded model answers, one per line")
+    lf.add_argument("--samples", type=int, default=10, metavar="N", help="answers to ask the model for")
+    lf.add_argument("--offline", action="store_true", help="replay model answers from the cache only")
+    lf.add_argument("--grammar", default="learned", choices=("learned", "equal", "full", "answers-only"))
+    lf.add_argument("--enumerator", default="top-down", choices=("top-down", "bottom-up"))
+    lf.add_argument("--check-answers", action="store_true",
+                    help="check the model's answers as written instead of searching (a baseline)")
     lf.add_argument("--target", default="taco", metavar="LIST",
                     help="comma-separated: taco,numpy,torch,jax,tensora (each emitted program is run on the examples)")
     lf.add_argument("--emit", metavar="DIR", help="write one file per target into DIR")
@@ -65,9 +74,9 @@ def main(argv=None) -> int:
 
 def _fail(args, message: str, code: int) -> int:
     if getattr(args, "json", False) and args.command == "lift":
-        print(json.dumps({"function": args.function, "status": "error", "program": None,
-                          "guide": args.guide, "candidates": 0, "seconds": 0.0, "examples_checked": 0,
-                          "verification": "not-run", "error": message}))
+        from .pipeline import LiftResult
+        out = LiftResult(args.function, "error", guide=args.guide, error=message).to_json()
+        print(json.dumps(out))
     print(f"tensorlift: error: {message}", file=sys.stderr)
     return code
 
@@ -97,8 +106,11 @@ def cmd_analyze(args) -> int:
 def cmd_lift(args) -> int:
     from .api import lift
     targets = _targets(args.target)
+    if args.samples < 1:
+        raise TensorliftError("--samples must be at least 1")
     res = lift(args.file, args.function, timeout=args.timeout, guide=args.guide, verify=args.verify,
-               bound=args.bound)
+               bound=args.bound, answers=args.answers, samples=args.samples, offline=args.offline,
+               grammar=args.grammar, enumerator=args.enumerator, check_answers=args.check_answers)
     code = _emit(res, targets, args.emit) if res.status == "lifted" else {}
     if args.json:
         out = res.to_json()

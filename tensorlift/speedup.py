@@ -54,7 +54,7 @@ import numpy as np
 from .analysis import Analysis
 from .backends import RTOL, TARGETS, emit, function_name
 from .errors import KernelRunError, TensorliftError
-from .examples import TIMING_BATCH, Region, _limit_resources, _make_case, _stdin, compile_harness
+from .examples import MEMORY_LIMIT, TIMING_BATCH, Region, _make_case, _stdin, compile_harness
 from .ir import Program, Statement, accesses
 from .signature import Signature
 
@@ -223,13 +223,18 @@ def time_c(analysis: Analysis, inputs: _Inputs, repeats: int,
     with tempfile.TemporaryDirectory(prefix="tensorlift-speedup-") as tmp:
         exe = compile_harness(analysis, Path(tmp), timing=repeats, opt="-O2")
         try:
-            proc = subprocess.run([str(exe)], input=_stdin(analysis, [inputs.case]),
-                                  capture_output=True, text=True, timeout=time_limit,
-                                  preexec_fn=_limit_resources)
+            # limits set by the shell rather than a preexec_fn: forking a process that
+            # runs threads (JAX, torch) is unsafe, and a preexec_fn forces a fork
+            limits = f"ulimit -v {MEMORY_LIMIT // 1024}; ulimit -c 0; exec \"$0\""
+            proc = subprocess.run(["/bin/sh", "-c", limits, str(exe)],
+                                  input=_stdin(analysis, [inputs.case]),
+                                  capture_output=True, text=True, timeout=time_limit)
         except subprocess.TimeoutExpired:
             raise KernelRunError(f"the timed kernel did not finish within {time_limit:g} s") from None
     if proc.returncode != 0:
-        raise KernelRunError(f"the timed kernel's process failed (status {proc.returncode})")
+        code = proc.returncode
+        how = f"was killed by signal {code - 128}" if code > 128 else f"exited with status {code}"
+        raise KernelRunError(f"the timed kernel {how} at sizes {inputs.case.sizes}")
     m = _TIME_LINE.search(proc.stderr)
     if m is None:
         raise KernelRunError("the timed kernel printed no time")
