@@ -9,7 +9,6 @@ verification relies on: if the two disagree, we say so instead of going on.
 from __future__ import annotations
 
 import math
-import resource
 import signal
 import subprocess
 import tempfile
@@ -279,9 +278,11 @@ def _stdin(analysis: Analysis, cases: list[_Case]) -> str:
     return "\n".join(vals) + "\n"
 
 
-def _limit_resources():
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+def limited(command: list[str]) -> list[str]:
+    """The command under a memory limit and without core dumps. A shell sets the limits and
+    execs the command (no Python runs between fork and exec, which threads would forbid)."""
+    kib = MEMORY_LIMIT // 1024
+    return ["/bin/sh", "-c", f'ulimit -v {kib} 2>/dev/null; ulimit -c 0 2>/dev/null; exec "$0" "$@"', *command]
 
 
 def compile_harness(analysis: Analysis, workdir: Path, timing: int = 0, opt: str = "-O1") -> Path:
@@ -306,8 +307,8 @@ def compile_harness(analysis: Analysis, workdir: Path, timing: int = 0, opt: str
 
 def run_compiled(analysis: Analysis, exe: Path, cases: list[_Case], time_limit: float = TIME_LIMIT):
     try:
-        proc = subprocess.run([str(exe)], input=_stdin(analysis, cases), capture_output=True, text=True,
-                              timeout=time_limit, preexec_fn=_limit_resources)
+        proc = subprocess.run(limited([str(exe)]), input=_stdin(analysis, cases), capture_output=True,
+                              text=True, timeout=time_limit)
     except subprocess.TimeoutExpired:
         raise KernelRunError(f"the kernel did not finish within {time_limit:g} s") from None
     if proc.returncode != 0:

@@ -342,7 +342,7 @@ def _reader(root: str, done, bad) -> None:
 
 
 def test_parallel_writes_leave_valid_files(tmp_path):
-    ctx = multiprocessing.get_context("fork")
+    ctx = multiprocessing.get_context("spawn")
     root = str(tmp_path / "cache")
     bad, done = ctx.Value("i", 0), ctx.Event()
     writers = [ctx.Process(target=_writer, args=(root, w, 60)) for w in range(4)]
