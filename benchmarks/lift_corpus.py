@@ -55,7 +55,7 @@ def main(argv=None):
     ap.add_argument("paths", nargs="*", type=Path)
     ap.add_argument("--timeout", type=float, default=60.0)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
-    ap.add_argument("--guide", default="static")
+    ap.add_argument("--guide", default="auto")
     args = ap.parse_args(argv)
     entries = load_corpus(args.paths or None)
     with ProcessPoolExecutor(args.jobs) as pool:
@@ -71,6 +71,12 @@ def main(argv=None):
         print(f"{label}: {len(solved)}/{len(sel)} lifted; time median {statistics.median(times):.2f}s "
               f"p95 {percentile(times, 0.95):.2f}s; candidates median "
               f"{statistics.median(cands) if cands else 0} p95 {percentile(cands, 0.95) if cands else 0}")
+    proved = [r for r in rows if r.get("verification") == "proved"]
+    lifted = [r for r in rows if r["status"] == "lifted"]
+    total = sum(r["seconds"] for r in lifted)
+    vtime = sum(r.get("verify_seconds", 0.0) for r in lifted)
+    print(f"verification: {len(proved)}/{len(lifted)} lifted programs proved; proofs took "
+          f"{vtime:.2f}s of {total:.2f}s lifting time ({100 * vtime / max(total, 1e-9):.0f}%)")
     bad = [r for r in rows if r.get("expected_ok") is False]
     if bad:
         print("lifted programs that disagree with the expected one:", ", ".join(r["kernel"] for r in bad))

@@ -92,8 +92,8 @@ class _Scan:
             if e.op in "/%":
                 self.divisors |= right
             if e.op in "+-" and self._is_pointer(e.left) != self._is_pointer(e.right):
+                # a moved pointer depends on the offset too: `end = v + n; while (p < end)` sizes a loop
                 self.address |= right if self._is_pointer(e.left) else left
-                return left if self._is_pointer(e.left) else right
             return left | right
         if isinstance(e, c_ast.UnaryOp):
             if e.op == "sizeof":
