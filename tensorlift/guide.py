@@ -41,14 +41,22 @@ class Guidance:
     outputs: dict[str, Hints]
 
 
-def write_order(analysis: Analysis) -> list[str]:
-    """Outputs in the order the C code first writes them; a returned value comes last."""
+def write_order(analysis: Analysis, feeds: Optional[dict[str, set[str]]] = None) -> list[str]:
+    """Outputs in an order the program can compute them: an output after those whose values
+    feed it (`feeds`: output -> arrays it reads), otherwise in the order the C code last
+    writes them; a returned value comes last."""
     writes: list[str] = []
     trace_run(analysis.kernel, analysis.slots, sample_sizes(analysis, 0), seed=1, writes=writes)
     sig = analysis.signature
     arrays = [o for o in sig.outputs if o != sig.function or not sig.returns]
-    first = {name: i for i, name in reversed(list(enumerate(writes)))}
-    ordered = sorted(arrays, key=lambda o: first.get(o, len(writes)))
+    last = {name: i for i, name in enumerate(writes)}
+    pending = sorted(arrays, key=lambda o: last.get(o, -1))
+    ordered: list[str] = []
+    while pending:
+        ready = [o for o in pending if not ((feeds or {}).get(o, set()) & (set(pending) - {o}))]
+        nxt = (ready or pending)[0]      # a cycle: fall back to the order of the writes
+        ordered.append(nxt)
+        pending.remove(nxt)
     return ordered + ([sig.function] if sig.returns else [])
 
 

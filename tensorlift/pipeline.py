@@ -116,16 +116,18 @@ def lift(source: Union[str, Path], function: Optional[str] = None, *, timeout: f
         result.seconds = time.monotonic() - start
         return result
 
+    static = static_guidance(analysis)
     if guide == "none":
         guidance, grammar = no_guidance(analysis), "full"
     elif guide == "static" or said is None:
-        guidance = static_guidance(analysis)
+        guidance = static
     elif guide == "llm":
         guidance = learned_guidance(said, sig)
     else:
-        guidance = merge(learned_guidance(said, sig), static_guidance(analysis))
+        guidance = merge(learned_guidance(said, sig), static)
     result.guidance = guidance.name
-    program = synthesize(analysis, exs, guidance, deadline, result, verifier, grammar, enumerator)
+    order = write_order(analysis, {o: set(h.arrays) for o, h in merge(guidance, static).outputs.items()})
+    program = synthesize(analysis, exs, guidance, deadline, result, verifier, grammar, enumerator, order)
     if program is not None:
         result.status = "lifted"
         result.program = program
@@ -200,11 +202,11 @@ def _record_proof(result: LiftResult, verifier, proofs) -> None:
 
 def synthesize(analysis: Analysis, exs: list[Example], guidance: Guidance, deadline: float,
                result: LiftResult, verifier: Optional[Verifier] = None, style: str = "learned",
-               enumerator: str = "top-down") -> Optional[Program]:
+               enumerator: str = "top-down", order: Optional[list[str]] = None) -> Optional[Program]:
     """One statement per output, each the cheapest that matches the examples and that the
     verifier does not refute (a refuted candidate is dropped and the search goes on)."""
     sig = analysis.signature
-    order = write_order(analysis)
+    order = order if order is not None else write_order(analysis)
     if not order:
         result.searched = "nothing: the kernel writes no array and returns no value"
         return None
