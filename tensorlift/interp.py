@@ -227,6 +227,7 @@ class Interpreter:
         self.loops: list[int] = []        # ids of those loops' nodes
         self.depth = 0
         self.call_stack: list[str] = []
+        self.journal: Optional[list] = None   # undo log while a branch runs on a symbolic condition
 
     # -- entry ---------------------------------------------------------
     def call(self, args: dict[str, Any]):
@@ -419,11 +420,56 @@ class Interpreter:
             raise KernelRunError(f"kernel did not finish within {self.max_steps} interpreted steps")
 
     def s_If(self, node):
-        if self.ops.truth(self.eval(node.cond)):
+        cond = self.eval(node.cond)
+        if not self.ops.decided(cond):
+            return self._merge_branches(node, cond)
+        if self.ops.truth(cond):
             if node.iftrue is not None:
                 self.exec(node.iftrue)
         elif node.iffalse is not None:
             self.exec(node.iffalse)
+
+    def _merge_branches(self, node, cond):
+        """A condition on solver terms: run both branches from the same state and merge every
+        variable and memory cell they touched into `select(cond, then, else)`."""
+        outer = self.journal
+        old: dict = {}          # location -> (undo entry) at first touch
+        finals = []
+        for branch in (node.iftrue, node.iffalse):
+            self.journal = []
+            try:
+                if branch is not None:
+                    self.exec(branch)
+            except _Signal:
+                raise UnsupportedConstruct("break, continue or return under a condition on array values",
+                                           _line(node)) from None
+            finals.append({_loc(e): _current(e) for e in self.journal})
+            for e in reversed(self.journal):
+                old.setdefault(_loc(e), e)
+                _undo(e)
+        self.journal = outer
+        then_vals, else_vals = finals
+        for loc, entry in old.items():
+            before = _previous(entry)
+            t, f = then_vals.get(loc, before), else_vals.get(loc, before)
+            if t is None or f is None:
+                raise UnsupportedConstruct("a variable set on one branch only of a condition on array values",
+                                           _line(node))
+            merged = self.ops.select(cond, t, f)
+            if entry[0] == "var":
+                self._log(entry)
+                entry[1].value = merged
+            else:
+                self._log(entry)
+                entry[1].data[entry[2]] = merged
+
+    def _log(self, entry):
+        if self.journal is not None:
+            if entry[0] == "var":
+                self.journal.append(("var", entry[1], entry[1].value))
+            else:
+                buf, off = entry[1], entry[2]
+                self.journal.append(("mem", buf, off, buf.data.get(off, _ABSENT)))
 
     def s_Break(self, node):
         raise _Break()
@@ -643,6 +689,8 @@ class Interpreter:
             var = self.lookup(lv.name, lv)
             if var.is_array:
                 raise UnsupportedConstruct("assignment to an array", _line(lv))
+            if self.journal is not None:
+                self.journal.append(("var", var, var.value))
             var.value = self._convert(value, var.type)
             return var.value
         if isinstance(lv, c_ast.StructRef):
@@ -656,8 +704,42 @@ class Interpreter:
             raise UnsupportedConstruct("assignment of an aggregate", _line(node))
         value = self._convert(value, p.target)
         p.buf.seen_type = p.target.name
+        if self.journal is not None:
+            self.journal.append(("mem", p.buf, p.off, p.buf.data.get(p.off, _ABSENT)))
         p.buf.store(p.off, value, node, tuple(self.counters), tuple(self.loops))
         return value
+
+
+_ABSENT = object()
+
+
+def _loc(entry) -> tuple:
+    return ("var", id(entry[1])) if entry[0] == "var" else ("mem", id(entry[1]), entry[2])
+
+
+def _current(entry):
+    if entry[0] == "var":
+        return entry[1].value
+    return entry[1].data.get(entry[2])
+
+
+def _previous(entry):
+    """The value before the branch; for a memory cell never written, the input's value."""
+    if entry[0] == "var":
+        return entry[2]
+    buf, off, before = entry[1], entry[2], entry[3]
+    if before is not _ABSENT:
+        return before
+    return buf.init(off) if buf.init is not None else None
+
+
+def _undo(entry):
+    if entry[0] == "var":
+        entry[1].value = entry[2]
+    elif entry[3] is _ABSENT:
+        entry[1].data.pop(entry[2], None)
+    else:
+        entry[1].data[entry[2]] = entry[3]
 
 
 class _StructBox(Buffer):

@@ -21,6 +21,7 @@ class Entry:
     sem: Optional[str]
     alt: bool = False
     verbatim: bool = False
+    hedge: bool = False   # wrong, though the answer parser finds a right program in it
 
 
 @dataclass
@@ -43,19 +44,21 @@ def _entries(items: list[Item], ok: bool) -> list[Entry]:
     for it in items:
         text, sem = it if isinstance(it, tuple) else (it, it)
         alt = text.startswith("~")
-        if alt:
+        hedge = text.startswith("!")
+        if alt or hedge:
             text = text[1:]
-            if sem is not None and sem.startswith("~"):
+            if sem is not None and sem[:1] in "~!":
                 sem = sem[1:]
-        out.append(Entry(text, ok, sem, alt))
+        out.append(Entry(text, ok, sem, alt, hedge=hedge))
     return out
 
 
-def V(text: str, ok: bool = False, sem: Optional[str] = None, alt: bool = False) -> Entry:
+def V(text: str, ok: bool = False, sem: Optional[str] = None, alt: bool = False,
+      hedge: bool = False) -> Entry:
     """A whole answer, written out."""
     if ok and sem is None:
         raise ValueError(f"a correct answer needs its meaning: {text!r}")
-    return Entry(text, ok, sem, alt, verbatim=True)
+    return Entry(text, ok, sem, alt, verbatim=True, hedge=hedge)
 
 
 def K(key: str, n_ok: int, desc: list[str], ok: list[Item], bad: list[Item],
@@ -109,7 +112,7 @@ K("blas/gemm_strided", 2, ["C := ALPHA*A*B + BETA*C", "a general matrix multiply
      V("C[i*ldc + j] = BETA*C[i*ldc + j] + ALPHA * A[i*lda + k] * B[k*ldb + j]")),
   hard=True)
 
-K("blas/gemm_tn", 2, ["C += ALPHA * A^T * B", "a GEMM with A transposed", "a transposed-A matrix product"],
+K("blas/gemm_tn", 3, ["C += ALPHA * A^T * B", "a GEMM with A transposed", "a transposed-A matrix product"],
   ok=["C(i,j) += ALPHA * A(k,i) * B(k,j)", "C(i,j) = C(i,j) + ALPHA * A(k,i) * B(k,j)",
       "C(i,j) += ALPHA * sum(k, A(k,i) * B(k,j))"],
   bad=["C(i,j) += ALPHA * A(i,k) * B(k,j)", "C(i,j) = ALPHA * A(k,i) * B(k,j)",
@@ -121,9 +124,10 @@ K("blas/gemm_tn", 2, ["C += ALPHA * A^T * B", "a GEMM with A transposed", "a tra
 
 K("blas/gemv", 6, ["a matrix-vector product", "y = A x", "a dense GEMV"],
   ok=["y(i) = A(i,j) * x(j)", "y(i) = A(i,k)*x(k)", "y(i) = sum(j, A(i,j) * x(j))", "y(i) = x(j) * A(i,j)",
-      "y(r) = A(r,c) * x(c)"],
+      "y(r) = A(r,c) * x(c)", "y(i) := A(i,j) * x(j)"],
   bad=["y(i) += A(i,j) * x(j)", "y(i) = A(j,i) * x(j)", "y(j) = A(i,j) * x(i)", "y(i) = A(i,j) * x(i)",
-       "out(i) = M(i,j) * v(j)"])
+       "out(i) = M(i,j) * v(j)", "Y(i) = A(i,j) * x(j)"],
+  v=(V("y(i) = A(i,j) * x(j)\n\nIf y should be accumulated instead of overwritten, use y(i) += A(i,j) * x(j).", hedge=True),))
 
 K("blas/gemv_ab", 2, ["y := alpha*A*x + beta*y", "the BLAS dgemv", "a scaled matrix-vector product"],
   ok=["y(i) = alpha * A(i,j) * x(j) + beta * y(i)", "y(i) = beta * y(i) + alpha * A(i,j) * x(j)",
@@ -136,7 +140,7 @@ K("blas/gemv_ab", 2, ["y := alpha*A*x + beta*y", "the BLAS dgemv", "a scaled mat
        sem="t(i) = A(i,j) * x(j)\ny(i) = alpha * t(i) + beta * y(i)", alt=True)),
   hard=True)
 
-K("blas/gemv_colmajor", 2, ["a matrix-vector product on a column-major matrix, accumulated into y",
+K("blas/gemv_colmajor", 3, ["a matrix-vector product on a column-major matrix, accumulated into y",
                             "y += A x with A in Fortran order"],
   ok=["y(i) += A(j,i) * x(j)", "y(i) = y(i) + A(j,i) * x(j)", "y(i) += x(j) * A(j,i)"],
   bad=["y(i) += A(i,j) * x(j)", "y(i) = A(i,j) * x(j)", "y(i) = A(j,i) * x(j)", "y(i) = y(i) + A(i,j) * x(j)",
@@ -160,7 +164,8 @@ K("blas/ger", 4, ["a rank-1 update", "A := alpha*x*y^T + A", "the BLAS sger oute
 
 K("blas/scal", 6, ["an in-place vector scaling", "x := alpha*x", "the BLAS sscal"],
   ok=["x(i) = alpha * x(i)", "x(i) = x(i) * alpha", "x(i) *= alpha", "x(j) = alpha*x(j)"],
-  bad=["x(i) += alpha * x(i)", "y(i) = alpha * x(i)", "x(i) = alpha", "x = alpha * x"])
+  bad=["x(i) += alpha * x(i)", "y(i) = alpha * x(i)", "x(i) = alpha", "x = alpha * x"],
+  v=(V("```c\nfor (i = 0; i < n; i++) x[i] *= alpha;\n```\nThis is already as simple as it gets; TACO would generate the same loop."),))
 
 # ================================================================ blend
 
@@ -259,7 +264,7 @@ K("blend/screen_blend", 6, ["a screen blend", "the screen blend mode on normalis
 
 # ================================================================ darknet
 
-K("darknet/add_bias", 5, ["adding a per-channel bias", "a broadcast bias addition over batch and spatial positions"],
+K("darknet/add_bias", 5, ["a per-channel bias addition", "a broadcast bias addition over batch and spatial positions"],
   ok=["output(b,i,j) += biases(i)", "output(b,i,j) = output(b,i,j) + biases(i)", "output(b,c,k) += biases(c)",
       "output(b,i,j) = biases(i) + output(b,i,j)"],
   bad=["output(b,i,j) = biases(i)", "output(b,i,j) += biases(j)", "output(i,j) += biases(i)",
@@ -270,13 +275,15 @@ K("darknet/axpy_cpu", 6, ["an AXPY", "Y += ALPHA * X"],
   ok=["Y(i) += ALPHA * X(i)", "Y(i) = Y(i) + ALPHA * X(i)", "Y(i) = ALPHA * X(i) + Y(i)", "Y(j) += ALPHA*X(j)"],
   bad=["Y(i) = ALPHA * X(i)", "y(i) += alpha * x(i)", "Y(i) += X(i)", "Y(i) += ALPHA * X(i) + Y(i)"])
 
-K("darknet/copy_cpu", 7, ["a vector copy", "copying X into Y"],
+K("darknet/copy_cpu", 7, ["a vector copy", "a copy from X to Y"],
   ok=["Y(i) = X(i)", "Y(j) = X(j)"],
-  bad=["X(i) = Y(i)", "Y(i) += X(i)", "Y = X"])
+  bad=["X(i) = Y(i)", "Y(i) += X(i)", "Y = X"],
+  v=(V("This function copies N floats from X to Y; in TACO that is just an assignment of one tensor to another."),))
 
-K("darknet/fill_cpu", 6, ["filling a vector with a constant", "a fill of X with ALPHA"],
+K("darknet/fill_cpu", 6, ["a constant fill of a vector", "a fill of X with ALPHA"],
   ok=["X(i) = ALPHA", "X(j) = ALPHA"],
-  bad=["X(i) = 0", "X(i) = ALPHA * X(i)", "X(i) = ALPHA(i)", "X = ALPHA"])
+  bad=["X(i) = 0", "X(i) = ALPHA * X(i)", "X(i) = ALPHA(i)", "X = ALPHA"],
+  v=(V("Fill: X[i] = ALPHA for i in 0..N. In TACO: X(i) = ALPHA", ok=True, sem="X(i) = ALPHA"),))
 
 K("darknet/l2_cpu", 4, ["the L2 loss and its gradient", "a squared-error loss with the gradient"],
   ok=["error(i) = (truth(i) - pred(i)) * (truth(i) - pred(i))\ndelta(i) = truth(i) - pred(i)",
@@ -301,7 +308,7 @@ K("darknet/scal_cpu", 6, ["an in-place scaling", "X *= ALPHA"],
   ok=["X(i) = ALPHA * X(i)", "X(i) *= ALPHA", "X(i) = X(i) * ALPHA"],
   bad=["X(i) += ALPHA * X(i)", "X(i) = ALPHA", "x(i) = alpha * x(i)", "Y(i) = ALPHA * X(i)"])
 
-K("darknet/scale_bias", 5, ["a per-channel scaling of the activations", "scaling each channel by its scale factor"],
+K("darknet/scale_bias", 5, ["a per-channel scaling of the activations", "a per-channel scaling by the scale factors"],
   ok=["output(b,i,j) = output(b,i,j) * scales(i)", "output(b,i,j) *= scales(i)",
       "output(b,c,k) = scales(c) * output(b,c,k)"],
   bad=["output(b,i,j) = scales(i)", "output(b,i,j) *= scales(j)", "output(b,i,j) += output(b,i,j) * scales(i)",
@@ -333,7 +340,7 @@ K("dsp/fir_block", 4, ["a block FIR filter", "a sliding-window FIR over a block 
   v=(V("This is a 1-D correlation. TACO only allows plain index variables in accesses, so x(i+k) is not expressible; the closest is y(i) = h(k) * x(k)",
        sem="y(i) = h(k) * x(k)"),))
 
-K("dsp/lms", 2, ["the LMS weight update", "an LMS adaptive filter update"],
+K("dsp/lms", 3, ["the LMS weight update", "an LMS adaptive filter update"],
   ok=["w(i) += mu * e * x(i)", "w(i) = w(i) + mu * e * x(i)", "w(i) += e * mu * x(i)"],
   bad=["w(i) = mu * e * x(i)", "w(i) += mu * e(i) * x(i)", "w(i) += mu * x(i)", "w(i) += 2 * mu * e * x(i)",
        "w(i) -= mu * e * x(i)", "w(i) = w(i) + mu * e * x(i + 1)"],
@@ -348,13 +355,15 @@ K("dsp/matvec", 5, ["an accumulating matrix-vector product", "out += mat * vec"]
   ok=["out(r) += mat(r,c) * vec(c)", "out(i) += mat(i,j) * vec(j)", "out(r) = out(r) + mat(r,c) * vec(c)",
       "out(i) = out(i) + mat(i,j)*vec(j)"],
   bad=["out(r) = mat(r,c) * vec(c)", "out(r) += mat(c,r) * vec(c)", "y(i) += A(i,j) * x(j)",
-       "out(r) += mat(r,c) * vec(r)"])
+       "out(r) += mat(r,c) * vec(r)"],
+  v=(V("out(r) = mat(r,c) * vec(c)\n\n(or out(r) += mat(r,c) * vec(c) if out is meant to accumulate)", hedge=True),))
 
-K("dsp/mcopy", 7, ["a matrix copy", "copying src into dst"],
+K("dsp/mcopy", 7, ["a matrix copy", "a copy from src to dst"],
   ok=["dst(r,c) = src(r,c)", "dst(i,j) = src(i,j)"],
-  bad=["src(r,c) = dst(r,c)", "dst(c,r) = src(r,c)", "dst(r) = src(r)"])
+  bad=["src(r,c) = dst(r,c)", "dst(c,r) = src(r,c)", "dst(r) = src(r)"],
+  v=(V("for r, c: dst[r*cols + c] = src[r*cols + c]"),))
 
-K("dsp/mfill", 6, ["filling a matrix with a constant", "a constant fill"],
+K("dsp/mfill", 6, ["a constant fill of a matrix", "a constant fill"],
   ok=["A(i,j) = v", "A(r,c) = v"],
   bad=["A(i,j) = 0", "A(i,j) = v(i,j)", "A = v", "A(i,j) += v"])
 
@@ -372,15 +381,15 @@ K("dsp/msub", 6, ["a matrix subtraction", "C = A - B on variable-length arrays"]
   v=(V("C[i][j] = A[i][j] - B[i][j] for all i < n, j < m", sem="C(i,j) = A(i,j) - B(i,j)", ok=True),))
 
 K("dsp/vadd", 7, ["a vector addition", "c = a + b"],
-  ok=["c(i) = a(i) + b(i)", "c(i) = b(i) + a(i)", "c(j) = a(j) + b(j)"],
+  ok=["c(i) = a(i) + b(i)", "c(i) = b(i) + a(i)", "c(j) = a(j) + b(j)", "c(i) := a(i) + b(i)"],
   bad=["c(i) += a(i) + b(i)", "c(i) = a(i) + b(j)", "c = a + b"])
 
-K("dsp/vcopy", 7, ["a vector copy", "copying src to dst"],
+K("dsp/vcopy", 7, ["a vector copy", "a copy from src to dst"],
   ok=["dst(i) = src(i)", "dst(k) = src(k)"],
   bad=["src(i) = dst(i)", "dst(i) += src(i)"],
   v=(V("memcpy(dst, src, n * sizeof(double))"),))
 
-K("dsp/vfill", 6, ["a constant fill of a sample buffer", "setting every sample to value"],
+K("dsp/vfill", 6, ["a constant fill of a sample buffer", "a fill of every sample with value"],
   ok=["dst(i) = value", "dst(j) = value"],
   bad=["dst(i) = value(i)", "dst(i) = 0", "dst = value"],
   v=(V("This is just memset-like initialisation; there is no tensor algebra in it."),))
@@ -404,7 +413,8 @@ K("dsp/vscale", 6, ["a vector scaling", "y = k * x"],
 
 K("dsp/vsub", 6, ["a vector subtraction", "out = a - b"],
   ok=["out(i) = a(i) - b(i)", "out(j) = a(j) - b(j)", "out(i) = -b(i) + a(i)"],
-  bad=["out(i) = b(i) - a(i)", "out(i) = a(i) + b(i)", "c(i) = a(i) - b(i)"])
+  bad=["out(i) = b(i) - a(i)", "out(i) = a(i) + b(i)", "c(i) = a(i) - b(i)"],
+  v=(V("out = a - b, the CMSIS-style vector subtraction"),))
 
 # ================================================================ dspstone
 
@@ -421,7 +431,7 @@ K("dspstone/complex_mult", 4, ["n complex multiplications on split real and imag
 
 K("dspstone/convolution", 2, ["one convolution output sample", "a convolution with the signal read backwards"],
   ok=["convolution = h(i) * x(n - 1 - i)", "y = h(i) * x(n-1-i)", "h(i) * x(n - i - 1) => sum()"],
-  bad=["y = h(i) * x(i)", "y = h(i) * x(n - i)", "y(i) = h(k) * x(i - k)", "y = x(i) * h(n - 1 - i)",
+  bad=["y = h(i) * x(i)", "y = h(i) * x(n - i)", "y(i) = h(k) * x(i - k)", "~y = x(i) * h(n - 1 - i)",
        "y += h(i) * x(n - 1 - i)"],
   v=(V("y(n) = h(k) * x(n - k)"),
      V("The pointers walk h forwards and x backwards: y = sum over i of h[i] * x[n-1-i]. TACO cannot index x with n-1-i, so this is not expressible directly."),),
@@ -429,13 +439,14 @@ K("dspstone/convolution", 2, ["one convolution output sample", "a convolution wi
 
 K("dspstone/dot_product", 6, ["a dot product with walking pointers", "the inner product of a and b"],
   ok=["sum = a(i) * b(i)", "dot_product = a(i) * b(i)", "a(i) * b(i)", "a(i)*b(i) => sum()",
-      "result = sum(i, a(i) * b(i))"],
+      "result = sum(i, a(i) * b(i))", "sum := a(i) * b(i)"],
   bad=["c(i) = a(i) * b(i)", "sum = a(i) + b(i)", "sum(i) = a(i) * b(i)"])
 
 K("dspstone/fir", 5, ["an FIR output sample", "the dot product of the taps and the samples"],
   ok=["y = h(i) * x(i)", "fir = h(i)*x(i)", "x(i) * h(i)", "h(i) * x(i) => sum()", "acc = sum(i, h(i) * x(i))"],
   bad=["y(i) = h(i) * x(i)", "y = h(i) * x(n - 1 - i)", "y = h(i) + x(i)"],
-  v=(V("long y = sum(h[i] * x[i]) for i in 0..n-1"),))
+  v=(V("```c\nlong y = 0;\nfor (i = 0; i < n; i++)\n    y += h[i] * x[i];\nreturn y;\n```",
+       sem="y = 0\ny += h(i) * x(i)", alt=True),))
 
 K("dspstone/lms_update", 6, ["the LMS coefficient update", "h += mu_err * x"],
   ok=["h(i) += mu_err * x(i)", "h(i) = h(i) + mu_err * x(i)", "h(k) += mu_err*x(k)"],
@@ -457,7 +468,9 @@ K("dspstone/matrix2", 6, ["a matrix-matrix product", "C = A B walking B down its
 
 K("dspstone/n_real_updates", 6, ["n real updates D = C + A*B", "a multiply-accumulate over four vectors"],
   ok=["D(i) = C(i) + A(i) * B(i)", "D(i) = A(i) * B(i) + C(i)", "D(k) = C(k) + A(k)*B(k)"],
-  bad=["D(i) += C(i) + A(i) * B(i)", "D(i) = C(i) * A(i) + B(i)", "C(i) += A(i) * B(i)"])
+  bad=["D(i) += C(i) + A(i) * B(i)", "D(i) = C(i) * A(i) + B(i)", "C(i) += A(i) * B(i)"],
+  v=(V("```c\nfor (i = 0; i < n; i++)\n    D[i] = C[i] + A[i] * B[i];\n```\n\nThe register pointers just walk the four arrays in step.",
+       sem="D(i) = C(i) + A(i) * B(i)", alt=True),))
 
 K("dspstone/vec_mult", 7, ["an element-wise vector product", "c = a .* b"],
   ok=["c(i) = a(i) * b(i)", "c(f) = a(f) * b(f)", "c(i) = b(i) * a(i)"],
@@ -467,9 +480,10 @@ K("dspstone/vec_mult", 7, ["an element-wise vector product", "c = a .* b"],
 
 K("llama/accum", 6, ["a residual accumulation", "a += b"],
   ok=["a(i) += b(i)", "a(i) = a(i) + b(i)", "a(i) = b(i) + a(i)", "a(j) += b(j)"],
-  bad=["a(i) = b(i)", "x(i) += xb(i)", "a(i) += b(i) + a(i)", "c(i) = a(i) + b(i)"])
+  bad=["a(i) = b(i)", "x(i) += xb(i)", "a(i) += b(i) + a(i)", "c(i) = a(i) + b(i)"],
+  v=(V("It's the residual connection of the transformer block, x = x + xb. No reduction involved."),))
 
-K("llama/attention_mix", 4, ["the attention-weighted sum of the value vectors", "mixing values by attention weights"],
+K("llama/attention_mix", 4, ["the attention-weighted sum of the value vectors", "a mix of the value vectors weighted by attention"],
   ok=["xb(i) = att(t) * v(t,i)", "xb(i) = v(t,i) * att(t)", "xb(j) = att(i) * v(i,j)", "xb(i) = sum(t, att(t) * v(t,i))"],
   bad=["xb(i) += att(t) * v(t,i)", "xb(i) = att(t) * v(i,t)", "xb(h,i) = att(h,t) * v(t,i)",
        "out(i) = att(t) * value(t,i)", "xb(i) = att(i) * v(t,i)"],
@@ -483,7 +497,8 @@ K("llama/attention_scores", 4, ["the attention scores of one head", "scaled dot 
 
 K("llama/matmul", 6, ["a matrix-vector product", "xout = W x"],
   ok=["xout(i) = w(i,j) * x(j)", "xout(i) = sum(j, w(i,j) * x(j))", "xout(i) = x(j) * w(i,j)", "xout(r) = w(r,c) * x(c)"],
-  bad=["xout(i) = w(j,i) * x(j)", "xout(i) += w(i,j) * x(j)", "out(i) = W(i,j) * x(j)", "xout(i) = w(i,j) * x(i)"])
+  bad=["xout(i) = w(j,i) * x(j)", "xout(i) += w(i,j) * x(j)", "out(i) = W(i,j) * x(j)", "xout(i) = w(i,j) * x(i)"],
+  v=(V("```c\n#pragma omp parallel for\nfor (i = 0; i < d; i++) xout[i] = dot(w + i*n, x, n);\n```"),))
 
 K("llama/rmsnorm", 2, ["RMS normalisation followed by a learned scale", "rmsnorm"],
   ok=["o(j) = weight(j) * (1 / sqrt(x(k) * x(k) / size + 0.00001) * x(j))",
@@ -497,7 +512,7 @@ K("llama/rmsnorm", 2, ["RMS normalisation followed by a learned scale", "rmsnorm
      V("o(i) = weight(i) * x(i) * rsqrt(mean(x(j)^2) + eps)")),
   hard=True)
 
-K("llama/rmsnorm_scale", 6, ["the scaling step of rmsnorm", "normalising x and scaling it by the weights"],
+K("llama/rmsnorm_scale", 6, ["the scaling step of rmsnorm", "the normalise-and-scale step of rmsnorm"],
   ok=["o(j) = weight(j) * (ss * x(j))", "o(j) = weight(j) * ss * x(j)", "o(i) = ss * weight(i) * x(i)",
       "o(i) = weight(i) * (ss * x(i))"],
   bad=["o(j) = weight(j) * x(j) / ss", "o(j) = weight(j) * ss(j) * x(j)", "o(j) = weight(j) * x(j)",
@@ -507,18 +522,18 @@ K("llama/rmsnorm_ss", 6, ["the sum of squares of x", "the first step of rmsnorm"
   ok=["ss = x(j) * x(j)", "x(i) * x(i)", "rmsnorm_ss = x(j)*x(j)", "ss = sum(j, x(j) * x(j))", "x(j) * x(j) => sum()"],
   bad=["ss(j) = x(j) * x(j)", "ss = x(j) * x(k)", "ss = x(j) * x(j) / size"])
 
-K("llama/softmax", 2, ["an in-place softmax", "a numerically stable softmax"],
+K("llama/softmax", 1, ["an in-place softmax", "a numerically stable softmax"],
   ok=["x(i) = exp(x(i) - max(x(j)))\nx(i) = x(i) / x(k)",
       "x(i) = exp(x(i) - max(x(j))); x(i) = x(i) / sum(k, x(k))"],
-  bad=["~max_val = max(x(i))\nx(i) = exp(x(i) - max_val)\nsum = x(i)\nx(i) = x(i) / sum",
+  bad=["max_val = max(x(i))\nx(i) = exp(x(i) - max_val)\nsum = x(i)\nx(i) = x(i) / sum",
        "x(i) = exp(x(i) - max_val) / sum", "x(i) = exp(x(i) - max(x(j)))",
        "x(i) = exp(x(i) - max(x(i))) / sum(exp(x(j)))", "y(i) = exp(x(i)) / exp(x(j))"],
   v=(V("Softmax needs a max reduction and a sum reduction before the division:\n\n```\nm = max(x(i))\ns = exp(x(i) - m)\nx(i) = exp(x(i) - m) / s\n```\n\nTACO has no max reduction, so the first line is an extension.",
-       sem="m = max(x(i))\ns = exp(x(i) - m)\nx(i) = exp(x(i) - m) / s", alt=True),
-     V("x(i) = exp(x(i)) / exp(x(j))", sem="x(i) = exp(x(i)) / exp(x(j))", alt=True)),
+       sem="m = max(x(i))\ns = exp(x(i) - m)\nx(i) = exp(x(i) - m) / s"),
+     V("x(i) = exp(x(i)) / exp(x(j))", sem="x(i) = exp(x(i)) / exp(x(j))")),
   hard=True)
 
-K("llama/softmax_exp_sum", 4, ["the exponentiation step of softmax, returning the sum", "exp in place and a sum reduction"],
+K("llama/softmax_exp_sum", 4, ["the exponentiation step of softmax, returning the sum", "an in-place exp followed by a sum reduction"],
   ok=["x(i) = exp(x(i) - max_val)\nsum = x(i)", "x(i) = exp(x(i) - max_val); softmax_exp_sum = x(i)",
       "x(i) = exp(x(i) - max_val)\ns = x(j)"],
   bad=["sum = exp(x(i) - max_val)", "x(i) = exp(x(i) - max_val)", "x(i) = exp(x(i) - max_val)\nsum += x(i)",
@@ -529,11 +544,12 @@ K("llama/softmax_max", 4, ["a max reduction", "the maximum of x"],
   bad=["max_val = max(max_val, x(i))", "max_val = x(i)", "max_val(i) = max(x(i))", "max_val = max(x(0), x(i))"],
   v=(V("x(i) => max()"), V("TACO index notation only has sum reductions, so a max reduction cannot be written in it.")))
 
-K("llama/softmax_normalize", 6, ["the normalisation step of softmax", "dividing x by the sum in place"],
+K("llama/softmax_normalize", 6, ["the normalisation step of softmax", "an in-place division of x by the sum"],
   ok=["x(i) = x(i) / sum", "x(i) /= sum", "x(j) = x(j) / sum"],
-  bad=["x(i) = x(i) / x(j)", "x(i) = x(i) * sum", "y(i) = x(i) / sum", "x(i) = sum / x(i)"])
+  bad=["x(i) = x(i) / x(j)", "x(i) = x(i) * sum", "y(i) = x(i) / sum", "x(i) = sum / x(i)"],
+  v=(V("x /= sum, which normalises the probabilities"),))
 
-K("llama/swiglu", 4, ["the SwiGLU activation", "silu of hb times hb2"],
+K("llama/swiglu", 4, ["the SwiGLU activation", "a SiLU-gated product of hb and hb2"],
   ok=["hb(i) = hb(i) * (1 / (1 + exp(-hb(i)))) * hb2(i)", "hb(i) = hb(i) * (1.0 / (1.0 + exp(-hb(i)))) * hb2(i)",
       "hb(i) = hb2(i) * hb(i) * (1 / (1 + exp(-hb(i))))"],
   bad=["hb(i) = silu(hb(i)) * hb2(i)", "hb(i) = hb(i) * sigmoid(hb(i)) * hb2(i)",
@@ -559,14 +575,16 @@ K("mathfu/dot", 6, ["a dot product", "the inner product of a and b"],
 
 K("mathfu/hadamard", 6, ["the Hadamard product", "an element-wise product"],
   ok=["out(i) = a(i) * b(i)", "out(i) = b(i) * a(i)", "out(j) = a(j)*b(j)"],
-  bad=["out(i) = mul_elem(a(i), b(i))", "out = a(i) * b(i)", "out(i) += a(i) * b(i)"])
+  bad=["out(i) = mul_elem(a(i), b(i))", "out = a(i) * b(i)", "out(i) += a(i) * b(i)"],
+  v=(V("out(i) = a(i) * b(i), i.e. the element-wise product. The helper mul_elem is inlined.", ok=True,
+       sem="out(i) = a(i) * b(i)"),))
 
 K("mathfu/length_squared", 6, ["the squared length of a vector", "the sum of squares of v"],
   ok=["result = v(i) * v(i)", "v(i) * v(i)", "length_squared = v(i)*v(i)", "v(i) * v(i) => sum()",
-      "result = sum(i, v(i) * v(i))"],
+      "result = sum(i, v(i) * v(i))", "result := v(i) * v(i)"],
   bad=["result(i) = v(i) * v(i)", "result = v(i) * v(j)", "result = v(i)"])
 
-K("mathfu/lerp", 2, ["a linear interpolation between two vectors", "lerp"],
+K("mathfu/lerp", 3, ["a linear interpolation between two vectors", "lerp"],
   ok=["out(i) = alpha * x(i) + (1 - alpha) * y(i)", "out(i) = (1 - alpha) * y(i) + alpha * x(i)",
       "out(i) = alpha * x(i) + (1.0 - alpha) * y(i)"],
   bad=["out(i) = (1 - alpha) * x(i) + alpha * y(i)", "out(i) = x(i) + alpha * (y(i) - x(i))",
@@ -616,7 +634,7 @@ K("polybench/3mm", 1, ["three matrix products, G = (A*B)*(C*D)", "PolyBench 3mm"
        ok=True, sem="E(i,j) = A(i,k) * B(k,j)\nF(i,j) = C(i,k) * D(k,j)\nG(i,j) = E(i,k) * F(k,j)")),
   hard=True)
 
-K("polybench/atax", 2, ["y = A^T (A x)", "PolyBench atax"],
+K("polybench/atax", 3, ["y = A^T (A x)", "PolyBench atax"],
   ok=["tmp(i) = A(i,j) * x(j)\ny(j) = A(i,j) * tmp(i)", "tmp(i) = A(i,j) * x(j); y(j) = A(i,j) * tmp(i)",
       "tmp(i) = A(i,k) * x(k)\ny(i) = A(j,i) * tmp(j)"],
   bad=["y(j) = A(i,j) * A(i,k) * x(k)", "tmp(i) = A(i,j) * x(j)\ny(j) += A(i,j) * tmp(i)",
@@ -629,7 +647,8 @@ K("polybench/bicg", 4, ["the BiCG sub-kernel, s = A^T r and q = A p", "two matri
   ok=["s(j) = r(i) * A(i,j)\nq(i) = A(i,j) * p(j)", "s(j) = A(i,j) * r(i); q(i) = A(i,j) * p(j)",
       "q(i) = A(i,j) * p(j)\ns(j) = r(i) * A(i,j)"],
   bad=["s(j) = A(i,j) * r(i)", "s(i) = A(i,j) * r(j)\nq(i) = A(i,j) * p(j)",
-       "s(j) += r(i) * A(i,j)\nq(i) += A(i,j) * p(j)", "s(j) = r(i) * A(i,j)\nq(i) = A(i,j) * p(i)"])
+       "s(j) += r(i) * A(i,j)\nq(i) += A(i,j) * p(j)", "s(j) = r(i) * A(i,j)\nq(i) = A(i,j) * p(i)"],
+  v=(V("s = A^T r, q = A p"),))
 
 K("polybench/doitgen", 2, ["the doitgen multiresolution kernel", "a tensor-times-matrix product written back into A"],
   ok=["sum(r,q,p) = A(r,q,s) * C4(s,p)\nA(r,q,p) = sum(r,q,p)",
@@ -642,8 +661,8 @@ K("polybench/doitgen", 2, ["the doitgen multiresolution kernel", "a tensor-times
        sem="A(r,q,p) = A(r,q,s) * C4(s,p)"),),
   hard=True)
 
-K("polybench/doitgen_out", 5, ["a tensor-times-matrix product", "contracting the last mode of A with C4"],
-  ok=["out(r,q,p) = A(r,q,s) * C4(s,p)", "out(i,j,k) = A(i,j,l) * C4(l,k)", "out(r,q,p) = sum(s, A(r,q,s) * C4(s,p))",
+K("polybench/doitgen_out", 5, ["a tensor-times-matrix product", "a contraction of the last mode of A with C4"],
+  ok=["out(r,q,p) = A(r,q,s) * C4(s,p)", "out(i,j,k) = A(i,j,l) * C4(l,k)", "out(r,q,p) := A(r,q,s) * C4(s,p)", "out(r,q,p) = sum(s, A(r,q,s) * C4(s,p))",
       "out(r,q,p) = C4(s,p) * A(r,q,s)"],
   bad=["out(r,q,p) = A(r,q,s) * C4(p,s)", "out(r,q,p) += A(r,q,s) * C4(s,p)", "sum(r,q,p) = A(r,q,s) * C4(s,p)",
        "A(r,q,p) = A(r,q,s) * C4(s,p)"])
@@ -680,23 +699,25 @@ K("polybench/mvt", 4, ["two matrix-vector products, with A and with A transposed
 
 K("simple/add2d", 7, ["a matrix addition on row-pointer arrays", "C = A + B"],
   ok=["C(i,j) = A(i,j) + B(i,j)", "C(i, j) = A(i, j) + B(i, j)", "C(r,c) = A(r,c) + B(r,c)"],
-  bad=["C(i,j) += A(i,j) + B(i,j)", "C(i,j) = A(i,k) + B(k,j)", "C(i,j) = A(i,j) * B(i,j)"])
+  bad=["C(i,j) += A(i,j) + B(i,j)", "C(i,j) = A(i,k) + B(k,j)", "C(i,j) = A(i,j) * B(i,j)"],
+  v=(V("Element-wise matrix addition, C = A + B."),))
 
-K("simple/alpha_nm", 4, ["scaling a matrix by the product of its sizes", "b = n*m*a"],
+K("simple/alpha_nm", 4, ["a matrix scaled by the product of its sizes", "b = n*m*a"],
   ok=["b(i,j) = n * m * a(i,j)", "b(i,j) = m * n * a(i,j)", "b(i,j) = a(i,j) * n * m"],
   bad=["b(i,j) = alpha * a(i,j)", "b(i,j) = n * m + a(i,j)", "b(i,j) = a(i,j)", "b(i,j) = alpha(i,j) * a(i,j)"],
   v=(V("alpha = n * m is a scalar, so: b(i,j) = alpha * a(i,j)"),))
 
 K("simple/array_scale", 6, ["an array scaling", "b = k * a"],
   ok=["b(i) = k * a(i)", "b(i) = a(i) * k", "b(j) = k*a(j)"],
-  bad=["b(i) = k(i) * a(i)", "a(i) = k * a(i)", "b(i) += k * a(i)", "b(i) = k + a(i)"])
+  bad=["b(i) = k(i) * a(i)", "a(i) = k * a(i)", "b(i) += k * a(i)", "b(i) = k + a(i)"],
+  v=(V("b[i] = k * a[i] for every i in [0, n)", sem="b(i) = k * a(i)", alt=True),))
 
 K("simple/array_sum", 6, ["the sum of an array", "a sum reduction"],
   ok=["sum = a(i)", "a(i) => sum()", "sum = sum(i, a(i))", "total = a(i)", "array_sum = a(i)"],
   bad=["sum(i) = a(i)", "sum += a(i)", "sum = a(i) + sum"],
   v=(V("return sum(a[0..n])"),))
 
-K("simple/clamp", 5, ["clamping to a range", "an element-wise clamp between lo and hi"],
+K("simple/clamp", 5, ["a clamp to a range", "an element-wise clamp between lo and hi"],
   ok=["out(i) = min(max(x(i), lo), hi)", "out(i) = min(hi, max(lo, x(i)))", "out(i) = fminf(fmaxf(x(i), lo), hi)"],
   bad=["out(i) = max(min(x(i), hi), lo)", "out(i) = max(min(x(i), lo), hi)", "out(i) = min(max(x(i), hi), lo)",
        "out(i) = max(x(i), lo)"],
@@ -713,16 +734,17 @@ K("simple/local_scalar", 4, ["y += 2*alpha*x", "an AXPY with a doubled scale fac
        "y(i) = 2 * alpha * x(i) + 2 * y(i)"])
 
 K("simple/matmul2d", 5, ["a matrix multiplication", "C = A B on row-pointer arrays"],
-  ok=["C(i,j) = A(i,k) * B(k,j)", "C(i,j) = sum(k, A(i,k) * B(k,j))", "C(i, j) = A(i, k) * B(k, j)"],
+  ok=["C(i,j) = A(i,k) * B(k,j)", "C(i,j) = sum(k, A(i,k) * B(k,j))", "C(i, j) = A(i, k) * B(k, j)",
+      "C(i,j) := A(i,k) * B(k,j)"],
   bad=["C(i,j) += A(i,k) * B(k,j)", "~C(i,j) = 0\nC(i,j) += A(i,k) * B(k,j)", "C(i,j) = A(k,i) * B(k,j)",
        "C(i,j) = A(i,j) * B(i,j)"])
 
-K("simple/max_element", 4, ["the largest element", "a max reduction"],
+K("simple/max_element", 4, ["a max reduction over the array", "the largest element of the array"],
   ok=["m = max(a(i))", "max_element = max(a(i))", "max(a(i))", "result = max(a(i))"],
   bad=["m = max(m, a(i))", "m = a(i)", "m(i) = max(a(i))", "m = max(a(0), a(i))"],
   v=(V("a(i) => max()"),))
 
-K("simple/relu", 5, ["a ReLU", "max with zero, element-wise"],
+K("simple/relu", 5, ["a ReLU", "an element-wise max with zero"],
   ok=["y(i) = max(x(i), 0)", "y(i) = max(0, x(i))", "y(i) = fmax(x(i), 0)"],
   bad=["~y(i) = select(x(i) > 0, x(i), 0)", "y(i) = max(x(i))", "y(i) = min(x(i), 0)", "x(i) = max(x(i), 0)"],
   v=(V("y(i) = x(i) > 0 ? x(i) : 0"),))
@@ -741,9 +763,9 @@ K("simple/struct_scale", 5, ["an in-place scaling of a matrix struct", "m *= s"]
   ok=["m(i,j) = s * m(i,j)", "m.vals(i,j) = s * m.vals(i,j)", "m_vals(i,j) *= s", "m(i,j) = m(i,j) * s"],
   bad=["m(i,j) += s * m(i,j)", "m(i,j) = s", "out(i,j) = s * m(i,j)", "vals(i,j) = s * vals(i,j)"])
 
-K("simple/sum_first", 5, ["the sum of an array", "a sum starting from the first element"],
+K("simple/sum_first", 5, ["the sum of an array", "a sum that starts from the first element"],
   ok=["s = arr(i)", "arr(i) => sum()", "sum_first = arr(i)", "total = sum(i, arr(i))"],
-  bad=["s = arr(0) + arr(i)", "s(i) = arr(i)", "s += arr(i)", "s = arr(i + 1)"])
+  bad=["!s = arr(0) + arr(i)", "s(i) = arr(i)", "s += arr(i)", "s = arr(i + 1)"])
 
 K("simple/sum_of_squares", 6, ["the sum of squares", "a squared norm"],
   ok=["acc = a(i) * a(i)", "a(i) * a(i)", "sum_of_squares = a(i)*a(i)", "a(i) * a(i) => sum()"],
@@ -768,16 +790,16 @@ K("taco/dot", 5, ["a dot product into an order-0 tensor", "the inner product a =
   v=(V("This is TACO-generated code for a = b(i) * c(i). The scalar result is stored in a->vals[0].",
        ok=True, sem="a = b(i) * c(i)"),))
 
-K("taco/gemm", 6, ["a matrix-matrix product", "generated code for a dense matrix multiply"],
+K("taco/gemm", 6, ["a matrix-matrix product", "a dense matrix multiply"],
   ok=["C(i,j) = A(i,k) * B(k,j)", "C(i,j) = sum(k, A(i,k) * B(k,j))", "C(i, j) = A(i, k) * B(k, j)"],
   bad=["C(i,j) += A(i,k) * B(k,j)", "C(i,j) = A(i,k) * B(j,k)", "tkC = A(i,k) * B(k,j)"],
   v=(V("The comment already says it: C(i,j) = A(i,k) * B(k,j)", ok=True, sem="C(i,j) = A(i,k) * B(k,j)"),))
 
-K("taco/gemv", 6, ["a matrix-vector product", "generated code for y = A x"],
+K("taco/gemv", 6, ["a matrix-vector product", "y = A x, as TACO generates it"],
   ok=["y(i) = A(i,j) * x(j)", "y(i) = A(i,j)*x(j)", "y(i) = sum(j, A(i,j) * x(j))"],
   bad=["y(i) += A(i,j) * x(j)", "y(i) = A(j,i) * x(j)", "tjy(i) = A(i,j) * x(j)", "y(j) = A(i,j) * x(i)"])
 
-K("taco/mat_add", 7, ["a matrix addition", "generated code for A = B + C"],
+K("taco/mat_add", 7, ["a matrix addition", "a dense matrix sum"],
   ok=["A(i,j) = B(i,j) + C(i,j)", "A(i, j) = B(i, j) + C(i, j)"],
   bad=["A(i,j) += B(i,j) + C(i,j)", "A(i,j) = B(i,j) + C(j,i)", "C(i,j) = A(i,j) + B(i,j)"])
 
@@ -788,7 +810,8 @@ K("taco/mttkrp", 4, ["an MTTKRP", "the matricised tensor times Khatri-Rao produc
        "A(i,j) = B(i,k,l) * C(k,j) * D(l,k)", "A(i,j) = B(i,j,k) * C(k,j) * D(k,j)"])
 
 K("taco/residual", 5, ["a residual b - A x", "the residual of a linear system"],
-  ok=["y(i) = b(i) - A(i,j) * x(j)", "y(i) = b(i) - sum(j, A(i,j) * x(j))", "y(i) = -A(i,j) * x(j) + b(i)"],
+  ok=["y(i) = b(i) - A(i,j) * x(j)", "y(i) = b(i) - sum(j, A(i,j) * x(j))", "y(i) = -A(i,j) * x(j) + b(i)",
+      "y(i) := b(i) - A(i,j) * x(j)"],
   bad=["y(i) = A(i,j) * x(j) - b(i)", "y(i) = b(i) - A(j,i) * x(j)", "y(i) = b(i) + A(i,j) * x(j)",
        "r(i) = b(i) - A(i,j) * x(j)"])
 
@@ -796,15 +819,18 @@ K("taco/scale", 6, ["a vector scaled by an order-0 tensor", "a = b * c with b a 
   ok=["a(i) = b * c(i)", "a(i) = c(i) * b", "a(i) = b() * c(i)", "a_vals(i) = b_vals * c_vals(i)"],
   bad=["a(i) = b(i) * c(i)", "a = b * c", "a(i) = b_val * c(i)"])
 
-K("taco/ttv", 5, ["a tensor-times-vector product", "contracting the third mode of B with c"],
+K("taco/ttv", 5, ["a tensor-times-vector product", "a contraction of the third mode of B with c"],
   ok=["A(i,j) = B(i,j,k) * c(k)", "A(i,j) = sum(k, B(i,j,k) * c(k))", "A(i,j) = c(k) * B(i,j,k)"],
-  bad=["A(i,j) = B(i,j,k) * c(j)", "A(i,j) += B(i,j,k) * c(k)", "A(i,j) = B(k,i,j) * c(k)", "A(i,j,k) = B(i,j,k) * c(k)"])
+  bad=["A(i,j) = B(i,j,k) * c(j)", "A(i,j) += B(i,j,k) * c(k)", "A(i,j) = B(k,i,j) * c(k)", "A(i,j,k) = B(i,j,k) * c(k)"],
+  v=(V("A(i,j) = B(i,j,k) * c(k) — a tensor-times-vector product along the last mode", ok=True,
+       sem="A(i,j) = B(i,j,k) * c(k)"),))
 
-K("taco/vec_add", 7, ["a vector addition", "generated code for a = b + c"],
+K("taco/vec_add", 7, ["a vector addition", "an element-wise vector sum"],
   ok=["a(i) = b(i) + c(i)", "a(i) = c(i) + b(i)"],
-  bad=["a(i) += b(i) + c(i)", "a = b + c", "a(i) = b(i) * c(i)"])
+  bad=["a(i) += b(i) + c(i)", "a = b + c", "a(i) = b(i) * c(i)"],
+  v=(V("The code was generated by TACO from the expression a(i) = b(i) + c(i).", ok=True, sem="a(i) = b(i) + c(i)"),))
 
-K("taco/vec_mul", 7, ["an element-wise vector product", "generated code for a = b * c"],
+K("taco/vec_mul", 7, ["an element-wise vector product", "a Hadamard product"],
   ok=["a(i) = b(i) * c(i)", "a(i) = b(i)*c(i)"],
   bad=["a = b(i) * c(i)", "a(i) += b(i) * c(i)", "a(i) = b(i) + c(i)"])
 
@@ -835,14 +861,15 @@ K("utdsp/fir_window", 4, ["a block FIR filter with 16 taps", "a sliding-window d
        "output(i) = coef(i) * input(i)"],
   v=(V("output(i) = coef(j) * input(i,j)"),))
 
-K("utdsp/hist_clear", 6, ["clearing a histogram", "zeroing every bin"],
+K("utdsp/hist_clear", 6, ["a histogram reset", "a zero fill of every bin"],
   ok=["hist(i) = 0", "hist(b) = 0", "hist(i) = 0.0"],
   bad=["hist = 0", "hist(i) += 0", "hist(i) = nbins"],
   v=(V("memset(hist, 0, nbins * sizeof(int));"),))
 
 K("utdsp/mult", 6, ["a fixed-size matrix multiplication", "C = A B for 6x5 times 5x4 matrices"],
   ok=["C(i,j) = A(i,k) * B(k,j)", "C(i,j) = sum(k, A(i,k) * B(k,j))", "C(i,j) = B(k,j) * A(i,k)"],
-  bad=["C(i,j) += A(i,k) * B(k,j)", "C(i,j) = A(i,k) * B(j,k)", "C(i,j) = A(k,i) * B(k,j)"])
+  bad=["C(i,j) += A(i,k) * B(k,j)", "C(i,j) = A(i,k) * B(j,k)", "C(i,j) = A(k,i) * B(k,j)"],
+  v=(V("C = A x B, a 6x5 matrix times a 5x4 matrix gives a 6x4 result."),))
 
 K("utdsp/mult_vla", 5, ["a matrix multiplication", "C = A B with run-time sizes"],
   ok=["C(i,j) = A(i,k) * B(k,j)", "C(i,j) = sum(k, A(i,k) * B(k,j))", "C(i,j) = A(i,k)*B(k,j)"],
