@@ -45,6 +45,9 @@ def run(job):
         return label, r.status == "lifted", r.seconds, r.candidates
     except TensorliftError:
         return label, False, timeout, 0
+    except Exception as e:   # a bug: counted as unsolved and shown, the table still comes out
+        print(f"crash on {path} with {label}: {type(e).__name__}: {e}", file=sys.stderr)
+        return label, False, timeout, 0
 
 
 def main(argv=None):

@@ -45,7 +45,7 @@ class BottomUp:
         self.candidates = self.expansions = 0
         self.exhausted = False
         cost = {(p.lhs, p.label): p.cost for prods in grammar.prods.values() for p in prods if p.operand is None}
-        self.op_level = {op: self._lvl(cost.get(("E'" if op in "+-" else "T'", op), 99)) for op in "+-*/"}
+        self.op_level = {op: self._lvl(cost.get(("E'1" if op in "+-" else "T'1", op), 99)) for op in "+-*/"}
         self.neg_level = self._lvl(cost.get(("E", "neg"), 99))
         self.paren_level = self._lvl(cost.get(("F", "paren"), 99))
         self.stmt_level = {lbl: self._lvl(cost[("S", lbl)]) for lbl in ("=", "+=") if ("S", lbl) in cost}

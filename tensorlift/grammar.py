@@ -5,9 +5,13 @@ products as chains and the search can keep each commutative chain in one canonic
 order:
 
     S  -> out = E | out += E
-    E  -> T E' | neg T E'          E' -> eps | + T E' | - T E'
-    T  -> F T'                     T' -> eps | * F T' | / F T'
+    E  -> T E'1 | neg T E'1        E'k -> eps | + T E'k+1 | - T E'k+1
+    T  -> F T'1                    T'k -> eps | * F T'k+1 | / F T'k+1
     F  -> operand | ( E ) | call ( E ) | call2 ( E , E )
+
+A chain nonterminal carries the number of elements so far (E'2: two terms), so the
+probability of stopping can follow the lengths the guidance saw: answers that are all
+two-factor products make `A(i,j) * x(j)` cheaper than `A(i,j)` alone.
 
 Operands are the kernel's own tensors with index patterns relative to the output,
 its value scalars, and constants. Every production has a probability; its cost is
@@ -28,6 +32,7 @@ from .ir import Const
 
 SMOOTH = 0.02          # weight of a type-correct production the guidance never saw
 MAX_REDUCTIONS = 3
+MAX_CHAIN = 6          # terms of a sum, factors of a product
 
 
 @dataclass(frozen=True)
@@ -113,9 +118,9 @@ def build_grammar(analysis: Analysis, output: str, hints: Hints, operands_from: 
     structural = _structural(hints, accumulate_ok=output in operands_from)
     operands = _operands(analysis, hints, operands_from, shapes, out_shape, max_red)
     prods: dict[str, list[Prod]] = {}
-    for nt in ("S", "E", "E'", "T'", "F"):
+    for nt in dict.fromkeys(r[0] for r in structural):
         rows = [r for r in structural if r[0] == nt]
-        chosen = _weigh([(r[1:3], r[3], r[4], r[5]) for r in rows], style, keep_always=_ALWAYS[nt])
+        chosen = _weigh([(r[1:3], r[3], r[4], r[5]) for r in rows], style, keep_always=_ALWAYS[nt[:2]])
         prods[nt] = []
         for (label, rhs), cost in chosen:
             if label == "operand":
@@ -123,7 +128,7 @@ def build_grammar(analysis: Analysis, output: str, hints: Hints, operands_from: 
                 prods[nt] += [Prod("F", "operand", (), cost + oc, op) for (op,), oc in ops]
             else:
                 prods[nt].append(Prod(nt, label, rhs, cost))
-    prods["T"] = [Prod("T", "chain", ("F", "T'"), 0.0)]
+    prods["T"] = [Prod("T", "chain", ("F", "T'1"), 0.0)]
     ident = itertools.count()
     for nt in prods:
         prods[nt] = [Prod(p.lhs, p.label, p.rhs, p.cost, p.operand, next(ident)) for p in prods[nt]]
@@ -133,7 +138,7 @@ def build_grammar(analysis: Analysis, output: str, hints: Hints, operands_from: 
 
 
 # productions every style keeps, so that a derivation can always finish
-_ALWAYS = {"S": ("=",), "E": ("pos",), "E'": ("eps",), "T'": ("eps",), "F": ("operand",)}
+_ALWAYS = {"S": ("=",), "E": ("pos",), "E'": ("eps",), "T'": ("eps",), "F": ("operand",)}  # by prefix
 
 
 def _weigh(rows, style: str, keep_always) -> list[tuple]:
@@ -153,6 +158,33 @@ def _weigh(rows, style: str, keep_always) -> list[tuple]:
     return [(p, c) for p, c in _norm(picked)]
 
 
+def _chain(h: Hints, nt: str, element: str, ops_smooth, lengths: str) -> list[tuple]:
+    """Rows of E'k or T'k. With lengths counted in answers, stopping after k elements has
+    the probability seen (count of length k over count of length >= k, smoothed); the
+    operators share the rest by their counts. Without, a constant rate from the operators
+    of the C code."""
+    seen_lengths = {n: c for (kind, n), c in h.prods.items() if kind == lengths}
+    rows = []
+    for k in range(1, MAX_CHAIN + 1):
+        name = f"{nt}{k}"
+        if seen_lengths:
+            at = seen_lengths.get(k, 0)
+            beyond = sum(c for n, c in seen_lengths.items() if n >= k)
+            stop = (at + 0.1) / (beyond + 0.2)
+            rows.append((name, "eps", (), stop, at > 0, stop))
+            total = sum(h.ops[op] for op, _ in ops_smooth) or 1
+            if k < MAX_CHAIN:
+                for op, smooth in ops_smooth:
+                    w = (1 - stop) * (h.ops[op] + smooth) / (total + sum(x for _, x in ops_smooth))
+                    rows.append((name, op, (element, f"{nt}{k + 1}"), w, h.ops[op] > 0, w))
+        else:
+            rows.append((name, "eps", (), 1.0, True, 1.0))
+            if k < MAX_CHAIN:
+                for op, smooth in ops_smooth:
+                    rows.append((name, op, (element, f"{nt}{k + 1}"), h.ops[op] + smooth, h.ops[op] > 0, smooth))
+    return rows
+
+
 def _structural(h: Hints, accumulate_ok: bool) -> list[tuple]:
     """(nonterminal, label, rhs, guided weight, seen, smoothing weight) of the operators and
     statement forms. Counts from answers (`h.prods`) when there are any; otherwise the
@@ -167,15 +199,11 @@ def _structural(h: Hints, accumulate_ok: bool) -> list[tuple]:
     rows = [row("S", "=", ("E",), 1.0, True, 1.0)]
     if accumulate_ok:
         rows.append(row("S", "+=", ("E",), 2.0, h.accumulate, 0.5))
+    rows += [row("E", "pos", ("T", "E'1"), 1.0, True, 1.0),
+             row("E", "neg", ("T", "E'1"), ops["neg"] + 0.05, ops["neg"] > 0, 0.05)]
+    rows += _chain(h, "E'", "T", (("+", 0.2), ("-", 0.1)), "terms")
+    rows += _chain(h, "T'", "F", (("*", 0.2), ("/", 0.05)), "factors")
     rows += [
-        row("E", "pos", ("T", "E'"), 1.0, True, 1.0),
-        row("E", "neg", ("T", "E'"), ops["neg"] + 0.05, ops["neg"] > 0, 0.05),
-        row("E'", "eps", (), 1.0, True, 1.0),
-        row("E'", "+", ("T", "E'"), ops["+"] + 0.2, ops["+"] > 0, 0.2),
-        row("E'", "-", ("T", "E'"), ops["-"] + 0.1, ops["-"] > 0, 0.1),
-        row("T'", "eps", (), 1.0, True, 1.0),
-        row("T'", "*", ("F", "T'"), ops["*"] + 0.2, ops["*"] > 0, 0.2),
-        row("T'", "/", ("F", "T'"), ops["/"] + 0.05, ops["/"] > 0, 0.05),
         row("F", "operand", (), 1.0, True, 1.0),
         row("F", "paren", ("E",), 0.08 if ops["+"] + ops["-"] else 0.03, False, 0.03),
     ]

@@ -175,19 +175,18 @@ def _count_e(e: Expr, h: Hints) -> None:
         h.prods[("E", "pos")] += 1
     for op, t in terms:
         if op:
-            h.prods[("E'", op)] += 1
             h.ops[op] += 1
         _count_t(t, h)
-    h.prods[("E'", "eps")] += 1
+    h.prods[("terms", len(terms))] += 1
 
 
 def _count_t(t: Expr, h: Hints) -> None:
-    for op, f in _factors(t):
+    factors = _factors(t)
+    for op, f in factors:
         if op:
-            h.prods[("T'", op)] += 1
             h.ops[op] += 1
         _count_f(f, h)
-    h.prods[("T'", "eps")] += 1
+    h.prods[("factors", len(factors))] += 1
 
 
 def _count_f(f: Expr, h: Hints) -> None:

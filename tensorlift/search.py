@@ -86,7 +86,7 @@ class Search:
                     ok = False
                     break
                 stack = stack[:-1]
-                if stack and isinstance(stack[-1], tuple) and stack[-1][0] in ("T'", "E'"):
+                if stack and isinstance(stack[-1], tuple) and stack[-1][0][:2] in ("T'", "E'"):
                     nt, _, ordered = stack[-1]
                     stack = stack[:-1] + ((nt, key if ordered else None, ordered),)
             if not ok:
@@ -125,19 +125,17 @@ class Search:
     def _push(self, p: Prod, prev, ordered: bool, start: int) -> tuple:
         """Symbols to push (last one expanded first). A chain continuation carries the key
         of the element before it; an `order` marker closes the element just started."""
-        if p.lhs == "T'":
+        if p.lhs[:2] == "T'":
             if p.label == "eps":
                 return ()
             keep = ordered and p.label == "*"
-            return (("T'", None, keep), ("order", start, prev if keep else None), "F")
-        if p.lhs == "E'":
+            return ((p.rhs[1], None, keep), ("order", start, prev if keep else None), "F")
+        if p.lhs[:2] == "E'":
             if p.label == "eps":
                 return ()
-            return (("E'", None, True), ("order", start, prev), "T")
-        if p.lhs == "T":
-            return (("T'", None, True), ("order", start, None), "F")
-        if p.lhs == "E":
-            return (("E'", None, True), ("order", start, None), "T")
+            return ((p.rhs[1], None, True), ("order", start, prev), "T")
+        if p.lhs in ("T", "E"):
+            return ((p.rhs[1], None, True), ("order", start, None), p.rhs[0])
         return tuple(reversed(p.rhs))
 
     def _bind(self, op: Operand, red: tuple) -> Optional[tuple]:

@@ -123,7 +123,9 @@ class SpeedupReport:
 def format_ratio(r: Optional[float]) -> str:
     if r is None:
         return "-"
-    return f"{r:.2f}x" if r < 100 else f"{r:.0f}x"
+    if r >= 100:
+        return f"{r:.0f}x"
+    return f"{r:.2f}x" if r >= 0.1 else f"{r:.2g}x"
 
 
 # ---------------------------------------------------------------------- sizes

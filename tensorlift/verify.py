@@ -229,7 +229,8 @@ def eval_program(program: Program, env: dict, extents_of, dtypes: dict[str, str]
             binding = dict(zip(lhs.indices, idx))
             v = _eval(rhs, binding, env, ext, homes)
             if st.accumulate:
-                old = env[lhs.name][idx] if lhs.indices else env[lhs.name]
+                old = env.get(lhs.name, 0)      # a returned value starts at zero, as in `evaluate`
+                old = old[idx] if isinstance(old, np.ndarray) else old
                 v = sym_arith("+", old, v)
             v = SymbolicOps().convert(v, _scalar("double" if real_out else "int"))
             result[idx] = v

@@ -1,0 +1,134 @@
+"""Speedup measurement: the -O2 C against the emitted targets, at small sizes to stay fast."""
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from tensorlift.analysis import analyze
+from tensorlift.errors import TensorliftError
+from tensorlift.examples import _harness
+from tensorlift.pipeline import lift
+from tensorlift.speedup import SpeedupReport, choose_sizes, measure_speedup
+from tensorlift.taco_parse import parse_program
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+TARGETS = ["numpy"] + [t for t in ("torch", "jax") if importlib.util.find_spec(t) is not None]
+SMALL = 10_000      # elements of the largest array: vectors of 10^4, 100 x 100 matrices
+
+_lifted: dict = {}
+
+
+def lifted(name: str, function: str):
+    if name not in _lifted:
+        r = lift(CORPUS / f"{name}.c", function, verify="none", timeout=60)
+        assert r.status == "lifted", r.searched
+        _lifted[name] = r
+    return _lifted[name]
+
+
+@pytest.mark.parametrize("name,function", [
+    ("blas/gemv", "gemv"),                 # matrix-vector, float
+    ("blas/dot", "dot"),                   # a returned value
+    ("darknet/axpy_cpu", "axpy_cpu"),      # a readwrite array
+    ("dsp/vadd", "vadd"),                  # integers
+    ("polybench/2mm", "kernel_2mm"),       # two statements, a temporary
+])
+def test_report_fields_and_matches(name, function):
+    rep = measure_speedup(lifted(name, function), TARGETS, size=SMALL, repeats=2)
+    assert isinstance(rep, SpeedupReport)
+    assert rep.c_seconds > 0
+    assert rep.sizes and all(v > 0 for v in rep.sizes.values())
+    assert 0 < rep.elements <= SMALL
+    assert set(rep.targets) == set(TARGETS)
+    for t, entry in rep.targets.items():
+        assert entry["matches"] is True, (t, entry)
+        assert entry["seconds"] > 0
+        assert entry["speedup"] == pytest.approx(rep.c_seconds / entry["seconds"])
+    table = rep.format_table()
+    for t in TARGETS:
+        assert t in table
+    assert "speedup > 1 means the target is faster than the C" in table
+    data = json.loads(json.dumps(rep.to_json()))
+    assert data["sizes"] == rep.sizes and data["c_seconds"] == rep.c_seconds
+    assert set(data["targets"]) == set(TARGETS)
+
+
+def test_realistic_sizes():
+    # the largest array near 10^6 elements; a contraction capped at 10^9 multiply-adds
+    assert choose_sizes(lifted("blas/gemv", "gemv").analysis,
+                        lifted("blas/gemv", "gemv").program) == {"M": 1000, "N": 1000}
+    assert choose_sizes(lifted("dsp/vadd", "vadd").analysis, None) == {"n": 1_000_000}
+    r = lifted("polybench/2mm", "kernel_2mm")
+    s = choose_sizes(r.analysis, r.program)           # two products of s^3: s^3 <= 5e8
+    assert set(s.values()) == {793}
+    r = lifted("taco/mttkrp", "compute")               # a 3-D operand: 100^3
+    assert set(choose_sizes(r.analysis, r.program).values()) == {100}
+    r = lifted("blas/gemm", "gemm")
+    assert set(choose_sizes(r.analysis, r.program, size=10_000).values()) == {100}
+    assert set(choose_sizes(r.analysis, r.program, max_work=1e6).values()) == {100}
+
+
+def test_tied_sizes_stay_tied():
+    r = lifted("simple/tied_square", "tied_square")
+    assert r.analysis.ties
+    s = choose_sizes(r.analysis, r.program, size=SMALL)
+    assert len(set(s[d] for d in r.analysis.dims)) == 1
+
+
+def test_fixed_sizes():
+    r = lifted("utdsp/mult", "mult")
+    rep = measure_speedup(r, ["numpy"], repeats=1)
+    assert rep.sizes == {} and rep.elements == 30
+    assert rep.c_seconds > 0 and rep.targets["numpy"]["matches"]
+
+
+def test_wrong_program_is_marked():
+    r = lifted("blas/gemv", "gemv")
+    bad = type(r)(**{**r.__dict__, "program": parse_program("y(i) = A(i,j) * x(j) + 1")})
+    rep = measure_speedup(bad, ["numpy"], size=SMALL, repeats=1)
+    assert rep.targets["numpy"]["matches"] is False
+    assert "NO" in rep.format_table()
+
+
+def test_target_errors_are_reported():
+    rep = measure_speedup(lifted("dsp/vadd", "vadd"), ["taco", "nonsense", "numpy"],
+                          size=1000, repeats=1)
+    for t in ("taco", "nonsense"):
+        assert rep.targets[t]["seconds"] is None and rep.targets[t]["error"]
+        assert rep.targets[t]["matches"] is False
+    assert rep.targets["numpy"]["matches"]
+    assert "error" in rep.format_table()
+
+
+def test_not_lifted_raises():
+    r = lifted("dsp/vadd", "vadd")
+    failed = type(r)(**{**r.__dict__, "status": "failed", "program": None})
+    with pytest.raises(TensorliftError):
+        measure_speedup(failed, ["numpy"], size=SMALL)
+
+
+def test_harness_unchanged_without_timing():
+    a = analyze(CORPUS / "darknet/axpy_cpu.c", "axpy_cpu")
+    plain = _harness(a)
+    assert "tensorlift-time" not in plain and "clock_gettime" not in plain
+    timed = _harness(a, 3)
+    assert timed.startswith(plain.rsplit("  }\n  return 0;", 1)[0])
+    assert "memcpy(b3, tl_copy3" in timed           # Y is restored before each batch
+
+
+def test_benchmark_script(tmp_path, capsys):
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.speedup import main
+    out = tmp_path / "speedup.json"
+    assert main(["dsp/vadd", "blas/dot", "--size", "1000", "--repeats", "1",
+                 "--targets", "numpy", "--json", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "dsp/vadd" in text and "blas/dot" in text and "numpy" in text
+    data = json.loads(out.read_text())
+    assert [k["kernel"] for k in data["kernels"]] == ["dsp/vadd", "blas/dot"]
+    assert all(k["targets"]["numpy"]["matches"] for k in data["kernels"])
