@@ -165,6 +165,13 @@ def _delinearise(offsets: list[int], coefs: set[int]) -> tuple[list[int], list[i
     if not offsets:
         return [], []
     chain = sorted(coefs, reverse=True)
+    if chain and chain[-1] != 1 and not any(a % b for a, b in zip(chain, chain[1:])) \
+            and all(o % chain[-1] == 0 for o in offsets):
+        # every element `step` apart (`X[i*INCX]`, `x[2*i]`): the innermost stride is not 1
+        extents = [max(offsets) // chain[0] + 1]
+        for outer, st in zip(chain, chain[1:]):
+            extents.append(max((o % outer) // st for o in offsets) + 1)
+        return chain, extents
     if not chain or chain[-1] != 1 or any(a % b for a, b in zip(chain, chain[1:])):
         if max(offsets) == 0 and min(offsets) == 0 and not coefs:
             return [], []
@@ -222,6 +229,13 @@ def _fit_layouts(kernel, slots, dims, strides, ties):
                 st = fit(names, points, values)
                 if st is None:
                     raise UnsupportedConstruct(f"the strides of '{s.name}' are not affine in the sizes")
+                if k == order - 1 and st.names & set(strides):
+                    # an increment parameter (`X[i*INCX]`): dense means 1
+                    if len(st.terms) != 1 or st.terms[0][1] != 1 or st.const:
+                        raise UnsupportedConstruct(f"stride expression {st} of '{s.name}'")
+                    stride_values[st.terms[0][0]] = Affine((), 1)
+                elif k == order - 1 and st != Affine((), 1):
+                    raise UnsupportedConstruct(f"access to every {st}-th element of '{s.name}'")
                 fitted_strides[k] = Product((st,))
                 continue
             ratio = fit(names, points, [ch[k] // ch[k + 1] for ch, _ in per_run])
