@@ -235,7 +235,7 @@ def _fit_layouts(kernel, slots, dims, strides, ties):
                         raise UnsupportedConstruct(f"stride expression {st} of '{s.name}'")
                     stride_values[st.terms[0][0]] = Affine((), 1)
                 elif k == order - 1 and st != Affine((), 1):
-                    raise UnsupportedConstruct(f"access to every {st}-th element of '{s.name}'")
+                    raise UnsupportedConstruct(f"access with a constant step of {st} to '{s.name}'")
                 fitted_strides[k] = Product((st,))
                 continue
             ratio = fit(names, points, [ch[k] // ch[k + 1] for ch, _ in per_run])

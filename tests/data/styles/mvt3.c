@@ -1,0 +1,1 @@
+void mm3(int ni, int nj, int nk, int nl, float *A, float *B, float *C, float *D) { for (int i=0;i<ni;i++) for (int l=0;l<nl;l++) { float s=0; for (int j=0;j<nj;j++) for (int k=0;k<nk;k++) s += A[i*nj+j]*B[j*nk+k]*C[k*nl+l]; D[i*nl+l]=s; } }
