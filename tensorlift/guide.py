@@ -98,6 +98,8 @@ def static_guidance(analysis: Analysis) -> Guidance:
         h.constants.update(feed.constants)
         h.ops.update(feed.ops)
         h.calls.update(feed.calls)
+        if out_name in scan.selects or feed.selected:
+            h.calls["select"] += 1
         w_loops, w_coef = _site_coefficients(site_trace.get(store_site, []))
         for read_site in feed.sites:
             arr = site_array[read_site]
@@ -153,8 +155,10 @@ class _Feed:
     constants: Counter = field(default_factory=Counter)
     ops: Counter = field(default_factory=Counter)
     calls: Counter = field(default_factory=Counter)
+    selected: bool = False          # a local set under a condition on data feeds this
 
     def add(self, other: "_Feed"):
+        self.selected = self.selected or other.selected
         self.sites += other.sites
         for a in ("arrays", "scalars", "constants", "ops", "calls"):
             getattr(self, a).update(getattr(other, a))
@@ -170,9 +174,12 @@ class _Feeds:
         self.assigned: dict[str, list] = {}
         self.stores: list = []          # (store site id, output, rhs, op)
         self._memo: dict[str, _Feed] = {}
+        self.selects: set = set()       # outputs and locals assigned under a condition on data
         self._active: set[str] = set()
 
     def collect(self, node):
+        guarded = {id(x) for n in _walk(node) if isinstance(n, c_ast.If) and self._reads_data(n.cond)
+                   for branch in (n.iftrue, n.iffalse) if branch is not None for x in _walk(branch)}
         for n in _walk(node):
             if isinstance(n, c_ast.Assignment):
                 lv = n.lvalue
@@ -180,10 +187,16 @@ class _Feeds:
                     self.assigned.setdefault(lv.name, []).append((n.rvalue, n.op))
                 elif id(lv) in self.site_array:
                     self.stores.append((id(lv), self.site_array[id(lv)], n.rvalue, n.op))
+                if id(n) in guarded:      # set under a condition on data: a select, min or max
+                    self.selects.add(self.site_array.get(id(lv)) or getattr(lv, "name", None))
             elif isinstance(n, c_ast.Decl) and n.name and n.init is not None:
                 self.assigned.setdefault(n.name, []).append((n.init, "="))
             elif isinstance(n, c_ast.Return) and n.expr is not None:
                 self.stores.append((None, self.function, n.expr, "="))
+
+    def _reads_data(self, e) -> bool:
+        return any(id(n) in self.site_array for n in _walk(e)) or \
+            any(isinstance(n, c_ast.ID) and n.name in self.assigned for n in _walk(e))
 
     def feeds(self, e, top: bool = False) -> _Feed:
         f = _Feed()
@@ -198,6 +211,7 @@ class _Feeds:
                 f.scalars[e.name] += 1
             else:
                 f.add(self._local(e.name))
+                f.selected = f.selected or e.name in self.selects
             return f
         if isinstance(e, (c_ast.StructRef, c_ast.ArrayRef)):
             name = _path(e)

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import gc
 import math
+from contextlib import nullcontext
 import re
 import subprocess
 import tempfile
@@ -54,7 +55,7 @@ import numpy as np
 from .analysis import Analysis
 from .backends import RTOL, TARGETS, emit, function_name
 from .errors import KernelRunError, TensorliftError
-from .examples import MEMORY_LIMIT, TIMING_BATCH, Region, _make_case, _stdin, compile_harness
+from .examples import TIMING_BATCH, Region, _make_case, _stdin, compile_harness, limited
 from .ir import Program, Statement, accesses
 from .signature import Signature
 
@@ -81,12 +82,12 @@ _NP_DTYPES = {"int": np.int32, "float": np.float32, "double": np.float64}
 @dataclass
 class SpeedupReport:
     function: str
-    sizes: dict[str, int]                   # every dimension (and stride) the kernel ran at
+    sizes: dict[str, int]                   # every dimension (tied ones too) the kernel ran at
     c_seconds: float                        # best time of one call of the -O2 C kernel
     targets: dict[str, dict] = field(default_factory=dict)
     # target -> {"seconds": float, "speedup": c_seconds / seconds, "matches": bool,
-    #            "max_rel_error": float} or, when it could not run,
-    #            {"seconds": None, "speedup": None, "matches": False, "error": str}
+    #            "max_rel_error": float, "calls_per_batch": int} or, when it could not
+    #            run, {"seconds": None, "speedup": None, "matches": False, "error": str}
     elements: int = 0                       # elements of the largest array
     work: int = 0                           # estimated multiply-adds (see the module doc)
     repeats: int = 5
@@ -99,7 +100,7 @@ class SpeedupReport:
             "elements": self.elements, "work": self.work, "repeats": self.repeats,
             "c_seconds": self.c_seconds, "c_calls_per_batch": self.c_calls_per_batch,
             "torch_threads": self.torch_threads,
-            "targets": {k: dict(v) for k, v in self.targets.items()},
+            "targets": {k: {f: _finite(v) for f, v in t.items()} for k, t in self.targets.items()},
         }
 
     def format_table(self) -> str:
@@ -118,6 +119,11 @@ class SpeedupReport:
         lines.append("  speedup = C seconds / target seconds; speedup > 1 means the target is "
                      "faster than the C")
         return "\n".join(lines)
+
+
+def _finite(v):
+    """JSON has no infinity or NaN: such a float becomes null."""
+    return None if isinstance(v, float) and not math.isfinite(v) else v
 
 
 def format_ratio(r: Optional[float]) -> str:
@@ -170,10 +176,11 @@ def choose_sizes(analysis: Analysis, program: Optional[Program], size: int = DEF
         sz = at(s)
         return largest_array(analysis, sz) <= size and program_work(program, analysis, sz) <= limit
 
-    lo, hi = 1, 2
-    while fits(hi) and hi < 1 << 40:
-        lo, hi = hi, hi * 2
-    while hi - lo > 1:          # fits(lo), not fits(hi)
+    # no dimension beyond `size` (it would be no array's extent if no array grew with it)
+    if fits(size):
+        return at(size)
+    lo, hi = 1, size
+    while hi - lo > 1:          # fits(lo) (or lo == 1), not fits(hi)
         mid = (lo + hi) // 2
         lo, hi = (mid, hi) if fits(mid) else (lo, mid)
     return at(lo)
@@ -225,17 +232,13 @@ def time_c(analysis: Analysis, inputs: _Inputs, repeats: int,
     with tempfile.TemporaryDirectory(prefix="tensorlift-speedup-") as tmp:
         exe = compile_harness(analysis, Path(tmp), timing=repeats, opt="-O2")
         try:
-            # limits set by the shell rather than a preexec_fn: forking a process that
-            # runs threads (JAX, torch) is unsafe, and a preexec_fn forces a fork
-            limits = f"ulimit -v {MEMORY_LIMIT // 1024}; ulimit -c 0; exec \"$0\""
-            proc = subprocess.run(["/bin/sh", "-c", limits, str(exe)],
-                                  input=_stdin(analysis, [inputs.case]),
+            proc = subprocess.run(limited([str(exe)]), input=_stdin(analysis, [inputs.case]),
                                   capture_output=True, text=True, timeout=time_limit)
         except subprocess.TimeoutExpired:
             raise KernelRunError(f"the timed kernel did not finish within {time_limit:g} s") from None
     if proc.returncode != 0:
         code = proc.returncode
-        how = f"was killed by signal {code - 128}" if code > 128 else f"exited with status {code}"
+        how = f"was killed by signal {-code}" if code < 0 else f"exited with status {code}"
         raise KernelRunError(f"the timed kernel {how} at sizes {inputs.case.sizes}")
     m = _TIME_LINE.search(proc.stderr)
     if m is None:
@@ -403,7 +406,6 @@ def time_target(target: str, result, inputs: _Inputs, want: dict[str, Any], repe
         import torch
         ctx = torch.no_grad()
     else:
-        from contextlib import nullcontext
         ctx = nullcontext()
     with ctx:
         first = fn(*args)              # warm-up (JAX compiles here), and the outputs to check
