@@ -40,6 +40,8 @@ def _parser() -> argparse.ArgumentParser:
     lf.add_argument("--target", default="taco", metavar="LIST",
                     help="comma-separated: taco,numpy,torch,jax,tensora (each emitted program is run on the examples)")
     lf.add_argument("--emit", metavar="DIR", help="write one file per target into DIR")
+    lf.add_argument("--speedup", action="store_true",
+                    help="time the compiled C (-O2) against each Python target at a realistic size")
     lf.add_argument("--verify", default="bounded", choices=("bounded", "none"))
     lf.add_argument("--bound", type=int, default=3, metavar="N")
     lf.add_argument("--json", action="store_true")
@@ -112,10 +114,17 @@ def cmd_lift(args) -> int:
                bound=args.bound, answers=args.answers, samples=args.samples, offline=args.offline,
                grammar=args.grammar, enumerator=args.enumerator, check_answers=args.check_answers)
     code = _emit(res, targets, args.emit) if res.status == "lifted" else {}
+    speed = None
+    if args.speedup and res.status == "lifted":
+        from .speedup import measure_speedup
+        timed = [t for t in targets if t != "taco"] or ["numpy", "torch", "jax"]
+        speed = measure_speedup(res, timed)
     if args.json:
         out = res.to_json()
         if targets != ["taco"] or args.emit:
             out["code"] = code
+        if speed is not None:
+            out["speedup"] = speed.to_json()
         print(json.dumps(out))
     elif res.status == "lifted":
         print(res.program)
@@ -126,6 +135,8 @@ def cmd_lift(args) -> int:
                 print(f"\n# --- {t} (checked on the examples) ---\n{code[t]}", end="")
         if args.emit:
             print(f"wrote {', '.join(t for t in targets)} code to {args.emit}")
+        if speed is not None:
+            print(speed.format_table())
     else:
         print(f"not lifted: {res.searched}", file=sys.stderr)
     return EXIT_OK if res.status == "lifted" else EXIT_NOT_FOUND

@@ -132,3 +132,11 @@ def test_benchmark_script(tmp_path, capsys):
     data = json.loads(out.read_text())
     assert [k["kernel"] for k in data["kernels"]] == ["dsp/vadd", "blas/dot"]
     assert all(k["targets"]["numpy"]["matches"] for k in data["kernels"])
+
+
+def test_cli_speedup_option():
+    from helpers import CORPUS, cli_json
+    proc, out = cli_json("lift", CORPUS / "dsp/vadd.c", "--speedup", "--target", "numpy")
+    assert proc.returncode == 0, proc.stderr
+    sp = out["speedup"]
+    assert sp["c_seconds"] > 0 and sp["targets"]["numpy"]["matches"] is True
