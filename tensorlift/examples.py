@@ -19,6 +19,7 @@ from typing import Optional
 import numpy as np
 
 from .analysis import Analysis, Layout
+from .check import matches
 from .errors import KernelRunError, TensorliftError
 from .frontend import Array, Pointer, Struct, find_compiler
 from .interp import Interpreter
@@ -367,15 +368,6 @@ def run_interpreted(analysis: Analysis, case: _Case):
     return written, ret
 
 
-def _agree(a, b, dtype: str) -> bool:
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    if a.shape != b.shape:
-        return False
-    if dtype == "int":
-        return bool(np.array_equal(a, b))
-    return bool(np.allclose(a, b, rtol=1e-4, atol=1e-5, equal_nan=True))
-
-
 def make_examples(analysis: Analysis, count: int = 6, seed: int = 0, cross_check: bool = True,
                   time_limit: float = TIME_LIMIT) -> list[Example]:
     """`count` examples, half at each of two size variants."""
@@ -393,9 +385,9 @@ def make_examples(analysis: Analysis, count: int = 6, seed: int = 0, cross_check
         cw, cret = results[0]
         sig = analysis.signature
         for name, flat in cw.items():
-            if not _agree(flat, written[name], sig.param(name).dtype):
+            if not matches(flat, written[name], sig.param(name).dtype):
                 raise TensorliftError(f"interpreter and compiled C disagree on '{name}'; "
                                       "the kernel relies on behaviour we do not model")
-        if sig.returns and not _agree(cret, ret, sig.returns):
+        if sig.returns and not matches(cret, ret, sig.returns):
             raise TensorliftError("interpreter and compiled C disagree on the returned value")
     return [_example(analysis, c, w, r) for c, (w, r) in zip(cases, results)]

@@ -69,7 +69,6 @@ class Grammar:
     output: str
     order: int                              # of the output
     out_shape: list[Affine]
-    extents: dict[str, Affine]              # array name -> tuple of dim extents
     prods: dict[str, list[Prod]]
     min_cost: dict[str, float] = field(default_factory=dict)
     max_reductions: int = 0
@@ -132,7 +131,7 @@ def build_grammar(analysis: Analysis, output: str, hints: Hints, operands_from: 
     ident = itertools.count()
     for nt in prods:
         prods[nt] = [Prod(p.lhs, p.label, p.rhs, p.cost, p.operand, next(ident)) for p in prods[nt]]
-    g = Grammar(output, order, out_shape, {}, prods, max_reductions=max_red, shapes=shapes)
+    g = Grammar(output, order, out_shape, prods, max_reductions=max_red, shapes=shapes)
     g.compute_min_costs()
     return g
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import heapq
 import itertools
 import time
-from dataclasses import dataclass
 from typing import Callable, Optional
 
 from .grammar import Grammar, Operand, Prod
@@ -22,14 +21,6 @@ from .ir import Access, BinOp, Call, Const, Expr, Neg, Statement
 
 MAX_DERIVATION = 60          # productions in one candidate
 INDEX_NAMES = "ijklmnpqrstuvwxyz"
-
-
-@dataclass
-class SearchResult:
-    statement: Optional[Statement]
-    candidates: int          # complete programs checked
-    expansions: int          # states taken off the queue
-    exhausted: bool          # the whole space was searched
 
 
 def _key(p: Prod) -> str:
@@ -54,13 +45,6 @@ class Search:
         names += [f"i{n}" for n in range(20)]
         self.out_vars = names[:grammar.order]
         self.red_vars = names[grammar.order:grammar.order + grammar.max_reductions]
-
-    def run(self, check: Callable[[Statement], bool], deadline: float,
-            max_candidates: int = 1_000_000) -> SearchResult:
-        """The cheapest statement that passes `check`."""
-        for stmt in self.passing(check, deadline, max_candidates):
-            return SearchResult(stmt, self.candidates, self.expansions, False)
-        return SearchResult(None, self.candidates, self.expansions, self.exhausted)
 
     def passing(self, check: Callable[[Statement], bool], deadline: float, max_candidates: int = 1_000_000):
         """Statements that pass `check`, cheapest first; the caller may reject one (say,

@@ -23,6 +23,7 @@ import z3
 from .analysis import Analysis
 from .errors import KernelRunError, TensorliftError, UnsupportedConstruct
 from .examples import Region
+from .frontend import DOUBLE, INT
 from .interp import Interpreter, Ops
 from .ir import Access, BinOp, Call, Const, Expr, Neg, Program, accesses
 from .signature import Signature
@@ -232,16 +233,11 @@ def eval_program(program: Program, env: dict, extents_of, dtypes: dict[str, str]
                 old = env.get(lhs.name, 0)      # a returned value starts at zero, as in `evaluate`
                 old = old[idx] if isinstance(old, np.ndarray) else old
                 v = sym_arith("+", old, v)
-            v = SymbolicOps().convert(v, _scalar("double" if real_out else "int"))
+            v = SymbolicOps().convert(v, DOUBLE if real_out else INT)
             result[idx] = v
         value = result if lhs.indices else result[()]
         env[lhs.name] = out[lhs.name] = value
     return out
-
-
-def _scalar(name):
-    from .frontend import Scalar
-    return Scalar(name)
 
 
 def _eval(e: Expr, binding: dict, env: dict, ext: dict, homes: dict):
