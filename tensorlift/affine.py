@@ -77,6 +77,19 @@ def fit(names: Sequence[str], points: Sequence[Mapping[str, int]], values: Seque
     return result
 
 
+def fit_extent(names: Sequence[str], points: Sequence[Mapping[str, int]], values: Sequence[int]):
+    """An extent: affine in the sizes, or else the product of two of them (a flattened
+    `for (i = 0; i < M*N; i++)`)."""
+    a = fit(names, points, values)
+    if a is not None:
+        return a
+    for x in names:
+        for y in names[names.index(x):]:
+            if all(p[x] * p[y] == v for p, v in zip(points, values)):
+                return Product((Affine(((x, 1),)), Affine(((y, 1),))))
+    return None
+
+
 def parse_affine(text: str) -> Affine:
     """Reads what `str(Affine)` prints (and spaces), for tests and expectations."""
     s = text.replace(" ", "")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .affine import Affine, Product, fit
+from .affine import Affine, Product, fit, fit_extent
 from .errors import TensorliftError, UnsupportedConstruct
 from .frontend import Kernel, load_kernel
 from .interp import Interpreter
@@ -32,7 +32,7 @@ BASE_STRIDE = 50       # strides are set far beyond any extent, so rows separate
 class Layout:
     """Where element (i0, i1, ...) of an array lives: offset = sum(i_k * strides[k]), or,
     for `rows` arrays (`T **`), row i0 is a separate allocation."""
-    shape: list[Affine]
+    shape: list                  # Affine, or Product for a flattened loop over M*N
     strides: list[Product]
     rows: bool = False
 
@@ -220,7 +220,7 @@ def _fit_layouts(kernel, slots, dims, strides, ties):
         if len({len(ch) for ch, _ in per_run}) != 1:
             raise UnsupportedConstruct(f"the layout of '{s.name}' changes with the sizes")
         order = len(per_run[0][0])
-        fitted_extents = [fit(names, points, [ext[k] for _, ext in per_run]) for k in range(order)]
+        fitted_extents = [fit_extent(names, points, [ext[k] for _, ext in per_run]) for k in range(order)]
         loop_extents = [fit(names, points, [lp[k] for lp in loops]) for k in range(order)]
         fitted_strides: list[Optional[Product]] = [None] * order
         for k in reversed(range(order)):

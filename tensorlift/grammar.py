@@ -25,7 +25,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
-from .affine import Affine, parse_affine
+from .affine import Affine
 from .analysis import Analysis
 from .guide import REDUCTION, Hints
 from .ir import Const
@@ -109,7 +109,7 @@ def build_grammar(analysis: Analysis, output: str, hints: Hints, operands_from: 
     """`operands_from`: arrays whose values the statement may read (inputs, and outputs
     already computed)."""
     sig = analysis.signature
-    shapes = {p.name: [parse_affine(s) for s in p.shape] for p in sig.arrays}
+    shapes = {name: lay.shape for name, lay in analysis.layouts.items()}
     out_shape = shapes.get(output, [])
     order = len(out_shape)
     max_red = min(MAX_REDUCTIONS, max(_loop_depth(analysis) - order, 0, _guide_reductions(hints)))

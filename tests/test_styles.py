@@ -23,6 +23,7 @@ EXPECTED = {
     "mvt3.c": "D(i,l) = A(i,j) * B(j,k) * C(k,l)",           # three-factor contraction
     "incx.c": "Y(i) += ALPHA * X(i)",                        # Darknet increments INCX/INCY
     "copy.c": "Y(i) = X(i)",
+    "flat.c": "c(i) = a(i) + b(i)",                          # one loop over M*N elements
 }
 
 
