@@ -82,7 +82,8 @@ def lift(source: Union[str, Path], function: Optional[str] = None, *, timeout: f
     from the model configured by the environment) together with static features of the
     code, and static features alone when there is no model; `llm` the answers alone (the
     published method); `static` the code alone; `none` equal weights. `check_answers`
-    checks the answers as written instead of searching (a baseline). Bad input raises
+    checks the answers as written instead of searching (a baseline); `auto` also takes an
+    answer that is right as written before it searches. Bad input raises
     TensorliftError; a kernel that is not found in time gives status "failed"."""
     start = time.monotonic()
     _choose("guide", guide, GUIDES)
@@ -104,8 +105,10 @@ def lift(source: Union[str, Path], function: Optional[str] = None, *, timeout: f
         result.answers_total, result.answers_parsed = said.total, said.parsed_count
         correct = _correct_answers(said, sig, exs, verifier, deadline)
         result.answers_correct = len(correct)
-    if check_answers:
-        result.guidance = "llm"
+    if check_answers or (guide == "auto" and said is not None and correct):
+        # `auto` takes an answer that is right as written (proved first) before searching
+        correct.sort(key=lambda c: c[1] is None or c[1].verdict != "proved")
+        result.guidance = "llm" if check_answers else "answers"
         result.candidates = sum(len(p) for p in said.mapped)
         if correct:
             result.status, result.program = "lifted", correct[0][0]

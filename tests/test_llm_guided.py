@@ -52,7 +52,8 @@ def test_llm_guide_learns_from_partly_wrong_answers(model_env):
 def test_answers_are_cached_and_replayed_offline(model_env):
     server, env = model_env
     first = cli_json("lift", GEMM, "--samples", "4", env=env)[1]
-    assert server.request_count == 4 and first["guidance"] == "llm+static"
+    assert server.request_count == 4
+    assert first["guidance"] == "answers", "auto takes an answer that is right as written"
     server.stop()
     proc, again = cli_json("lift", GEMM, "--samples", "4", "--offline", env=env)
     assert proc.returncode == 0, proc.stderr
@@ -88,7 +89,9 @@ def test_recorded_answers_file_and_check_answers(tmp_path):
     f = tmp_path / "answers.txt"
     f.write_text("\n".join(a.replace("\n", "\\n") for a in ANSWERS) + "\n")
     proc, out = cli_json("lift", GEMM, "--answers", f)
-    assert out["status"] == "lifted" and out["answers_total"] == 10 and out["guidance"] == "llm+static"
+    assert out["status"] == "lifted" and out["answers_total"] == 10 and out["guidance"] == "answers"
+    proc, out = cli_json("lift", GEMM, "--answers", f, "--guide", "llm")
+    assert out["status"] == "lifted" and out["guidance"] == "llm"      # the published method searches
     proc, base = cli_json("lift", GEMM, "--answers", f, "--check-answers")
     assert base["status"] == "lifted" and base["verification"] == "proved"
     assert base["program"] in ("C(i,j) = ALPHA * A(i,k) * B(k,j) + BETA * C(i,j)",)
