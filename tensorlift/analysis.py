@@ -137,13 +137,15 @@ def trace_run(kernel: Kernel, slots: list[Slot], env: dict[str, int], seed: int 
     return buffers
 
 
-def _site_strides(trace) -> dict[int, int]:
-    """Distinct nonzero coefficients of the affine fits of every access site, each with
-    the largest iteration count of a loop that moves by it."""
+def _site_strides(trace) -> tuple[dict[int, int], int]:
+    """Distinct nonzero coefficients of the affine fits of every access site, each with the
+    largest iteration count of a loop that moves by it; and the largest count of a single
+    loop with step 1 that runs over a multi-dimensional array (a flattened fill, like TACO's
+    `for (pA = 0; pA < A1*A2; pA++)`), which is kept apart from the row structure."""
     groups: dict[tuple, list] = {}
     for site, off, counters, *_ in trace:
         groups.setdefault((id(site), len(counters)), []).append((off, counters))
-    coefs: dict[int, int] = {}
+    sites: list[dict[int, int]] = []
     for (_, depth), pts in groups.items():
         if depth == 0:
             continue
@@ -153,11 +155,19 @@ def _site_strides(trace) -> dict[int, int]:
         r = np.round(sol)
         if not np.allclose(a @ r, offs):
             continue   # not affine (indirect or triangular): the region decides alone
+        site: dict[int, int] = {}
         for l, c in enumerate(r[:-1]):
             if int(c) != 0:
-                n = max(p[1][l] for p in pts) + 1
-                coefs[abs(int(c))] = max(coefs.get(abs(int(c)), 0), n)
-    return coefs
+                site[abs(int(c))] = max(site.get(abs(int(c)), 0), max(p[1][l] for p in pts) + 1)
+        sites.append(site)
+    rows = max((max(sc) for sc in sites if len(sc) >= 2), default=0)
+    flat = max((sc[1] for sc in sites if list(sc) == [1] and rows and sc[1] > rows), default=0)
+    coefs: dict[int, int] = {}
+    for sc in sites:
+        if not (list(sc) == [1] and rows and sc[1] > rows):
+            for c, n in sc.items():
+                coefs[c] = max(coefs.get(c, 0), n)
+    return coefs, flat
 
 
 def _delinearise(offsets: list[int], coefs: set[int]) -> tuple[list[int], list[int]]:
@@ -207,21 +217,29 @@ def _fit_layouts(kernel, slots, dims, strides, ties):
     stride_values: dict[str, Affine] = {}
     access: dict[str, str] = {}
     for s in (s for s in slots if s.kind == "array"):
-        per_run, loops = [], []
+        per_run, loops, flats = [], [], []
         for bufs in runs:
             buf = bufs[s.name]
-            coefs = _site_strides(buf.trace)
+            coefs, flat = _site_strides(buf.trace)
             if s.rows:
                 coefs[ROW_PITCH] = coefs.get(ROW_PITCH, 1)
             offsets = sorted({t[1] for t in buf.trace})
-            chain, extents = _delinearise(offsets, set(coefs))
+            chain, extents = _delinearise(offsets, set(coefs) | ({1} if flat else set()))
             per_run.append((chain, extents))
             loops.append([coefs.get(c, e) for c, e in zip(chain, extents)])
+            flats.append(flat // chain[0] if flat and chain else 0)
         if len({len(ch) for ch, _ in per_run}) != 1:
             raise UnsupportedConstruct(f"the layout of '{s.name}' changes with the sizes")
         order = len(per_run[0][0])
         fitted_extents = [fit_extent(names, points, [ext[k] for _, ext in per_run]) for k in range(order)]
         loop_extents = [fit(names, points, [lp[k] for lp in loops]) for k in range(order)]
+        if order and any(flats):
+            # a flattened fill covers rows the nested loops must cover too
+            filled = fit(names, points, flats)
+            if filled is not None and loop_extents[0] is not None and filled != loop_extents[0]:
+                diff = filled - loop_extents[0]
+                if len(diff.terms) == 2 and sorted(c for _, c in diff.terms) == [-1, 1]:
+                    raise _Tie(*sorted((n for n, _ in diff.terms), key=dims.index))
         fitted_strides: list[Optional[Product]] = [None] * order
         for k in reversed(range(order)):
             values = [ch[k] for ch, _ in per_run]

@@ -602,9 +602,22 @@ class Interpreter:
 
     def _sizeof(self, expr):
         if isinstance(expr, c_ast.Typename):
-            t = self.k.types.resolve(expr)
-            return 8 if isinstance(t, Pointer) or t == DOUBLE else 4
-        return 4
+            return _size_of(self.k.types.resolve(expr))
+        t = self._static_type(expr)
+        return _size_of(t) if t is not None else 4
+
+    def _static_type(self, e) -> Optional[CType]:
+        """The type of a simple expression (a variable, an element of one), for sizeof."""
+        if isinstance(e, c_ast.ID):
+            var = self.lookup(e.name, e)
+            return var.type
+        if isinstance(e, (c_ast.ArrayRef, c_ast.UnaryOp)):
+            inner = self._static_type(e.name if isinstance(e, c_ast.ArrayRef) else e.expr)
+            if isinstance(inner, Pointer):
+                return inner.target
+            if isinstance(inner, Array):
+                return inner.elem
+        return None
 
     def e_ArrayRef(self, node):
         return self.deref(self._element_ptr(node), node)
@@ -656,7 +669,30 @@ class Interpreter:
         if not isinstance(node.name, c_ast.ID):
             raise UnsupportedConstruct("call through a function pointer", _line(node))
         args = [self.eval(a) for a in (node.args.exprs if node.args else [])]
+        if node.name.name in ("memset", "memcpy", "memmove") and node.name.name not in self.k.functions:
+            return self._memory(node.name.name, args, node)
         return self._invoke(node.name.name, args)
+
+    def _memory(self, name: str, args: list, node):
+        """memset to zero and memcpy, element by element (sizes in bytes, as in C)."""
+        if len(args) != 3 or not isinstance(args[0], Ptr) or not isinstance(args[2], int):
+            raise UnsupportedConstruct(f"call to '{name}' with these arguments", _line(node))
+        dst, src, nbytes = args
+        if not isinstance(dst.target, Scalar):
+            raise UnsupportedConstruct(f"'{name}' on an array of aggregates", _line(node))
+        count = nbytes // _size_of(dst.target)
+        if name == "memset":
+            if src != 0:
+                raise UnsupportedConstruct("memset to a value other than zero", _line(node))
+            for k in range(count):
+                self._store(dst.moved(k), 0, node)
+            return dst
+        if not isinstance(src, Ptr):
+            raise UnsupportedConstruct(f"'{name}' from a non-pointer", _line(node))
+        values = [self.deref(src.moved(k), node) for k in range(count)]   # memmove-safe
+        for k, v in enumerate(values):
+            self._store(dst.moved(k), v, node)
+        return dst
 
     def e_Assignment(self, node):
         if node.op == "=":
@@ -711,6 +747,15 @@ class Interpreter:
 
 
 _ABSENT = object()
+
+
+def _size_of(t: CType) -> int:
+    """Bytes of a type as the usual 64-bit ABI has them (`long` is not told apart from `int`)."""
+    if isinstance(t, Pointer) or t == DOUBLE:
+        return 8
+    if isinstance(t, Array):
+        raise UnsupportedConstruct("sizeof of an array")
+    return 4
 
 
 def _loc(entry) -> tuple:

@@ -24,6 +24,13 @@ EXPECTED = {
     "incx.c": "Y(i) += ALPHA * X(i)",                        # Darknet increments INCX/INCY
     "copy.c": "Y(i) = X(i)",
     "flat.c": "c(i) = a(i) + b(i)",                          # one loop over M*N elements
+    "ms.c": "C(i,j) = A(i,k) * B(k,j)",                      # memset, then accumulate
+    "mc.c": "dst(i) = s * src(i)",                           # memcpy, then scale in place
+    "tacogemm.c": "A.vals(i,j) = B.vals(i,k) * C.vals(k,j)", # TACO's zero fill + accumulate; tied sizes
+    "clampif.c": "y(i) = max(x(i), 0.1 * x(i))",             # if/else on data: a select
+    "relu2.c": "y(i) = max(x(i), 0)",                        # ?: on data
+    "len.c": "length = sqrt(v(i) * v(i))",                   # sqrtf of a reduction
+    "norm.c": "out(i) = v(i) / sqrt(v(j) * v(j))",
 }
 
 
