@@ -188,7 +188,7 @@ def _structural(h: Hints, accumulate_ok: bool) -> list[tuple]:
     """(nonterminal, label, rhs, guided weight, seen, smoothing weight) of the operators and
     statement forms. Counts from answers (`h.prods`) when there are any; otherwise the
     operators of the C code."""
-    ops, learned = h.ops, bool(h.prods)
+    ops, learned = h.ops, any(nt in ("S", "E", "F") for nt, _ in h.prods)
 
     def row(nt, label, rhs, static_weight, static_seen, default):
         if learned:

@@ -85,6 +85,14 @@ def static_guidance(analysis: Analysis) -> Guidance:
         if h is None:
             continue
         feed = scan.feeds(rhs, top=op == "=")
+        terms, factors = scan.chains(rhs)
+        if op in ("*=", "/="):
+            factors = [f + 1 for f in factors]      # `C *= e` is `C = C * e`
+        elif op in ("+=", "-="):
+            terms += 1                               # or `C = C + e`
+        h.prods[("terms", terms)] += 1
+        for f in factors:
+            h.prods[("factors", f)] += 1
         if op != "=":   # `C op= e` reads C: the program is `C = C op e`, or `C += e`
             h.accumulate = h.accumulate or op in ("+=", "-=")
             h.ops[op[0]] += 1
@@ -194,6 +202,30 @@ class _Feeds:
             elif isinstance(n, c_ast.Return) and n.expr is not None:
                 self.stores.append((None, self.function, n.expr, "="))
 
+    def chains(self, e, depth: int = 0) -> tuple[int, list[int]]:
+        """Terms of the value's top sum and factors of each term, with locals inlined
+        (an accumulator by what it adds up): `sum += ALPHA*A[i]*B[j]; C[i] += sum` has
+        one term of three factors."""
+        e = self._inline(e, depth)
+        terms = []
+        _split(e, "+-", terms)
+        factors = []
+        for t in terms:
+            fs: list = []
+            _split(self._inline(t, depth), "*/", fs, expand=lambda x: self._inline(x, depth))
+            factors.append(len(fs))
+        return len(terms), factors
+
+    def _inline(self, e, depth: int):
+        while isinstance(e, (c_ast.Cast,)):
+            e = e.expr
+        if depth < 8 and isinstance(e, c_ast.ID) and e.name not in self.scalars:
+            nontrivial = [rhs for rhs, op in self.assigned.get(e.name, [])
+                          if not (isinstance(rhs, c_ast.Constant) and _is_zero(rhs))]
+            if len(nontrivial) == 1:
+                return self._inline(nontrivial[0], depth + 1)
+        return e
+
     def _reads_data(self, e) -> bool:
         return any(id(n) in self.site_array for n in _walk(e)) or \
             any(isinstance(n, c_ast.ID) and n.name in self.assigned for n in _walk(e))
@@ -268,6 +300,16 @@ class _Feeds:
         self._active.discard(name)
         self._memo[name] = f
         return f
+
+
+def _split(e, ops: str, out: list, expand=lambda x: x) -> None:
+    """The operands of a chain of `ops` (a + b - c -> [a, b, c])."""
+    e = expand(e)
+    if isinstance(e, c_ast.BinaryOp) and e.op in ops:
+        _split(e.left, ops, out, expand)
+        _split(e.right, ops, out, expand)
+    else:
+        out.append(e)
 
 
 def _is_zero(e: c_ast.Constant) -> bool:
