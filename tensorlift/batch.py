@@ -572,7 +572,7 @@ class Batch:
 
 
 def run_batch(paths: Sequence[str | os.PathLike], *, jobs: Optional[int] = None,
-              timeout: float = DEFAULT_TIMEOUT, guide: str = "static", function: Optional[str] = None,
+              timeout: float = DEFAULT_TIMEOUT, guide: str = "auto", function: Optional[str] = None,
               reports: Sequence[str | os.PathLike] = (), resume: bool = False,
               grace: float = DEFAULT_GRACE, memory_gib: float = DEFAULT_MEMORY_GIB,
               progress: Optional[TextIO] = None, tty: Optional[bool] = None,
@@ -616,7 +616,8 @@ def add_bench_options(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
     p.add_argument("--resume", action="store_true",
                    help="skip the kernels already in the (first) report; CSV/HTML reports keep their records in FILE.json")
     p.add_argument("--function", metavar="NAME", help="lift only the function of this name in each file")
-    p.add_argument("--guide", default="static", metavar="G", help="guidance of the search (default static)")
+    p.add_argument("--guide", default="auto", metavar="G",
+                   help="guidance of the search, as for lift (default auto: a configured model with static features, else static)")
     return p
 
 
