@@ -109,7 +109,7 @@ def lift(source: Union[str, Path], function: Optional[str] = None, *, timeout: f
         # `auto` takes an answer that is right as written (proved first) before searching
         correct.sort(key=lambda c: c[1] is None or c[1].verdict != "proved")
         result.guidance = "llm" if check_answers else "answers"
-        result.candidates = sum(len(p) for p in said.mapped)
+        result.candidates = correct[0][2] if correct else len({str(p) for ps in said.mapped for p in ps if p})
         if correct:
             result.status, result.program = "lifted", correct[0][0]
             result.examples_checked = len(exs)
@@ -164,9 +164,10 @@ def _answers(kernel, sig, guide, answers, samples, offline, model, cache_dir, ch
     return list(got.answers)
 
 
-def _correct_answers(said: Answers, sig, exs, verifier, deadline) -> list[tuple[Program, object]]:
+def _correct_answers(said: Answers, sig, exs, verifier, deadline) -> list[tuple[Program, object, int]]:
     """Answers right as written: every output matches the examples and the verifier does
-    not refute the program. Each distinct program is checked once."""
+    not refute the program. Each distinct program is checked once; each comes with the
+    number of distinct programs checked up to it (its candidate count)."""
     verdicts: dict[str, object] = {}
     correct = []
     for programs in said.mapped:
@@ -184,7 +185,7 @@ def _correct_answers(said: Answers, sig, exs, verifier, deadline) -> list[tuple[
                 else:
                     verdicts[key] = False
             if verdicts[key] is not False:
-                correct.append((prog, verdicts[key]))
+                correct.append((prog, verdicts[key], len(verdicts)))
                 break
     return correct
 
