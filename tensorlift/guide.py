@@ -272,6 +272,8 @@ class _Feeds:
             return f
         if isinstance(e, c_ast.Cast):
             f.add(self.feeds(e.expr, top))
+            if _float_type(e.to_type):      # `(float)a[i] / n`: a program writes `1.0 * a(i) / n`
+                f.constants[1.0] += 1
             return f
         if isinstance(e, c_ast.TernaryOp):
             f.calls["select"] += 1
@@ -310,6 +312,12 @@ def _split(e, ops: str, out: list, expand=lambda x: x) -> None:
         _split(e.right, ops, out, expand)
     else:
         out.append(e)
+
+
+def _float_type(t) -> bool:
+    while isinstance(t, (c_ast.Typename, c_ast.TypeDecl)):
+        t = t.type
+    return isinstance(t, c_ast.IdentifierType) and any(w in ("float", "double") for w in t.names)
 
 
 def _is_zero(e: c_ast.Constant) -> bool:

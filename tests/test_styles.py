@@ -31,12 +31,18 @@ EXPECTED = {
     "relu2.c": "y(i) = max(x(i), 0)",                        # ?: on data
     "len.c": "length = sqrt(v(i) * v(i))",                   # sqrtf of a reduction
     "norm.c": "out(i) = v(i) / sqrt(v(j) * v(j))",
+    "res.c": "result = a(i) * b(i)",                         # result through a pointer to one element
+    "half.c": "c(i) = 0.5 * (a(i) + b(i))",                  # early return on a size, i <= n - 1
+    "conv.c": "out(i) = 1.0 * a(i) / n",                     # (float) cast of an int array
+    "unroll.c": "y(i) = 2 * x(i)",                           # unrolled by two with a remainder loop
+    "sub.c": "x(i) = x(i) - y(i)",
+    "mixed.c": "mixdot = a(i) * b(i)",                       # float and int arrays into a double
 }
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_style_lifts_and_is_proved(name):
-    proc, out = cli_json("lift", STYLES / name, "--timeout", "60")
+    proc, out = cli_json("lift", STYLES / name, "--timeout", "60", "--target", "taco,numpy")
     assert proc.returncode == 0, proc.stderr
     assert out["verification"] == "proved"
     res = analyze(STYLES / name, examples=0)
