@@ -210,11 +210,6 @@ def function_defs(ast: c_ast.FileAST) -> dict[str, c_ast.FuncDef]:
     return {ext.decl.name: ext for ext in ast.ext if isinstance(ext, c_ast.FuncDef)}
 
 
-def list_functions(source: Union[str, Path]) -> list[str]:
-    ast, _, _ = parse_file(source)
-    return list(function_defs(ast))
-
-
 def load_kernel(source: Union[str, Path], function: Optional[str] = None) -> Kernel:
     """Parse C and pick the kernel: the named function, else the last one defined."""
     ast, text, path = parse_file(source)

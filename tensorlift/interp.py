@@ -225,7 +225,6 @@ class Interpreter:
         self.steps = 0
         self.counters: list[int] = []     # iteration numbers of the active loops
         self.loops: list[int] = []        # ids of those loops' nodes
-        self.depth = 0
         self.call_stack: list[str] = []
         self.journal: Optional[list] = None   # undo log while a branch runs on a symbolic condition
 
