@@ -94,6 +94,9 @@ def cmd_analyze(args) -> int:
     for p in sig.params:
         if p.kind == "array":
             print(f"  {p.name:<18} array  {p.dtype:<6} {p.access:<9} shape [{', '.join(p.shape)}]")
+        elif p.role == "stride":
+            dense = res.analysis.stride_values.get(p.name)
+            print(f"  {p.name:<18} scalar {p.dtype:<6} stride (examples use the dense row length {dense})")
         else:
             print(f"  {p.name:<18} scalar {p.dtype:<6} {p.role}")
     print(f"  returns: {sig.returns or 'nothing'}")
