@@ -41,6 +41,8 @@ class Search:
         self.g = grammar
         self.by_id = {p.ident: p for prods in grammar.prods.values() for p in prods}
         self.keys = {i: _key(p) for i, p in self.by_id.items()}
+        # what a production adds to h: the cheapest completions of the symbols it pushes
+        self.rhs_h = {i: sum(grammar.min_cost[s] for s in p.rhs) for i, p in self.by_id.items()}
         names = [c for c in INDEX_NAMES if c not in avoid_names]
         names += [f"i{n}" for n in range(20)]
         self.out_vars = names[:grammar.order]
@@ -101,8 +103,7 @@ class Search:
                 pushed = self._push(p, prev, ordered, len(deriv) + 1)
                 new_stack = rest + pushed
                 g2 = cost + p.cost
-                h = h_rest + sum(mc[s if isinstance(s, str) else s[0]] for s in pushed
-                                 if not (isinstance(s, tuple) and s[0] == "order"))
+                h = h_rest + self.rhs_h[p.ident]
                 heapq.heappush(heap, (g2 + h, next(counter), g2, deriv + (p.ident,), new_stack, new_red))
         self.exhausted = True
 
