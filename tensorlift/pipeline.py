@@ -121,7 +121,8 @@ def lift(source: Union[str, Path], function: Optional[str] = None, *, timeout: f
 
     static = static_guidance(analysis)
     if guide == "none":
-        guidance, grammar = no_guidance(analysis), "full"
+        guidance, grammar = no_guidance(analysis), "full"   # equal weights over everything
+        result.grammar = grammar
     elif guide == "static" or said is None:
         guidance = static
     elif guide == "llm":
