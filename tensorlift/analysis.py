@@ -137,6 +137,18 @@ def trace_run(kernel: Kernel, slots: list[Slot], env: dict[str, int], seed: int 
     return buffers
 
 
+def fit_site(offsets, counters) -> Optional[list[int]]:
+    """The step of each enclosing loop in an access site's offset (offset = c0 + sum of
+    step * iteration number), or None when the offsets are not affine in the iterations."""
+    a = np.array([list(c) + [1] for c in counters], dtype=float)
+    b = np.array(offsets, dtype=float)
+    sol, *_ = np.linalg.lstsq(a, b, rcond=None)
+    r = np.round(sol)
+    if not np.allclose(a @ r, b):
+        return None
+    return [int(c) for c in r[:-1]]
+
+
 def _site_strides(trace) -> tuple[dict[int, int], int]:
     """Distinct nonzero coefficients of the affine fits of every access site, each with the
     largest iteration count of a loop that moves by it; and the largest count of a single
@@ -149,16 +161,13 @@ def _site_strides(trace) -> tuple[dict[int, int], int]:
     for (_, depth), pts in groups.items():
         if depth == 0:
             continue
-        offs = np.array([p[0] for p in pts], dtype=float)
-        a = np.array([list(p[1]) + [1] for p in pts], dtype=float)
-        sol, *_ = np.linalg.lstsq(a, offs, rcond=None)
-        r = np.round(sol)
-        if not np.allclose(a @ r, offs):
+        steps = fit_site([p[0] for p in pts], [p[1] for p in pts])
+        if steps is None:
             continue   # not affine (indirect or triangular): the region decides alone
         site: dict[int, int] = {}
-        for l, c in enumerate(r[:-1]):
-            if int(c) != 0:
-                site[abs(int(c))] = max(site.get(abs(int(c)), 0), max(p[1][l] for p in pts) + 1)
+        for l, c in enumerate(steps):
+            if c != 0:
+                site[abs(c)] = max(site.get(abs(c), 0), max(p[1][l] for p in pts) + 1)
         sites.append(site)
     rows = max((max(sc) for sc in sites if len(sc) >= 2), default=0)
     flat = max((sc[1] for sc in sites if list(sc) == [1] and rows and sc[1] > rows), default=0)

@@ -21,7 +21,7 @@ from .check import Checker
 from .evaluate import EvalError, _align, _apply, evaluate_expr
 from .grammar import Grammar
 from .ir import Access, BinOp, Const, Expr, Neg, Statement
-from .search import INDEX_NAMES
+from .search import index_variables
 
 STEP = 0.5            # bits per cost level
 MAX_LEVEL = 160
@@ -39,9 +39,7 @@ class _Item:
 class BottomUp:
     def __init__(self, grammar: Grammar, avoid_names: set[str]):
         self.g = grammar
-        names = [c for c in INDEX_NAMES if c not in avoid_names] + [f"i{n}" for n in range(20)]
-        self.out_vars = names[:grammar.order]
-        self.red_vars = names[grammar.order:grammar.order + grammar.max_reductions]
+        self.out_vars, self.red_vars = index_variables(grammar, avoid_names)
         self.candidates = self.expansions = 0
         self.exhausted = False
         cost = {(p.lhs, p.label): p.cost for prods in grammar.prods.values() for p in prods if p.operand is None}

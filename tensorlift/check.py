@@ -30,12 +30,13 @@ def matches(got, want, dtype: str) -> bool:
 
 
 def example_env(ex: Example) -> dict:
-    """The inputs, plus zeros standing for write-only outputs: a statement that reads no
-    tensor of the output's shape (`hist(i) = 0`) still has its extents."""
+    """The inputs, plus zeros standing for outputs that are not inputs (write-only arrays, as
+    the C call started from them, and the returned value): a statement that reads no tensor
+    of the output's shape (`hist(i) = 0`) still has its extents."""
     env = dict(ex.inputs)
     for name, value in ex.outputs.items():
-        if name not in env and isinstance(value, np.ndarray):
-            env[name] = np.zeros_like(value)
+        if name not in env:
+            env[name] = np.zeros_like(np.asarray(value))
     return env
 
 

@@ -184,7 +184,7 @@ def _harness(analysis: Analysis, timing: int = 0) -> str:
             elif s.subscript is None:
                 lines.append(f"    {target} = rd();")
             else:
-                ft = st_field(analysis, s)
+                ft = _field_type(analysis, s)
                 if isinstance(ft, Pointer):
                     lines.append(f"    if (!{target}) {target} = calloc(16, sizeof(*{target}));")
                 lines.append(f"    {target}[{s.subscript}] = rd();")
@@ -260,7 +260,7 @@ def _print(expr: str, dtype: str) -> str:
     return f'printf("%.17g\\n", (double)({expr}));'
 
 
-def st_field(analysis: Analysis, s: Slot):
+def _field_type(analysis: Analysis, s: Slot):
     t = dict(analysis.kernel.params)[s.param]
     st = t.target if isinstance(t, Pointer) else t
     return st.field_type(s.field)

@@ -146,6 +146,13 @@ class TypeResolver:
         return Struct(decl.name or "<anonymous>", fields)
 
 
+def walk(node: c_ast.Node):
+    """Every node of a subtree, the node itself first."""
+    yield node
+    for _, child in node.children():
+        yield from walk(child)
+
+
 def _line(node: c_ast.Node) -> Optional[int]:
     return node.coord.line if node is not None and node.coord else None
 

@@ -25,6 +25,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
+from pycparser import c_ast
+
 from .affine import Affine
 from .analysis import Analysis
 from .guide import REDUCTION, Hints
@@ -215,9 +217,6 @@ def _structural(h: Hints, accumulate_ok: bool) -> list[tuple]:
 
 
 def _loop_depth(analysis: Analysis) -> int:
-    from .guide import _walk
-    from pycparser import c_ast
-
     def depth(node) -> int:
         here = isinstance(node, (c_ast.For, c_ast.While, c_ast.DoWhile))
         inner = max((depth(c) for _, c in node.children()), default=0)

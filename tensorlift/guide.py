@@ -12,11 +12,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Optional
 
-import numpy as np
 from pycparser import c_ast
 
-from .analysis import Analysis, trace_run
+from .analysis import Analysis, fit_site, trace_run
 from .examples import Region, sample_sizes
+from .frontend import walk
+from .roles import field_path
 
 REDUCTION = -1   # a pattern position moved by a loop that does not move the output
 
@@ -39,21 +40,20 @@ class Hints:
 class Guidance:
     name: str
     outputs: dict[str, Hints]
+    writes: list[str] = field(default_factory=list)   # static: arrays in the order the C wrote them
 
 
-def write_order(analysis: Analysis, feeds: Optional[dict[str, set[str]]] = None) -> list[str]:
+def write_order(analysis: Analysis, writes: list[str], feeds: dict[str, set[str]]) -> list[str]:
     """Outputs in an order the program can compute them: an output after those whose values
     feed it (`feeds`: output -> arrays it reads), otherwise in the order the C code last
-    writes them; a returned value comes last."""
-    writes: list[str] = []
-    trace_run(analysis.kernel, analysis.slots, sample_sizes(analysis, 0), seed=1, writes=writes)
+    writes them (`writes`, as static guidance saw them); a returned value comes last."""
     sig = analysis.signature
     arrays = [o for o in sig.outputs if o != sig.function or not sig.returns]
     last = {name: i for i, name in enumerate(writes)}
     pending = sorted(arrays, key=lambda o: last.get(o, -1))
     ordered: list[str] = []
     while pending:
-        ready = [o for o in pending if not ((feeds or {}).get(o, set()) & (set(pending) - {o}))]
+        ready = [o for o in pending if not (feeds.get(o, set()) & (set(pending) - {o}))]
         nxt = (ready or pending)[0]      # a cycle: fall back to the order of the writes
         ordered.append(nxt)
         pending.remove(nxt)
@@ -68,7 +68,8 @@ def static_guidance(analysis: Analysis) -> Guidance:
     k = analysis.kernel
     sig = analysis.signature
     sizes = sample_sizes(analysis, 0)
-    buffers = trace_run(k, analysis.slots, sizes, seed=1)
+    writes: list[str] = []
+    buffers = trace_run(k, analysis.slots, sizes, seed=1, writes=writes)
     site_array: dict[int, str] = {}
     site_trace: dict[int, list] = {}
     for name, buf in buffers.items():
@@ -115,7 +116,7 @@ def static_guidance(analysis: Analysis) -> Guidance:
                            strides.get(out_name, ()))
             if pat is not None:
                 h.patterns[(arr, pat)] += 1
-    return Guidance("static", hints)
+    return Guidance("static", hints, writes)
 
 
 def _site_coefficients(entries) -> tuple[tuple, dict]:
@@ -124,15 +125,8 @@ def _site_coefficients(entries) -> tuple[tuple, dict]:
         return (), {}
     loops = Counter(e[4] for e in entries).most_common(1)[0][0]
     pts = [e for e in entries if e[4] == loops]
-    if not loops:
-        return loops, {}
-    a = np.array([list(e[2]) + [1] for e in pts], dtype=float)
-    b = np.array([e[1] for e in pts], dtype=float)
-    sol, *_ = np.linalg.lstsq(a, b, rcond=None)
-    r = np.round(sol)
-    if not np.allclose(a @ r, b):
-        return loops, {}
-    return loops, {lp: int(c) for lp, c in zip(loops, r[:-1])}
+    steps = fit_site([e[1] for e in pts], [e[2] for e in pts]) if loops else None
+    return loops, dict(zip(loops, steps)) if steps is not None else {}
 
 
 def _pattern(entries, arr_strides, w_loops, w_coef, out_strides) -> Optional[tuple]:
@@ -186,9 +180,9 @@ class _Feeds:
         self._active: set[str] = set()
 
     def collect(self, node):
-        guarded = {id(x) for n in _walk(node) if isinstance(n, c_ast.If) and self._reads_data(n.cond)
-                   for branch in (n.iftrue, n.iffalse) if branch is not None for x in _walk(branch)}
-        for n in _walk(node):
+        guarded = {id(x) for n in walk(node) if isinstance(n, c_ast.If) and self._reads_data(n.cond)
+                   for branch in (n.iftrue, n.iffalse) if branch is not None for x in walk(branch)}
+        for n in walk(node):
             if isinstance(n, c_ast.Assignment):
                 lv = n.lvalue
                 if isinstance(lv, c_ast.ID):
@@ -227,8 +221,8 @@ class _Feeds:
         return e
 
     def _reads_data(self, e) -> bool:
-        return any(id(n) in self.site_array for n in _walk(e)) or \
-            any(isinstance(n, c_ast.ID) and n.name in self.assigned for n in _walk(e))
+        return any(id(n) in self.site_array for n in walk(e)) or \
+            any(isinstance(n, c_ast.ID) and n.name in self.assigned for n in walk(e))
 
     def feeds(self, e, top: bool = False) -> _Feed:
         f = _Feed()
@@ -246,7 +240,7 @@ class _Feeds:
                 f.selected = f.selected or e.name in self.selects
             return f
         if isinstance(e, (c_ast.StructRef, c_ast.ArrayRef)):
-            name = _path(e)
+            name = field_path(e)
             if name in self.scalars:
                 f.scalars[name] += 1
             return f
@@ -325,14 +319,3 @@ def _is_zero(e: c_ast.Constant) -> bool:
         return float(e.value.rstrip("fFlLuU")) == 0.0
     except ValueError:
         return False
-
-
-def _path(e) -> str:
-    from .roles import _path as path
-    return path(e)
-
-
-def _walk(node):
-    yield node
-    for _, child in node.children():
-        yield from _walk(child)

@@ -295,9 +295,7 @@ class Interpreter:
 
     # -- statements ----------------------------------------------------
     def exec(self, node):
-        self.steps += 1
-        if self.steps > self.max_steps:
-            raise KernelRunError(f"kernel did not finish within {self.max_steps} interpreted steps")
+        self._tick()
         m = getattr(self, "s_" + type(node).__name__, None)
         if m is None:
             if isinstance(node, c_ast.Node) and type(node).__name__ in _EXPR_NODES:
@@ -354,64 +352,38 @@ class Interpreter:
         try:
             if node.init is not None:
                 self.exec(node.init)
-            self._enter(node)
-            try:
-                while node.cond is None or self.ops.truth(self.eval(node.cond)):
-                    try:
-                        if node.stmt is not None:
-                            self.exec(node.stmt)
-                    except _Break:
-                        break
-                    except _Continue:
-                        pass
-                    if node.next is not None:
-                        self.eval(node.next)
-                    self.counters[-1] += 1
-                    self._tick()
-            finally:
-                self._leave()
+            self._loop(node, node.cond, node.stmt, node.next, test_first=True)
         finally:
             self.scopes.pop()
 
     def s_While(self, node):
-        self._enter(node)
-        try:
-            while self.ops.truth(self.eval(node.cond)):
-                try:
-                    self.exec(node.stmt)
-                except _Break:
-                    break
-                except _Continue:
-                    pass
-                self.counters[-1] += 1
-                self._tick()
-        finally:
-            self._leave()
+        self._loop(node, node.cond, node.stmt, None, test_first=True)
 
     def s_DoWhile(self, node):
-        self._enter(node)
+        self._loop(node, node.cond, node.stmt, None, test_first=False)
+
+    def _loop(self, node, cond, body, step, test_first: bool):
+        """Every loop form, counting its iterations for the trace (`counters`, `loops`)."""
+        self.counters.append(0)
+        self.loops.append(id(node))
         try:
-            while True:
+            while not test_first or cond is None or self.ops.truth(self.eval(cond)):
                 try:
-                    self.exec(node.stmt)
+                    if body is not None:
+                        self.exec(body)
                 except _Break:
                     break
                 except _Continue:
                     pass
+                if step is not None:
+                    self.eval(step)
                 self.counters[-1] += 1
                 self._tick()
-                if not self.ops.truth(self.eval(node.cond)):
+                if not test_first and not self.ops.truth(self.eval(cond)):
                     break
         finally:
-            self._leave()
-
-    def _enter(self, loop):
-        self.counters.append(0)
-        self.loops.append(id(loop))
-
-    def _leave(self):
-        self.counters.pop()
-        self.loops.pop()
+            self.counters.pop()
+            self.loops.pop()
 
     def _tick(self):
         self.steps += 1

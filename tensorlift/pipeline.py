@@ -130,8 +130,9 @@ def lift(source: Union[str, Path], function: Optional[str] = None, *, timeout: f
     else:
         guidance = merge(learned_guidance(said, sig), static)
     result.guidance = guidance.name
-    order = write_order(analysis, {o: set(h.arrays) for o, h in merge(guidance, static).outputs.items()})
-    program = synthesize(analysis, exs, guidance, deadline, result, verifier, grammar, enumerator, order)
+    feeds = {o: set(h.arrays) for o, h in merge(guidance, static).outputs.items()}
+    order = write_order(analysis, static.writes, feeds)
+    program = synthesize(analysis, exs, guidance, order, deadline, result, verifier, grammar, enumerator)
     if program is not None:
         result.status = "lifted"
         result.program = program
@@ -205,13 +206,12 @@ def _record_proof(result: LiftResult, verifier, proofs) -> None:
     result.verification_reason = unknown[0].reason if unknown else None
 
 
-def synthesize(analysis: Analysis, exs: list[Example], guidance: Guidance, deadline: float,
-               result: LiftResult, verifier: Optional[Verifier] = None, style: str = "learned",
-               enumerator: str = "top-down", order: Optional[list[str]] = None) -> Optional[Program]:
+def synthesize(analysis: Analysis, exs: list[Example], guidance: Guidance, order: list[str],
+               deadline: float, result: LiftResult, verifier: Optional[Verifier] = None,
+               style: str = "learned", enumerator: str = "top-down") -> Optional[Program]:
     """One statement per output, each the cheapest that matches the examples and that the
     verifier does not refute (a refuted candidate is dropped and the search goes on)."""
     sig = analysis.signature
-    order = order if order is not None else write_order(analysis)
     if not order:
         result.searched = "nothing: the kernel writes no array and returns no value"
         return None

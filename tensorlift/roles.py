@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from pycparser import c_ast
 
-from .frontend import Kernel, Pointer, Array
+from .frontend import Array, Kernel, Pointer, walk
 from .slots import Slot
 
 
@@ -56,7 +56,7 @@ class _Scan:
             if f in seen or f not in self.k.functions:
                 continue
             seen.add(f)
-            for n in _walk(self.k.functions[f].body):
+            for n in walk(self.k.functions[f].body):
                 if isinstance(n, c_ast.FuncCall) and isinstance(n.name, c_ast.ID):
                     todo.append(n.name.name)
         return name in seen
@@ -80,13 +80,13 @@ class _Scan:
         if isinstance(e, c_ast.Constant):
             return set()
         if isinstance(e, c_ast.ArrayRef):
-            path = _path(e)
+            path = field_path(e)
             if path in self.slot_names:
                 return {path}
             self.address |= self.value(e.subscript)
             return self.value(e.name)
         if isinstance(e, c_ast.StructRef):
-            return {_path(e)}
+            return {field_path(e)}
         if isinstance(e, c_ast.BinaryOp):
             left, right = self.value(e.left), self.value(e.right)
             if e.op in "/%":
@@ -134,7 +134,7 @@ class _Scan:
         if isinstance(e, c_ast.Cast):
             return isinstance(e.to_type.type, c_ast.PtrDecl)
         if isinstance(e, c_ast.StructRef):
-            return _path(e) in self.arrays
+            return field_path(e) in self.arrays
         return False
 
     def assignment(self, lv, rv, op):
@@ -199,10 +199,10 @@ class _Scan:
             self.visit(child)
 
 
-def _path(e) -> str:
+def field_path(e) -> str:
     """The slot name of a struct-field expression (`a->dimensions[0]` -> `a.dimensions[0]`)."""
     if isinstance(e, c_ast.ArrayRef) and isinstance(e.subscript, c_ast.Constant) and isinstance(e.name, c_ast.StructRef):
-        return f"{_path(e.name)}[{int(e.subscript.value.rstrip('uUlL'), 0)}]"
+        return f"{field_path(e.name)}[{int(e.subscript.value.rstrip('uUlL'), 0)}]"
     if isinstance(e, c_ast.StructRef):
         base = e.name
         while isinstance(base, (c_ast.UnaryOp, c_ast.Cast)):
@@ -211,8 +211,3 @@ def _path(e) -> str:
             return f"{base.name}.{e.field.name}"
     return "<expr>"
 
-
-def _walk(node):
-    yield node
-    for _, child in node.children():
-        yield from _walk(child)

@@ -23,6 +23,13 @@ MAX_DERIVATION = 60          # productions in one candidate
 INDEX_NAMES = "ijklmnpqrstuvwxyz"
 
 
+def index_variables(grammar: Grammar, avoid_names: set[str]) -> tuple[list[str], list[str]]:
+    """Names of the output's index variables and of the reduction variables, none of them
+    a tensor's name."""
+    names = [c for c in INDEX_NAMES if c not in avoid_names] + [f"i{n}" for n in range(20)]
+    return names[:grammar.order], names[grammar.order:grammar.order + grammar.max_reductions]
+
+
 def _key(p: Prod) -> str:
     """Ordering key of a production: reduction variables count as alike, so that every
     order of a product has the same key as its canonical renaming."""
@@ -43,10 +50,7 @@ class Search:
         self.keys = {i: _key(p) for i, p in self.by_id.items()}
         # what a production adds to h: the cheapest completions of the symbols it pushes
         self.rhs_h = {i: sum(grammar.min_cost[s] for s in p.rhs) for i, p in self.by_id.items()}
-        names = [c for c in INDEX_NAMES if c not in avoid_names]
-        names += [f"i{n}" for n in range(20)]
-        self.out_vars = names[:grammar.order]
-        self.red_vars = names[grammar.order:grammar.order + grammar.max_reductions]
+        self.out_vars, self.red_vars = index_variables(grammar, avoid_names)
 
     def passing(self, check: Callable[[Statement], bool], deadline: float, max_candidates: int = 1_000_000):
         """Statements that pass `check`, cheapest first; the caller may reject one (say,

@@ -26,6 +26,7 @@ from typing import Iterable, Optional
 
 import numpy as np
 
+from ..check import example_env
 from ..errors import TensorliftError
 from ..ir import Program
 from ..signature import Example, Signature
@@ -109,10 +110,7 @@ def run_emitted(target: str, source: str, sig: Signature, example: Example) -> d
     fn = ns.get(function_name(sig))
     if not callable(fn):
         raise TensorliftError(f"{target} code defines no function {function_name(sig)}")
-    inputs = dict(example.inputs)
-    for p in sig.params:   # a write-only output is passed as the zeros the C call started from
-        if p.name not in inputs and p.access == "write" and p.name in example.outputs:
-            inputs[p.name] = np.zeros_like(np.asarray(example.outputs[p.name]))
+    inputs = example_env(example)   # a write-only output is passed as the zeros the C call started from
     missing = [p.name for p in sig.params if p.name not in inputs]
     if missing:
         raise TensorliftError(f"the example has no input for {', '.join(missing)}")
