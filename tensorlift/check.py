@@ -29,14 +29,13 @@ def matches(got, want, dtype: str) -> bool:
     return bool(np.allclose(got, want, rtol=RTOL, atol=RTOL * max(scale, 1e-6), equal_nan=True))
 
 
-def example_env(ex: Example) -> dict:
-    """The inputs, plus zeros standing for outputs that are not inputs (write-only arrays, as
-    the C call started from them, and the returned value): a statement that reads no tensor
-    of the output's shape (`hist(i) = 0`) still has its extents."""
+def example_env(ex: Example, sig: Signature) -> dict:
+    """The inputs, plus the zeros the C call started write-only arrays from: a statement
+    that reads no tensor of the output's shape (`hist(i) = 0`) still has its extents."""
     env = dict(ex.inputs)
-    for name, value in ex.outputs.items():
-        if name not in env:
-            env[name] = np.zeros_like(np.asarray(value))
+    for p in sig.params:
+        if p.access == "write" and p.name not in env and p.name in ex.outputs:
+            env[p.name] = np.zeros_like(np.asarray(ex.outputs[p.name]))
     return env
 
 
@@ -50,7 +49,7 @@ class Checker:
         self.dtype = self.dtypes[output]
         self.cases = []
         for ex in examples:
-            env = example_env(ex)
+            env = example_env(ex, sig)
             for b in before:
                 env[b] = ex.outputs[b]
             self.cases.append((env, ex.outputs[output]))
@@ -72,7 +71,7 @@ def check_program(program: Program, sig: Signature, examples: Sequence[Example])
     dtypes = dtypes_of(sig)
     for ex in examples:
         try:
-            got = evaluate(program, example_env(ex), dtypes)
+            got = evaluate(program, example_env(ex, sig), dtypes)
         except EvalError:
             return False
         for name, want in ex.outputs.items():

@@ -257,6 +257,8 @@ def _eval_here(e: Expr, binding, env, ext, homes):
     if isinstance(e, Const):
         return e.value
     if isinstance(e, Access):
+        if e.name not in env:      # the returned value read before the program defines it
+            raise _Malformed(f"'{e.name}' is read before it is defined")
         v = env[e.name]
         if isinstance(v, np.ndarray):   # an order-0 array is a 0-d ndarray of one term
             return v[tuple(binding[i] for i in e.indices)]

@@ -110,7 +110,7 @@ def run_emitted(target: str, source: str, sig: Signature, example: Example) -> d
     fn = ns.get(function_name(sig))
     if not callable(fn):
         raise TensorliftError(f"{target} code defines no function {function_name(sig)}")
-    inputs = example_env(example)   # a write-only output is passed as the zeros the C call started from
+    inputs = example_env(example, sig)   # a write-only output is passed as the zeros the C call started from
     missing = [p.name for p in sig.params if p.name not in inputs]
     if missing:
         raise TensorliftError(f"the example has no input for {', '.join(missing)}")
