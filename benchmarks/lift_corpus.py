@@ -21,10 +21,10 @@ from benchmarks.corpus import Entry, load_corpus  # noqa: E402
 
 
 def run_one(entry: Entry, timeout: float, guide: str) -> dict:
-    from tensorlift.check import check_program
+    from tensorlift.synth.check import check_program
     from tensorlift.errors import TensorliftError
     from tensorlift.pipeline import lift
-    from tensorlift.taco_parse import parse_program
+    from tensorlift.taco.parse import parse_program
     row = {"kernel": entry.name, "plain": entry.plain}
     start = time.monotonic()
     try:

@@ -5,7 +5,7 @@
 
 A KERNEL is a corpus name (`blas/gemv`) or a path to a C file of the corpus; the default is
 a list of plain kernels (DEFAULT_KERNELS). Each is lifted, then timed by
-`tensorlift.speedup.measure_speedup`: the C compiled at -O2 against each target at sizes
+`tensorlift.backends.speedup.measure_speedup`: the C compiled at -O2 against each target at sizes
 where the largest array has about N elements (default 10^6; contractions are capped at
 N ** 1.5 multiply-adds), best of R. One row per kernel gives C seconds per call and
 speedup = C seconds / target seconds for each target: above 1 the target is faster than
@@ -74,7 +74,7 @@ def main(argv=None) -> int:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from tensorlift.errors import TensorliftError
     from tensorlift.pipeline import lift
-    from tensorlift.speedup import format_ratio, measure_speedup
+    from tensorlift.backends.speedup import format_ratio, measure_speedup
 
     if args.threads is not None:
         try:

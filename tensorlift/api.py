@@ -5,9 +5,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional, Union
 
-from .analysis import Analysis, analyze_kernel
-from .examples import make_examples
-from .frontend import load_kernel
+from .c.analysis import Analysis, analyze_kernel
+from .c.examples import make_examples
+from .c.frontend import load_kernel
 from .pipeline import LiftResult, lift
 from .signature import Example, Signature
 

@@ -53,7 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--bound", type=int, default=3, metavar="N")
     v.add_argument("--timeout", type=float, default=300.0, metavar="SECONDS")
     v.add_argument("--json", action="store_true")
-    from .batch import add_bench_parser
+    from .bench.runner import add_bench_parser
     add_bench_parser(sub)
     return p
 
@@ -119,7 +119,7 @@ def cmd_lift(args) -> int:
     code = _emit(res, targets, args.emit) if res.status == "lifted" else {}
     speed = None
     if args.speedup and res.status == "lifted":
-        from .speedup import measure_speedup
+        from .backends.speedup import measure_speedup
         timed = [t for t in targets if t != "taco"] or ["numpy", "torch", "jax"]
         speed = measure_speedup(res, timed)
     if args.json:
@@ -183,10 +183,10 @@ def _verification(res) -> str:
 
 
 def cmd_verify(args) -> int:
-    from .analysis import analyze_kernel
-    from .frontend import load_kernel
-    from .taco_parse import parse_program
-    from .verify import verify
+    from .c.analysis import analyze_kernel
+    from .c.frontend import load_kernel
+    from .taco.parse import parse_program
+    from .verify.prove import verify
     program = parse_program(args.program)
     analysis = analyze_kernel(load_kernel(args.file, args.function))
     res = verify(analysis, program, bound=args.bound, timeout=args.timeout)
@@ -208,7 +208,7 @@ def cmd_verify(args) -> int:
 
 
 def cmd_bench(args) -> int:
-    from .batch import cmd_bench as run
+    from .bench.runner import cmd_bench as run
     return run(args)
 
 

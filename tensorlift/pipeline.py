@@ -10,20 +10,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional, Union
 
-from .analysis import Analysis, analyze_kernel
-from .check import Checker, check_program
+from .c.analysis import Analysis, analyze_kernel
+from .synth.check import Checker, check_program
 from .errors import TensorliftError
-from .examples import make_examples
-from .frontend import load_kernel
-from .bottomup import BottomUp
-from .grammar import STYLES, build_grammar
-from .guide import Guidance, Hints, no_guidance, static_guidance, write_order
-from .ir import Program
-from .learn import Answers, learned_guidance, merge, read_answers
+from .c.examples import make_examples
+from .c.frontend import load_kernel
+from .synth.bottomup import BottomUp
+from .synth.grammar import STYLES, build_grammar
+from .synth.guide import Guidance, Hints, no_guidance, static_guidance, write_order
+from .taco.ir import Program
+from .synth.learn import Answers, learned_guidance, merge, read_answers
 from .llm import Cache, ModelConfig, build_prompt, load_answers_file, sample_answers
-from .search import Search
+from .synth.topdown import Search
 from .signature import Example
-from .verify import Verifier
+from .verify.prove import Verifier
 
 GUIDES = ("auto", "llm", "static", "none")
 ENUMERATORS = ("top-down", "bottom-up")

@@ -2,7 +2,7 @@
 import pytest
 
 from benchmarks.corpus import load_corpus
-from tensorlift.affine import parse_affine
+from tensorlift.c.affine import parse_affine
 from tensorlift.api import analyze
 
 ENTRIES = load_corpus()

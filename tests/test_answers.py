@@ -3,9 +3,9 @@ import time
 
 import pytest
 
-from tensorlift import answers
-from tensorlift.answers import MISSING, AnswerStats, parse_answer, parse_answers
-from tensorlift.taco_parse import parse_program
+from tensorlift.llm import answers
+from tensorlift.llm.answers import MISSING, AnswerStats, parse_answer, parse_answers
+from tensorlift.taco.parse import parse_program
 
 
 def texts(answer):
@@ -200,7 +200,7 @@ def test_non_string_is_empty():
 
 def test_answer_program_evaluates_with_missing_lhs():
     import numpy as np
-    from tensorlift.evaluate import evaluate
+    from tensorlift.taco.evaluate import evaluate
     (program,) = parse_answer("a(i) * b(i) => sum()")
     out = evaluate(program, {"a": np.array([1, 2]), "b": np.array([3, 4])}, {"a": "int", "b": "int"})
     assert out == {"_": 11}

@@ -12,7 +12,7 @@ from tensorlift.backends import (check_emitted, emit, emit_checked, function_nam
                                  run_emitted)
 from tensorlift.backends.taco import read_taco_text
 from tensorlift.errors import TensorliftError
-from tensorlift.ir import Access, BinOp, Call, Const, Neg, Program, Statement
+from tensorlift.taco.ir import Access, BinOp, Call, Const, Neg, Program, Statement
 from tensorlift.signature import Example, Param, Signature
 
 PY_TARGETS = ("numpy", "torch", "jax", "tensora")
@@ -567,8 +567,8 @@ def test_terms_without_the_summed_variable_count_once_per_value():
 
 @pytest.mark.parametrize("name", list(CASES))
 def test_agrees_with_the_evaluator(name):
-    """The NumPy back end and tensorlift.evaluate give the same outputs."""
-    evaluate = pytest.importorskip("tensorlift.evaluate")
+    """The NumPy back end and tensorlift.taco.evaluate give the same outputs."""
+    evaluate = pytest.importorskip("tensorlift.taco.evaluate")
     program, sig, examples = _examples(name)
     dtypes = {p.name: p.dtype for p in sig.params}
     if sig.returns:
@@ -585,7 +585,7 @@ def test_agrees_with_the_evaluator(name):
 @pytest.mark.parametrize("name", list(CASES))
 def test_taco_statements_read_by_taco_parse(name):
     """The statement lines of the taco target are read back by the project's parser."""
-    taco_parse = pytest.importorskip("tensorlift.taco_parse")
+    taco_parse = pytest.importorskip("tensorlift.taco.parse")
     program, sig, examples = _examples(name)
     text = emit("taco", program, sig)
     body = "\n".join(line for line in text.splitlines() if not line.startswith("#"))

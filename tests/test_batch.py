@@ -22,11 +22,11 @@ from pathlib import Path
 
 import pytest
 
-from tensorlift import batch
+from tensorlift.bench import runner as batch
 from tensorlift.errors import TensorliftError
-from tensorlift.report import (BASE_FIELDS, SourceCache, extract_function, percentile,
-                               read_report, render_csv, sidecar, summarize, write_report)
-from tensorlift.report_page import cactus_svg, render_html
+from tensorlift.bench.records import BASE_FIELDS, SourceCache, extract_function, percentile, summarize
+from tensorlift.bench.report import read_report, render_csv, sidecar, write_report
+from tensorlift.bench.page import cactus_svg, render_html
 
 DATA = Path(__file__).parent / "data" / "batch"
 REPO = Path(__file__).resolve().parent.parent
@@ -42,7 +42,7 @@ CHROMIUM = "/usr/bin/chromium"
 
 def run_bench(*args, cwd=None, timeout=120, **kw):
     env = dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    return subprocess.run([sys.executable, "-m", "tensorlift.batch", *map(str, args)], cwd=cwd,
+    return subprocess.run([sys.executable, "-m", "tensorlift.bench.runner", *map(str, args)], cwd=cwd,
                           capture_output=True, text=True, timeout=timeout, env=env, **kw)
 
 
@@ -175,7 +175,7 @@ def test_csv_report_matches_json(full_run):
 
 FAULTY_WORKER = r'''
 import ctypes, os, sys, time
-from tensorlift import batch
+from tensorlift.bench import runner as batch
 real = batch._lift
 
 def faulty(path, function, **kw):
@@ -283,7 +283,7 @@ def test_killed_batch_keeps_its_results(tmp_path):
     shutil.copy(DATA / "broken" / "forever.c", src / "zz_forever.c")
     report = tmp_path / "r.json"
     env = dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    proc = subprocess.Popen([sys.executable, "-m", "tensorlift.batch", str(src), "--jobs", "1",
+    proc = subprocess.Popen([sys.executable, "-m", "tensorlift.bench.runner", str(src), "--jobs", "1",
                              "--timeout", "20", "--report", str(report)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     try:
@@ -315,7 +315,7 @@ def test_terminated_batch_stops_its_workers(tmp_path):
     shutil.copy(DATA / "broken" / "forever.c", src / "forever.c")
     report = tmp_path / "r.json"
     env = dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    proc = subprocess.Popen([sys.executable, "-m", "tensorlift.batch", str(src), "--timeout", "20",
+    proc = subprocess.Popen([sys.executable, "-m", "tensorlift.bench.runner", str(src), "--timeout", "20",
                              "--report", str(report)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, env=env)
     deadline = time.monotonic() + 30
@@ -333,7 +333,7 @@ def test_progress_bar_on_a_terminal(tmp_path):
     master, slave = os.openpty()
     env = dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""),
                COLUMNS="100")
-    proc = subprocess.Popen([sys.executable, "-m", "tensorlift.batch", str(DATA / "dot.c"),
+    proc = subprocess.Popen([sys.executable, "-m", "tensorlift.bench.runner", str(DATA / "dot.c"),
                              str(DATA / "broken" / "segfault.c"), "--timeout", "20"],
                             stdout=subprocess.PIPE, stderr=slave, env=env)
     os.close(slave)

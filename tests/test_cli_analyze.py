@@ -93,7 +93,7 @@ def test_no_c_compiler(tmp_path):
 def test_compiled_run_has_a_time_limit():
     from tensorlift.api import analyze
     from tensorlift.errors import KernelRunError
-    from tensorlift.examples import make_examples
+    from tensorlift.c.examples import make_examples
     res = analyze(CORPUS / "blas/gemv.c", examples=0)
     with pytest.raises(KernelRunError, match="did not finish within"):
         make_examples(res.analysis, 2, time_limit=0.0001)

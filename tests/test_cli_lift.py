@@ -4,8 +4,8 @@ import pytest
 from benchmarks.corpus import load_corpus
 from helpers import CORPUS, cli, cli_json, write_kernel
 from tensorlift.api import analyze
-from tensorlift.taco_parse import parse_program
-from tensorlift.verify import verify
+from tensorlift.taco.parse import parse_program
+from tensorlift.verify.prove import verify
 
 REPRESENTATIVE = [
     "blas/gemm_strided", "blas/gemm_nt", "blas/ger", "blas/dot", "dsp/lms", "dsp/vrecip",

@@ -6,9 +6,9 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from tensorlift.evaluate import EvalError, evaluate, evaluate_expr, index_extents, rhs_value
-from tensorlift.ir import Access, BinOp, Call, Const, Neg, Program, Statement, accesses
-from tensorlift.taco_parse import parse_expression, parse_program, parse_statement
+from tensorlift.taco.evaluate import EvalError, evaluate, evaluate_expr, index_extents, rhs_value
+from tensorlift.taco.ir import Access, BinOp, Call, Const, Neg, Program, Statement, accesses
+from tensorlift.taco.parse import parse_expression, parse_program, parse_statement
 
 RNG = np.random.default_rng(7)
 A = RNG.integers(-5, 6, size=(3, 4))

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from tensorlift.analysis import analyze
+from tensorlift.c.analysis import analyze
 from tensorlift.errors import TensorliftError
-from tensorlift.examples import _harness
+from tensorlift.c.examples import _harness
 from tensorlift.pipeline import lift
-from tensorlift.speedup import SpeedupReport, choose_sizes, measure_speedup
-from tensorlift.taco_parse import parse_program
+from tensorlift.backends.speedup import SpeedupReport, choose_sizes, measure_speedup
+from tensorlift.taco.parse import parse_program
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"

@@ -3,8 +3,8 @@ import pytest
 
 from helpers import ROOT, cli, cli_json
 from tensorlift.api import analyze
-from tensorlift.taco_parse import parse_program
-from tensorlift.verify import verify
+from tensorlift.taco.parse import parse_program
+from tensorlift.verify.prove import verify
 
 STYLES = ROOT / "tests" / "data" / "styles"
 EXPECTED = {

@@ -3,8 +3,8 @@ import random
 import pytest
 
 from tensorlift.errors import TensorliftError
-from tensorlift.ir import Access, BinOp, Call, Const, Neg, Program, Statement
-from tensorlift.taco_parse import MAX_DEPTH, MAX_HEIGHT, parse_expression, parse_program, parse_statement
+from tensorlift.taco.ir import Access, BinOp, Call, Const, Neg, Program, Statement
+from tensorlift.taco.parse import MAX_DEPTH, MAX_HEIGHT, parse_expression, parse_program, parse_statement
 
 A = Access
 

@@ -553,7 +553,7 @@ def judge(stmts_text: list[str], meta: dict, trials: int = 6) -> str:
 
 def tool_reading(line: str, meta: dict) -> list[str]:
     """What tensorlift's answer parser reads, each program judged."""
-    from tensorlift.answers import parse_answer
+    from tensorlift.llm.answers import parse_answer
     verdicts = []
     for prog in parse_answer(unescape(line)):
         verdicts.append(judge([str(s) for s in prog.statements], meta))
@@ -563,7 +563,7 @@ def tool_reading(line: str, meta: dict) -> list[str]:
 # ---------------------------------------------------------------- main
 
 def _tool_can_read(sem: str) -> bool:
-    from tensorlift.taco_parse import parse_program
+    from tensorlift.taco.parse import parse_program
     try:
         parse_program("; ".join(normalise(sem)))
         return True

@@ -26,9 +26,9 @@ from typing import Iterable, Optional
 
 import numpy as np
 
-from ..check import example_env
+from ..synth.check import example_env
 from ..errors import TensorliftError
-from ..ir import Program
+from ..taco.ir import Program
 from ..signature import Example, Signature
 from ._names import Namer
 

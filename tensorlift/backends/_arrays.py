@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from ..errors import TensorliftError
-from ..ir import Access, BinOp, Call, Const, Neg
+from ..taco.ir import Access, BinOp, Call, Const, Neg
 from ._plan import Node, Plan, StatementPlan, make_plan
 
 ADD, MUL, UNARY, ATOM = 1, 2, 3, 4

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from ..errors import TensorliftError
-from ..ir import FUNCTIONS, Access, BinOp, Call, Const, Expr, Neg, Program, Statement, accesses
+from ..taco.ir import FUNCTIONS, Access, BinOp, Call, Const, Expr, Neg, Program, Statement, accesses
 from ..signature import Param, Signature
 from ._names import PYTHON_RESERVED, Namer
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from ..errors import TensorliftError
-from ..ir import FUNCTIONS, Access, BinOp, Call, Const, Neg, Program, Statement, accesses
+from ..taco.ir import FUNCTIONS, Access, BinOp, Call, Const, Neg, Program, Statement, accesses
 from ..signature import Signature
 from ._plan import make_plan
 

@@ -34,7 +34,7 @@ from __future__ import annotations
 import math
 
 from ..errors import TensorliftError
-from ..ir import Access, BinOp, Call, Const, Expr, Neg, Program, accesses
+from ..taco.ir import Access, BinOp, Call, Const, Expr, Neg, Program, accesses
 from ..signature import Signature
 from ._arrays import OUTPUT_DTYPE
 from ._names import PYTHON_RESERVED, Namer, tensora_ident

@@ -17,7 +17,7 @@ from typing import Optional, Union
 import pycparser_fake_libc
 from pycparser import c_ast, c_parser
 
-from .errors import TensorliftError, UnsupportedConstruct
+from ..errors import TensorliftError, UnsupportedConstruct
 
 # ---------------------------------------------------------------- types
 

@@ -16,12 +16,12 @@ from typing import Optional
 
 import numpy as np
 
-from .affine import Affine
+from ..c.affine import Affine
 from .check import Checker
-from .evaluate import EvalError, _align, _apply, evaluate_expr
+from ..taco.evaluate import EvalError, _align, _apply, evaluate_expr
 from .grammar import Grammar
-from .ir import Access, BinOp, Const, Expr, Neg, Statement
-from .search import index_variables
+from ..taco.ir import Access, BinOp, Const, Expr, Neg, Statement
+from .topdown import index_variables
 
 STEP = 0.5            # bits per cost level
 MAX_LEVEL = 160

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple, NoReturn, Optional
 
-from .errors import TensorliftError
+from ..errors import TensorliftError
 from .ir import Access, BinOp, Call, Const, Expr, Neg, Program, Statement
 
 MAX_DEPTH = 64

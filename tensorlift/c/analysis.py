@@ -17,11 +17,11 @@ from pathlib import Path
 import numpy as np
 
 from .affine import Affine, Product, fit, fit_extent
-from .errors import TensorliftError, UnsupportedConstruct
+from ..errors import TensorliftError, UnsupportedConstruct
 from .frontend import Kernel, load_kernel
 from .interp import Interpreter
 from .roles import Flows, analyse_flows
-from .signature import Param, Signature
+from ..signature import Param, Signature
 from .slots import ROW_PITCH, Slot, array_pointer, bind, flatten
 
 BASE_SIZE = 3          # dimensions get 3, 4, 5, ... : distinct, so no index order passes by symmetry

@@ -5,9 +5,9 @@ from typing import Sequence
 
 import numpy as np
 
-from .evaluate import EvalError, evaluate
-from .ir import Program, Statement
-from .signature import Example, Signature
+from ..taco.evaluate import EvalError, evaluate
+from ..taco.ir import Program, Statement
+from ..signature import Example, Signature
 
 RTOL = 1e-4      # float kernels run in single precision in C, candidates in double
 

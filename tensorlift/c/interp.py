@@ -17,7 +17,7 @@ from typing import Any, Callable, Optional
 
 from pycparser import c_ast
 
-from .errors import KernelRunError, UnsupportedConstruct
+from ..errors import KernelRunError, UnsupportedConstruct
 from .frontend import (DOUBLE, FLOAT, INT, VOID, Array, CType, Kernel, Pointer, Scalar,
                        Struct)
 

@@ -20,14 +20,14 @@ from typing import Optional
 import numpy as np
 import z3
 
-from .analysis import Analysis
-from .errors import KernelRunError, TensorliftError, UnsupportedConstruct
-from .examples import Region
-from .frontend import DOUBLE, INT
-from .interp import Interpreter, Ops
-from .ir import Access, BinOp, Call, Const, Expr, Neg, Program, accesses
-from .signature import Signature
-from .slots import ROW_PITCH, array_pointer, bind
+from ..c.analysis import Analysis
+from ..errors import KernelRunError, TensorliftError, UnsupportedConstruct
+from ..c.examples import Region
+from ..c.frontend import DOUBLE, INT
+from ..c.interp import Interpreter, Ops
+from ..taco.ir import Access, BinOp, Call, Const, Expr, Neg, Program, accesses
+from ..signature import Signature
+from ..c.slots import ROW_PITCH, array_pointer, bind
 
 
 @dataclass

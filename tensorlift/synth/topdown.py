@@ -17,7 +17,7 @@ import time
 from typing import Callable, Optional
 
 from .grammar import Grammar, Operand, Prod
-from .ir import Access, BinOp, Call, Const, Expr, Neg, Statement
+from ..taco.ir import Access, BinOp, Call, Const, Expr, Neg, Statement
 
 MAX_DERIVATION = 60          # productions in one candidate
 INDEX_NAMES = "ijklmnpqrstuvwxyz"

@@ -19,8 +19,8 @@ import re
 from dataclasses import dataclass, field
 from typing import NoReturn, Optional
 
-from .ir import Access, BinOp, Call, Const, Expr, Neg, Program, Statement, accesses
-from .taco_parse import ARITY, IDENT, NAME, NUMBER, Parser, Token
+from ..taco.ir import Access, BinOp, Call, Const, Expr, Neg, Program, Statement, accesses
+from ..taco.parse import ARITY, IDENT, NAME, NUMBER, Parser, Token
 
 MISSING = Access("_", ())
 """Left side of a statement whose answer gave none."""

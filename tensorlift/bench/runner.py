@@ -9,7 +9,7 @@ whose body has a loop and that takes a pointer or array parameter is a kernel (o
 `--function NAME`). A file that does not parse is one record with status "error" and
 function null.
 
-Isolation: each kernel is lifted in its own worker process (`python -m tensorlift.batch
+Isolation: each kernel is lifted in its own worker process (`python -m tensorlift.bench.runner
 --worker FILE --function NAME ...`, which prints one JSON line), at most `--jobs` at a
 time (default: all cores). A worker has an address-space limit (`--memory`, 4 GiB), runs
 in its own process group and is killed with its children when it passes the timeout plus
@@ -43,9 +43,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional, Sequence, TextIO
 
-from .errors import TensorliftError
-from .report import (SourceCache, blank_record, read_report, record_key, report_format,
-                     summarize, summary_lines, write_report)
+from ..errors import TensorliftError
+from .records import SourceCache, blank_record, record_key, summarize, summary_lines
+from .report import read_report, report_format, write_report
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_BAD_INPUT = 0, 1, 2
 DEFAULT_TIMEOUT = 60.0
@@ -88,7 +88,7 @@ def _has_loop(node) -> bool:
 
 def _is_pointerish_param(param, types) -> bool:
     from pycparser import c_ast
-    from .frontend import is_pointerish
+    from ..c.frontend import is_pointerish
     if isinstance(getattr(param, "type", None), (c_ast.PtrDecl, c_ast.ArrayDecl)):
         return True
     try:   # typedef'd pointer types (`typedef float *vec;`)
@@ -111,7 +111,7 @@ def kernel_functions(path: str | os.PathLike, function: Optional[str] = None) ->
     """(name, line of the definition) of the kernels of a C file, in source order; with
     `function`, that function only (even if it is no kernel candidate), or [] if the file
     does not define it. A file that does not parse raises TensorliftError."""
-    from .frontend import TypeResolver, function_defs, parse_file
+    from ..c.frontend import TypeResolver, function_defs, parse_file
     ast, _, _ = parse_file(Path(path))
     defs = function_defs(ast)
 
@@ -163,7 +163,7 @@ def list_jobs(files: Sequence[Path], function: Optional[str] = None) -> list[Job
 
 def _lift(path, function, *, timeout, guide):
     """The lifting a worker does (a module attribute so that tests can wrap it)."""
-    from .pipeline import lift
+    from ..pipeline import lift
     return lift(path, function, timeout=timeout, guide=guide)
 
 
@@ -218,14 +218,14 @@ def worker_main(file: str, function: Optional[str], *, timeout: float, guide: st
 
 
 def _worker_command() -> list[str]:
-    return [sys.executable, "-m", "tensorlift.batch", "--worker"]
+    return [sys.executable, "-m", "tensorlift.bench.runner", "--worker"]
 
 
 def _worker_env() -> dict[str, str]:
     env = dict(os.environ)
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS"):
         env.setdefault(var, "1")          # parallelism comes from the workers
-    pkg_root = str(Path(__file__).resolve().parent.parent)
+    pkg_root = str(Path(__file__).resolve().parents[2])
     env["PYTHONPATH"] = pkg_root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     return env
 
@@ -648,7 +648,7 @@ def cmd_bench(args) -> int:
     if args.grace < 0 or not args.memory > 0:
         return _error("--grace must be >= 0 and --memory positive", EXIT_BAD_INPUT)
     try:
-        from .pipeline import GUIDES
+        from ..pipeline import GUIDES
     except Exception:
         GUIDES = None
     if GUIDES is not None and args.guide not in GUIDES:
@@ -682,7 +682,7 @@ def cmd_bench(args) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m tensorlift.batch",
+    p = argparse.ArgumentParser(prog="python -m tensorlift.bench.runner",
                                 description="Lift every kernel of many C files (the `tensorlift bench` command).")
     add_bench_options(p)
     p.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)

@@ -27,10 +27,10 @@ from typing import Optional, Union
 
 from pycparser import c_ast
 
-from .affine import Affine
-from .analysis import Analysis
+from ..c.affine import Affine
+from ..c.analysis import Analysis
 from .guide import REDUCTION, Hints
-from .ir import Const
+from ..taco.ir import Const
 
 SMOOTH = 0.02          # weight of a type-correct production the guidance never saw
 MAX_REDUCTIONS = 3

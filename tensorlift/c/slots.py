@@ -11,7 +11,7 @@ from typing import Any, Callable, Optional
 
 from pycparser import c_ast, c_generator
 
-from .errors import UnsupportedConstruct
+from ..errors import UnsupportedConstruct
 from .frontend import Array, CType, Kernel, Pointer, Scalar, Struct, base_scalar
 from .interp import Buffer, Ptr, StructVal, struct_pointer
 

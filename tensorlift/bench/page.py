@@ -12,7 +12,7 @@ import html
 import math
 from typing import Optional
 
-from .report import SourceCache, field_names, summarize
+from .records import SourceCache, field_names, summarize
 
 COLUMNS = (  # (key, header, numeric)
     ("index", "#", True),

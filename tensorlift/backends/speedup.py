@@ -52,12 +52,12 @@ from typing import Any, Callable, Optional
 
 import numpy as np
 
-from .analysis import Analysis
-from .backends import RTOL, TARGETS, emit, function_name
-from .errors import KernelRunError, TensorliftError
-from .examples import TIMING_BATCH, Region, _make_case, _stdin, compile_harness, limited
-from .ir import Program, Statement, accesses
-from .signature import Signature
+from ..c.analysis import Analysis
+from . import RTOL, TARGETS, emit, function_name
+from ..errors import KernelRunError, TensorliftError
+from ..c.examples import TIMING_BATCH, Region, _make_case, _stdin, compile_harness, limited
+from ..taco.ir import Program, Statement, accesses
+from ..signature import Signature
 
 DEFAULT_SIZE = 1_000_000          # elements of the largest array
 TIME_LIMIT = 900.0                # seconds for the whole timed C run

@@ -12,10 +12,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Optional
 
-from .answers import MISSING, parse_answer
+from ..llm.answers import MISSING, parse_answer
 from .guide import REDUCTION, Guidance, Hints
-from .ir import Access, BinOp, Call, Const, Expr, Neg, Program, Statement, accesses
-from .signature import Signature
+from ..taco.ir import Access, BinOp, Call, Const, Expr, Neg, Program, Statement, accesses
+from ..signature import Signature
 
 
 @dataclass

@@ -14,10 +14,10 @@ from typing import Optional
 
 from pycparser import c_ast
 
-from .analysis import Analysis, fit_site, trace_run
-from .examples import Region, sample_sizes
-from .frontend import walk
-from .roles import field_path
+from ..c.analysis import Analysis, fit_site, trace_run
+from ..c.examples import Region, sample_sizes
+from ..c.frontend import walk
+from ..c.roles import field_path
 
 REDUCTION = -1   # a pattern position moved by a loop that does not move the output
 

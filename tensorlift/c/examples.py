@@ -19,11 +19,11 @@ from typing import Optional
 import numpy as np
 
 from .analysis import Analysis, Layout
-from .check import matches
-from .errors import KernelRunError, TensorliftError
+from ..synth.check import matches
+from ..errors import KernelRunError, TensorliftError
 from .frontend import Array, Pointer, Struct, find_compiler
 from .interp import Interpreter
-from .signature import Example
+from ..signature import Example
 from .slots import ROW_PITCH, Slot, _ctype_text, _param_decls, array_pointer, bind
 
 TIME_LIMIT = 10.0            # seconds for one run of the compiled kernel
