@@ -1,15 +1,24 @@
-"""The Python API: what the CLI formats. A file path or C source text is accepted."""
+"""The Python API, which the CLI formats. A file path or C source text is accepted; `flags`
+are the compiler flags of the user's build (see `c.flags.BuildFlags`).
+
+    kernels("blas.c")                        # the functions worth lifting in a file
+    analyze("blas.c", "gemv")                # roles, shapes, examples
+    lift("blas.c", "gemv", timeout=20)       # the program, checked and proved
+    verify("blas.c", "y(i) = A(i,j) * x(j)", "gemv")
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional, Union
 
-from .c.analysis import Analysis, analyze_kernel
-from .c.examples import make_examples
-from .c.frontend import load_kernel
-from .pipeline import LiftResult, lift
+from .budget import Budget
+from .c.analysis import Analysis
+from .c.frontend import load_kernel, parse
+from .pipeline import LiftResult, lift, prepare
 from .signature import Example, Signature
+
+Source = Union[str, Path]
 
 
 @dataclass
@@ -24,11 +33,32 @@ class AnalyzeResult:
         return d
 
 
-def analyze(source: Union[str, Path], function: Optional[str] = None, *, examples: int = 3,
-            seed: int = 0) -> AnalyzeResult:
-    analysis = analyze_kernel(load_kernel(source, function))
-    exs = make_examples(analysis, examples, seed=seed) if examples > 0 else []
+def kernels(source: Source, flags: Optional[list[str]] = None, language: Optional[str] = None) -> list[str]:
+    """The functions of a file worth lifting: defined in it, not `main`, taking or returning
+    arrays (or using global arrays)."""
+    return parse(source, flags, language).candidates()
+
+
+def analyze(source: Source, function: Optional[str] = None, *, examples: int = 3, seed: int = 0,
+            flags: Optional[list[str]] = None, language: Optional[str] = None,
+            timeout: float = 60.0) -> AnalyzeResult:
+    kernel = load_kernel(source, function, flags, language)
+    analysis, exs = prepare(kernel, Budget(timeout), examples, seed)
     return AnalyzeResult(analysis.signature, exs, analysis)
 
 
-__all__ = ["analyze", "lift", "AnalyzeResult", "LiftResult"]
+def verify(source: Source, program, function: Optional[str] = None, *, bound: int = 3,
+           timeout: float = 300.0, flags: Optional[list[str]] = None, language: Optional[str] = None):
+    """Prove a program (TACO text or a Program) equivalent to the C for all sizes 1..bound."""
+    from .taco.ir import Program
+    from .taco.parse import parse_program
+    from .verify.prove import Verifier
+    if not isinstance(program, Program):
+        program = parse_program(program)
+    kernel = load_kernel(source, function, flags, language)
+    budget = Budget(timeout)
+    analysis, _ = prepare(kernel, budget, examples=1)
+    return Verifier(analysis, bound).prove(program, timeout=max(1.0, budget.left()))
+
+
+__all__ = ["analyze", "kernels", "lift", "verify", "AnalyzeResult", "LiftResult"]

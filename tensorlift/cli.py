@@ -1,5 +1,7 @@
-"""Command line: formats what the API returns. Exit codes: 0 success, 1 not found / refuted,
-2 bad input, 3 internal error (a bug: rerun with TENSORLIFT_DEBUG=1 for the traceback)."""
+"""Command line: formats what the API returns.
+
+Exit codes: 0 success; 1 not lifted / refuted / not proved; 2 bad input; 3 internal error (a
+bug: rerun with TENSORLIFT_DEBUG=1 for the traceback); 130 interrupted (Ctrl-C)."""
 from __future__ import annotations
 
 import argparse
@@ -10,50 +12,93 @@ import traceback
 
 from .errors import TensorliftError
 
-EXIT_OK, EXIT_NOT_FOUND, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_OK, EXIT_NOT_FOUND, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+DEFAULT_MEMORY_GIB = 8.0
+TARGET_NAMES = "taco,numpy,torch,jax,tensora"
+
+
+def add_input_options(p: argparse.ArgumentParser, function_help: str) -> None:
+    """The file, the function and the build flags, as a compiler takes them."""
+    p.add_argument("--function", metavar="NAME", help=function_help)
+    g = p.add_argument_group("build flags (as the project's build has them; also read from a "
+                             "compile_commands.json beside the file or in a parent directory)")
+    g.add_argument("-I", dest="includes", action="append", default=[], metavar="DIR",
+                   help="add a directory to the include path (-I DIR or -IDIR; may repeat)")
+    g.add_argument("-D", dest="defines", action="append", default=[], metavar="NAME[=VALUE]",
+                   help="define a macro (may repeat)")
+    g.add_argument("-U", dest="undefines", action="append", default=[], metavar="NAME",
+                   help="undefine a macro (may repeat)")
+    g.add_argument("-std", dest="std", metavar="STANDARD",
+                   help="the language standard, as -std=c99 or -std=c++17")
+    g.add_argument("--cflags", default="", metavar="FLAGS",
+                   help='more compiler flags in one string, e.g. --cflags "-DNDEBUG -Iinclude"')
+    g.add_argument("-p", dest="build_dir", metavar="BUILD_DIR",
+                   help="the directory holding compile_commands.json (default: search from the file's directory up)")
+    g.add_argument("-x", dest="language", choices=("c", "c++"),
+                   help="the file's language (default: by suffix: .c/.h C; .cc/.cpp/.cxx C++)")
+
+
+def build_flags(args):
+    from .c.flags import BuildFlags, split_cflags
+    return BuildFlags(args.includes, args.defines, args.undefines, args.std,
+                      split_cflags(args.cflags), args.build_dir, args.language)
 
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="tensorlift", description="Lift C tensor kernels to verified TACO index notation.")
     sub = p.add_subparsers(dest="command", required=True)
 
-    a = sub.add_parser("analyze", help="show what each parameter of a kernel is, with examples")
-    a.add_argument("file")
-    a.add_argument("--function")
-    a.add_argument("--json", action="store_true")
-    a.add_argument("--examples", type=int, default=3, metavar="N")
+    a = sub.add_parser("analyze", help="show what each parameter of a kernel is, with examples",
+                       description="The role of every parameter, array shapes and tied sizes, and examples from running the compiled C.")
+    a.add_argument("file", help="a C or C++ source file")
+    add_input_options(a, "the function to analyse (default: every function that takes or returns arrays)")
+    a.add_argument("--json", action="store_true", help="one JSON object per function, one per line")
+    a.add_argument("--examples", type=int, default=3, metavar="N", help="examples to show (default 3; 0 for none)")
 
-    lf = sub.add_parser("lift", help="lift a kernel to TACO index notation")
-    lf.add_argument("file")
-    lf.add_argument("--function")
-    lf.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS")
+    lf = sub.add_parser("lift", help="lift a kernel to TACO index notation",
+                        description="Find a TACO program equal to the C function, check it on examples of the compiled C, and prove it for all sizes up to the bound.")
+    lf.add_argument("file", help="a C or C++ source file")
+    add_input_options(lf, "the function to lift (default: every function that takes or returns arrays, main excepted)")
+    lf.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
+                    help="time limit of the whole lift of one function: analysis, examples, search and proofs (default 60)")
+    lf.add_argument("--memory", type=float, default=DEFAULT_MEMORY_GIB, metavar="GIB",
+                    help=f"memory ceiling of tensorlift's own process in GiB (default {DEFAULT_MEMORY_GIB:g})")
     lf.add_argument("--guide", default="auto", choices=("auto", "llm", "static", "none"),
                     help="auto: model answers with static features when a model or --answers is given, "
-                         "static alone otherwise; llm: learned weights only (the published method)")
+                         "static alone otherwise; llm: learned weights only (the published method); "
+                         "static: the code alone; none: equal weights")
     lf.add_argument("--answers", metavar="FILE", help="recorded model answers, one per line")
-    lf.add_argument("--samples", type=int, default=10, metavar="N", help="answers to ask the model for")
+    lf.add_argument("--samples", type=int, default=10, metavar="N", help="answers to ask the model for (default 10)")
     lf.add_argument("--offline", action="store_true", help="replay model answers from the cache only")
-    lf.add_argument("--grammar", default="learned", choices=("learned", "equal", "full", "answers-only"))
-    lf.add_argument("--enumerator", default="top-down", choices=("top-down", "bottom-up"))
+    lf.add_argument("--grammar", default="learned", choices=("learned", "equal", "full", "answers-only"),
+                    help="grammar style (the published ablation; default learned)")
+    lf.add_argument("--enumerator", default="top-down", choices=("top-down", "bottom-up"),
+                    help="A* over the grammar, or bottom-up by cost with observational equivalence")
     lf.add_argument("--check-answers", action="store_true",
                     help="check the model's answers as written instead of searching (a baseline)")
     lf.add_argument("--target", default="taco", metavar="LIST",
-                    help="comma-separated: taco,numpy,torch,jax,tensora (each emitted program is run on the examples)")
+                    help=f"comma-separated: {TARGET_NAMES} (each emitted program is run on the examples)")
     lf.add_argument("--emit", metavar="DIR", help="write one file per target into DIR")
     lf.add_argument("--speedup", action="store_true",
                     help="time the compiled C (-O2) against each Python target at a realistic size")
-    lf.add_argument("--verify", default="bounded", choices=("bounded", "none"))
-    lf.add_argument("--bound", type=int, default=3, metavar="N")
-    lf.add_argument("--json", action="store_true")
+    lf.add_argument("--verify", default="bounded", choices=("bounded", "none"),
+                    help="bounded: prove the program for all sizes up to --bound (default); none: examples only")
+    lf.add_argument("--bound", type=int, default=3, metavar="N",
+                    help="verification covers every combination of sizes 1..N (default 3)")
+    lf.add_argument("--require-proof", action="store_true",
+                    help="a program that is not proved counts as not lifted (exit 1)")
+    lf.add_argument("--json", action="store_true", help="one JSON object per function, one per line")
 
-    v = sub.add_parser("verify", help="prove a TACO program equivalent to a kernel for all sizes up to a bound")
-    v.add_argument("file")
-    v.add_argument("program")
-    v.add_argument("--function")
-    v.add_argument("--bound", type=int, default=3, metavar="N")
-    v.add_argument("--timeout", type=float, default=300.0, metavar="SECONDS")
-    v.add_argument("--json", action="store_true")
-    from .bench.runner import add_bench_parser
+    v = sub.add_parser("verify", help="prove a TACO program equivalent to a kernel for all sizes up to a bound",
+                       description="Prove a program equal to the C function for every combination of sizes 1..N, or show a counterexample.")
+    v.add_argument("file", help="a C or C++ source file")
+    v.add_argument("program", help="the program, e.g. 'y(i) = A(i,j) * x(j)'")
+    add_input_options(v, "the function the program is for (needed when the file has several)")
+    v.add_argument("--bound", type=int, default=3, metavar="N",
+                   help="prove for every combination of sizes 1..N (default 3)")
+    v.add_argument("--timeout", type=float, default=300.0, metavar="SECONDS", help="time limit (default 300)")
+    v.add_argument("--json", action="store_true", help="the result as JSON")
+    from .bench.command import add_bench_parser
     add_bench_parser(sub)
     return p
 
@@ -61,17 +106,37 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
     try:
+        if args.command in ("lift", "analyze", "verify"):
+            _memory_ceiling(getattr(args, "memory", DEFAULT_MEMORY_GIB))
         return _COMMANDS[args.command](args)
     except TensorliftError as e:
         return _fail(args, str(e), EXIT_BAD_INPUT)
     except KeyboardInterrupt:
-        return _fail(args, "interrupted", EXIT_BAD_INPUT)
+        return _fail(args, "interrupted", EXIT_INTERRUPTED)
+    except MemoryError:
+        return _fail(args, "out of memory (raise the ceiling with --memory GIB)", EXIT_BAD_INPUT)
     except RecursionError:
         return _fail(args, "input nested too deeply to process", EXIT_BAD_INPUT)
     except Exception as e:  # a bug of ours: still one line, never a traceback by default
         if os.environ.get("TENSORLIFT_DEBUG"):
             traceback.print_exc()
         return _fail(args, f"internal error: {type(e).__name__}: {e}".splitlines()[0], EXIT_INTERNAL)
+
+
+def _memory_ceiling(gib: float) -> None:
+    """An address-space limit on this process, so that a kernel that asks for the machine
+    ends in a one-line error instead of the operating system's OOM killer."""
+    import resource
+    if not gib > 0:
+        raise TensorliftError("--memory must be positive")
+    limit = int(gib * (1 << 30))
+    try:
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ValueError, OSError):
+        pass
 
 
 def _fail(args, message: str, code: int) -> int:
@@ -83,12 +148,37 @@ def _fail(args, message: str, code: int) -> int:
     return code
 
 
+def _functions(args, flags) -> list[str]:
+    """The functions a command works on: the one named, or every kernel of the file."""
+    if args.function:
+        return [args.function]
+    from .api import kernels
+    found = kernels(args.file, flags.for_file(_path(args.file)), flags.language)
+    if not found:
+        raise TensorliftError(f"no function in {args.file} takes or returns arrays; name one with --function")
+    return found
+
+
+def _path(file: str):
+    from pathlib import Path
+    return Path(file).resolve()
+
+
 def cmd_analyze(args) -> int:
     from .api import analyze
-    res = analyze(args.file, args.function, examples=args.examples)
-    if args.json:
-        print(json.dumps(res.to_json()))
-        return EXIT_OK
+    flags = build_flags(args)
+    names = _functions(args, flags)
+    for name in names:
+        res = analyze(args.file, name, examples=args.examples, flags=flags.for_file(_path(args.file)),
+                      language=flags.language)
+        if args.json:
+            print(json.dumps(res.to_json()), flush=True)
+        else:
+            _print_analysis(res)
+    return EXIT_OK
+
+
+def _print_analysis(res) -> None:
     sig = res.signature
     print(f"function {sig.function}")
     for p in sig.params:
@@ -105,7 +195,6 @@ def cmd_analyze(args) -> int:
     for i, ex in enumerate(res.examples):
         sizes = ", ".join(f"{k}={v}" for k, v in ex.sizes.items())
         print(f"  example {i}: sizes {sizes or '(none)'}; outputs {', '.join(ex.outputs) or '(none)'}")
-    return EXIT_OK
 
 
 def cmd_lift(args) -> int:
@@ -113,9 +202,27 @@ def cmd_lift(args) -> int:
     targets = _targets(args.target)
     if args.samples < 1:
         raise TensorliftError("--samples must be at least 1")
-    res = lift(args.file, args.function, timeout=args.timeout, guide=args.guide, verify=args.verify,
-               bound=args.bound, answers=args.answers, samples=args.samples, offline=args.offline,
-               grammar=args.grammar, enumerator=args.enumerator, check_answers=args.check_answers)
+    flags = build_flags(args)
+    names = _functions(args, flags)
+    worst = EXIT_OK
+    for name in names:
+        try:
+            res = lift(args.file, name, timeout=args.timeout, guide=args.guide, verify=args.verify,
+                       bound=args.bound, answers=args.answers, samples=args.samples, offline=args.offline,
+                       grammar=args.grammar, enumerator=args.enumerator, check_answers=args.check_answers,
+                       require_proof=args.require_proof, flags=flags.for_file(_path(args.file)),
+                       language=flags.language)
+        except TensorliftError as e:
+            if len(names) == 1:
+                raise
+            _fail(argparse.Namespace(**{**vars(args), "function": name}), f"{name}: {e}", EXIT_BAD_INPUT)
+            worst = max(worst, EXIT_NOT_FOUND)
+            continue
+        worst = max(worst, _report_lift(args, res, targets, header=len(names) > 1))
+    return worst
+
+
+def _report_lift(args, res, targets, header: bool) -> int:
     code = _emit(res, targets, args.emit) if res.status == "lifted" else {}
     speed = None
     if args.speedup and res.status == "lifted":
@@ -128,8 +235,10 @@ def cmd_lift(args) -> int:
             out["code"] = code
         if speed is not None:
             out["speedup"] = speed.to_json()
-        print(json.dumps(out))
+        print(json.dumps(out), flush=True)
     elif res.status == "lifted":
+        if header:
+            print(f"# {res.function}")
         print(res.program)
         print(f"checked: matches the compiled C on {res.examples_checked} random examples "
               f"({res.candidates} candidates, {res.seconds:.2f} s); verification: {_verification(res)}")
@@ -140,8 +249,10 @@ def cmd_lift(args) -> int:
             print(f"wrote {', '.join(t for t in targets)} code to {args.emit}")
         if speed is not None:
             print(speed.format_table())
+        if header:
+            print()
     else:
-        print(f"not lifted: {res.searched}", file=sys.stderr)
+        print(f"not lifted{f' ({res.function})' if header else ''}: {res.searched}", file=sys.stderr)
     return EXIT_OK if res.status == "lifted" else EXIT_NOT_FOUND
 
 
@@ -178,24 +289,25 @@ def _verification(res) -> str:
         arith = "real arithmetic for floating point" if res.verification_model == "reals" else "integers"
         return f"proved for all sizes up to {res.verification_bound} ({arith})"
     if res.verification == "unknown":
-        return f"unknown ({res.verification_reason})"
-    return "not run"
+        return f"NOT proved: {res.verification_reason}"
+    return "not run (the program is checked on the examples only)"
 
 
 def cmd_verify(args) -> int:
-    from .c.analysis import analyze_kernel
-    from .c.frontend import load_kernel
-    from .taco.parse import parse_program
-    from .verify.prove import verify
-    program = parse_program(args.program)
-    analysis = analyze_kernel(load_kernel(args.file, args.function))
-    res = verify(analysis, program, bound=args.bound, timeout=args.timeout)
+    from .api import verify
+    flags = build_flags(args)
+    names = _functions(args, flags)
+    if len(names) != 1:
+        raise TensorliftError(f"{len(names)} functions to choose from ({', '.join(names)}); name one with --function")
+    res = verify(args.file, args.program, names[0], bound=args.bound, timeout=args.timeout,
+                 flags=flags.for_file(_path(args.file)), language=flags.language)
     if args.json:
         print(json.dumps(res.to_json()))
     else:
         arith = "real arithmetic for floating point" if res.model == "reals" else "integers"
         scope = "for all sizes up to" if res.verdict == "proved" else "with sizes up to"
-        print(f"{res.verdict} {scope} {res.bound} ({arith}), {res.seconds:.2f} s")
+        word = res.verdict if res.verdict != "unknown" else "unknown: NOT proved"
+        print(f"{word} {scope} {res.bound} ({arith}), {res.seconds:.2f} s")
         if res.reason:
             print(f"  {res.reason}")
         cex = res.counterexample
@@ -208,7 +320,7 @@ def cmd_verify(args) -> int:
 
 
 def cmd_bench(args) -> int:
-    from .bench.runner import cmd_bench as run
+    from .bench.command import cmd_bench as run
     return run(args)
 
 

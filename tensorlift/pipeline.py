@@ -5,25 +5,30 @@ outputs, so a later statement can read what an earlier one computed (a temporary
 """
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional, Union
 
-from .c.analysis import Analysis, analyze_kernel
-from .synth.check import Checker, check_program
-from .errors import TensorliftError
-from .c.examples import make_examples
+from .budget import Budget, OutOfTime
+from .c import ast as A
+from .c.analysis import Analysis, analyze_kernel, scalar_roles
+from .c.examples import make_examples, smoke_run
 from .c.frontend import load_kernel
+from .c.harness import start_build
+from .c.roles import analyse_flows
+from .c.slots import flatten
+from .errors import TensorliftError
+from .llm import Cache, ModelConfig, build_prompt, load_answers_file
+from .signature import Example
 from .synth.bottomup import BottomUp
+from .synth.check import Checker, check_program
 from .synth.grammar import STYLES, build_grammar
 from .synth.guide import Guidance, Hints, no_guidance, static_guidance, write_order
-from .taco.ir import Program
 from .synth.learn import Answers, learned_guidance, merge, read_answers
-from .llm import Cache, ModelConfig, build_prompt, load_answers_file, sample_answers
 from .synth.topdown import Search
-from .signature import Example
-from .verify.prove import Verifier
+from .taco.ir import Program
 
 GUIDES = ("auto", "llm", "static", "none")
 ENUMERATORS = ("top-down", "bottom-up")
@@ -69,12 +74,44 @@ class LiftResult:
         }
 
 
+def prepare(kernel: A.Kernel, budget: Budget, examples: int = 6, seed: int = 0) -> tuple[Analysis, list[Example]]:
+    """Analysis and examples of a kernel. The harness compiles while the analysis runs; its
+    first run, in a watchdog thread, stops the analysis at once if the kernel never ends.
+    With no examples asked for, nothing is compiled."""
+    if examples == 0:
+        return analyze_kernel(kernel, None, budget), []
+    slots = flatten(kernel)
+    build = start_build(kernel, slots)
+    roles = scalar_roles(slots, analyse_flows(kernel, slots))
+    failure: list[BaseException] = []
+
+    def watch():
+        try:
+            smoke_run(kernel, slots, roles, build)
+        except TensorliftError as e:
+            failure.append(e)
+            budget.stop(str(e))
+    watchdog = threading.Thread(target=watch, daemon=True)
+    watchdog.start()
+    try:
+        analysis = analyze_kernel(kernel, slots, budget)
+    finally:
+        watchdog.join()
+    if failure:
+        raise failure[0]
+    budget.check("analysis")
+    exs = make_examples(analysis, examples, seed=seed, build=build,
+                        time_limit=max(1.0, min(10.0, budget.left())))
+    return analysis, exs
+
+
 def lift(source: Union[str, Path], function: Optional[str] = None, *, timeout: float = 60.0,
          guide: str = "auto", grammar: str = "learned", enumerator: str = "top-down",
          answers: Union[None, str, Path, list[str]] = None, samples: int = 10, offline: bool = False,
          model: Optional[ModelConfig] = None, cache_dir: Optional[str] = None,
          check_answers: bool = False, examples: int = 6, seed: int = 0, verify: str = "bounded",
-         bound: int = 3) -> LiftResult:
+         bound: int = 3, require_proof: bool = False, flags: Optional[list[str]] = None,
+         language: Optional[str] = None) -> LiftResult:
     """Lift a C kernel (a path or C source text) to a TACO program checked on examples and,
     unless `verify="none"`, proved equivalent for all sizes up to `bound`.
 
@@ -84,20 +121,41 @@ def lift(source: Union[str, Path], function: Optional[str] = None, *, timeout: f
     published method); `static` the code alone; `none` equal weights. `check_answers`
     checks the answers as written instead of searching (a baseline); `auto` also takes an
     answer that is right as written before it searches. Bad input raises
-    TensorliftError; a kernel that is not found in time gives status "failed"."""
+    TensorliftError; a kernel that is not found in time gives status "failed". `timeout`
+    bounds the whole lift (analysis, examples, search and proofs). With `require_proof`, a
+    program that is not proved is not lifted. `flags`: the build's compiler flags."""
     start = time.monotonic()
     _choose("guide", guide, GUIDES)
     _choose("grammar", grammar, STYLES)
     _choose("enumerator", enumerator, ENUMERATORS)
     _choose("verification", verify, ("bounded", "none"))
-    kernel = load_kernel(source, function)
-    analysis = analyze_kernel(kernel)
-    exs = make_examples(analysis, examples, seed=seed)
+    budget = Budget(timeout, start)
+    kernel = load_kernel(source, function, flags, language)
+    try:
+        analysis, exs = prepare(kernel, budget, examples, seed)
+    except OutOfTime as e:
+        return LiftResult(kernel.name, "failed", guide=guide, grammar=grammar, enumerator=enumerator,
+                          searched=str(e), seconds=time.monotonic() - start)
+    result = _lift(kernel, analysis, exs, budget, guide, grammar, enumerator, answers, samples,
+                   offline, model, cache_dir, check_answers, verify, bound)
+    if require_proof and result.status == "lifted" and result.verification != "proved":
+        result.status = "failed"
+        result.searched = (f"found {result.program} but it is not proved "
+                           f"({result.verification_reason or 'verification was not run'}); --require-proof")
+    result.seconds = time.monotonic() - start
+    return result
+
+
+def _lift(kernel, analysis, exs, budget: Budget, guide, grammar, enumerator, answers, samples,
+          offline, model, cache_dir, check_answers, verify, bound) -> LiftResult:
     sig = analysis.signature
     result = LiftResult(kernel.name, "failed", guide=guide, grammar=grammar, enumerator=enumerator,
                         analysis=analysis, examples=exs)
-    deadline = start + timeout
-    verifier = Verifier(analysis, bound) if verify == "bounded" else None
+    deadline = budget.deadline
+    verifier = None
+    if verify == "bounded":
+        from .verify.prove import Verifier      # z3 only when proving
+        verifier = Verifier(analysis, bound)
 
     texts = _answers(kernel, sig, guide, answers, samples, offline, model, cache_dir, check_answers)
     said = read_answers(texts, sig) if texts is not None else None
@@ -116,7 +174,6 @@ def lift(source: Union[str, Path], function: Optional[str] = None, *, timeout: f
             _record_proof(result, verifier, [correct[0][1]] if correct[0][1] else [])
         else:
             result.searched = f"none of the {said.total} answers is right as written"
-        result.seconds = time.monotonic() - start
         return result
 
     static = static_guidance(analysis)
@@ -137,7 +194,6 @@ def lift(source: Union[str, Path], function: Optional[str] = None, *, timeout: f
         result.status = "lifted"
         result.program = program
         result.examples_checked = len(exs)
-    result.seconds = time.monotonic() - start
     return result
 
 
@@ -161,6 +217,7 @@ def _answers(kernel, sig, guide, answers, samples, offline, model, cache_dir, ch
             raise TensorliftError("no model configured: set TENSORLIFT_MODEL (and OPENAI_BASE_URL, "
                                   "OPENAI_API_KEY) or give recorded answers with --answers FILE")
         return None
+    from .llm.client import sample_answers
     messages = build_prompt(kernel.source, kernel.name, sig)
     got = sample_answers(config, messages, samples, cache=Cache(cache_dir), offline=offline)
     return list(got.answers)
@@ -207,7 +264,7 @@ def _record_proof(result: LiftResult, verifier, proofs) -> None:
 
 
 def synthesize(analysis: Analysis, exs: list[Example], guidance: Guidance, order: list[str],
-               deadline: float, result: LiftResult, verifier: Optional[Verifier] = None,
+               deadline: float, result: LiftResult, verifier=None,
                style: str = "learned", enumerator: str = "top-down") -> Optional[Program]:
     """One statement per output, each the cheapest that matches the examples and that the
     verifier does not refute (a refuted candidate is dropped and the search goes on)."""

@@ -83,13 +83,13 @@ def test_kernel_candidates(tmp_path):
 typedef float *vec;
 struct mat { int n; float *vals; };
 int sum_to(int n) { int s = 0; for (int i = 0; i < n; i++) s += i; return s; }  /* no pointer */
-void fill(float *a, int n) { a[0] = n; }                                        /* no loop */
+void fill(float *a, int n) { a[0] = n; }                                        /* no loop: still writes an array */
 void scale(vec a, int n) { for (int i = 0; i < n; i++) a[i] *= 2; }             /* typedef'd */
 void clear(struct mat *m) { int i = 0; while (i < m->n) { m->vals[i] = 0; i++; } }
 void twod(int n, int A[4][4]) { int i = 0; do { A[i][i] = 1; } while (++i < n); }
 """)
     names = [n for n, _ in batch.kernel_functions(src)]
-    assert names == ["scale", "clear", "twod"]
+    assert names == ["fill", "scale", "clear", "twod"]
     assert batch.kernel_functions(src, "fill")[0][0] == "fill"     # asked for by name
     assert batch.kernel_functions(src, "nope") == []
     with pytest.raises(TensorliftError):

@@ -67,7 +67,7 @@ def test_not_expressible_exits_1_and_says_what_it_searched(tmp_path):
 def test_bad_input_in_json_mode():
     proc, out = cli_json("lift", "missing.c")
     assert proc.returncode == 2
-    assert out["status"] == "error" and "cannot read" in out["error"]
+    assert out["status"] == "error" and "no such file" in out["error"]
 
 
 def test_guide_none_also_lifts_simple_kernels():

@@ -6,11 +6,13 @@ import json
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from tensorlift.c.analysis import analyze
 from tensorlift.errors import TensorliftError
-from tensorlift.c.examples import _harness
+from tensorlift.c.examples import make_case, run_harness, sample_sizes
+from tensorlift.c.harness import start_build
 from tensorlift.pipeline import lift
 from tensorlift.backends.speedup import SpeedupReport, choose_sizes, measure_speedup
 from tensorlift.taco.parse import parse_program
@@ -112,13 +114,17 @@ def test_not_lifted_raises():
         measure_speedup(failed, ["numpy"], size=SMALL)
 
 
-def test_harness_unchanged_without_timing():
+def test_timing_leaves_the_outputs_alone():
+    """One harness serves examples and timing: asked to time, it prints the same outputs
+    (the first call's, before the timed batches) and the time on stderr."""
     a = analyze(CORPUS / "darknet/axpy_cpu.c", "axpy_cpu")
-    plain = _harness(a)
-    assert "tensorlift-time" not in plain and "clock_gettime" not in plain
-    timed = _harness(a, 3)
-    assert timed.startswith(plain.rsplit("  }\n  return 0;", 1)[0])
-    assert "memcpy(b3, tl_copy3" in timed           # Y is restored before each batch
+    case = make_case(a, sample_sizes(a, 0), np.random.default_rng(0))
+    exe = start_build(a.kernel, a.slots).exe()
+    plain, err0 = run_harness(exe, a.slots, [case], None)
+    timed, err1 = run_harness(exe, a.slots, [case], None, timing=2)
+    assert "tensorlift-time" not in err0 and "tensorlift-time" in err1
+    for name in plain[0].arrays:
+        assert np.array_equal(plain[0].arrays[name], timed[0].arrays[name])
 
 
 def test_benchmark_script(tmp_path, capsys):

@@ -26,7 +26,8 @@ from typing import Iterable, Optional
 
 import numpy as np
 
-from ..synth.check import example_env
+from .. import carith
+from ..synth.check import dtypes_of, example_env, input_scale
 from ..errors import TensorliftError
 from ..taco.ir import Program
 from ..signature import Example, Signature
@@ -40,15 +41,6 @@ _NEEDS = {
     "jax": ("jax", "JAX", "jax"),
     "tensora": ("tensora", "tensora", "tensora"),
 }
-
-RTOL = {"float": 1e-4, "double": 1e-9}
-"""Default relative tolerance for float outputs by C type. An element passes when
-|got - want| <= rtol * max(1, max |want| over that output): relative to the output's largest
-magnitude, so that an element near zero after cancellation does not demand more digits than
-the arithmetic carries. 1e-4 covers C `float` arithmetic (float32, about 7 digits) summed in
-a different order than our float64; 1e-9 covers double arithmetic in a different order.
-Integer outputs must match exactly."""
-
 
 def _check_target(target: str) -> None:
     if target not in TARGETS:
@@ -138,12 +130,10 @@ def run_emitted(target: str, source: str, sig: Signature, example: Example) -> d
 
 def check_emitted(target: str, source: str, sig: Signature, examples: Iterable[Example],
                   rtol: Optional[float] = None) -> None:
-    """Runs the source on every example and compares each output with the C result: exactly
-    for int, within `rtol` for float (default by C type, see RTOL). Raises TensorliftError
-    naming the target, the output and the example index at the first mismatch. A double
-    output computed from single-precision inputs carries their rounding: it is compared
-    with the single-precision tolerance."""
-    single = any(p.dtype == "float" for p in sig.params)
+    """Runs the source on every example and compares each output with the C result under
+    the policy of `carith.close` (`rtol` overrides its tolerance). Raises TensorliftError
+    naming the target, the output and the example index at the first mismatch."""
+    tol = carith.tolerance(dtypes_of(sig).values()) if rtol is None else rtol
     for k, ex in enumerate(examples):
         try:
             got = run_emitted(target, source, sig, ex)
@@ -152,8 +142,7 @@ def check_emitted(target: str, source: str, sig: Signature, examples: Iterable[E
         for name in sig.outputs:
             if name not in ex.outputs:
                 raise TensorliftError(f"example {k} has no value for the output {name}")
-            ctype = "float" if single and sig.dtype_of(name) == "double" else sig.dtype_of(name)
-            problem = _compare(got[name], ex.outputs[name], ctype, rtol)
+            problem = _compare(got[name], ex.outputs[name], sig.dtype_of(name), tol, input_scale(ex))
             if problem:
                 raise TensorliftError(f"target {target}: output {name} differs from the C "
                                       f"result on example {k}: {problem}")
@@ -186,24 +175,17 @@ def _same(a, b) -> bool:
         return True
 
 
-def _compare(got: np.ndarray, want, ctype: str, rtol: Optional[float]) -> str:
+def _compare(got: np.ndarray, want, ctype: str, rtol: float, scale: float) -> str:
     want = np.asarray(want)
     got = np.asarray(got)
     if got.shape != want.shape:
         return f"shape {got.shape}, expected {want.shape}"
     if got.dtype.kind not in "iufb":
         return f"dtype {got.dtype} is not numeric"
-    if ctype == "int":
-        if got.dtype.kind not in "iu":
-            return f"dtype {got.dtype} where C has int"
-        bad = got.astype(np.int64) != want.astype(np.int64)
-    else:
-        tol = RTOL.get(ctype, 1e-6) if rtol is None else rtol
-        g, w = got.astype(np.float64), want.astype(np.float64)
-        finite = np.isfinite(w)
-        scale = max(1.0, float(np.max(np.abs(w[finite]), initial=0.0)))
-        with np.errstate(invalid="ignore"):
-            bad = ~((np.abs(g - w) <= tol * scale) | (g == w) | (np.isnan(g) & np.isnan(w)))
+    if carith.is_int(ctype) and got.dtype.kind not in "iub":
+        return f"dtype {got.dtype} where C has an integer type"
+    bad = ~carith.close(got.astype(np.float64) if got.dtype.kind == "f" else got.astype(np.int64),
+                        want, ctype, rtol, scale)
     if not np.any(bad):
         return ""
     idx = tuple(int(i) for i in np.argwhere(bad)[0])

@@ -14,12 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
+from .. import carith
 from ..errors import TensorliftError
 from ..taco.ir import Access, BinOp, Call, Const, Neg
 from ._plan import Node, Plan, StatementPlan, make_plan
 
 ADD, MUL, UNARY, ATOM = 1, 2, 3, 4
-OUTPUT_DTYPE = {"int": "int32", "float": "float32", "double": "float64"}
+OUTPUT_DTYPE = carith.NUMPY
 INNER_DTYPE = {"int": "int64", "float": "float64"}
 
 
@@ -113,8 +114,8 @@ def _c_div(a, b):
         return f'np.einsum("{spec}", {", ".join(operands)}{opt})'
 
     def output(self, ident: str, ctype: str, scalar: bool) -> str:
-        dt = self.dtype(OUTPUT_DTYPE[ctype])
-        return f"{dt}({ident})" if scalar else f"np.array({ident}, dtype={dt})"
+        dt = self.dtype(OUTPUT_DTYPE[ctype])      # astype wraps integers to the C width
+        return f"np.asarray({ident}).astype({dt})" + ("[()]" if scalar else "")
 
 
 class TorchDialect(Dialect):

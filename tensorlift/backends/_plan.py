@@ -17,20 +17,18 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Optional
 
+from .. import carith
 from ..errors import TensorliftError
 from ..taco.ir import FUNCTIONS, Access, BinOp, Call, Const, Expr, Neg, Program, Statement, accesses
 from ..signature import Param, Signature
 from ._names import PYTHON_RESERVED, Namer
 
-KIND_OF_CTYPE = {"int": "int", "float": "float", "double": "float"}
-
-
 def kind_of_ctype(ctype: str, what: str) -> str:
-    try:
-        return KIND_OF_CTYPE[ctype]
-    except KeyError:
-        raise TensorliftError(f"{what} has C type {ctype!r}; the back ends support "
-                              f"{', '.join(KIND_OF_CTYPE)}") from None
+    if carith.is_int(ctype):
+        return "int"
+    if carith.is_float(ctype):
+        return "float"
+    raise TensorliftError(f"{what} has C type {ctype!r}; the back ends support {', '.join(carith.DTYPES)}")
 
 
 def promote(*kinds: str) -> str:

@@ -41,41 +41,26 @@ from __future__ import annotations
 
 import gc
 import math
-from contextlib import nullcontext
 import re
-import subprocess
-import tempfile
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Callable, Optional
 
 import numpy as np
 
+from .. import carith
 from ..c.analysis import Analysis
-from . import RTOL, TARGETS, emit, function_name
+from ..c.examples import make_case, returned_dtype, run_harness
+from ..c.harness import TIMING_BATCH, start_build
 from ..errors import KernelRunError, TensorliftError
-from ..c.examples import TIMING_BATCH, Region, _make_case, _stdin, compile_harness, limited
-from ..taco.ir import Program, Statement, accesses
 from ..signature import Signature
+from ..taco.ir import Program, Statement, accesses
+from . import TARGETS, emit, function_name
 
 DEFAULT_SIZE = 1_000_000          # elements of the largest array
 TIME_LIMIT = 900.0                # seconds for the whole timed C run
 RUNNABLE = ("numpy", "torch", "jax", "tensora")
-
-# numpy dtype of a C element type, for the arrays given to the Python targets
-_NP_CTYPES = {
-    "char": np.int8, "signed char": np.int8, "unsigned char": np.uint8,
-    "short": np.int16, "short int": np.int16, "signed short": np.int16,
-    "unsigned short": np.uint16, "unsigned short int": np.uint16,
-    "int": np.int32, "signed": np.int32, "signed int": np.int32,
-    "unsigned": np.uint32, "unsigned int": np.uint32,
-    "long": np.int64, "long int": np.int64, "long long": np.int64, "long long int": np.int64,
-    "unsigned long": np.uint64, "unsigned long long": np.uint64,
-    "float": np.float32, "double": np.float64,
-}
-_NP_DTYPES = {"int": np.int32, "float": np.float32, "double": np.float64}
-
 
 # ---------------------------------------------------------------------- the report
 
@@ -188,12 +173,6 @@ def choose_sizes(analysis: Analysis, program: Optional[Program], size: int = DEF
 
 # ---------------------------------------------------------------------- inputs
 
-def _np_dtype(analysis: Analysis, name: str):
-    slot = next(s for s in analysis.slots if s.name == name)
-    return _NP_CTYPES.get(" ".join((slot.ctype or "").replace("const", " ").split()),
-                          _NP_DTYPES[slot.dtype])
-
-
 @dataclass
 class _Inputs:
     case: Any                               # the harness case (flat buffers, scalars)
@@ -202,7 +181,7 @@ class _Inputs:
 
 def make_inputs(analysis: Analysis, sizes: dict[str, int], seed: int = 0) -> _Inputs:
     """Random arguments (see the module doc), the same for the C and the targets."""
-    case = _make_case(analysis, sizes, np.random.default_rng(seed))
+    case = make_case(analysis, sizes, np.random.default_rng(seed))
     values: dict[str, Any] = {}
     for s in analysis.slots:
         if s.kind == "scalar":
@@ -211,11 +190,8 @@ def make_inputs(analysis: Analysis, sizes: dict[str, int], seed: int = 0) -> _In
                 v = case.scalars[s.name] = float(np.float32(v))
             values[s.name] = v
             continue
-        dt = _np_dtype(analysis, s.name)
-        flat = case.flats[s.name]
-        if np.dtype(dt).kind == "f":   # what the C will hold, so the targets get the same
-            flat = case.flats[s.name] = flat.astype(dt).astype(np.float64)
-        values[s.name] = case.regions[s.name].gather(flat).astype(dt)
+        dt = np.dtype(carith.NUMPY[s.dtype])
+        values[s.name] = case.regions[s.name].gather(case.flats[s.name]).astype(dt)
     return _Inputs(case, values)
 
 
@@ -229,40 +205,19 @@ def time_c(analysis: Analysis, inputs: _Inputs, repeats: int,
     """Best seconds per call of the -O2 kernel, calls per timed batch, and the outputs of
     its first call: {output name: value shaped as the analysis says}."""
     sig = analysis.signature
-    with tempfile.TemporaryDirectory(prefix="tensorlift-speedup-") as tmp:
-        exe = compile_harness(analysis, Path(tmp), timing=repeats, opt="-O2")
-        try:
-            proc = subprocess.run(limited([str(exe)]), input=_stdin(analysis, [inputs.case]),
-                                  capture_output=True, text=True, timeout=time_limit)
-        except subprocess.TimeoutExpired:
-            raise KernelRunError(f"the timed kernel did not finish within {time_limit:g} s") from None
-    if proc.returncode != 0:
-        code = proc.returncode
-        how = f"was killed by signal {-code}" if code < 0 else f"exited with status {code}"
-        raise KernelRunError(f"the timed kernel {how} at sizes {inputs.case.sizes}")
-    m = _TIME_LINE.search(proc.stderr)
+    exe = start_build(analysis.kernel, analysis.slots, opt="-O2").exe()
+    runs, err = run_harness(exe, analysis.slots, [inputs.case], returned_dtype(analysis.kernel),
+                            time_limit, timing=repeats)
+    m = _TIME_LINE.search(err)
     if m is None:
         raise KernelRunError("the timed kernel printed no time")
-    tokens = proc.stdout.split("#\n", 1)[0].split()
     outputs: dict[str, Any] = {}
-    pos = 0
     if sig.returns:
-        outputs[sig.function] = _parse(tokens[:1], sig.returns)[0]
-        pos = 1
-    case = inputs.case
+        outputs[sig.function] = runs[0].ret
     for s in analysis.slots:
         if s.kind == "array" and sig.param(s.name).access != "read":
-            reg: Region = case.regions[s.name]
-            n = reg.flat_size()
-            outputs[s.name] = reg.gather(_parse(tokens[pos:pos + n], s.dtype))
-            pos += n
-    if pos != len(tokens):
-        raise KernelRunError("the timed kernel printed an unexpected number of values")
+            outputs[s.name] = inputs.case.regions[s.name].gather(runs[0].arrays[s.name])
     return float(m.group(1)), int(m.group(2)), outputs
-
-
-def _parse(tokens: list[str], dtype: str) -> np.ndarray:
-    return np.array(tokens, dtype=np.float64 if dtype != "int" else np.int64)
 
 
 # ---------------------------------------------------------------------- the targets
@@ -361,7 +316,7 @@ def compare_outputs(got: dict[str, Any], want: dict[str, Any], sig: Signature,
         if g.shape != w.shape or g.dtype.kind not in "iufb":
             return False, math.inf
         ctype = sig.dtype_of(name)
-        if ctype == "int":
+        if carith.is_int(ctype):
             if g.dtype.kind not in "iub" or not np.array_equal(g.astype(np.int64), w.astype(np.int64)):
                 ok = False
                 diff = np.abs(g.astype(np.float64) - w.astype(np.float64))
@@ -376,7 +331,7 @@ def compare_outputs(got: dict[str, Any], want: dict[str, Any], sig: Signature,
             diff = np.where(same, 0.0, np.abs(g64 - w64))
         rel = float(np.max(diff, initial=0.0)) / scale
         worst = max(worst, rel if rel == rel else math.inf)
-        tol = RTOL.get(ctype, 1e-6) * max(1.0, math.sqrt(sum_terms / 1000))
+        tol = carith.RTOL[ctype] * max(1.0, math.sqrt(sum_terms / 1000))
         if not rel <= tol:
             ok = False
     return ok, worst

@@ -79,52 +79,15 @@ def find_sources(paths: Sequence[str | os.PathLike]) -> list[Path]:
     return out
 
 
-def _has_loop(node) -> bool:
-    from pycparser import c_ast
-    if isinstance(node, (c_ast.For, c_ast.While, c_ast.DoWhile)):
-        return True
-    return any(_has_loop(child) for _, child in node.children())
-
-
-def _is_pointerish_param(param, types) -> bool:
-    from pycparser import c_ast
-    from ..c.frontend import is_pointerish
-    if isinstance(getattr(param, "type", None), (c_ast.PtrDecl, c_ast.ArrayDecl)):
-        return True
-    try:   # typedef'd pointer types (`typedef float *vec;`)
-        return is_pointerish(types.resolve(param.type))
-    except Exception:
-        return False
-
-
-def is_kernel_candidate(funcdef, types=None) -> bool:
-    """A function whose body has a loop (for / while / do) and that takes at least one
-    pointer or array parameter (a struct pointer counts)."""
-    from pycparser import c_ast
-    fdecl = funcdef.decl.type
-    params = [p for p in (fdecl.args.params if getattr(fdecl, "args", None) else [])
-              if not isinstance(p, c_ast.EllipsisParam)]
-    return _has_loop(funcdef.body) and any(_is_pointerish_param(p, types) for p in params)
-
-
 def kernel_functions(path: str | os.PathLike, function: Optional[str] = None) -> list[tuple[str, Optional[int]]]:
-    """(name, line of the definition) of the kernels of a C file, in source order; with
-    `function`, that function only (even if it is no kernel candidate), or [] if the file
-    does not define it. A file that does not parse raises TensorliftError."""
-    from ..c.frontend import TypeResolver, function_defs, parse_file
-    ast, _, _ = parse_file(Path(path))
-    defs = function_defs(ast)
-
-    def line(fd):
-        return fd.decl.coord.line if fd.decl.coord else None
-
-    if function is not None:
-        return [(function, line(defs[function]))] if function in defs else []
-    try:
-        types = TypeResolver(ast)
-    except Exception:
-        types = None
-    return [(name, line(fd)) for name, fd in defs.items() if is_kernel_candidate(fd, types)]
+    """(name, line of the definition) of the kernels of a C file, in source order: the
+    functions that take or return arrays, but `main` (see `Unit.candidates`); with `function`,
+    that function only, or [] if the file does not define it. A file that does not parse
+    raises TensorliftError."""
+    from ..c.frontend import parse
+    unit = parse(Path(path))
+    names = [function] if function is not None else unit.candidates()
+    return [(n, unit.defs[n].location.line) for n in names if n in unit.defs]
 
 
 @dataclass
@@ -598,90 +561,8 @@ def run_batch(paths: Sequence[str | os.PathLike], *, jobs: Optional[int] = None,
     return batch.run()
 
 
-# ---------------------------------------------------------------- command line
-
-
-def add_bench_options(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    p.add_argument("paths", nargs="+", metavar="PATH", help="C files or directories (searched recursively for *.c)")
-    p.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
-                   help="kernels lifted at once, each in its own process (default: all cores)")
-    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
-                   help=f"time limit of the search for one kernel (default {DEFAULT_TIMEOUT:g})")
-    p.add_argument("--grace", type=float, default=DEFAULT_GRACE, metavar="SECONDS",
-                   help=f"a worker still running this long after the timeout is killed (default {DEFAULT_GRACE:g})")
-    p.add_argument("--memory", type=float, default=DEFAULT_MEMORY_GIB, metavar="GIB",
-                   help=f"address-space limit of one worker in GiB (default {DEFAULT_MEMORY_GIB:g})")
-    p.add_argument("--report", action="append", default=[], metavar="FILE",
-                   help="write a report, rewritten after every kernel: .json, .csv or .html (may be repeated)")
-    p.add_argument("--resume", action="store_true",
-                   help="skip the kernels already in the (first) report; CSV/HTML reports keep their records in FILE.json")
-    p.add_argument("--function", metavar="NAME", help="lift only the function of this name in each file")
-    p.add_argument("--guide", default="auto", metavar="G",
-                   help="guidance of the search, as for lift (default auto: a configured model with static features, else static)")
-    return p
-
-
-def add_bench_parser(subparsers) -> argparse.ArgumentParser:
-    """Register `bench` on the CLI's subparsers; its handler is cmd_bench."""
-    p = subparsers.add_parser("bench", help="lift every kernel of many files in parallel, with reports",
-                              description="Lift every kernel of many C files in parallel worker processes.")
-    add_bench_options(p)
-    p.set_defaults(handler=cmd_bench)
-    return p
-
-
-def _error(message: str, code: int) -> int:
-    print(f"tensorlift: error: {message}", file=sys.stderr)
-    return code
-
-
-def _raise_interrupt(signum, frame):
-    raise KeyboardInterrupt
-
-
-def cmd_bench(args) -> int:
-    """Run `tensorlift bench` with parsed options; returns the exit code."""
-    if args.jobs is not None and args.jobs < 1:
-        return _error("--jobs must be at least 1", EXIT_BAD_INPUT)
-    if not args.timeout > 0:
-        return _error("--timeout must be positive", EXIT_BAD_INPUT)
-    if args.grace < 0 or not args.memory > 0:
-        return _error("--grace must be >= 0 and --memory positive", EXIT_BAD_INPUT)
-    try:
-        from ..pipeline import GUIDES
-    except Exception:
-        GUIDES = None
-    if GUIDES is not None and args.guide not in GUIDES:
-        return _error(f"unknown guide '{args.guide}' (choose from {', '.join(GUIDES)})", EXIT_BAD_INPUT)
-    old_term = None
-    try:
-        old_term = signal.signal(signal.SIGTERM, _raise_interrupt)
-    except ValueError:    # not the main thread
-        pass
-    try:
-        result = run_batch(args.paths, jobs=args.jobs, timeout=args.timeout, guide=args.guide,
-                           function=args.function, reports=args.report, resume=args.resume,
-                           grace=args.grace, memory_gib=args.memory, progress=sys.stderr)
-    except TensorliftError as e:
-        return _error(str(e), EXIT_BAD_INPUT)
-    except KeyboardInterrupt:
-        return _error("interrupted (the reports keep every kernel finished so far)", EXIT_BAD_INPUT)
-    finally:
-        if old_term is not None:
-            signal.signal(signal.SIGTERM, old_term)
-    if args.function and not result.records:
-        return _error(f"function '{args.function}' is not defined in any input file", EXIT_NOT_FOUND)
-    s = result.summary
-    if result.skipped:
-        print(f"resumed: {result.skipped} kernel(s) already in the report were skipped", file=sys.stderr)
-    for line in summary_lines(s, result.wall_seconds, result.busy_seconds, result.resumed, result.jobs):
-        print(line)
-    for path in args.report:
-        print(f"report: {path}", file=sys.stderr)
-    return EXIT_OK
-
-
 def _parser() -> argparse.ArgumentParser:
+    from .command import add_bench_options
     p = argparse.ArgumentParser(prog="python -m tensorlift.bench.runner",
                                 description="Lift every kernel of many C files (the `tensorlift bench` command).")
     add_bench_options(p)
@@ -691,6 +572,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    from .command import _error, cmd_bench
     args = _parser().parse_args(argv)
     if args.worker:
         if len(args.paths) != 1:

@@ -11,17 +11,19 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from typing import Any, Optional, Union
 from pathlib import Path
+from typing import Optional, Union
 
 import numpy as np
 
+from .. import carith
+from ..errors import UnsupportedConstruct
+from ..signature import Param, Signature
+from . import ast as A
 from .affine import Affine, Product, fit, fit_extent
-from ..errors import TensorliftError, UnsupportedConstruct
-from .frontend import Kernel, load_kernel
+from .frontend import load_kernel
 from .interp import Interpreter
 from .roles import Flows, analyse_flows
-from ..signature import Param, Signature
 from .slots import ROW_PITCH, Slot, array_pointer, bind, flatten
 
 BASE_SIZE = 3          # dimensions get 3, 4, 5, ... : distinct, so no index order passes by symmetry
@@ -39,7 +41,7 @@ class Layout:
 
 @dataclass
 class Analysis:
-    kernel: Kernel
+    kernel: A.Kernel
     slots: list[Slot]
     signature: Signature
     layouts: dict[str, Layout]
@@ -73,16 +75,33 @@ def analyze(source: Union[str, Path], function: Optional[str] = None) -> Analysi
     return analyze_kernel(load_kernel(source, function))
 
 
-def analyze_kernel(kernel: Kernel) -> Analysis:
-    slots = flatten(kernel)
+def scalar_roles(slots: list[Slot], flows: Flows) -> dict[str, str]:
+    """dimension, stride, value or flag, for every scalar slot."""
+    roles = {}
+    for s in slots:
+        if s.kind != "scalar":
+            continue
+        if s.name in flows.control:
+            roles[s.name] = "dimension"
+        elif s.name in flows.address:
+            roles[s.name] = "stride"
+        elif s.name in flows.branch and s.name not in flows.data and carith.is_int(s.dtype):
+            roles[s.name] = "flag"
+        else:
+            roles[s.name] = "value"
+    return roles
+
+
+def analyze_kernel(kernel: A.Kernel, slots: Optional[list[Slot]] = None, budget=None) -> Analysis:
+    slots = slots if slots is not None else flatten(kernel)
     flows = analyse_flows(kernel, slots)
-    scalars = [s for s in slots if s.kind == "scalar"]
-    dims = [s.name for s in scalars if s.name in flows.control]
-    strides = [s.name for s in scalars if s.name in flows.address and s.name not in flows.control]
+    roles = scalar_roles(slots, flows)
+    dims = [n for n, r in roles.items() if r == "dimension"]
+    strides = [n for n, r in roles.items() if r == "stride"]
     ties: dict[str, str] = {}
     for _ in range(len(dims) + 1):
         try:
-            layouts, stride_values, access = _fit_layouts(kernel, slots, dims, strides, ties)
+            layouts, stride_values, access = _fit_layouts(kernel, slots, dims, strides, ties, budget)
             break
         except _Tie as t:
             ties[t.second] = ties.get(t.first, t.first)
@@ -91,8 +110,7 @@ def analyze_kernel(kernel: Kernel) -> Analysis:
     params = []
     for s in slots:
         if s.kind == "scalar":
-            role = "dimension" if s.name in dims else "stride" if s.name in strides else "value"
-            params.append(Param(s.name, "scalar", s.dtype, role=role))
+            params.append(Param(s.name, "scalar", s.dtype, role=roles[s.name]))
         else:
             lay = layouts[s.name]
             params.append(Param(s.name, "array", s.dtype, access=access[s.name],
@@ -104,8 +122,9 @@ def analyze_kernel(kernel: Kernel) -> Analysis:
     # A return value computed from no array and no value scalar is a status code (TACO's
     # generated code always returns 0): it is not part of what the kernel computes.
     returns = None
-    if kernel.returns_value and flows.returned & {p.name for p in params if p.kind == "array" or p.role == "value"}:
-        returns = kernel.return_type.name if kernel.return_type.name in ("float", "double") else "int"
+    if isinstance(kernel.returns, A.Scalar) and \
+            flows.returned & {p.name for p in params if p.kind == "array" or p.role in ("value", "flag")}:
+        returns = kernel.returns.dtype
     sig = Signature(kernel.name, params, returns, tied)
     return Analysis(kernel, slots, sig, layouts, stride_values, ties, flows, dims)
 
@@ -114,13 +133,14 @@ def analyze_kernel(kernel: Kernel) -> Analysis:
 
 
 def _value_for(slot: Slot, rng: random.Random):
-    if slot.dtype == "int":
-        return rng.choice([-3, -2, -1, 1, 2, 3, 4, 5])
+    if carith.is_int(slot.dtype):
+        lo = carith.bounds(slot.dtype)[0]
+        return rng.choice([1, 2, 3, 4, 5] if lo == 0 else [-3, -2, -1, 1, 2, 3, 4, 5])
     return rng.choice([-1.5, -0.5, 0.25, 0.75, 1.25, 2.0])
 
 
-def trace_run(kernel: Kernel, slots: list[Slot], env: dict[str, int], seed: int = 0,
-              writes: Optional[list] = None):
+def trace_run(kernel: A.Kernel, slots: list[Slot], env: dict[str, int], seed: int = 0,
+              writes: Optional[list] = None, budget=None):
     """Run the interpreter on pseudo-random nonzero data; returns the buffers by slot name.
     `writes`, if given, collects the names of the buffers written, in order."""
     rng = random.Random(seed)
@@ -130,10 +150,9 @@ def trace_run(kernel: Kernel, slots: list[Slot], env: dict[str, int], seed: int 
     for s in slots:
         if s.kind == "array":
             r = random.Random(f"{seed}/{s.name}")
-            arrays[s.name], buffers[s.name] = array_pointer(
-                kernel, s, lambda off, s=s, r=r: _value_for(s, r), trace=[])
+            arrays[s.name], buffers[s.name] = array_pointer(s, lambda off, s=s, r=r: _value_for(s, r), trace=[])
             buffers[s.name].writes = writes
-    Interpreter(kernel).call(bind(kernel, slots, scalars, arrays))
+    Interpreter(kernel, budget=budget).call(*bind(kernel, slots, scalars, arrays))
     return buffers
 
 
@@ -201,7 +220,7 @@ def _delinearise(offsets: list[int], coefs: set[int]) -> tuple[list[int], list[i
     return chain, extents
 
 
-def _fit_layouts(kernel, slots, dims, strides, ties):
+def _fit_layouts(kernel, slots, dims, strides, ties, budget=None):
     """Layouts fitted over several runs, or a pair of dimensions to tie."""
     free = [d for d in dims if d not in ties]
     names = free + strides
@@ -221,7 +240,7 @@ def _fit_layouts(kernel, slots, dims, strides, ties):
     check = {n: v + (2 if n in free else 3) for n, v in base.items()}
     points.append(check)
 
-    runs = [trace_run(kernel, slots, env_of(p), seed=i) for i, p in enumerate(points)]
+    runs = [trace_run(kernel, slots, env_of(p), seed=i, budget=budget) for i, p in enumerate(points)]
     layouts: dict[str, Layout] = {}
     stride_values: dict[str, Affine] = {}
     access: dict[str, str] = {}
@@ -288,9 +307,10 @@ def _fit_layouts(kernel, slots, dims, strides, ties):
         layouts[s.name] = Layout(fitted_extents, fitted_strides, s.rows)
         buf0 = runs[0][s.name]
         if buf0.seen_type is not None and s.field is not None:
-            s.dtype = buf0.seen_type if buf0.seen_type in ("float", "double") else "int"
-        wrote = any(t[3] for t in buf0.trace)
-        read_initial = any(buf0.first_read.values())
+            s.dtype = buf0.seen_type
+        # read or written in any run, at any size: not only in the first
+        wrote = any(t[3] for bufs in runs for t in bufs[s.name].trace)
+        read_initial = any(v for bufs in runs for v in bufs[s.name].first_read.values())
         access[s.name] = "readwrite" if wrote and read_initial else "write" if wrote else "read"
     # strides are dense in examples: substitute their values into every layout
     for lay in layouts.values():

@@ -1,33 +1,33 @@
 """Input/output examples from running the real C code.
 
-The kernel is compiled together with a generated `main` that reads every argument
-from stdin, calls the function, and prints every written buffer; it runs as a separate
-process with time and memory limits, so a kernel that crashes or never ends is reported
-and cannot take tensorlift down. The same inputs also run through the interpreter, which
-verification relies on: if the two disagree, we say so instead of going on.
+The compiled harness (`harness.py`) runs in a separate process under time and memory limits,
+so a kernel that crashes or never ends is reported and cannot take tensorlift down. The same
+inputs also run through the interpreter, which verification relies on: if the two disagree,
+we say where (the array, an element, both values and the C line that wrote it) instead of
+going on.
 """
 from __future__ import annotations
 
-import math
 import signal
 import subprocess
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Optional
 
 import numpy as np
 
-from .analysis import Analysis, Layout
-from ..synth.check import matches
+from .. import carith
 from ..errors import KernelRunError, TensorliftError
-from .frontend import Array, Pointer, Struct, find_compiler
-from .interp import Interpreter
 from ..signature import Example
-from .slots import ROW_PITCH, Slot, _ctype_text, _param_decls, array_pointer, bind
+from . import ast as A
+from .analysis import BASE_SIZE, BASE_STRIDE, Analysis, Layout
+from .harness import Build, slot_key, start_build
+from .interp import Interpreter
+from .slots import ROW_PITCH, Slot, array_pointer, bind
 
 TIME_LIMIT = 10.0            # seconds for one run of the compiled kernel
-MEMORY_LIMIT = 2 << 30       # bytes of address space for that run
+SMOKE_LIMIT = 1.0            # seconds for the first run, which only checks that the kernel ends
+SMOKE_ELEMENTS = 1 << 16     # elements of every array in that run
+MEMORY_LIMIT = 2 << 30       # bytes of address space for a run
 
 
 # ---------------------------------------------------------------- layouts
@@ -80,6 +80,10 @@ class Region:
         r, c = divmod(flat_off, self.inner_size)
         return r * ROW_PITCH + c
 
+    def flat_offset(self, interp_off: int) -> int:
+        r, c = divmod(interp_off, ROW_PITCH) if self.rows else (0, interp_off)
+        return r * self.inner_size + c
+
 
 # ---------------------------------------------------------------- values
 
@@ -95,28 +99,36 @@ def sample_sizes(analysis: Analysis, variant: int) -> dict[str, int]:
     return analysis.sizes(dict(zip(free, vals)))
 
 
-def _random_values(rng: np.random.Generator, dtype: str, n: int, nonzero: bool) -> np.ndarray:
-    if dtype == "int":
-        v = rng.integers(-9, 10, size=n)
+def random_values(rng: np.random.Generator, dtype: str, n: int, nonzero: bool = False) -> np.ndarray:
+    """Sample values of a C type: 8-bit integers over their whole range (so that wrapping
+    shows), wider integers small and signed ones negative too, floats with two decimals and
+    some zeros. `nonzero` keeps zeros out (denominators)."""
+    if carith.is_int(dtype):
+        lo, hi = carith.bounds(dtype)
+        if carith.INT_TYPES[dtype][0] > 8:
+            lo, hi = max(lo, -9), min(hi, 9 if lo < 0 else 18)
+        v = rng.integers(lo, hi + 1, size=n)
         if nonzero:
-            v[v == 0] = rng.choice([-1, 1, 2, 3], size=int((v == 0).sum()))
+            v[v == 0] = 1
         return v.astype(np.int64)
     v = np.round(rng.uniform(-4, 4, size=n), 2)
     v[rng.random(n) < 0.1] = 0.0
     if nonzero:
         v[v == 0] = 1.5
-    return v   # float kernels get these doubles rounded to float by the C call
+    if dtype == "float":
+        v = v.astype(np.float32).astype(np.float64)   # what the C will hold
+    return v
 
 
 @dataclass
-class _Case:
+class Case:
     sizes: dict[str, int]
     scalars: dict[str, object]
     flats: dict[str, np.ndarray]        # every array's whole buffer before the call
     regions: dict[str, Region]
 
 
-def _make_case(analysis: Analysis, sizes: dict[str, int], rng: np.random.Generator) -> _Case:
+def make_case(analysis: Analysis, sizes: dict[str, int], rng: np.random.Generator) -> Case:
     sig = analysis.signature
     scalars, flats, regions = {}, {}, {}
     for s in analysis.slots:
@@ -125,18 +137,18 @@ def _make_case(analysis: Analysis, sizes: dict[str, int], rng: np.random.Generat
             if s.name in sizes:
                 scalars[s.name] = sizes[s.name]
             else:
-                v = _random_values(rng, s.dtype, 1, nonzero=True)[0]
-                scalars[s.name] = int(v) if s.dtype == "int" else float(v)
+                v = random_values(rng, s.dtype, 1, nonzero=True)[0]
+                scalars[s.name] = int(v) if carith.is_int(s.dtype) else float(v)
             continue
         reg = regions[s.name] = Region.of(analysis.layouts[s.name], sizes)
         if p.access == "write":
-            flats[s.name] = np.zeros(reg.flat_size(), dtype=np.int64 if s.dtype == "int" else np.float64)
+            flats[s.name] = np.zeros(reg.flat_size(), dtype=np.int64 if carith.is_int(s.dtype) else np.float64)
         else:
-            flats[s.name] = _random_values(rng, s.dtype, reg.flat_size(), s.name in analysis.flows.divisors)
-    return _Case(sizes, scalars, flats, regions)
+            flats[s.name] = random_values(rng, s.dtype, reg.flat_size(), s.name in analysis.flows.divisors)
+    return Case(sizes, scalars, flats, regions)
 
 
-def _example(analysis: Analysis, case: _Case, written: dict[str, np.ndarray], ret) -> Example:
+def _example(analysis: Analysis, case: Case, written: dict[str, np.ndarray], ret) -> Example:
     sig = analysis.signature
     inputs: dict = {}
     outputs: dict = {}
@@ -158,125 +170,17 @@ def _example(analysis: Analysis, case: _Case, written: dict[str, np.ndarray], re
 # ---------------------------------------------------------------- the compiled run
 
 
-def _harness(analysis: Analysis, timing: int = 0) -> str:
-    """C `main` that reads each sample's arguments from stdin, calls the kernel and prints
-    the return value and every written buffer, then `#`. With `timing` > 0 it then also
-    times the kernel call alone (see `_timing_loop`) and prints one line to stderr,
-    `tensorlift-time <best seconds per call> <calls per batch>`; stdout is unchanged."""
-    k = analysis.kernel
-    types = dict(k.params)
-    lines = ["static double rd(void) { double v; if (scanf(\"%lf\", &v) != 1) exit(3); return v; }",
-             "int main(void) {", "  int samples = (int)rd();", "  for (int sample = 0; sample < samples; sample++) {"]
-    args: dict[str, str] = {}
-    out: list[str] = []
-    for i, s in enumerate(analysis.slots):
-        t = types[s.param]
-        struct_var = f"st_{s.param}"
-        if s.field is not None and s.param not in args:
-            lines.append(f"    {_ctype_text(_param_decls(k)[s.param])} {struct_var};")
-            lines.append(f"    memset(&{struct_var}, 0, sizeof {struct_var});")
-            args[s.param] = f"&{struct_var}" if isinstance(t, Pointer) else struct_var
-        target = f"{struct_var}.{s.field}" if s.field else None
-        if s.kind == "scalar":
-            if s.field is None:
-                lines.append(f"    {s.ctype} a{i} = ({s.ctype})rd();")
-                args[s.param] = f"a{i}"
-            elif s.subscript is None:
-                lines.append(f"    {target} = rd();")
-            else:
-                ft = _field_type(analysis, s)
-                if isinstance(ft, Pointer):
-                    lines.append(f"    if (!{target}) {target} = calloc(16, sizeof(*{target}));")
-                lines.append(f"    {target}[{s.subscript}] = rd();")
-            continue
-        elem = s.ctype or (f"__typeof__(**{target})" if s.rows else f"__typeof__(*{target})")
-        lines += [f"    long n{i} = (long)rd(), r{i} = (long)rd();",
-                  f"    {elem} *b{i} = malloc((n{i} * r{i} + 1) * sizeof({elem}));",
-                  f"    for (long q = 0; q < n{i} * r{i}; q++) b{i}[q] = ({elem})rd();"]
-        if s.rows:
-            lines += [f"    {elem} **p{i} = malloc((r{i} + 1) * sizeof({elem} *));",
-                      f"    for (long q = 0; q < r{i}; q++) p{i}[q] = b{i} + q * n{i};"]
-        ptr = f"p{i}" if s.rows else f"b{i}"
-        if s.field is None:
-            args[s.param] = f"(void *){ptr}"
-        else:
-            lines.append(f"    {target} = (void *){ptr};")
-        if analysis.signature.param(s.name).access != "read":
-            out.append(f"    for (long q = 0; q < n{i} * r{i}; q++) " + _print(f"b{i}[q]", s.dtype))
-    call = f"{k.name}({', '.join(args[n] for n, _ in k.params)})"
-    rt = analysis.signature.returns
-    lines.append(f"    {_print(call, rt) if rt else call + ';'}")
-    lines += out + ['    printf("#\\n"); fflush(stdout);']
-    if timing > 0:
-        lines += _timing_loop(analysis, [args[n] for n, _ in k.params], timing)
-    lines += ["  }", "  return 0;", "}"]
-    return "\n".join(lines) + "\n"
-
-
-TIMING_BATCH = 1e-3   # seconds: a timed batch repeats the call until it lasts at least this
-
-
-def _timing_loop(analysis: Analysis, args: list[str], repeats: int) -> list[str]:
-    """C lines that time the kernel call: batches of `inner` calls, `inner` doubling from 1
-    until a batch lasts TIMING_BATCH, then `repeats` batches (the calibrating one counts);
-    the best batch time per call goes to stderr. The call goes through a volatile function
-    pointer, so the optimiser can neither inline it nor drop a call whose result is unused.
-    Buffers the kernel reads and writes are restored from a copy (untimed) before each batch;
-    within a batch of several calls each call sees the previous call's result."""
-    k = analysis.kernel
-    lines = ["    {", f"      __typeof__({k.name}) *volatile tl_fn = {k.name};"]
-    call = f"tl_fn({', '.join(args)})"
-    if k.returns_value:
-        lines.append(f"      __typeof__({call}) volatile tl_sink;")
-        call = f"tl_sink = {call}"
-    restore = []
-    for i, s in enumerate(analysis.slots):
-        if s.kind == "array" and analysis.signature.param(s.name).access == "readwrite":
-            lines += [f"      size_t tl_bytes{i} = (size_t)(n{i} * r{i}) * sizeof(*b{i});",
-                      f"      void *tl_copy{i} = malloc(tl_bytes{i} + 1);",
-                      f"      memcpy(tl_copy{i}, b{i}, tl_bytes{i});"]
-            restore.append(f"memcpy(b{i}, tl_copy{i}, tl_bytes{i});")
-    lines += [
-        "      double tl_best = 1e300; long tl_inner = 1; int tl_done = 0;",
-        f"      while (tl_done < {repeats}) {{",
-        *([f"        {' '.join(restore)}"] if restore else []),
-        "        struct timespec tl_t0, tl_t1;",
-        "        clock_gettime(CLOCK_MONOTONIC, &tl_t0);",
-        f"        for (long q = 0; q < tl_inner; q++) {call};",
-        "        clock_gettime(CLOCK_MONOTONIC, &tl_t1);",
-        "        double tl_el = (double)(tl_t1.tv_sec - tl_t0.tv_sec) + 1e-9 * (double)(tl_t1.tv_nsec - tl_t0.tv_nsec);",
-        f"        if (tl_done == 0 && tl_el < {TIMING_BATCH!r} && tl_inner < (1L << 30)) {{ tl_inner *= 2; continue; }}",
-        "        if (tl_el / tl_inner < tl_best) tl_best = tl_el / tl_inner;",
-        "        tl_done++;",
-        "      }",
-        '      fprintf(stderr, "tensorlift-time %.9e %ld\\n", tl_best, tl_inner); fflush(stderr);',
-        "    }"]
-    return lines
-
-
-def _print(expr: str, dtype: str) -> str:
-    if dtype == "int":
-        return f'printf("%lld\\n", (long long)({expr}));'
-    return f'printf("%.17g\\n", (double)({expr}));'
-
-
-def _field_type(analysis: Analysis, s: Slot):
-    t = dict(analysis.kernel.params)[s.param]
-    st = t.target if isinstance(t, Pointer) else t
-    return st.field_type(s.field)
-
-
-def _stdin(analysis: Analysis, cases: list[_Case]) -> str:
-    vals: list[str] = [str(len(cases))]
+def stdin_bytes(slots: list[Slot], cases: list[Case], timing: int = 0) -> bytes:
+    vals: list = [np.array([len(cases), timing], dtype=np.float64)]
     for c in cases:
-        for s in analysis.slots:
+        for s in slots:
             if s.kind == "scalar":
-                vals.append(repr(c.scalars[s.name]))
+                vals.append(np.array([c.scalars[s.name]], dtype=np.float64))
                 continue
             reg = c.regions[s.name]
-            vals += [str(reg.inner_size if reg.rows else reg.flat_size()), str(reg.nrows)]
-            vals += [repr(x) for x in c.flats[s.name].tolist()]
-    return "\n".join(vals) + "\n"
+            vals.append(np.array([reg.inner_size if reg.rows else reg.flat_size(), reg.nrows], dtype=np.float64))
+            vals.append(c.flats[s.name].astype(np.float64))
+    return np.concatenate(vals).tobytes()
 
 
 def limited(command: list[str]) -> list[str]:
@@ -286,108 +190,172 @@ def limited(command: list[str]) -> list[str]:
     return ["/bin/sh", "-c", f'ulimit -v {kib} 2>/dev/null; ulimit -c 0 2>/dev/null; exec "$0" "$@"', *command]
 
 
-def compile_harness(analysis: Analysis, workdir: Path, timing: int = 0, opt: str = "-O1") -> Path:
-    """Compiles the kernel with the harness of `_harness` (with `timing` > 0, the timing one)
-    at optimisation level `opt`; returns the executable."""
-    k = analysis.kernel
-    kernel_file = workdir / "kernel.c"
-    kernel_file.write_text(k.source)
-    harness = workdir / "harness.c"
-    harness.write_text("#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n"
-                       + ("#include <time.h>\n" if timing > 0 else "")
-                       + f'#include "kernel.c"\n{_harness(analysis, timing)}')
-    exe = workdir / "harness"
-    inc = ["-I", str(k.path.parent)] if k.path else []
-    proc = subprocess.run([find_compiler(), opt, "-w", "-std=gnu99", *inc, "-o", str(exe), str(harness), "-lm"],
-                          capture_output=True, text=True, timeout=120)
-    if proc.returncode != 0:
-        err = next((ln for ln in proc.stderr.splitlines() if "error" in ln), proc.stderr.strip()[:300])
-        raise KernelRunError(f"the C compiler rejected the kernel: {err.split('error:', 1)[-1].strip()}")
-    return exe
+@dataclass
+class Run:
+    """One sample's results: the returned value, every array's buffer after the call, and the
+    guard bytes around each that the call changed."""
+    ret: object
+    arrays: dict[str, np.ndarray]
+    guards: dict[str, int]
 
 
-def run_compiled(analysis: Analysis, exe: Path, cases: list[_Case], time_limit: float = TIME_LIMIT):
+def returned_dtype(kernel) -> Optional[str]:
+    """The dtype of the kernel's return value, which the harness prints (None for void)."""
+    t = A.strip_ref(kernel.returns)
+    return t.dtype if isinstance(t, A.Scalar) else None
+
+
+def run_harness(exe, slots: list[Slot], cases: list[Case], returns: Optional[str],
+                time_limit: float = TIME_LIMIT, timing: int = 0) -> tuple[list[Run], str]:
+    """Runs the compiled harness on the cases; returns the runs and what it printed on stderr.
+    `returns`: the dtype of the kernel's return value (`returned_dtype`)."""
     try:
-        proc = subprocess.run(limited([str(exe)]), input=_stdin(analysis, cases), capture_output=True,
-                              text=True, timeout=time_limit)
+        proc = subprocess.run(limited([str(exe)]), input=stdin_bytes(slots, cases, timing),
+                              capture_output=True, timeout=time_limit)
     except subprocess.TimeoutExpired:
-        raise KernelRunError(f"the kernel did not finish within {time_limit:g} s") from None
+        raise KernelRunError(f"the kernel did not finish within {time_limit:g} s at sizes "
+                             f"{cases[0].sizes}") from None
     if proc.returncode != 0:
         if proc.returncode < 0:
             name = signal.Signals(-proc.returncode).name
             raise KernelRunError(f"the kernel crashed ({name}) at sizes {cases[0].sizes}")
         raise KernelRunError(f"the kernel's process exited with status {proc.returncode}")
-    blocks = proc.stdout.split("#\n")
-    results = []
-    for c, block in zip(cases, blocks):
-        nums = block.split()
+    nums = np.frombuffer(proc.stdout, dtype=np.float64)
+    runs, pos = [], 0
+    for c in cases:
         ret = None
-        if analysis.signature.returns:
-            ret = _num(nums.pop(0), analysis.signature.returns)
-        written = {}
-        for s in analysis.slots:
-            if s.kind == "array" and analysis.signature.param(s.name).access != "read":
-                n = len(c.flats[s.name]) if not c.regions[s.name].rows else c.regions[s.name].flat_size()
-                written[s.name] = np.array([_num(x, s.dtype) for x in nums[:n]])
-                del nums[:n]
-        results.append((written, ret))
-    return results
+        if returns:
+            ret = _typed(nums[pos:pos + 1], returns)[0]
+            pos += 1
+        arrays, guards = {}, {}
+        for s in slots:
+            if s.kind != "array":
+                continue
+            n = len(c.flats[s.name])
+            arrays[s.name] = _typed(nums[pos:pos + n], s.dtype)
+            guards[s.name] = int(nums[pos + n]) if pos + n < len(nums) else 0
+            pos += n + 1
+        runs.append(Run(ret, arrays, guards))
+    if pos != len(nums):
+        raise KernelRunError("the kernel's process stopped before printing every result")
+    return runs, proc.stderr.decode(errors="replace")
 
 
-def _num(text: str, dtype: str):
-    return int(text) if dtype == "int" else float(text)
+def _typed(values: np.ndarray, dtype: str) -> np.ndarray:
+    return values.astype(np.int64) if carith.is_int(dtype) else values.copy()
+
+
+def smoke_run(kernel, analysis_slots: list[Slot], roles: dict[str, str], build: Build) -> None:
+    """The compiled kernel once, at small sizes with large buffers, before anything is
+    interpreted: a kernel that never ends is caught here in about a second. A crash is left
+    for the example runs to report with the right buffer sizes."""
+    exe = build.exe()
+    dims = [n for n, r in roles.items() if r == "dimension"]
+    strides = [n for n, r in roles.items() if r == "stride"]
+    rng = np.random.default_rng(0)
+    scalars = {}
+    for s in analysis_slots:
+        if s.kind == "scalar":
+            scalars[s.name] = BASE_SIZE + dims.index(s.name) if s.name in dims else \
+                BASE_STRIDE * (strides.index(s.name) + 2) if s.name in strides else 1
+    regions = {s.name: Region((SMOKE_ELEMENTS,), (1,), False) if not s.rows else
+               Region((256, SMOKE_ELEMENTS // 256), (1, 1), True)
+               for s in analysis_slots if s.kind == "array"}
+    flats = {n: random_values(rng, next(s.dtype for s in analysis_slots if s.name == n), r.flat_size(), True)
+             for n, r in regions.items()}
+    case = Case({d: scalars[d] for d in dims}, scalars, flats, regions)
+    try:
+        run_harness(exe, analysis_slots, [case], returned_dtype(kernel), time_limit=SMOKE_LIMIT)
+    except KernelRunError as e:
+        if "did not finish" in str(e):
+            raise KernelRunError(f"the kernel did not finish within {SMOKE_LIMIT:g} s at sizes "
+                                 f"{case.sizes}: it may never end") from None
 
 
 # ---------------------------------------------------------------- the interpreted run
 
 
-def run_interpreted(analysis: Analysis, case: _Case):
-    """The same call in the interpreter: written buffers (flat, as the harness prints) and the return."""
+def run_interpreted(analysis: Analysis, case: Case):
+    """The same call in the interpreter: every array's buffer after the call (flat, as the
+    harness prints them), the return, and each array's last store site by flat offset."""
     arrays, bufs = {}, {}
     for s in analysis.slots:
         if s.kind == "array":
             reg, flat = case.regions[s.name], case.flats[s.name]
 
-            def init(off, reg=reg, flat=flat, dtype=s.dtype):
-                r, c = divmod(off, ROW_PITCH) if reg.rows else (0, off)
-                v = flat[r * reg.inner_size + c]
-                return int(v) if dtype == "int" else float(v)
-            arrays[s.name], bufs[s.name] = array_pointer(analysis.kernel, s, init, trace=None)
-    ret = Interpreter(analysis.kernel).call(bind(analysis.kernel, analysis.slots, case.scalars, arrays))
-    written = {}
+            def init(off, reg=reg, flat=flat, dtype=s.dtype, name=s.name):
+                pos = reg.flat_offset(off)
+                if not 0 <= pos < len(flat):
+                    raise KernelRunError(f"the kernel reads outside the region of '{name}' that "
+                                         f"analysis found, at sizes {case.sizes}")
+                v = flat[pos]
+                return int(v) if carith.is_int(dtype) else float(v)
+            arrays[s.name], bufs[s.name] = array_pointer(s, init, trace=[])
+    ret = Interpreter(analysis.kernel).call(*bind(analysis.kernel, analysis.slots, case.scalars, arrays))
+    written, writers = {}, {}
     for s in analysis.slots:
-        if s.kind == "array" and analysis.signature.param(s.name).access != "read":
-            reg, flat = case.regions[s.name], case.flats[s.name]
-            out = flat.copy()
+        if s.kind == "array":
+            reg = case.regions[s.name]
+            out = case.flats[s.name].copy()
             for off, v in bufs[s.name].data.items():
-                r, c = divmod(off, ROW_PITCH) if reg.rows else (0, off)
-                pos = r * reg.inner_size + c
+                pos = reg.flat_offset(off)
                 if 0 <= pos < len(out):
                     out[pos] = v
             written[s.name] = out
-    return written, ret
+            writers[s.name] = {reg.flat_offset(off): site.line for site, off, _, w, _ in bufs[s.name].trace if w}
+    return written, ret, writers
 
 
 def make_examples(analysis: Analysis, count: int = 6, seed: int = 0, cross_check: bool = True,
-                  time_limit: float = TIME_LIMIT) -> list[Example]:
-    """`count` examples, half at each of two size variants."""
+                  time_limit: float = TIME_LIMIT, build: Optional[Build] = None) -> list[Example]:
+    """`count` examples, half at each of two size variants. An array that analysis took
+    for read-only but that some example changes becomes an input and output ("readwrite")."""
     if count < 1:
         raise TensorliftError("at least one example is needed")
     rng = np.random.default_rng(seed)
-    cases = [_make_case(analysis, sample_sizes(analysis, i % 2), rng) for i in range(count)]
-    with tempfile.TemporaryDirectory(prefix="tensorlift-") as tmp:
-        exe = compile_harness(analysis, Path(tmp))
-        results = run_compiled(analysis, exe, cases, time_limit)
-    if len(results) != len(cases):
-        raise KernelRunError("the kernel's process stopped before printing every result")
+    cases = [make_case(analysis, sample_sizes(analysis, i % 2), rng) for i in range(count)]
+    if build is None or build.slots != slot_key(analysis.slots):
+        build = start_build(analysis.kernel, analysis.slots)
+    sig = analysis.signature
+    runs, _ = run_harness(build.exe(), analysis.slots, cases, returned_dtype(analysis.kernel), time_limit)
+    for s in analysis.slots:
+        if s.kind != "array":
+            continue
+        bad = [c.sizes for c, r in zip(cases, runs) if r.guards.get(s.name)]
+        if bad:
+            raise KernelRunError(f"the kernel writes outside the region of '{s.name}' that analysis "
+                                 f"found (shape {sig.param(s.name).shape}) at sizes {bad[0]}")
+        p = sig.param(s.name)
+        if p.access == "read" and any(not np.array_equal(r.arrays[s.name], c.flats[s.name], equal_nan=True)
+                                      for c, r in zip(cases, runs)):
+            p.access = "readwrite"
     if cross_check:
-        written, ret = run_interpreted(analysis, cases[0])
-        cw, cret = results[0]
-        sig = analysis.signature
-        for name, flat in cw.items():
-            if not matches(flat, written[name], sig.param(name).dtype):
-                raise TensorliftError(f"interpreter and compiled C disagree on '{name}'; "
-                                      "the kernel relies on behaviour we do not model")
-        if sig.returns and not matches(cret, ret, sig.returns):
-            raise TensorliftError("interpreter and compiled C disagree on the returned value")
-    return [_example(analysis, c, w, r) for c, (w, r) in zip(cases, results)]
+        _cross_check(analysis, cases[0], runs[0])
+    return [_example(analysis, c, r.arrays, r.ret) for c, r in zip(cases, runs)]
+
+
+def _cross_check(analysis: Analysis, case: Case, run: Run) -> None:
+    """The interpreter must agree with the compiled C; if not, say where."""
+    sig = analysis.signature
+    written, ret, writers = run_interpreted(analysis, case)
+    rtol = carith.tolerance(p.dtype for p in sig.params)
+    scale = max([float(np.max(np.abs(f))) for f in case.flats.values() if f.size and np.all(np.isfinite(f))] or [1.0])
+    for s in analysis.slots:
+        if s.kind != "array":
+            continue
+        got, want = written[s.name], run.arrays[s.name]
+        ok = carith.close(got, want, s.dtype, rtol, scale)
+        if not np.all(ok):
+            pos = int(np.argwhere(~ok)[0][0])
+            reg = case.regions[s.name]
+            where = np.argwhere(reg.offsets() == pos)
+            elem = f"{s.name}{list(where[0])}" if len(where) else f"{s.name} at offset {pos}"
+            line = writers[s.name].get(pos)
+            raise TensorliftError(
+                f"interpreter and compiled C disagree on {elem} at sizes {case.sizes}: the C gives "
+                f"{want[pos]!r}, the interpreter {got[pos]!r}"
+                + (f" (written at line {line})" if line else "")
+                + "; the kernel relies on behaviour tensorlift does not model")
+    if sig.returns and not carith.matches(ret, run.ret, sig.returns, rtol, scale):
+        raise TensorliftError(f"interpreter and compiled C disagree on the returned value at sizes "
+                              f"{case.sizes}: the C gives {run.ret!r}, the interpreter {ret!r}")

@@ -1,241 +1,637 @@
-"""C front end: preprocess with the system `cc -E`, parse with pycparser, resolve types.
+"""C and C++ front end: libclang parses the file with the user's flags and the real system
+headers; this module turns the function asked for, and what it calls and uses, into the
+kernel AST (`ast.py`). Nothing after this stage sees libclang.
 
-System headers are replaced by pycparser's fake libc headers (which typedef every
-standard type to a plain one), so any kernel that includes <stdio.h> or <stdint.h>
-parses; headers beside the file are found through `-I`.
+Inputs: a path (`.c`/`.h` are C; `.cc`/`.cpp`/`.cxx` are C++; `-x` overrides) or source text.
+Anything else is refused with one line: a missing path, a directory, a binary file, a name
+without a C suffix, a file that does not parse (with the compiler's first error, file and
+line), a file without functions.
 """
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import tempfile
+import struct
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional, Union
 
-import pycparser_fake_libc
-from pycparser import c_ast, c_parser
-
 from ..errors import TensorliftError, UnsupportedConstruct
+from . import ast as A
+from .clang import binary_operator, builtin_include_dir, ci, evaluate, unary_operator, var_init
 
-# ---------------------------------------------------------------- types
+SUFFIXES = {".c": "c", ".h": "c", ".cc": "c++", ".cpp": "c++", ".cxx": "c++", ".c++": "c++",
+            ".hpp": "c++", ".hh": "c++", ".hxx": "c++"}
+K = ci.CursorKind
+T = ci.TypeKind
 
-
-@dataclass(frozen=True)
-class Scalar:
-    name: str            # "int" | "float" | "double" | "void"
-
-
-@dataclass(frozen=True)
-class Pointer:
-    target: "CType"
-
-
-@dataclass(frozen=True)
-class Array:
-    elem: "CType"
-    size: Optional[c_ast.Node] = field(default=None, compare=False, hash=False)
-
-
-@dataclass(frozen=True)
-class Struct:
-    name: str
-    fields: tuple[tuple[str, "CType"], ...] = field(compare=False, hash=False, default=())
-
-    def field_type(self, name: str) -> "CType":
-        for n, t in self.fields:
-            if n == name:
-                return t
-        raise UnsupportedConstruct(f"unknown struct field '{name}' of struct {self.name}")
+_SCALARS = {T.BOOL: "bool", T.CHAR_S: "int8", T.SCHAR: "int8", T.CHAR_U: "uint8", T.UCHAR: "uint8",
+            T.SHORT: "int16", T.USHORT: "uint16", T.INT: "int", T.UINT: "uint32", T.LONG: "int64",
+            T.ULONG: "uint64", T.LONGLONG: "int64", T.ULONGLONG: "uint64", T.FLOAT: "float",
+            T.DOUBLE: "double", T.CHAR16: "uint16", T.CHAR32: "uint32", T.WCHAR: "int"}
+_ARRAYS = (T.CONSTANTARRAY, T.VARIABLEARRAY, T.INCOMPLETEARRAY, T.DEPENDENTSIZEDARRAY)
+_STATEMENT_NAMES = {"SWITCH_STMT": "switch statement", "GOTO_STMT": "goto", "LABEL_STMT": "goto label",
+                    "ASM_STMT": "inline assembly", "MS_ASM_STMT": "inline assembly",
+                    "INDIRECT_GOTO_STMT": "goto", "CXX_TRY_STMT": "try block"}
+_VECTOR_METHODS = {"size", "push_back", "emplace_back", "resize", "back", "front", "clear",
+                   "at", "empty", "reserve", "data", "assign"}
 
 
-CType = Union[Scalar, Pointer, Array, Struct]
-INT, FLOAT, DOUBLE, VOID = Scalar("int"), Scalar("float"), Scalar("double"), Scalar("void")
-
-_FLOAT_WORDS = {"float": FLOAT, "double": DOUBLE}
-_INT_WORDS = {"int", "char", "short", "long", "signed", "unsigned", "_Bool", "__int128"}
+# ---------------------------------------------------------------- reading input
 
 
-def base_scalar(t: CType) -> Scalar:
-    """The scalar at the bottom of pointers and arrays (`float **` -> float)."""
-    while isinstance(t, (Pointer, Array)):
-        t = t.target if isinstance(t, Pointer) else t.elem
-    return t if isinstance(t, Scalar) else INT
-
-
-def is_pointerish(t: CType) -> bool:
-    return isinstance(t, (Pointer, Array))
-
-
-# ---------------------------------------------------------------- kernel
-
-
-@dataclass
-class Kernel:
-    """One C function and what is needed to run it: its file, types and callees."""
-    name: str
-    node: c_ast.FuncDef
-    params: list[tuple[str, CType]]
-    return_type: CType
-    functions: dict[str, c_ast.FuncDef]
-    source: str                     # the original source text
-    path: Optional[Path]            # the file, if the kernel came from one
-    types: "TypeResolver"
-
-    @property
-    def returns_value(self) -> bool:
-        return self.return_type != VOID
-
-
-class TypeResolver:
-    """Turns pycparser declarations into CType, following typedefs and struct tags."""
-
-    def __init__(self, ast: c_ast.FileAST):
-        self.typedefs: dict[str, c_ast.Node] = {}
-        self.structs: dict[str, c_ast.Struct] = {}
-        for ext in ast.ext:
-            if isinstance(ext, c_ast.Typedef):
-                self.typedefs[ext.name] = ext.type
-            self._collect_structs(ext)
-
-    def _collect_structs(self, node):
-        for _, child in node.children():
-            self._collect_structs(child)
-        if isinstance(node, c_ast.Struct) and node.decls is not None and node.name:
-            self.structs[node.name] = node
-
-    def resolve(self, node: c_ast.Node, depth: int = 0) -> CType:
-        if depth > 50:
-            raise UnsupportedConstruct("recursive type")
-        if isinstance(node, c_ast.TypeDecl):
-            return self.resolve(node.type, depth + 1)
-        if isinstance(node, c_ast.PtrDecl):
-            return Pointer(self.resolve(node.type, depth + 1))
-        if isinstance(node, c_ast.ArrayDecl):
-            return Array(self.resolve(node.type, depth + 1), node.dim)
-        if isinstance(node, c_ast.Typename):
-            return self.resolve(node.type, depth + 1)
-        if isinstance(node, c_ast.Struct):
-            return self._struct(node, depth)
-        if isinstance(node, c_ast.IdentifierType):
-            names = node.names
-            for w in names:
-                if w in _FLOAT_WORDS:
-                    return _FLOAT_WORDS[w]
-            if all(w in _INT_WORDS for w in names):
-                return INT
-            if names == ["void"]:
-                return VOID
-            if len(names) == 1 and names[0] in self.typedefs:
-                return self.resolve(self.typedefs[names[0]], depth + 1)
-            return INT  # fake libc typedefs are ints; unknown words default to int
-        if isinstance(node, c_ast.Enum):
-            return INT
-        if isinstance(node, c_ast.FuncDecl):
-            raise UnsupportedConstruct("function pointer", _line(node))
-        if isinstance(node, c_ast.Union):
-            raise UnsupportedConstruct("union", _line(node))
-        raise UnsupportedConstruct(type(node).__name__, _line(node))
-
-    def _struct(self, node: c_ast.Struct, depth: int) -> Struct:
-        decl = node if node.decls is not None else self.structs.get(node.name)
-        if decl is None:
-            raise UnsupportedConstruct(f"incomplete struct {node.name}", _line(node))
-        fields = tuple((d.name, self.resolve(d.type, depth + 1)) for d in decl.decls or ())
-        return Struct(decl.name or "<anonymous>", fields)
-
-
-def walk(node: c_ast.Node):
-    """Every node of a subtree, the node itself first."""
-    yield node
-    for _, child in node.children():
-        yield from walk(child)
-
-
-def _line(node: c_ast.Node) -> Optional[int]:
-    return node.coord.line if node is not None and node.coord else None
+def read_source(source: Union[str, Path], language: Optional[str] = None) -> tuple[str, Optional[Path], str]:
+    """(text, path or None, language) of a path or of C source text."""
+    if isinstance(source, str) and ("\n" in source or "{" in source or ";" in source):
+        return source, None, language or "c"
+    path = Path(source)
+    if not path.exists():
+        raise TensorliftError(f"no such file: {path}")
+    if path.is_dir():
+        raise TensorliftError(f"{path} is a directory; give a C file (bench takes directories)")
+    lang = language or SUFFIXES.get(path.suffix) or SUFFIXES.get(path.suffix.lower())
+    if lang is None:
+        raise TensorliftError(f"{path} is not named like C or C++ source (.c, .h, .cc, .cpp, .cxx); "
+                              "give -x c or -x c++ to read it anyway")
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise TensorliftError(f"cannot read {path}: {e.strerror}") from None
+    if b"\0" in data[:65536]:
+        raise TensorliftError(f"{path} is a binary file, not C source")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")
+    return text, path.resolve(), lang
 
 
 # ---------------------------------------------------------------- parsing
 
 
-def find_compiler() -> str:
-    for cc in (os.environ.get("CC"), "cc", "gcc", "clang"):
-        if cc and shutil.which(cc):
-            return cc
-    raise TensorliftError("no C compiler found (set CC or install gcc)")
+@dataclass
+class Unit:
+    """A parsed file: its functions by name (converted on demand), for choosing kernels."""
+    tu: object
+    text: str
+    path: Optional[Path]
+    language: str
+    flags: list[str]
+    defs: dict = field(default_factory=dict)          # name -> FUNCTION_DECL cursor (definitions)
+    templates: set = field(default_factory=set)       # function templates never instantiated
+
+    @property
+    def main_file(self) -> str:
+        return str(self.path) if self.path else _TEXT_NAME[self.language]
+
+    def functions(self) -> list[str]:
+        """Functions defined in the file itself (not in headers), in source order."""
+        return [n for n, c in self.defs.items() if _in_file(c, self.main_file)]
+
+    def kernel(self, name: str) -> A.Kernel:
+        if name not in self.defs:
+            if name in self.templates:
+                raise TensorliftError(f"'{name}' is a template that is never instantiated; "
+                                      "lift a function with concrete types")
+            raise TensorliftError(f"function '{name}' not found (defined: {', '.join(self.functions()) or 'none'})")
+        return _Converter(self).kernel(name)
+
+    def candidates(self) -> list[str]:
+        """The functions worth lifting: defined in this file, not `main`, and taking or
+        returning arrays (pointers, arrays, vectors) or using global arrays."""
+        out = []
+        for name in self.functions():
+            if name == "main":
+                continue
+            c = self.defs[name]
+            types = [a.type for a in c.get_arguments()] + [c.result_type]
+            if any(_array_like(t) for t in types) or _uses_global_array(c):
+                out.append(name)
+        return out
 
 
-def preprocess(source: str, path: Optional[Path]) -> str:
-    """Runs `cc -E` on the file itself (so line markers and error messages name it and
-    headers beside it are found), or on source text given on stdin."""
-    cc = find_compiler()
-    args = [cc, "-E", "-std=c99", "-nostdinc", "-I", pycparser_fake_libc.directory,
-            "-D__attribute__(x)=", "-D__restrict=restrict", "-D__restrict__=restrict",
-            "-D__inline=inline", "-D__inline__=inline", "-D__extension__=", "-D__asm__(x)=",
-            "-D__const=const", "-D__volatile__=volatile"]
-    if path is not None:
-        args += ["-I", str(path.parent), str(path)]
-        stdin = None
-    else:
-        args += ["-x", "c", "-"]
-        stdin = source
+_TEXT_NAME = {"c": "input.c", "c++": "input.cpp"}
+
+
+def _in_file(cursor, name: str) -> bool:
+    f = cursor.location.file
+    return f is not None and f.name == name
+
+
+def _array_like(t) -> bool:
+    t = t.get_canonical()
+    if t.kind in (T.LVALUEREFERENCE, T.RVALUEREFERENCE):
+        t = t.get_pointee().get_canonical()
+    if t.kind == T.POINTER or t.kind in _ARRAYS:
+        return True
+    return t.kind == T.RECORD and _std_container(t) is not None
+
+
+def _uses_global_array(func) -> bool:
+    for c in func.walk_preorder():
+        if c.kind == K.DECL_REF_EXPR:
+            r = c.referenced
+            if r is not None and r.kind == K.VAR_DECL and r.semantic_parent is not None \
+                    and r.semantic_parent.kind in (K.TRANSLATION_UNIT, K.NAMESPACE) \
+                    and r.type.get_canonical().kind in _ARRAYS:
+                return True
+    return False
+
+
+def _std_container(t) -> Optional[str]:
+    """"vector" or "array" for std::vector<T> / std::array<T, N>, else None."""
+    decl = t.get_declaration()
+    if decl is None or decl.spelling not in ("vector", "array"):
+        return None
+    p = decl.semantic_parent
+    while p is not None and p.kind == K.NAMESPACE and p.spelling != "std":
+        p = p.semantic_parent
+    return decl.spelling if p is not None and p.spelling == "std" else None
+
+
+def parse(source: Union[str, Path], flags: Optional[list[str]] = None, language: Optional[str] = None) -> Unit:
+    text, path, lang = read_source(source, language)
+    args = list(flags or [])
+    if "-x" in args:
+        lang = args[args.index("-x") + 1] if args.index("-x") + 1 < len(args) else lang
+        args = [a for i, a in enumerate(args) if a != "-x" and (i == 0 or args[i - 1] != "-x")]
+    std = [a for a in args if a.startswith("-std=")]
+    if lang == "c++" and not std:
+        args.append("-std=c++17")
+    clang_args = ["-x", lang, *args, *builtin_include_dir(), "-w"]
+    name = str(path) if path else _TEXT_NAME[lang]
+    unsaved = None if path else [(name, text)]
     try:
-        proc = subprocess.run(args, input=stdin, capture_output=True, text=True, timeout=60)
-    except subprocess.TimeoutExpired:
-        raise TensorliftError("C preprocessing did not finish within 60 s") from None
-    if proc.returncode != 0:
-        first = next((ln for ln in proc.stderr.splitlines() if "error" in ln), proc.stderr.strip()[:200])
-        raise TensorliftError(f"C preprocessing failed: {first}")
-    return proc.stdout
+        tu = ci.Index.create().parse(name, args=clang_args, unsaved_files=unsaved,
+                                     options=ci.TranslationUnit.PARSE_DETAILED_PROCESSING_RECORD)
+    except ci.TranslationUnitLoadError as e:
+        raise TensorliftError(f"libclang could not read {name}: {e}") from None
+    errors = [d for d in tu.diagnostics if d.severity >= ci.Diagnostic.Error]
+    if errors:
+        d = errors[0]
+        where = f"{d.location.file.name if d.location.file else name}:{d.location.line}:{d.location.column}"
+        hint = " (add -I DIR, or a compile_commands.json, for the project's headers)" \
+            if "file not found" in d.spelling else ""
+        what = "C++" if lang == "c++" else "C"
+        raise TensorliftError(f"{what} parse error: {where}: {d.spelling}{hint}")
+    unit = Unit(tu, text, path, lang, args)
+    _collect(tu.cursor, unit)
+    if not unit.functions():
+        raise TensorliftError(f"no function definition found in {name}")
+    return unit
 
 
-def read_source(source: Union[str, Path]) -> tuple[str, Optional[Path]]:
-    """A path to a .c file, or C source text itself."""
-    if isinstance(source, Path) or ("\n" not in source and source.strip().endswith((".c", ".h"))):
-        path = Path(source)
-        try:
-            return path.read_text(errors="replace"), path.resolve()
-        except OSError as e:
-            raise TensorliftError(f"cannot read {path}: {e.strerror}") from None
-    return source, None
+def _collect(cursor, unit: Unit) -> None:
+    for c in cursor.get_children():
+        if c.kind in (K.FUNCTION_DECL, K.CXX_METHOD) and c.is_definition():
+            unit.defs.setdefault(c.spelling, c)
+        elif c.kind == K.FUNCTION_TEMPLATE and _in_file(c, unit.main_file):
+            unit.templates.add(c.spelling)
+        elif c.kind in (K.NAMESPACE, K.LINKAGE_SPEC, K.UNEXPOSED_DECL):
+            _collect(c, unit)
 
 
-def parse_file(source: Union[str, Path]) -> tuple[c_ast.FileAST, str, Optional[Path]]:
-    text, path = read_source(source)
-    pre = preprocess(text, path)
-    try:
-        ast = c_parser.CParser().parse(pre, filename=str(path) if path else "<stdin>")
-    except Exception as e:  # pycparser raises ParseError and, on odd input, others
-        msg = str(e).splitlines()[0] if str(e) else type(e).__name__
-        raise TensorliftError(f"C parse error: {msg}") from None
-    return ast, text, path
-
-
-def function_defs(ast: c_ast.FileAST) -> dict[str, c_ast.FuncDef]:
-    return {ext.decl.name: ext for ext in ast.ext if isinstance(ext, c_ast.FuncDef)}
-
-
-def load_kernel(source: Union[str, Path], function: Optional[str] = None) -> Kernel:
-    """Parse C and pick the kernel: the named function, else the last one defined."""
-    ast, text, path = parse_file(source)
-    funcs = function_defs(ast)
-    if not funcs:
-        raise TensorliftError("no function definition found in the input")
+def load_kernel(source: Union[str, Path], function: Optional[str] = None,
+                flags: Optional[list[str]] = None, language: Optional[str] = None) -> A.Kernel:
+    """The named function of a file or text; without a name, the file's one kernel (a file
+    with several must name one)."""
+    unit = parse(source, flags, language)
     if function is None:
-        function = list(funcs)[-1]
-    elif function not in funcs:
-        raise TensorliftError(f"function '{function}' not found (defined: {', '.join(funcs)})")
-    node = funcs[function]
-    types = TypeResolver(ast)
-    fdecl = node.decl.type
-    params: list[tuple[str, CType]] = []
-    for p in (fdecl.args.params if fdecl.args else []):
-        if isinstance(p, c_ast.EllipsisParam):
-            raise UnsupportedConstruct("variadic function", _line(p))
-        if p.name is None:  # `void` parameter list
-            continue
-        t = types.resolve(p.type)
-        params.append((p.name, Pointer(t.elem) if isinstance(t, Array) else t))
-    return Kernel(function, node, params, types.resolve(fdecl.type), funcs, text, path, types)
+        cands = unit.candidates() or [f for f in unit.functions() if f != "main"]
+        if len(cands) != 1:
+            raise TensorliftError(f"{len(cands)} functions to choose from ({', '.join(cands) or 'none'}); "
+                                  "name one with --function")
+        function = cands[0]
+    return unit.kernel(function)
+
+
+# ---------------------------------------------------------------- conversion
+
+
+def _line(c) -> int:
+    try:
+        return c.location.line
+    except Exception:
+        return 0
+
+
+class _Converter:
+    """Builds the kernel AST for one function and everything it reaches."""
+
+    def __init__(self, unit: Unit):
+        self.unit = unit
+        self.functions: dict[str, A.Function] = {}
+        self.globals: dict[str, A.Global] = {}
+        self.structs: dict[str, list] = {}
+        self.macros: dict[str, int] = {}
+        self.pending: list[str] = []
+
+    def kernel(self, name: str) -> A.Kernel:
+        self.pending.append(name)
+        while self.pending:
+            f = self.pending.pop()
+            if f not in self.functions:
+                self.functions[f] = None          # placeholder: recursion stops here
+                self.functions[f] = self.function(self.unit.defs[f])
+        u = self.unit
+        includes = [str(inc.include.name) for inc in u.tu.get_includes()]
+        return A.Kernel(name, self.functions[name], self.functions, self.globals, self.structs,
+                        u.text, u.path, u.language, u.flags, self.macros, includes)
+
+    def function(self, c) -> A.Function:
+        params = [A.Param(a.spelling, self.decl_type(a), _line(a)) for a in c.get_arguments()]
+        if c.type.is_function_variadic():
+            raise UnsupportedConstruct(f"variadic function '{c.spelling}'", _line(c))
+        body = next((ch for ch in c.get_children() if ch.kind == K.COMPOUND_STMT), None)
+        if body is None:
+            raise UnsupportedConstruct(f"function '{c.spelling}' without a body", _line(c))
+        return A.Function(c.spelling, params, self.type(c.result_type), self.block(body), _line(c),
+                          _in_file(c, self.unit.main_file))
+
+    # -- types -----------------------------------------------------------------------
+    def type(self, t, sizes: Optional[list] = None) -> A.Type:
+        """Our type of a clang type. `sizes`: the size expressions written in a declarator,
+        outermost first, for its array levels."""
+        t = t.get_canonical()
+        k = t.kind
+        if k in _SCALARS:
+            return A.Scalar(_SCALARS[k])
+        if k == T.VOID:
+            return A.VOID
+        if k == T.ENUM:
+            return A.INT
+        if k == T.POINTER:
+            return A.Pointer(self.type(t.get_pointee(), sizes))
+        if k in (T.LVALUEREFERENCE, T.RVALUEREFERENCE):
+            return A.Ref(self.type(t.get_pointee(), sizes))
+        if k in _ARRAYS:
+            size = None
+            if sizes:
+                size, sizes = sizes[0], sizes[1:]
+            if k == T.CONSTANTARRAY and not isinstance(size, A.Lit):
+                size = A.Lit(0, t.element_count, A.INT)
+            return A.Array(self.type(t.element_type, sizes), size)
+        if k == T.RECORD:
+            std = _std_container(t)
+            if std is not None:
+                elem = self.type(t.get_template_argument_type(0))
+                fixed = None
+                if std == "array":
+                    fixed = t.get_size() // max(1, t.get_template_argument_type(0).get_size())
+                return A.Vector(elem, fixed)
+            decl = t.get_declaration()
+            name = t.spelling
+            if name not in self.structs:
+                self.structs[name] = []
+                if decl.kind == K.UNION_DECL:
+                    raise UnsupportedConstruct(f"union {name}", _line(decl))
+                self.structs[name] = [(f.spelling, self.type(f.type)) for f in t.get_fields()]
+            return A.Struct(name)
+        if k in (T.FUNCTIONPROTO, T.FUNCTIONNOPROTO):
+            return A.FunctionType()
+        if k == T.LONGDOUBLE:
+            raise UnsupportedConstruct("long double")
+        raise UnsupportedConstruct(f"type {t.spelling}")
+
+    def decl_type(self, c) -> A.Type:
+        """The declared type of a parameter or variable, with its array sizes as expressions
+        (clang lists a declarator's size expressions innermost first)."""
+        init = var_init(c) if c.kind == K.VAR_DECL else None
+        exprs = [ch for ch in c.get_children() if ch.kind.is_expression() and (init is None or ch != init)]
+        sizes = [self.expr(e) for e in reversed(exprs)] if exprs else None
+        if sizes is not None:
+            depth, t = 0, c.type.get_canonical()
+            while t.kind in _ARRAYS or (t.kind == T.POINTER and t.get_pointee().get_canonical().kind in _ARRAYS):
+                depth += t.kind != T.POINTER and t.kind != T.INCOMPLETEARRAY
+                t = (t.get_pointee() if t.kind == T.POINTER else t.element_type).get_canonical()
+            sizes = sizes[-depth:] if depth else None
+            if c.type.get_canonical().kind == T.INCOMPLETEARRAY and sizes is not None:
+                sizes = [None] + sizes
+        return self.type(c.type, sizes)
+
+    # -- statements --------------------------------------------------------------------
+    def block(self, c) -> A.Block:
+        items = []
+        for ch in c.get_children():
+            s = self.stmt(ch)
+            if s is not None:
+                items.append(s)
+        return A.Block(_line(c), items)
+
+    def stmt(self, c) -> Optional[A.Stmt]:
+        k = c.kind
+        line = _line(c)
+        if k == K.COMPOUND_STMT:
+            return self.block(c)
+        if k == K.DECL_STMT:
+            decls = [self.decl(d) for d in c.get_children() if d.kind == K.VAR_DECL]
+            other = [d for d in c.get_children() if d.kind not in (K.VAR_DECL, K.STRUCT_DECL, K.ENUM_DECL,
+                                                                     K.TYPEDEF_DECL, K.TYPE_ALIAS_DECL)]
+            if other:
+                raise UnsupportedConstruct(f"local declaration of a {other[0].kind.name.lower()}", line)
+            return A.Block(line, decls, scoped=False) if len(decls) != 1 else decls[0]
+        if k == K.NULL_STMT:
+            return None
+        if k == K.IF_STMT:
+            parts = list(c.get_children())
+            if len(parts) not in (2, 3) or parts[0].kind == K.DECL_STMT:
+                raise UnsupportedConstruct("if with an initialiser", line)
+            return A.If(line, self.cond(parts[0]), self.stmt_or_empty(parts[1]),
+                        self.stmt_or_empty(parts[2]) if len(parts) == 3 else None)
+        if k == K.FOR_STMT:
+            return self.for_stmt(c)
+        if k == K.WHILE_STMT:
+            cond, body = list(c.get_children())
+            return A.Loop(line, None, self.cond(cond), None, self.stmt_or_empty(body))
+        if k == K.DO_STMT:
+            body, cond = list(c.get_children())
+            return A.Loop(line, None, self.cond(cond), None, self.stmt_or_empty(body), test_first=False)
+        if k == K.CXX_FOR_RANGE_STMT:
+            parts = list(c.get_children())
+            var = next(p for p in parts if p.kind == K.VAR_DECL)
+            body = parts[-1]
+            rng = next(p for p in parts if p.kind.is_expression())
+            decl = A.Decl(_line(var), var.spelling, self.type(var.type))
+            return A.Loop(line, decl, None, None, self.stmt_or_empty(body), over=self.expr(rng))
+        if k == K.BREAK_STMT:
+            return A.Jump(line, "break")
+        if k == K.CONTINUE_STMT:
+            return A.Jump(line, "continue")
+        if k == K.RETURN_STMT:
+            kids = [ch for ch in c.get_children() if ch.kind.is_expression()]
+            return A.Return(line, self.expr(kids[0]) if kids else None)
+        if k.is_expression():
+            return A.ExprStmt(line, self.expr(c))
+        raise UnsupportedConstruct(_STATEMENT_NAMES.get(k.name, k.name.lower().replace("_", " ")), line)
+
+    def stmt_or_empty(self, c) -> A.Stmt:
+        s = self.stmt(c)
+        return s if s is not None else A.Block(_line(c), [])
+
+    def cond(self, c) -> A.Expr:
+        if c.kind == K.VAR_DECL:
+            raise UnsupportedConstruct("declaration in a condition", _line(c))
+        return self.expr(c)
+
+    def for_stmt(self, c) -> A.Loop:
+        """clang lists only the parts of `for (init; cond; step)` that are there: the `;`
+        tokens of the header tell which is which."""
+        kids = list(c.get_children())
+        body, parts = kids[-1], kids[:-1]
+        semis, depth = [], 0
+        for tok in c.get_tokens():
+            if tok.spelling in "([{":
+                depth += 1
+            elif tok.spelling in ")]}":
+                depth -= 1
+                if depth == 0:
+                    break
+            elif tok.spelling == ";" and depth == 1:
+                semis.append(tok.extent.start.offset)
+        slots: list = [None, None, None]
+        if len(semis) == 2:
+            for p in parts:
+                off = p.extent.start.offset
+                slots[0 if off < semis[0] else 1 if off < semis[1] else 2] = p
+        elif len(parts) == 3:
+            slots = parts
+        else:
+            raise UnsupportedConstruct("a for loop written through a macro", _line(c))
+        init, cond, step = slots
+        return A.Loop(_line(c), self.stmt(init) if init is not None else None,
+                      self.cond(cond) if cond is not None else None,
+                      self.expr(step) if step is not None else None, self.stmt_or_empty(body))
+
+    def decl(self, c) -> A.Decl:
+        line = _line(c)
+        sc = c.storage_class
+        t = self.decl_type(c)
+        init = var_init(c)
+        if sc == ci.StorageClass.STATIC and not c.type.is_const_qualified():
+            raise UnsupportedConstruct(f"static local variable '{c.spelling}'", line)
+        if sc == ci.StorageClass.EXTERN:
+            raise UnsupportedConstruct(f"extern local declaration '{c.spelling}'", line)
+        return A.Decl(line, c.spelling, t, self.expr(init) if init is not None else None)
+
+    # -- expressions -------------------------------------------------------------------
+    def expr(self, c) -> A.Expr:
+        k = c.kind
+        line = _line(c)
+        if k in (K.PAREN_EXPR,):
+            return self.expr(_only(c))
+        if k in (K.INTEGER_LITERAL, K.FLOATING_LITERAL, K.CHARACTER_LITERAL, K.CXX_BOOL_LITERAL_EXPR,
+                 K.CXX_UNARY_EXPR, K.CXX_NULL_PTR_LITERAL_EXPR):
+            return self.literal(c)
+        if k == K.DECL_REF_EXPR:
+            return self.name(c)
+        if k == K.UNEXPOSED_EXPR:
+            return self.unexposed(c)
+        if k == K.BINARY_OPERATOR:
+            op = binary_operator(c)
+            left, right = [self.expr(x) for x in c.get_children()]
+            if op == "=":
+                return A.Assign(line, "=", left, right, self.type(c.type))
+            if op == ",":
+                return A.Comma(line, [left, right], self.type(c.type))
+            return A.Binary(line, op, left, right, self.type(c.type))
+        if k == K.COMPOUND_ASSIGNMENT_OPERATOR:
+            left, right = [self.expr(x) for x in c.get_children()]
+            return A.Assign(line, binary_operator(c), left, right, self.type(c.type))
+        if k == K.UNARY_OPERATOR:
+            op = unary_operator(c)
+            inner = self.expr(_only(c))
+            if op == "__extension__":
+                return inner
+            if op == "?":
+                raise UnsupportedConstruct("unary operator", line)
+            return A.Unary(line, op, inner, self.type(c.type))
+        if k == K.ARRAY_SUBSCRIPT_EXPR:
+            base, idx = [self.expr(x) for x in c.get_children()]
+            return A.Index(line, base, idx, self.type(c.type))
+        if k == K.MEMBER_REF_EXPR:
+            kids = list(c.get_children())
+            if not kids:
+                raise UnsupportedConstruct(f"member '{c.spelling}' of this object (a method or class)", line)
+            base = self.expr(kids[0])
+            arrow = isinstance(A.strip_ref(base.type), A.Pointer)
+            return A.Member(line, base, c.spelling, arrow, self.type(c.type))
+        if k == K.CONDITIONAL_OPERATOR:
+            a, b, d = [self.expr(x) for x in c.get_children()]
+            return A.Cond(line, a, b, d, self.type(c.type))
+        if k in (K.CSTYLE_CAST_EXPR, K.CXX_STATIC_CAST_EXPR, K.CXX_FUNCTIONAL_CAST_EXPR,
+                 K.CXX_CONST_CAST_EXPR, K.CXX_REINTERPRET_CAST_EXPR):
+            inner = [x for x in c.get_children() if x.kind.is_expression()]
+            if not inner:
+                return A.Construct(line, [], self.type(c.type))
+            return A.Cast(line, self.expr(inner[-1]), self.type(c.type))
+        if k == K.CALL_EXPR:
+            return self.call(c)
+        if k == K.INIT_LIST_EXPR:
+            return A.InitList(line, [self.expr(x) for x in c.get_children()], self.type(c.type))
+        if k == K.CXX_FUNCTIONAL_CAST_EXPR:
+            return self.expr(_only(c))
+        names = {K.COMPOUND_LITERAL_EXPR: "compound literal", K.STMT_EXPR: "statement expression",
+                 K.LAMBDA_EXPR: "lambda", K.CXX_NEW_EXPR: "new", K.CXX_DELETE_EXPR: "delete",
+                 K.CXX_THIS_EXPR: "this", K.GNU_NULL_EXPR: "NULL"}
+        raise UnsupportedConstruct(names.get(k, k.name.lower().replace("_", " ")), line)
+
+    def literal(self, c) -> A.Expr:
+        v = evaluate(c)
+        if v is None:
+            if c.kind == K.CXX_NULL_PTR_LITERAL_EXPR:
+                return A.Lit(_line(c), 0, A.INT)
+            raise UnsupportedConstruct("sizeof of a variable-length array" if c.kind == K.CXX_UNARY_EXPR
+                                       else "constant expression", _line(c))
+        t = self.type(c.type)
+        if t == A.Scalar("float") and isinstance(v, float):
+            v = _shortest_float32(v)
+        return A.Lit(_line(c), v, t, self.macro_of(c))
+
+    def macro_of(self, c) -> Optional[str]:
+        """The object-like macro a literal was written as (`N` for `#define N 64`), if any."""
+        toks = list(c.get_tokens())
+        if len(toks) != 1 or toks[0].kind != ci.TokenKind.IDENTIFIER:
+            return None
+        at = ci.Cursor.from_location(self.unit.tu, toks[0].location)
+        if at is None or at.kind != K.MACRO_INSTANTIATION:
+            return None
+        d = at.referenced
+        if d is None or d.kind != K.MACRO_DEFINITION:
+            return None
+        body = [t.spelling for t in d.get_tokens()][1:]
+        while len(body) >= 3 and body[0] == "(" and body[-1] == ")":
+            body = body[1:-1]
+        if len(body) == 1 and body[0].isdigit():
+            self.macros[d.spelling] = int(body[0])
+            return d.spelling
+        return None
+
+    def name(self, c) -> A.Expr:
+        r = c.referenced
+        line = _line(c)
+        if r is None:
+            raise UnsupportedConstruct(f"use of '{c.spelling}'", line)
+        if r.kind == K.ENUM_CONSTANT_DECL:
+            return A.Lit(line, r.enum_value, A.INT)
+        if r.kind == K.PARM_DECL:
+            return A.Name(line, c.spelling, self.type(c.type), "param")
+        if r.kind in (K.FUNCTION_DECL, K.CXX_METHOD):
+            return A.Name(line, c.spelling, A.FunctionType(), "function")
+        if r.kind == K.VAR_DECL:
+            parent = r.semantic_parent
+            if parent is not None and parent.kind in (K.TRANSLATION_UNIT, K.NAMESPACE, K.LINKAGE_SPEC):
+                self.global_var(r)
+                return A.Name(line, r.spelling, self.type(c.type), "global")
+            return A.Name(line, c.spelling, self.type(c.type), "local")
+        raise UnsupportedConstruct(f"use of '{c.spelling}' ({r.kind.name.lower()})", line)
+
+    def global_var(self, r) -> None:
+        if r.spelling in self.globals:
+            return
+        init = var_init(r)
+        if init is None:
+            d = r.get_definition()
+            init = var_init(d) if d is not None else None
+        const = r.type.is_const_qualified() or (
+            r.type.get_canonical().kind in _ARRAYS and r.type.get_canonical().element_type.is_const_qualified())
+        self.globals[r.spelling] = A.Global(r.spelling, self.decl_type(r),
+                                            self.expr(init) if init is not None else None, const, _line(r))
+
+    def unexposed(self, c) -> A.Expr:
+        """Implicit conversions and C++ wrappers (temporaries, constructions) are unexposed:
+        a conversion becomes a Cast, a decay or a wrapper goes away."""
+        kids = [x for x in c.get_children() if x.kind.is_expression() or x.kind == K.UNEXPOSED_EXPR]
+        if len(kids) == 1:
+            inner = self.expr(kids[0])
+            t = self.type(c.type)
+            it = A.strip_ref(getattr(inner, "type", t))
+            if isinstance(t, A.Scalar) and isinstance(it, A.Scalar) and t != it:
+                return A.Cast(_line(c), inner, t, implicit=True)
+            if isinstance(t, A.Vector) and c.spelling in ("vector", "array") and not isinstance(it, A.Vector):
+                return A.Construct(_line(c), [inner], t)      # vector<T> v(n)
+            return inner
+        if not kids and c.type.get_canonical().kind == T.RECORD:
+            return A.Construct(_line(c), [], self.type(c.type))
+        if c.spelling in ("vector", "array") and kids:
+            return A.Construct(_line(c), [self.expr(x) for x in kids], self.type(c.type))
+        raise UnsupportedConstruct("expression", _line(c))
+
+    def call(self, c) -> A.Expr:
+        line = _line(c)
+        kids = list(c.get_children())
+        t = self.type(c.type) if c.type.kind != T.INVALID else A.VOID
+        ref = c.referenced
+        if ref is not None and ref.kind == K.CONSTRUCTOR:
+            return A.Construct(line, [self.expr(x) for x in kids if x.kind.is_expression()], t)
+        if ref is not None and ref.kind == K.CXX_METHOD or (kids and kids[0].kind == K.MEMBER_REF_EXPR
+                                                             and ref is not None and ref.kind != K.FUNCTION_DECL):
+            return self.method(c, kids, t)
+        if ref is not None and ref.spelling.startswith("operator"):
+            return self.operator_call(c, kids, t)
+        if not kids:
+            raise UnsupportedConstruct(f"call of '{c.spelling}'", line)
+        callee = _callee_name(kids[0])
+        if callee is None:
+            raise UnsupportedConstruct("call through a function pointer", line)
+        args = [self.expr(x) for x in kids[1:]]
+        if callee in self.unit.defs and callee not in self.functions:
+            self.pending.append(callee)
+        return A.Call(line, callee, args, t)
+
+    def method(self, c, kids, t) -> A.Expr:
+        line = _line(c)
+        name = c.spelling
+        member = kids[0]
+        obj_c = next((x for x in member.get_children()), None)
+        if obj_c is None:
+            raise UnsupportedConstruct(f"method '{name}' of this class", line)
+        obj = self.expr(obj_c)
+        if not isinstance(A.strip_ref(obj.type), A.Vector) or name not in _VECTOR_METHODS:
+            raise UnsupportedConstruct(f"call of method '{name}'", line)
+        args = [self.expr(x) for x in kids[1:]]
+        if name == "at":
+            return A.Index(line, obj, args[0], t)
+        return A.Method(line, obj, name, args, t)
+
+    def operator_call(self, c, kids, t) -> A.Expr:
+        line = _line(c)
+        op = c.referenced.spelling[len("operator"):]
+        args = [x for x in kids if not (x.kind == K.UNEXPOSED_EXPR and x.spelling.startswith("operator")
+                                        and x.type.get_canonical().kind in (T.POINTER, T.FUNCTIONPROTO))
+                and not (x.kind == K.DECL_REF_EXPR and x.spelling.startswith("operator"))]
+        vals = [self.expr(x) for x in args]
+        if op == "[]" and len(vals) == 2:
+            return A.Index(line, vals[0], vals[1], t)
+        if op == "=" and len(vals) == 2:
+            return A.Assign(line, "=", vals[0], vals[1], t)
+        raise UnsupportedConstruct(f"operator{op} of a class", line)
+
+
+def _shortest_float32(v: float) -> float:
+    """The decimal a `float` literal was written as (`0.1f` is 0.1, not 0.100000001490116):
+    the shortest that rounds to the same single-precision value. Verification treats
+    floating point as real arithmetic, so the constant is the one the programmer meant."""
+    want = struct.pack("f", v)
+    for digits in range(1, 10):
+        d = float(f"{v:.{digits}g}")
+        if struct.pack("f", d) == want:
+            return d
+    return v
+
+
+def _only(c):
+    kids = list(c.get_children())
+    if len(kids) != 1:
+        raise UnsupportedConstruct(f"{c.kind.name.lower()} with {len(kids)} parts", _line(c))
+    return kids[0]
+
+
+def _callee_name(c) -> Optional[str]:
+    while c.kind in (K.UNEXPOSED_EXPR, K.PAREN_EXPR):
+        kids = list(c.get_children())
+        if len(kids) != 1:
+            return None
+        c = kids[0]
+    if c.kind == K.DECL_REF_EXPR and c.referenced is not None and c.referenced.kind in (K.FUNCTION_DECL,):
+        return c.referenced.spelling
+    if c.kind == K.DECL_REF_EXPR and c.referenced is not None and c.referenced.kind == K.FUNCTION_TEMPLATE:
+        return c.spelling
+    return None

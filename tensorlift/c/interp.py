@@ -1,13 +1,15 @@
-"""An interpreter for the C subset kernels are written in.
+"""An interpreter for the kernel AST.
 
-One interpreter serves two stages: analysis runs it on concrete numbers and reads the
-trace of every memory access (which buffer, which offset, at which loop iteration), and
-verification runs it on solver terms. The arithmetic lives in an `Ops` object so the
-value domain can change without touching the walk over the AST.
+One interpreter serves two stages: analysis runs it on concrete numbers and reads the trace
+of every memory access (which buffer, which offset, at which loop iteration), and
+verification runs it on solver terms. The arithmetic lives in an `Ops` object so the value
+domain can change without touching the walk over the tree.
 
-Memory is a set of buffers that grow on demand: a kernel may touch any offset, and the
-trace then tells which region it touched. Offsets count scalar elements, so pointer
-arithmetic over `int A[N][M]`, `int **A` or pointer walking all reduce to one integer.
+Values have their C types: clang made every conversion explicit, so an operator computes in
+the type of its node and an integer result wraps to that type's width (`carith`).
+Memory is a set of buffers that grow on demand: a kernel may touch any offset (up to
+MAX_ELEMENTS), and the trace tells which region it touched. Offsets count scalar elements,
+so `int A[N][M]`, `int **A` and pointer walking all reduce to one integer.
 """
 from __future__ import annotations
 
@@ -15,11 +17,13 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
-from pycparser import c_ast
-
+from .. import carith
 from ..errors import KernelRunError, UnsupportedConstruct
-from .frontend import (DOUBLE, FLOAT, INT, VOID, Array, CType, Kernel, Pointer, Scalar,
-                       Struct)
+from . import ast as A
+
+MAX_ELEMENTS = 1 << 24
+"""Largest offset and allocation (in elements) the interpreter accepts: a kernel reaching
+further is refused, not run until memory runs out."""
 
 # ---------------------------------------------------------------- memory
 
@@ -33,10 +37,20 @@ class Buffer:
     data: dict = field(default_factory=dict)
     trace: Optional[list] = None
     first_read: dict = field(default_factory=dict)   # offset -> read before any write?
-    seen_type: Optional[str] = None                  # scalar type of the last typed access
+    seen_type: Optional[str] = None                  # dtype of the last typed access
     writes: Optional[list] = None                    # shared log of buffer names, in write order
+    size: Optional[int] = None                       # elements, for allocations (bounds-checked)
+    stored: Optional[dict] = None                    # offset -> line of its first store, if kept
+
+    def _check(self, off: int, node) -> None:
+        if not 0 <= off < (self.size if self.size is not None else MAX_ELEMENTS) \
+                and not (self.size is None and -MAX_ELEMENTS < off < 0):
+            what = f"beyond its {self.size} elements" if self.size is not None else \
+                f"beyond the {MAX_ELEMENTS} elements tensorlift handles"
+            raise KernelRunError(f"access to {self.name}[{off}] at line {node.line}: {what}")
 
     def load(self, off: int, site, counters, loops=()):
+        self._check(off, site)
         if self.trace is not None:
             self.trace.append((site, off, counters, False, loops))
         if off not in self.first_read:
@@ -44,27 +58,30 @@ class Buffer:
         if off in self.data:
             return self.data[off]
         if self.init is None:
-            raise KernelRunError(f"read of uninitialised memory in {self.name}[{off}]")
+            raise KernelRunError(f"read of uninitialised memory {self.name}[{off}] at line {site.line}")
         v = self.data[off] = self.init(off)
         return v
 
     def store(self, off: int, value, site, counters, loops=()):
+        self._check(off, site)
         if self.trace is not None:
             self.trace.append((site, off, counters, True, loops))
         if off not in self.first_read:
             self.first_read[off] = False
         if self.writes is not None:
             self.writes.append(self.name)
+        if self.stored is not None:
+            self.stored.setdefault(off, site.line)
         self.data[off] = value
 
 
 @dataclass(frozen=True)
 class Ptr:
-    """A pointer: a buffer, an offset in scalars, the pointee type and the evaluated
-    sizes of the pointee's array levels (so `p + 1` on `int (*)[M]` advances by M)."""
+    """A pointer: a buffer, an offset in scalars, the pointee type and the evaluated sizes
+    of the pointee's array levels (so `p + 1` on `int (*)[M]` advances by M)."""
     buf: Optional[Buffer]
     off: int
-    target: CType
+    target: A.Type
     dims: tuple[int, ...] = ()
 
     @property
@@ -80,10 +97,22 @@ class StructVal:
     fields: dict[str, Any]
 
 
+class StructBox(Buffer):
+    """Lets a pointer-to-struct parameter be a Ptr whose target is a StructVal."""
+
+    def __init__(self, value: StructVal):
+        super().__init__("struct")
+        self.value = value
+
+
+def struct_pointer(value: StructVal, t: A.Struct) -> Ptr:
+    return Ptr(StructBox(value), 0, t)
+
+
 @dataclass
 class Var:
     value: Any
-    type: CType
+    type: A.Type
     is_array: bool = False     # a local array: its value is a pointer to element 0
 
 
@@ -107,58 +136,116 @@ class _Return(_Signal):
 # ---------------------------------------------------------------- arithmetic
 
 
-def c_div(a: int, b: int) -> int:
-    q = abs(a) // abs(b)
-    return q if (a >= 0) == (b >= 0) else -q
+def _nan_safe(fn):
+    def call(*args):
+        try:
+            return fn(*args)
+        except (ValueError, ZeroDivisionError):
+            return math.nan
+        except OverflowError:
+            return math.inf
+    return call
 
 
-def c_mod(a: int, b: int) -> int:
-    return a - b * c_div(a, b)
+def _log(f):
+    def call(x):
+        if x == 0:
+            return -math.inf
+        if x < 0 or math.isnan(x):
+            return math.nan
+        return math.inf if math.isinf(x) else f(x)
+    return call
+
+
+def _pow(x, y):
+    try:
+        return math.pow(x, y)
+    except ValueError:       # 0 to a negative power is a pole; a negative base to a fraction is NaN
+        return math.copysign(math.inf, x) if x == 0 and y == int(y) and int(y) % 2 else \
+            math.inf if x == 0 else math.nan
+    except OverflowError:
+        return -math.inf if x < 0 and y == int(y) and int(y) % 2 else math.inf
+
+
+def _fmax(a, b):
+    return b if math.isnan(a) else a if math.isnan(b) else max(a, b)
+
+
+def _fmin(a, b):
+    return b if math.isnan(a) else a if math.isnan(b) else min(a, b)
+
+
+MATH = {
+    "sqrt": _nan_safe(math.sqrt), "exp": _nan_safe(math.exp), "log": _log(math.log),
+    "log2": _log(math.log2), "log10": _log(math.log10), "log1p": _nan_safe(math.log1p),
+    "fabs": abs, "pow": _pow, "tanh": math.tanh, "sin": _nan_safe(math.sin),
+    "cos": _nan_safe(math.cos), "tan": _nan_safe(math.tan), "atan": math.atan,
+    "floor": lambda x: float(math.floor(x)) if math.isfinite(x) else x,
+    "ceil": lambda x: float(math.ceil(x)) if math.isfinite(x) else x,
+    "trunc": lambda x: float(math.trunc(x)) if math.isfinite(x) else x,
+    "round": lambda x: float(math.floor(abs(x) + 0.5) * (1 if x >= 0 else -1)) if math.isfinite(x) else x,
+    "fmax": _fmax, "fmin": _fmin, "fmod": _nan_safe(math.fmod), "exp2": _nan_safe(lambda x: 2.0 ** x),
+    "erf": math.erf, "hypot": math.hypot, "atan2": math.atan2, "cbrt": lambda x: math.copysign(abs(x) ** (1 / 3), x),
+}
+"""libm functions, with the results C gives outside their domain (NaN, +-inf)."""
+INT_FUNCTIONS = {"abs", "labs", "llabs"}
+
+
+def math_name(name: str) -> Optional[str]:
+    """The libm function a call names (`sqrtf` and `sqrtl` are `sqrt`), or None."""
+    if name in MATH:
+        return name
+    if name.startswith("__builtin_"):
+        return math_name(name[len("__builtin_"):])
+    if name.endswith(("f", "l")) and name[:-1] in MATH:
+        return name[:-1]
+    if name.startswith("std::"):
+        return math_name(name[5:])
+    return None
 
 
 class Ops:
-    """Concrete C arithmetic on Python ints and floats (float computed as double)."""
+    """Concrete C arithmetic on Python ints and floats (`float` is computed as double)."""
 
-    MATH = {
-        "sqrt": math.sqrt, "exp": math.exp, "log": math.log, "fabs": abs, "abs": abs,
-        "fmax": max, "fmin": min, "pow": math.pow, "tanh": math.tanh, "sin": math.sin,
-        "cos": math.cos, "floor": math.floor, "ceil": math.ceil, "labs": abs,
-    }
-
-    def is_float(self, v) -> bool:
-        return isinstance(v, float)
-
-    def arith(self, op: str, a, b):
-        if isinstance(a, float) or isinstance(b, float):
+    def arith(self, op: str, a, b, dtype: str, line: int):
+        if carith.is_float(dtype):
             a, b = float(a), float(b)
+            if op == "+":
+                return a + b
+            if op == "-":
+                return a - b
+            if op == "*":
+                return a * b
             if op == "/":
                 if b == 0.0:
-                    return math.copysign(math.inf, a) if a else math.nan
+                    return math.copysign(math.inf, a) * math.copysign(1.0, b) if a and not math.isnan(a) else math.nan
                 return a / b
-            return {"+": a + b, "-": a - b, "*": a * b}[op] if op in "+-*" else self._cmp_or_bad(op, a, b)
+            raise UnsupportedConstruct(f"operator '{op}' on floating-point values", line)
         if op == "+":
-            return a + b
-        if op == "-":
-            return a - b
-        if op == "*":
-            return a * b
-        if op in "/%":
+            v = a + b
+        elif op == "-":
+            v = a - b
+        elif op == "*":
+            v = a * b
+        elif op in ("/", "%"):
             if b == 0:
-                raise KernelRunError("integer division by zero")
-            return c_div(a, b) if op == "/" else c_mod(a, b)
-        if op == "<<":
-            return a << b
-        if op == ">>":
-            return a >> b
-        if op == "&":
-            return a & b
-        if op == "|":
-            return a | b
-        if op == "^":
-            return a ^ b
-        return self._cmp_or_bad(op, a, b)
+                raise KernelRunError(f"integer division by zero at line {line}")
+            v = carith.c_div(a, b) if op == "/" else carith.c_mod(a, b)
+        elif op == "<<":
+            v = a << b if 0 <= b < 64 else 0
+        elif op == ">>":
+            v = a >> b if 0 <= b < 64 else 0
+        elif op == "&":
+            v = a & b
+        elif op == "|":
+            v = a | b
+        elif op == "^":
+            v = a ^ b
+        else:
+            raise UnsupportedConstruct(f"operator '{op}'", line)
+        return carith.wrap(v, dtype)
 
-    def _cmp_or_bad(self, op, a, b):
+    def compare(self, op: str, a, b):
         if op == "<":
             return int(a < b)
         if op == ">":
@@ -169,12 +256,13 @@ class Ops:
             return int(a >= b)
         if op == "==":
             return int(a == b)
-        if op == "!=":
-            return int(a != b)
-        raise UnsupportedConstruct(f"operator '{op}' on floating-point values")
+        return int(a != b)
 
-    def neg(self, a):
-        return -a
+    def neg(self, a, dtype: str):
+        return -a if carith.is_float(dtype) else carith.wrap(-a, dtype)
+
+    def bitnot(self, a, dtype: str):
+        return carith.wrap(~a, dtype)
 
     def not_(self, a):
         return int(not self.truth(a))
@@ -189,37 +277,44 @@ class Ops:
     def select(self, cond, a, b):
         return a if self.truth(cond) else b
 
-    def convert(self, v, t: Scalar):
-        if t.name == "int":
-            return int(v) if isinstance(v, float) and math.isfinite(v) else v
-        if t.name in ("float", "double") and isinstance(v, int):
-            return float(v)
-        return v
-
-    def call(self, name: str, args: list):
-        base = name[:-1] if name.endswith(("f", "l")) and name[:-1] in self.MATH else name
-        fn = self.MATH.get(base)
-        if fn is None:
-            raise UnsupportedConstruct(f"call to unknown function '{name}'")
+    def convert(self, v, dtype: str):
         try:
-            r = fn(*args)
-        except (ValueError, OverflowError):
-            return math.nan
-        return float(r) if base not in ("abs", "labs") else r
+            return carith.convert(v, dtype)
+        except OverflowError as e:
+            raise KernelRunError(f"conversion out of range: {e}") from None
+
+    def call(self, name: str, args: list, dtype: str, line: int):
+        base = math_name(name)
+        if base is not None:
+            r = MATH[base](*[float(a) for a in args])
+            return float(r)
+        if name in INT_FUNCTIONS or name == "std::abs":
+            return carith.wrap(abs(args[0]), dtype)
+        if name in ("std::min", "std::max"):
+            return (min if name == "std::min" else max)(*args)
+        raise UnsupportedConstruct(f"call to unknown function '{name}'", line)
 
 
 # ---------------------------------------------------------------- interpreter
 
 _ASSIGN_OPS = {"+=": "+", "-=": "-", "*=": "*", "/=": "/", "%=": "%", "<<=": "<<",
                ">>=": ">>", "&=": "&", "|=": "|", "^=": "^"}
+_COMPARE = {"<", ">", "<=", ">=", "==", "!="}
+
+
+def dtype_of(t: A.Type) -> str:
+    t = A.strip_ref(t)
+    return t.dtype if isinstance(t, A.Scalar) else "int64"
 
 
 class Interpreter:
-    """Runs one kernel call. `max_steps` bounds the work so a kernel that never ends is
+    """Runs one kernel call. `max_steps` bounds the work so that a kernel that never ends is
     reported instead of hanging the analysis."""
 
-    def __init__(self, kernel: Kernel, ops: Optional[Ops] = None, max_steps: int = 2_000_000):
+    def __init__(self, kernel: A.Kernel, ops: Optional[Ops] = None, max_steps: int = 2_000_000,
+                 budget=None):
         self.k = kernel
+        self.budget = budget
         self.ops = ops or Ops()
         self.max_steps = max_steps
         self.steps = 0
@@ -227,193 +322,237 @@ class Interpreter:
         self.loops: list[int] = []        # ids of those loops' nodes
         self.call_stack: list[str] = []
         self.journal: Optional[list] = None   # undo log while a branch runs on a symbolic condition
+        self.scopes: list[dict] = []
+        self.globals: dict[str, Var] = {}
 
     # -- entry ---------------------------------------------------------
-    def call(self, args: dict[str, Any]):
-        """Run the kernel with parameter values by name; returns its return value."""
-        return self._invoke(self.k.name, [args[n] for n, _ in self.k.params])
+    def call(self, args: dict[str, Any], globals_: Optional[dict[str, Any]] = None):
+        """Run the kernel with parameter values by name (and values of the globals it uses);
+        returns its return value."""
+        for name, v in (globals_ or {}).items():
+            t = self.k.globals[name].type
+            if isinstance(t, A.Array) and isinstance(v, Ptr):
+                v = self.retype(v, A.Pointer(t.elem))
+            self.globals[name] = Var(v, t, is_array=isinstance(t, A.Array))
+        return self.invoke(self.k.name, [args[p.name] for p in self.k.params], None)
 
-    def _invoke(self, name: str, argv: list):
-        fdef = self.k.functions.get(name)
-        if fdef is None:
-            return self.ops.call(name, argv)
+    def invoke(self, name: str, argv: list, node):
+        f = self.k.functions.get(name)
+        if f is None:
+            return self.builtin(name, argv, node)
         if name in self.call_stack:
-            raise UnsupportedConstruct(f"recursive call to '{name}'", fdef.coord.line)
-        fdecl = fdef.decl.type
-        params = [p for p in (fdecl.args.params if fdecl.args else []) if getattr(p, "name", None)]
-        if len(params) != len(argv):
-            raise UnsupportedConstruct(f"call to '{name}' with {len(argv)} arguments")
+            raise UnsupportedConstruct(f"recursive call to '{name}'", f.line)
+        if len(f.params) != len(argv):
+            raise UnsupportedConstruct(f"call to '{name}' with {len(argv)} arguments", f.line)
         scope: dict[str, Var] = {}
         self.call_stack.append(name)
-        saved, self.scopes = getattr(self, "scopes", None), [scope]
+        saved, self.scopes = self.scopes, [scope]
         try:
-            for p, v in zip(params, argv):
-                t = self.k.types.resolve(p.type)
-                if isinstance(t, Array):
-                    t = Pointer(t.elem)
-                    v = self._retype(v, t)
-                scope[p.name] = Var(self._convert(v, t), t)
+            for p, v in zip(f.params, argv):
+                t = p.type
+                if isinstance(t, A.Array):     # a parameter declared as an array is a pointer
+                    t = A.Pointer(t.elem)
+                    if isinstance(v, Ptr):
+                        v = self.retype(v, t)
+                scope[p.name] = Var(self.convert(v, t), t)
             try:
-                self.exec(fdef.body)
+                self.exec(f.body)
             except _Return as r:
-                rt = self.k.types.resolve(fdecl.type)
-                return None if rt == VOID or r.value is None else self._convert(r.value, rt)
+                if f.returns == A.VOID or r.value is None:
+                    return None
+                return self.convert(r.value, f.returns)
             return None
         finally:
             self.call_stack.pop()
             self.scopes = saved
 
-    # -- variables -----------------------------------------------------
-    def lookup(self, name: str, node) -> Var:
-        for s in reversed(self.scopes):
-            if name in s:
-                return s[name]
-        raise UnsupportedConstruct(f"use of global or undeclared name '{name}'", _line(node))
+    def builtin(self, name: str, args: list, node):
+        line = node.line if node is not None else 0
+        if name in ("memset", "memcpy", "memmove"):
+            return self.memory(name, args, node)
+        if name in ("malloc", "calloc", "aligned_alloc"):
+            return self.allocate(name, args, node)
+        if name in ("free", "__assert_fail", "__builtin_prefetch"):
+            if name == "__assert_fail":
+                raise KernelRunError(f"assertion failed at line {line}")
+            return None
+        if name == "__builtin_expect":
+            return args[0]
+        return self.ops.call(name, args, dtype_of(node.type) if node is not None else "double", line)
 
-    def _convert(self, v, t: CType):
-        if isinstance(t, Scalar) and t != VOID and not isinstance(v, (Ptr, StructVal)):
-            return self.ops.convert(v, t)
-        if isinstance(t, Pointer) and isinstance(v, Ptr):
-            return self._retype(v, t)
+    # -- variables -----------------------------------------------------
+    def lookup(self, node: A.Name) -> Var:
+        if node.scope == "global":
+            var = self.globals.get(node.name)
+            if var is None:
+                var = self.globals[node.name] = self.global_value(node)
+            return var
+        for s in reversed(self.scopes):
+            if node.name in s:
+                return s[node.name]
+        raise UnsupportedConstruct(f"use of undeclared name '{node.name}'", node.line)
+
+    def global_value(self, node: A.Name) -> Var:
+        """A global the caller did not bind: a constant with an initialiser is folded."""
+        g = self.k.globals[node.name]
+        if not g.const or g.init is None:
+            raise UnsupportedConstruct(f"global '{node.name}' without a value", node.line)
+        decl = A.Decl(g.line, g.name, g.type, g.init)
+        saved, self.scopes = self.scopes, [{}]
+        try:
+            self.exec(decl)
+            return self.scopes[0][g.name]
+        finally:
+            self.scopes = saved
+
+    def convert(self, v, t: A.Type):
+        t = A.strip_ref(t)
+        if isinstance(t, A.Scalar):
+            if isinstance(v, Ptr):
+                if t.dtype == "bool":
+                    return int(v.buf is not None)
+                raise UnsupportedConstruct("pointer converted to an integer")
+            if isinstance(v, StructVal):
+                return v
+            return self.ops.convert(v, t.dtype)
+        if isinstance(t, A.Pointer):
+            return self.retype(v, t)
         return v
 
-    def _retype(self, p, t: Pointer):
+    def retype(self, p, t: A.Pointer):
         if not isinstance(p, Ptr):
-            if p == 0:
-                return Ptr(None, 0, t.target, self._dims(t.target))
-            raise UnsupportedConstruct("integer converted to pointer")
-        return Ptr(p.buf, p.off, t.target, self._dims(t.target))
+            if not isinstance(p, (int, float)) or p != 0:
+                raise UnsupportedConstruct("integer converted to a pointer")
+            return Ptr(None, 0, t.target, self.dims(t.target))
+        return Ptr(p.buf, p.off, t.target, self.dims(t.target))
 
-    def _dims(self, t: CType) -> tuple[int, ...]:
-        dims = []
-        while isinstance(t, Array):
+    def dims(self, t: A.Type) -> tuple[int, ...]:
+        out = []
+        while isinstance(t, A.Array):
             if t.size is None:
-                raise UnsupportedConstruct("array of unknown size", _line(t.size))
-            dims.append(self.eval(t.size))
+                raise UnsupportedConstruct("array of unknown size")
+            n = self.eval(t.size)
+            if not isinstance(n, int):
+                raise UnsupportedConstruct("array whose size depends on array values", t.size.line)
+            out.append(n)
             t = t.elem
-        return tuple(dims)
+        return tuple(out)
 
     # -- statements ----------------------------------------------------
     def exec(self, node):
-        self._tick()
-        m = getattr(self, "s_" + type(node).__name__, None)
-        if m is None:
-            if isinstance(node, c_ast.Node) and type(node).__name__ in _EXPR_NODES:
-                self.eval(node)
+        self.tick()
+        if isinstance(node, A.ExprStmt):
+            self.eval(node.expr)
+        elif isinstance(node, A.Block):
+            if not node.scoped:
+                for item in node.items:
+                    self.exec(item)
                 return
-            raise UnsupportedConstruct(_describe(node), _line(node))
-        m(node)
+            self.scopes.append({})
+            try:
+                for item in node.items:
+                    self.exec(item)
+            finally:
+                self.scopes.pop()
+        elif isinstance(node, A.Decl):
+            self.declare(node)
+        elif isinstance(node, A.Loop):
+            self.loop(node)
+        elif isinstance(node, A.If):
+            self.branch(node)
+        elif isinstance(node, A.Jump):
+            raise _Break() if node.kind == "break" else _Continue()
+        elif isinstance(node, A.Return):
+            raise _Return(None if node.value is None else self.eval(node.value))
+        else:
+            raise UnsupportedConstruct(type(node).__name__.lower(), node.line)
 
-    def s_Compound(self, node):
-        self.scopes.append({})
-        try:
-            for item in node.block_items or ():
-                self.exec(item)
-        finally:
-            self.scopes.pop()
-
-    def s_DeclList(self, node):
-        for d in node.decls:
-            self.exec(d)
-
-    def s_Decl(self, node):
-        if node.name is None:
-            return  # a struct or enum declaration without a variable
-        if "static" in (node.storage or []) or "extern" in (node.storage or []):
-            raise UnsupportedConstruct(f"static or extern local '{node.name}'", _line(node))
-        t = self.k.types.resolve(node.type)
-        if isinstance(t, Array):
-            dims = self._dims(t)
-            buf = Buffer(f"{node.name}", init=None)
-            elem = t.elem
-            while isinstance(elem, Array):
-                elem = elem.elem
-            var = Var(Ptr(buf, 0, t.elem, dims[1:]), t, is_array=True)
+    def declare(self, node: A.Decl):
+        t = node.type
+        if isinstance(t, A.Array):
+            dims = self.dims(t)
+            n = math.prod(dims)
+            if n > MAX_ELEMENTS:
+                raise KernelRunError(f"local array '{node.name}' of {n} elements at line {node.line} is "
+                                     "larger than tensorlift handles")
+            buf = Buffer(node.name, size=n)
+            elem = A.element(t)
+            self.scopes[-1][node.name] = Var(Ptr(buf, 0, t.elem, dims[1:]), t, is_array=True)
             if node.init is not None:
                 flat = _flatten_init(node.init)
-                for i, e in enumerate(flat):
-                    buf.data[i] = self._convert(self.eval(e), elem)
-                if len(flat) < math.prod(dims):
-                    for i in range(len(flat), math.prod(dims)):
-                        buf.data[i] = self._convert(0, elem)
-            self.scopes[-1][node.name] = var
+                for i, e in enumerate(flat[:n]):
+                    buf.data[i] = self.convert(self.eval(e), elem)
+                for i in range(len(flat), n):
+                    buf.data[i] = self.convert(0, elem)
             return
-        if isinstance(t, Struct):
-            raise UnsupportedConstruct(f"local struct variable '{node.name}'", _line(node))
+        if isinstance(t, A.Struct):
+            raise UnsupportedConstruct(f"local struct variable '{node.name}'", node.line)
         value = None
         if node.init is not None:
-            if isinstance(node.init, c_ast.InitList):
-                raise UnsupportedConstruct("initializer list for a scalar", _line(node))
-            value = self._convert(self.eval(node.init), t)
+            if isinstance(node.init, A.InitList):
+                raise UnsupportedConstruct("initializer list for a scalar", node.line)
+            value = self.convert(self.eval(node.init), t)
         self.scopes[-1][node.name] = Var(value, t)
 
-    def s_For(self, node):
-        self.scopes.append({})
-        try:
-            if node.init is not None:
-                self.exec(node.init)
-            self._loop(node, node.cond, node.stmt, node.next, test_first=True)
-        finally:
-            self.scopes.pop()
-
-    def s_While(self, node):
-        self._loop(node, node.cond, node.stmt, None, test_first=True)
-
-    def s_DoWhile(self, node):
-        self._loop(node, node.cond, node.stmt, None, test_first=False)
-
-    def _loop(self, node, cond, body, step, test_first: bool):
+    def loop(self, node: A.Loop):
         """Every loop form, counting its iterations for the trace (`counters`, `loops`)."""
+        if node.over is not None:
+            raise UnsupportedConstruct("range-for", node.line)
+        self.scopes.append({})
         self.counters.append(0)
         self.loops.append(id(node))
         try:
-            while not test_first or cond is None or self.ops.truth(self.eval(cond)):
+            if node.init is not None:
+                self.exec(node.init)
+            cond = node.cond
+            while not node.test_first or cond is None or self.ops.truth(self.eval(cond)):
                 try:
-                    if body is not None:
-                        self.exec(body)
+                    self.exec(node.body)
                 except _Break:
                     break
                 except _Continue:
                     pass
-                if step is not None:
-                    self.eval(step)
+                if node.step is not None:
+                    self.eval(node.step)
                 self.counters[-1] += 1
-                self._tick()
-                if not test_first and not self.ops.truth(self.eval(cond)):
+                self.tick()
+                if not node.test_first and not self.ops.truth(self.eval(cond)):
                     break
         finally:
             self.counters.pop()
             self.loops.pop()
+            self.scopes.pop()
 
-    def _tick(self):
+    def tick(self):
         self.steps += 1
+        if self.budget is not None and not self.steps & 1023:
+            self.budget.check("interpretation")
         if self.steps > self.max_steps:
             raise KernelRunError(f"kernel did not finish within {self.max_steps} interpreted steps")
 
-    def s_If(self, node):
+    def branch(self, node: A.If):
         cond = self.eval(node.cond)
         if not self.ops.decided(cond):
-            return self._merge_branches(node, cond)
+            return self.merge_branches(node, cond)
         if self.ops.truth(cond):
-            if node.iftrue is not None:
-                self.exec(node.iftrue)
-        elif node.iffalse is not None:
-            self.exec(node.iffalse)
+            self.exec(node.then)
+        elif node.other is not None:
+            self.exec(node.other)
 
-    def _merge_branches(self, node, cond):
+    def merge_branches(self, node: A.If, cond):
         """A condition on solver terms: run both branches from the same state and merge every
         variable and memory cell they touched into `select(cond, then, else)`."""
         outer = self.journal
         old: dict = {}          # location -> (undo entry) at first touch
         finals = []
-        for branch in (node.iftrue, node.iffalse):
+        for branch in (node.then, node.other):
             self.journal = []
             try:
                 if branch is not None:
                     self.exec(branch)
             except _Signal:
                 raise UnsupportedConstruct("break, continue or return under a condition on array values",
-                                           _line(node)) from None
+                                           node.line) from None
             finals.append({_loc(e): _current(e) for e in self.journal})
             for e in reversed(self.journal):
                 old.setdefault(_loc(e), e)
@@ -425,16 +564,15 @@ class Interpreter:
             t, f = then_vals.get(loc, before), else_vals.get(loc, before)
             if t is None or f is None:
                 raise UnsupportedConstruct("a variable set on one branch only of a condition on array values",
-                                           _line(node))
+                                           node.line)
             merged = self.ops.select(cond, t, f)
+            self.log(entry)
             if entry[0] == "var":
-                self._log(entry)
                 entry[1].value = merged
             else:
-                self._log(entry)
                 entry[1].data[entry[2]] = merged
 
-    def _log(self, entry):
+    def log(self, entry):
         if self.journal is not None:
             if entry[0] == "var":
                 self.journal.append(("var", entry[1], entry[1].value))
@@ -442,71 +580,44 @@ class Interpreter:
                 buf, off = entry[1], entry[2]
                 self.journal.append(("mem", buf, off, buf.data.get(off, _ABSENT)))
 
-    def s_Break(self, node):
-        raise _Break()
-
-    def s_Continue(self, node):
-        raise _Continue()
-
-    def s_Return(self, node):
-        raise _Return(None if node.expr is None else self.eval(node.expr))
-
-    def s_EmptyStatement(self, node):
-        pass
-
-    def s_Pragma(self, node):
-        pass
-
-    def s_Typedef(self, node):
-        pass
-
     # -- expressions -----------------------------------------------------
     def eval(self, node):
-        m = getattr(self, "e_" + type(node).__name__, None)
+        m = _EVAL.get(type(node))
         if m is None:
-            raise UnsupportedConstruct(_describe(node), _line(node))
-        return m(node)
+            raise UnsupportedConstruct(type(node).__name__.lower(), node.line)
+        return m(self, node)
 
-    def e_Constant(self, node):
-        v = node.value
-        if node.type in ("int", "long", "unsigned int", "long int", "unsigned long", "long long"):
-            s = v.rstrip("uUlL")
-            return int(s, 0) if not (len(s) > 1 and s[0] == "0" and s[1] not in "xXbB") else int(s, 8)
-        if node.type in ("float", "double", "long double"):
-            return float(v.rstrip("fFlL"))
-        if node.type == "char":
-            body = v[1:-1]
-            return ord(body.encode().decode("unicode_escape")) if body else 0
-        raise UnsupportedConstruct(f"constant {v}", _line(node))
+    def e_lit(self, node: A.Lit):
+        return node.value
 
-    def e_ID(self, node):
-        var = self.lookup(node.name, node)
+    def e_name(self, node: A.Name):
+        if node.scope == "function":
+            raise UnsupportedConstruct(f"function '{node.name}' used as a value", node.line)
+        var = self.lookup(node)
         if var.value is None:
-            raise KernelRunError(f"use of uninitialised variable '{node.name}' at line {_line(node)}")
+            raise KernelRunError(f"use of uninitialised variable '{node.name}' at line {node.line}")
         return var.value
 
-    def e_Cast(self, node):
-        t = self.k.types.resolve(node.to_type)
+    def e_cast(self, node: A.Cast):
         v = self.eval(node.expr)
-        if isinstance(t, Pointer):
-            return self._retype(v, t)
-        if t == VOID:
+        t = A.strip_ref(node.type)
+        if t == A.VOID:
             return None
-        return self._convert(v, t)
+        return self.convert(v, t)
 
-    def e_ExprList(self, node):
+    def e_comma(self, node: A.Comma):
         v = None
         for e in node.exprs:
             v = self.eval(e)
         return v
 
-    def e_TernaryOp(self, node):
+    def e_cond(self, node: A.Cond):
         c = self.eval(node.cond)
         if self.ops.decided(c):
-            return self.eval(node.iftrue) if self.ops.truth(c) else self.eval(node.iffalse)
-        return self.ops.select(c, self.eval(node.iftrue), self.eval(node.iffalse))
+            return self.eval(node.then) if self.ops.truth(c) else self.eval(node.other)
+        return self.ops.select(c, self.eval(node.then), self.eval(node.other))
 
-    def e_BinaryOp(self, node):
+    def e_binary(self, node: A.Binary):
         op = node.op
         if op == "&&":
             return int(self.ops.truth(self.eval(node.left)) and self.ops.truth(self.eval(node.right)))
@@ -516,13 +627,15 @@ class Interpreter:
 
     def binop(self, op, a, b, node):
         if isinstance(a, Ptr) or isinstance(b, Ptr):
-            return self._ptr_arith(op, a, b, node)
-        return self.ops.arith(op, a, b)
+            return self.ptr_arith(op, a, b, node)
+        if op in _COMPARE:
+            return self.ops.compare(op, a, b)
+        return self.ops.arith(op, a, b, dtype_of(node.type), node.line)
 
-    def _ptr_arith(self, op, a, b, node):
+    def ptr_arith(self, op, a, b, node):
         if isinstance(a, Ptr) and isinstance(b, Ptr):
             if a.buf is not b.buf and op not in ("==", "!="):
-                raise UnsupportedConstruct("arithmetic between unrelated pointers", _line(node))
+                raise UnsupportedConstruct("arithmetic between unrelated pointers", node.line)
             if op == "-":
                 return (a.off - b.off) // (a.step or 1)
             same = a.buf is b.buf and a.off == b.off
@@ -530,203 +643,216 @@ class Interpreter:
                 return int(same)
             if op == "!=":
                 return int(not same)
-            return self.ops.arith(op, a.off, b.off)
+            return self.ops.compare(op, a.off, b.off)
         if op == "+":
             p, k = (a, b) if isinstance(a, Ptr) else (b, a)
-            return p.moved(self._int(k, node))
+            return p.moved(self.int_value(k, node))
         if op == "-" and isinstance(a, Ptr):
-            return a.moved(-self._int(b, node))
+            return a.moved(-self.int_value(b, node))
         if op in ("==", "!=") and (a == 0 or b == 0):
             isnull = (a if isinstance(a, Ptr) else b).buf is None
             return int(isnull) if op == "==" else int(not isnull)
-        raise UnsupportedConstruct(f"pointer operation '{op}'", _line(node))
+        raise UnsupportedConstruct(f"pointer operation '{op}'", node.line)
 
-    def _int(self, v, node) -> int:
+    def int_value(self, v, node) -> int:
         if isinstance(v, int):
             return v
-        raise UnsupportedConstruct("non-integer or data-dependent pointer offset", _line(node))
+        raise UnsupportedConstruct("non-integer or data-dependent pointer offset", node.line)
 
-    def e_UnaryOp(self, node):
+    def e_unary(self, node: A.Unary):
         op = node.op
         if op in ("p++", "p--", "++", "--"):
-            old = self.eval(node.expr)
+            old = self.eval(node.operand)
             delta = 1 if "+" in op else -1
-            new = old.moved(delta) if isinstance(old, Ptr) else self.ops.arith("+", old, delta)
-            self.assign(node.expr, new)
+            new = old.moved(delta) if isinstance(old, Ptr) else \
+                self.ops.arith("+", old, delta, dtype_of(node.type), node.line)
+            self.assign(node.operand, new)
             return old if op.startswith("p") else new
         if op == "*":
-            return self.deref(self.eval(node.expr), node)
+            return self.deref(self.eval(node.operand), node)
         if op == "&":
-            return self.address(node.expr)
-        if op == "sizeof":
-            return self._sizeof(node.expr)
-        v = self.eval(node.expr)
+            return self.address(node.operand)
+        v = self.eval(node.operand)
         if op == "-":
-            return self.ops.neg(v)
+            return self.ops.neg(v, dtype_of(node.type))
         if op == "+":
             return v
         if op == "!":
-            return self.ops.not_(v)
+            return self.ops.not_(v) if not isinstance(v, Ptr) else int(v.buf is None)
         if op == "~":
-            return ~self._int(v, node)
-        raise UnsupportedConstruct(f"unary operator '{op}'", _line(node))
+            return self.ops.bitnot(self.int_value(v, node), dtype_of(node.type))
+        raise UnsupportedConstruct(f"unary operator '{op}'", node.line)
 
-    def _sizeof(self, expr):
-        if isinstance(expr, c_ast.Typename):
-            return _size_of(self.k.types.resolve(expr))
-        t = self._static_type(expr)
-        return _size_of(t) if t is not None else 4
+    def e_index(self, node: A.Index):
+        return self.deref(self.element_ptr(node), node)
 
-    def _static_type(self, e) -> Optional[CType]:
-        """The type of a simple expression (a variable, an element of one), for sizeof."""
-        if isinstance(e, c_ast.ID):
-            var = self.lookup(e.name, e)
-            return var.type
-        if isinstance(e, (c_ast.ArrayRef, c_ast.UnaryOp)):
-            inner = self._static_type(e.name if isinstance(e, c_ast.ArrayRef) else e.expr)
-            if isinstance(inner, Pointer):
-                return inner.target
-            if isinstance(inner, Array):
-                return inner.elem
-        return None
-
-    def e_ArrayRef(self, node):
-        return self.deref(self._element_ptr(node), node)
-
-    def _element_ptr(self, node) -> Ptr:
-        base = self.eval(node.name)
-        idx = self.eval(node.subscript)
+    def element_ptr(self, node: A.Index) -> Ptr:
+        base = self.eval(node.base)
+        idx = self.eval(node.index)
         if isinstance(idx, Ptr):
             base, idx = idx, base
         if not isinstance(base, Ptr):
-            raise UnsupportedConstruct("subscript of a non-pointer", _line(node))
-        return base.moved(self._int(idx, node))
+            raise UnsupportedConstruct("subscript of something that is not an array", node.line)
+        return base.moved(self.int_value(idx, node))
 
     def deref(self, p, node):
         if not isinstance(p, Ptr):
-            raise UnsupportedConstruct("dereference of a non-pointer", _line(node))
-        if isinstance(p.target, Array):
+            raise UnsupportedConstruct("dereference of something that is not a pointer", node.line)
+        if isinstance(p.target, A.Array):
             return Ptr(p.buf, p.off, p.target.elem, p.dims[1:])
         if p.buf is None:
-            raise KernelRunError(f"null pointer dereference at line {_line(node)}")
-        if isinstance(p.target, Struct):
-            raise UnsupportedConstruct("array of structs", _line(node))
-        if isinstance(p.target, Scalar):
-            p.buf.seen_type = p.target.name
+            raise KernelRunError(f"null pointer dereference at line {node.line}")
+        if isinstance(p.target, A.Struct):
+            raise UnsupportedConstruct("array of structs", node.line)
+        if isinstance(p.target, A.Scalar):
+            p.buf.seen_type = p.target.dtype
         v = p.buf.load(p.off, node, tuple(self.counters), tuple(self.loops))
-        return self._convert(v, p.target) if isinstance(p.target, Scalar) else v
+        return self.convert(v, p.target) if isinstance(p.target, A.Scalar) else v
 
     def address(self, node):
-        if isinstance(node, c_ast.ArrayRef):
-            return self._element_ptr(node)
-        if isinstance(node, c_ast.UnaryOp) and node.op == "*":
-            return self.eval(node.expr)
-        raise UnsupportedConstruct("address of a variable", _line(node))
+        if isinstance(node, A.Index):
+            return self.element_ptr(node)
+        if isinstance(node, A.Unary) and node.op == "*":
+            return self.eval(node.operand)
+        if isinstance(node, A.Name):
+            var = self.lookup(node)
+            if var.is_array:
+                return var.value
+        raise UnsupportedConstruct("address of a variable", node.line)
 
-    def e_StructRef(self, node):
-        base = self.eval(node.name)
-        if node.type == "->":
-            if not isinstance(base, Ptr) or not isinstance(base.buf, _StructBox):
-                raise UnsupportedConstruct("'->' on something that is not a struct parameter", _line(node))
+    def e_member(self, node: A.Member):
+        base = self.eval(node.base)
+        if node.arrow:
+            if not isinstance(base, Ptr) or not isinstance(base.buf, StructBox):
+                raise UnsupportedConstruct("'->' on something that is not a struct parameter", node.line)
             base = base.buf.value
         if not isinstance(base, StructVal):
-            raise UnsupportedConstruct("field access on a non-struct", _line(node))
-        name = node.field.name
-        if name not in base.fields:
-            raise UnsupportedConstruct(f"struct field '{name}' has no value", _line(node))
-        return base.fields[name]
+            raise UnsupportedConstruct("field access on something that is not a struct", node.line)
+        if node.field not in base.fields:
+            raise UnsupportedConstruct(f"struct field '{node.field}' has no value", node.line)
+        return base.fields[node.field]
 
-    def e_FuncCall(self, node):
-        if not isinstance(node.name, c_ast.ID):
-            raise UnsupportedConstruct("call through a function pointer", _line(node))
-        args = [self.eval(a) for a in (node.args.exprs if node.args else [])]
-        if node.name.name in ("memset", "memcpy", "memmove") and node.name.name not in self.k.functions:
-            return self._memory(node.name.name, args, node)
-        return self._invoke(node.name.name, args)
+    def e_call(self, node: A.Call):
+        args = [self.eval(a) for a in node.args]
+        return self.invoke(node.func, args, node)
 
-    def _memory(self, name: str, args: list, node):
+    def memory(self, name: str, args: list, node):
         """memset to zero and memcpy, element by element (sizes in bytes, as in C)."""
         if len(args) != 3 or not isinstance(args[0], Ptr) or not isinstance(args[2], int):
-            raise UnsupportedConstruct(f"call to '{name}' with these arguments", _line(node))
+            raise UnsupportedConstruct(f"call to '{name}' with these arguments", node.line)
         dst, src, nbytes = args
-        if not isinstance(dst.target, Scalar):
-            raise UnsupportedConstruct(f"'{name}' on an array of aggregates", _line(node))
-        count = nbytes // _size_of(dst.target)
+        target = dst.target if isinstance(dst.target, A.Scalar) else \
+            src.target if isinstance(src, Ptr) and isinstance(src.target, A.Scalar) else None
+        if target is None:
+            raise UnsupportedConstruct(f"'{name}' on memory of unknown element type", node.line)
+        count = nbytes // size_of(target)
+        dst = Ptr(dst.buf, dst.off, target)
         if name == "memset":
             if src != 0:
-                raise UnsupportedConstruct("memset to a value other than zero", _line(node))
+                raise UnsupportedConstruct("memset to a value other than zero", node.line)
             for k in range(count):
-                self._store(dst.moved(k), 0, node)
-            return dst
+                self.store(dst.moved(k), 0, node)
+            return args[0]
         if not isinstance(src, Ptr):
-            raise UnsupportedConstruct(f"'{name}' from a non-pointer", _line(node))
+            raise UnsupportedConstruct(f"'{name}' from a non-pointer", node.line)
+        src = Ptr(src.buf, src.off, target)
         values = [self.deref(src.moved(k), node) for k in range(count)]   # memmove-safe
         for k, v in enumerate(values):
-            self._store(dst.moved(k), v, node)
-        return dst
+            self.store(dst.moved(k), v, node)
+        return args[0]
 
-    def e_Assignment(self, node):
+    def allocate(self, name: str, args: list, node):
+        """A scratch buffer; its element type is set by the pointer it is converted to."""
+        if not all(isinstance(a, int) for a in args):
+            raise UnsupportedConstruct(f"'{name}' of a size that depends on array values", node.line)
+        nbytes = args[0] * args[1] if name == "calloc" else args[-1]
+        if nbytes < 0 or nbytes > MAX_ELEMENTS * 8:
+            raise KernelRunError(f"{name} of {nbytes} bytes at line {node.line} refused: more memory "
+                                 "than tensorlift gives a kernel")
+        buf = Buffer(f"{name}@{node.line}", init=(lambda off: 0) if name == "calloc" else None)
+        return Ptr(buf, 0, A.Scalar("uint8"))
+
+    def e_assign(self, node: A.Assign):
         if node.op == "=":
-            value = self.eval(node.rvalue)
+            value = self.eval(node.value)
+            return self.assign(node.target, value)
+        op = _ASSIGN_OPS.get(node.op)
+        if op is None:
+            raise UnsupportedConstruct(f"assignment operator '{node.op}'", node.line)
+        # `a op= b` computes in the common type of a (promoted) and b: evaluate the target once
+        ttype = A.strip_ref(node.target.type)
+        if isinstance(node.target, A.Name):
+            old = self.eval(node.target)
+            p = None
         else:
-            op = _ASSIGN_OPS.get(node.op)
-            if op is None:
-                raise UnsupportedConstruct(f"assignment operator '{node.op}'", _line(node))
-            # evaluate the target once: `*p++ += x` must move p once
-            if isinstance(node.lvalue, c_ast.ID):
-                value = self.binop(op, self.eval(node.lvalue), self.eval(node.rvalue), node)
-            else:
-                p = self._lvalue_ptr(node.lvalue)
-                value = self.binop(op, self.deref(p, node.lvalue), self.eval(node.rvalue), node)
-                return self._store(p, value, node.lvalue)
-        return self.assign(node.lvalue, value)
+            p = self.lvalue_ptr(node.target)
+            old = self.deref(p, node.target)
+        rhs = self.eval(node.value)
+        if isinstance(old, Ptr):
+            value = self.ptr_arith(op, old, rhs, node)
+        else:
+            vt = dtype_of(node.value.type)
+            ct = carith.common(dtype_of(ttype), vt) if op not in ("<<", ">>") else carith.promote(dtype_of(ttype))
+            value = self.ops.arith(op, self.ops.convert(old, ct), self.ops.convert(rhs, ct) if op not in ("<<", ">>") else rhs,
+                                   ct, node.line)
+        if p is None:
+            return self.assign(node.target, value)
+        return self.store(p, value, node.target)
 
-    def _lvalue_ptr(self, lv) -> Ptr:
-        if isinstance(lv, c_ast.ArrayRef):
-            return self._element_ptr(lv)
-        if isinstance(lv, c_ast.UnaryOp) and lv.op == "*":
-            p = self.eval(lv.expr)
+    def lvalue_ptr(self, lv) -> Ptr:
+        if isinstance(lv, A.Index):
+            return self.element_ptr(lv)
+        if isinstance(lv, A.Unary) and lv.op == "*":
+            p = self.eval(lv.operand)
             if not isinstance(p, Ptr):
-                raise UnsupportedConstruct("store through a non-pointer", _line(lv))
+                raise UnsupportedConstruct("store through something that is not a pointer", lv.line)
             return p
-        raise UnsupportedConstruct(f"assignment to {_describe(lv)}", _line(lv))
+        raise UnsupportedConstruct(f"assignment to {type(lv).__name__.lower()}", lv.line)
 
     def assign(self, lv, value):
-        if isinstance(lv, c_ast.ID):
-            var = self.lookup(lv.name, lv)
+        if isinstance(lv, A.Name):
+            var = self.lookup(lv)
             if var.is_array:
-                raise UnsupportedConstruct("assignment to an array", _line(lv))
+                raise UnsupportedConstruct("assignment to an array", lv.line)
             if self.journal is not None:
                 self.journal.append(("var", var, var.value))
-            var.value = self._convert(value, var.type)
+            var.value = self.convert(value, var.type)
             return var.value
-        if isinstance(lv, c_ast.StructRef):
-            raise UnsupportedConstruct("assignment to a struct field", _line(lv))
-        return self._store(self._lvalue_ptr(lv), value, lv)
+        if isinstance(lv, A.Member):
+            raise UnsupportedConstruct("assignment to a struct field", lv.line)
+        return self.store(self.lvalue_ptr(lv), value, lv)
 
-    def _store(self, p: Ptr, value, node):
+    def store(self, p: Ptr, value, node):
         if p.buf is None:
-            raise KernelRunError(f"null pointer write at line {_line(node)}")
-        if isinstance(p.target, (Array, Struct)):
-            raise UnsupportedConstruct("assignment of an aggregate", _line(node))
-        value = self._convert(value, p.target)
-        p.buf.seen_type = p.target.name
+            raise KernelRunError(f"null pointer write at line {node.line}")
+        if isinstance(p.target, (A.Array, A.Struct)):
+            raise UnsupportedConstruct("assignment of an aggregate", node.line)
+        value = self.convert(value, p.target)
+        if isinstance(p.target, A.Scalar):
+            p.buf.seen_type = p.target.dtype
         if self.journal is not None:
             self.journal.append(("mem", p.buf, p.off, p.buf.data.get(p.off, _ABSENT)))
         p.buf.store(p.off, value, node, tuple(self.counters), tuple(self.loops))
         return value
 
 
+_EVAL = {A.Lit: Interpreter.e_lit, A.Name: Interpreter.e_name, A.Cast: Interpreter.e_cast,
+         A.Comma: Interpreter.e_comma, A.Cond: Interpreter.e_cond, A.Binary: Interpreter.e_binary,
+         A.Unary: Interpreter.e_unary, A.Index: Interpreter.e_index, A.Member: Interpreter.e_member,
+         A.Call: Interpreter.e_call, A.Assign: Interpreter.e_assign}
+
 _ABSENT = object()
 
 
-def _size_of(t: CType) -> int:
-    """Bytes of a type as the usual 64-bit ABI has them (`long` is not told apart from `int`)."""
-    if isinstance(t, Pointer) or t == DOUBLE:
+def size_of(t: A.Type) -> int:
+    """Bytes of a type on the LP64 ABI."""
+    t = A.strip_ref(t)
+    if isinstance(t, A.Pointer):
         return 8
-    if isinstance(t, Array):
-        raise UnsupportedConstruct("sizeof of an array")
-    return 4
+    if isinstance(t, A.Scalar):
+        bits = carith.INT_TYPES[t.dtype][0] if carith.is_int(t.dtype) else carith.FLOAT_TYPES[t.dtype]
+        return max(1, bits // 8)
+    raise UnsupportedConstruct("size of an aggregate")
 
 
 def _loc(entry) -> tuple:
@@ -758,38 +884,10 @@ def _undo(entry):
         entry[1].data[entry[2]] = entry[3]
 
 
-class _StructBox(Buffer):
-    """Lets a pointer-to-struct parameter be a Ptr whose target is a StructVal."""
-
-    def __init__(self, value: StructVal):
-        super().__init__("struct")
-        self.value = value
-
-
-def struct_pointer(value: StructVal, t: Struct) -> Ptr:
-    return Ptr(_StructBox(value), 0, t)
-
-
-_EXPR_NODES = {"Assignment", "UnaryOp", "BinaryOp", "FuncCall", "ExprList", "ID", "Constant",
-               "Cast", "TernaryOp", "ArrayRef", "StructRef"}
-
-
 def _flatten_init(init) -> list:
-    if isinstance(init, c_ast.InitList):
+    if isinstance(init, A.InitList):
         out = []
-        for e in init.exprs:
+        for e in init.items:
             out.extend(_flatten_init(e))
         return out
     return [init]
-
-
-def _line(node) -> Optional[int]:
-    return node.coord.line if isinstance(node, c_ast.Node) and node.coord else None
-
-
-def _describe(node) -> str:
-    names = {"Goto": "goto", "Label": "goto label", "Switch": "switch statement",
-             "Case": "case label", "Default": "default label", "CompoundLiteral": "compound literal",
-             "InitList": "initializer list", "NamedInitializer": "designated initializer"}
-    n = type(node).__name__
-    return names.get(n, n)

@@ -1,17 +1,17 @@
-"""Which scalars size loops, which are row strides, and which enter the arithmetic.
+"""Which scalars size loops, which are row strides, which enter the arithmetic, and which
+only choose between pieces of code.
 
-A flow-insensitive dependence analysis over the kernel body: every local variable
-depends on the slots its assignments read; a slot that reaches a loop condition sizes
-a loop (a dimension), one that reaches only subscripts or pointer offsets is a stride,
-and one that reaches a stored or returned value enters the arithmetic.
+A flow-insensitive dependence analysis over the kernel's functions: every local variable
+depends on the slots its assignments read; a slot that reaches a loop condition sizes a
+loop (a dimension), one that reaches only subscripts or pointer offsets is a stride, one
+that reaches a stored or returned value enters the arithmetic, and one that reaches only
+the conditions of `if` and `?:` is a flag.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pycparser import c_ast
-
-from .frontend import Array, Kernel, Pointer, walk
+from . import ast as A
 from .slots import Slot
 
 
@@ -22,44 +22,51 @@ class Flows:
     data: set[str] = field(default_factory=set)        # reach a stored or returned value
     divisors: set[str] = field(default_factory=set)    # reach the right side of `/` or `%`
     returned: set[str] = field(default_factory=set)    # reach the returned value
+    branch: set[str] = field(default_factory=set)      # reach the condition of an if or ?:
 
 
-def analyse_flows(kernel: Kernel, slots: list[Slot]) -> Flows:
+def analyse_flows(kernel: A.Kernel, slots: list[Slot]) -> Flows:
     scan = _Scan(kernel, slots)
-    for fdef in kernel.functions.values():
-        if fdef is kernel.node or scan.calls_reach(fdef.decl.name):
-            scan.visit(fdef.body)
+    for f in kernel.functions.values():
+        for p in f.params:
+            if isinstance(A.strip_ref(p.type), (A.Pointer, A.Array, A.Vector)):
+                scan.pointers.add(p.name)
+    for f in kernel.functions.values():
+        scan.returns_to = "<return>" if f.name == kernel.name else f"{f.name}()"
+        scan.visit(f.body)
     close = scan.closure
     names = {s.name for s in slots}
     return Flows(close(scan.control) & names, close(scan.address) & names, close(scan.data) & names,
-                 close(scan.divisors) & names, close(scan.deps.get("<return>", set())) & names)
+                 close(scan.divisors) & names, close(scan.deps.get("<return>", set())) & names,
+                 close(scan.branch) & names)
+
+
+def field_path(e) -> str:
+    """The slot name of a struct-field expression (`a->dimensions[0]` -> `a.dimensions[0]`)."""
+    if isinstance(e, A.Index) and isinstance(e.index, A.Lit) and isinstance(e.base, A.Member):
+        return f"{field_path(e.base)}[{e.index.value}]"
+    if isinstance(e, A.Member):
+        base = e.base
+        while isinstance(base, (A.Unary, A.Cast)):
+            base = base.operand if isinstance(base, A.Unary) else base.expr
+        if isinstance(base, A.Name):
+            return f"{base.name}.{e.field}"
+    return "<expr>"
 
 
 class _Scan:
-    def __init__(self, kernel: Kernel, slots: list[Slot]):
+    def __init__(self, kernel: A.Kernel, slots: list[Slot]):
         self.k = kernel
         self.slot_names = {s.name for s in slots}
-        self.params = {s.param for s in slots}
         self.arrays = {s.name for s in slots if s.kind == "array"}
         self.deps: dict[str, set[str]] = {}
-        self.pointers: set[str] = {n for n, t in kernel.params if isinstance(t, Pointer)}
+        self.pointers: set[str] = set()
         self.control: set[str] = set()
         self.address: set[str] = set()
         self.data: set[str] = set()
         self.divisors: set[str] = set()
-
-    def calls_reach(self, name: str) -> bool:
-        """Helper functions called from the kernel are scanned too (arguments flow by name)."""
-        seen, todo = set(), [self.k.name]
-        while todo:
-            f = todo.pop()
-            if f in seen or f not in self.k.functions:
-                continue
-            seen.add(f)
-            for n in walk(self.k.functions[f].body):
-                if isinstance(n, c_ast.FuncCall) and isinstance(n.name, c_ast.ID):
-                    todo.append(n.name.name)
-        return name in seen
+        self.branch: set[str] = set()
+        self.returns_to = "<return>"
 
     def closure(self, names: set[str]) -> set[str]:
         out, todo = set(), list(names)
@@ -71,79 +78,68 @@ class _Scan:
             todo.extend(self.deps.get(n, ()))
         return out
 
-    # values: the names an expression's value depends on (subscripts go to `address`)
     def value(self, e) -> set[str]:
-        if e is None:
+        """The names an expression's value depends on (subscripts go to `address`)."""
+        if e is None or isinstance(e, A.Lit):
             return set()
-        if isinstance(e, c_ast.ID):
+        if isinstance(e, A.Name):
             return {e.name}
-        if isinstance(e, c_ast.Constant):
-            return set()
-        if isinstance(e, c_ast.ArrayRef):
+        if isinstance(e, A.Index):
             path = field_path(e)
             if path in self.slot_names:
                 return {path}
-            self.address |= self.value(e.subscript)
-            return self.value(e.name)
-        if isinstance(e, c_ast.StructRef):
+            self.address |= self.value(e.index)
+            return self.value(e.base)
+        if isinstance(e, A.Member):
             return {field_path(e)}
-        if isinstance(e, c_ast.BinaryOp):
+        if isinstance(e, A.Binary):
             left, right = self.value(e.left), self.value(e.right)
-            if e.op in "/%":
+            if e.op in ("/", "%"):
                 self.divisors |= right
             if e.op in "+-" and self._is_pointer(e.left) != self._is_pointer(e.right):
                 # a moved pointer depends on the offset too: `end = v + n; while (p < end)` sizes a loop
                 self.address |= right if self._is_pointer(e.left) else left
             return left | right
-        if isinstance(e, c_ast.UnaryOp):
-            if e.op == "sizeof":
-                return set()
+        if isinstance(e, A.Unary):
+            return self.value(e.operand)
+        if isinstance(e, A.Cast):
             return self.value(e.expr)
-        if isinstance(e, c_ast.Cast):
-            return self.value(e.expr)
-        if isinstance(e, c_ast.TernaryOp):
-            return self.value(e.cond) | self.value(e.iftrue) | self.value(e.iffalse)
-        if isinstance(e, c_ast.FuncCall):
-            args = e.args.exprs if e.args else []
-            vals = [self.value(a) for a in args]
-            fdef = self.k.functions.get(e.name.name) if isinstance(e.name, c_ast.ID) else None
-            if fdef is not None:   # bind the callee's parameters to the argument values
-                fparams = fdef.decl.type.args.params if fdef.decl.type.args else []
-                for p, v in zip(fparams, vals):
-                    if getattr(p, "name", None):
-                        self.deps.setdefault(p.name, set()).update(v)
-                        if isinstance(self.k.types.resolve(p.type), (Pointer, Array)):
-                            self.pointers.add(p.name)
-                return {f"{fdef.decl.name}()"}
+        if isinstance(e, A.Cond):
+            c = self.value(e.cond)
+            self.branch |= c
+            return c | self.value(e.then) | self.value(e.other)
+        if isinstance(e, A.Call):
+            vals = [self.value(a) for a in e.args]
+            f = self.k.functions.get(e.func)
+            if f is not None:   # bind the callee's parameters to the argument values
+                for p, v in zip(f.params, vals):
+                    self.deps.setdefault(p.name, set()).update(v)
+                return {f"{f.name}()"}
+            if e.func in ("malloc", "calloc", "aligned_alloc"):
+                self.control |= set().union(*vals) if vals else set()
             return set().union(*vals) if vals else set()
-        if isinstance(e, c_ast.ExprList):
-            return set().union(*(self.value(x) for x in e.exprs)) if e.exprs else set()
-        if isinstance(e, c_ast.Assignment):
-            self.assignment(e.lvalue, e.rvalue, e.op)
-            return self.value(e.lvalue)
+        if isinstance(e, (A.Method, A.Construct)):
+            parts = [self.value(x) for x in A.children(e)]
+            return set().union(*parts) if parts else set()
+        if isinstance(e, (A.Comma, A.InitList)):
+            parts = [self.value(x) for x in A.children(e)]
+            return set().union(*parts) if parts else set()
+        if isinstance(e, A.Assign):
+            self.assignment(e.target, e.value, e.op)
+            return self.value(e.target)
         return set()
 
     def _is_pointer(self, e) -> bool:
         """Whether an expression is a pointer (pointer arithmetic moves an address)."""
-        if isinstance(e, c_ast.ID):
-            return e.name in self.pointers or e.name in self.arrays
-        if isinstance(e, c_ast.UnaryOp):
-            return e.op == "&" or (e.op in ("++", "--", "p++", "p--") and self._is_pointer(e.expr))
-        if isinstance(e, c_ast.BinaryOp) and e.op in "+-":
-            return self._is_pointer(e.left) or self._is_pointer(e.right)
-        if isinstance(e, c_ast.Cast):
-            return isinstance(e.to_type.type, c_ast.PtrDecl)
-        if isinstance(e, c_ast.StructRef):
-            return field_path(e) in self.arrays
-        return False
+        return isinstance(A.strip_ref(getattr(e, "type", None)), (A.Pointer, A.Array))
 
     def assignment(self, lv, rv, op):
         v = self.value(rv) if rv is not None else set()
         if op in ("/=", "%="):
             self.divisors |= v
-        if isinstance(lv, c_ast.ID):
+        if isinstance(lv, A.Name):
             self.deps.setdefault(lv.name, set()).update(v)
-            if op != "=" and lv.name in self.pointers:   # `p += n` moves p by n elements
+            if op != "=" and self._is_pointer(lv):   # `p += n` moves p by n elements
                 self.address |= v
         else:
             target = self.value(lv)   # records the subscripts of the target as addresses
@@ -154,60 +150,36 @@ class _Scan:
     def visit(self, node):
         if node is None:
             return
-        if isinstance(node, c_ast.Decl):
-            if node.name and node.init is not None and not isinstance(node.init, c_ast.InitList):
+        if isinstance(node, A.Decl):
+            if node.init is not None and not isinstance(node.init, A.InitList):
                 self.deps.setdefault(node.name, set()).update(self.value(node.init))
-            t = self.k.types.resolve(node.type) if node.name and not isinstance(node.type, c_ast.FuncDecl) else None
-            if isinstance(t, (Pointer, Array)):
-                self.pointers.add(node.name)
-                if isinstance(t, Array):
-                    dim = t
-                    while isinstance(dim, Array):
-                        self.control |= self.value(dim.size)
-                        dim = dim.elem
+            t = node.type
+            while isinstance(t, A.Array):
+                self.control |= self.value(t.size)
+                t = t.elem
             return
-        if isinstance(node, (c_ast.For, c_ast.While, c_ast.DoWhile)):
+        if isinstance(node, A.Loop):
+            self.visit(node.init)
+            if node.over is not None:
+                self.control |= self.value(node.over)
             self.control |= self.value(node.cond)
-            if isinstance(node, c_ast.For):
-                self.visit(node.init)
-                self.value(node.next)
-            self.visit(node.stmt)
+            self.value(node.step)
+            self.visit(node.body)
             return
-        if isinstance(node, c_ast.If):
-            self.value(node.cond)
-            self.visit(node.iftrue)
-            self.visit(node.iffalse)
+        if isinstance(node, A.If):
+            self.branch |= self.value(node.cond)
+            self.visit(node.then)
+            self.visit(node.other)
             return
-        if isinstance(node, c_ast.Return):
-            self.data |= self.value(node.expr)
-            self.deps.setdefault("<return>", set()).update(self.value(node.expr))
+        if isinstance(node, A.Return):
+            self.data |= self.value(node.value)
+            self.deps.setdefault(self.returns_to, set()).update(self.value(node.value))
             return
-        if isinstance(node, c_ast.Assignment):
-            self.assignment(node.lvalue, node.rvalue, node.op)
+        if isinstance(node, A.ExprStmt):
+            e = node.expr
+            if isinstance(e, A.Unary) and e.op in ("++", "--", "p++", "p--"):
+                return
+            self.value(e)
             return
-        if isinstance(node, c_ast.UnaryOp) and node.op in ("++", "--", "p++", "p--"):
-            return
-        if isinstance(node, (c_ast.Compound, c_ast.DeclList)):
-            for _, child in node.children():
-                self.visit(child)
-            return
-        if isinstance(node, c_ast.Node) and type(node).__name__ in ("FuncCall", "BinaryOp", "UnaryOp",
-                                                                     "ExprList", "Cast", "TernaryOp"):
-            self.value(node)
-            return
-        for _, child in node.children():
+        for child in A.children(node):
             self.visit(child)
-
-
-def field_path(e) -> str:
-    """The slot name of a struct-field expression (`a->dimensions[0]` -> `a.dimensions[0]`)."""
-    if isinstance(e, c_ast.ArrayRef) and isinstance(e.subscript, c_ast.Constant) and isinstance(e.name, c_ast.StructRef):
-        return f"{field_path(e.name)}[{int(e.subscript.value.rstrip('uUlL'), 0)}]"
-    if isinstance(e, c_ast.StructRef):
-        base = e.name
-        while isinstance(base, (c_ast.UnaryOp, c_ast.Cast)):
-            base = base.expr
-        if isinstance(base, c_ast.ID):
-            return f"{base.name}.{e.field.name}"
-    return "<expr>"
-

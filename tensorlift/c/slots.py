@@ -1,18 +1,17 @@
 """Parameters flattened into slots: one per scalar or array the kernel sees.
 
-A struct parameter becomes the fields the kernel uses (`a.vals`, `a.dimensions[0]`),
-in order of first use, so every later stage deals only with named scalars and arrays.
-`bind` turns values for slots back into the arguments of a call to the interpreter.
+A struct parameter becomes the fields the kernel uses (`a.vals`, `a.dimensions[0]`), in
+order of first use; globals the kernel reads or writes come after the parameters, in
+declaration order. Every later stage deals only with named scalars and arrays. `bind`
+turns values for slots back into the arguments of a call to the interpreter.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
-from pycparser import c_ast, c_generator
-
 from ..errors import UnsupportedConstruct
-from .frontend import Array, CType, Kernel, Pointer, Scalar, Struct, base_scalar
+from . import ast as A
 from .interp import Buffer, Ptr, StructVal, struct_pointer
 
 ROW_PITCH = 1 << 16
@@ -24,97 +23,96 @@ apart, so the trace separates rows the way a stride parameter does."""
 class Slot:
     name: str                  # "A", "a.vals", "a.dimensions[0]"
     kind: str                  # "array" | "scalar"
-    dtype: str                 # "int" | "float" | "double"
-    ctype: str                 # the C element type as written, for the harness
-    param: str                 # the C parameter it belongs to
+    dtype: str                 # carith dtype of the element
+    param: str                 # the C parameter (or global) it belongs to
     field: Optional[str] = None        # struct field name
     subscript: Optional[int] = None    # constant subscript of a pointer field (`dimensions[0]`)
     rows: bool = False                 # array reached through `T **`: rows allocated apart
+    is_global: bool = False
 
 
-def _ctype_text(t: c_ast.Node) -> str:
-    """The C text of a type with its declarator stripped (`float *restrict a` -> `float`)."""
-    while isinstance(t, (c_ast.PtrDecl, c_ast.ArrayDecl, c_ast.TypeDecl, c_ast.Typename)):
-        t = t.type
-    if isinstance(t, c_ast.IdentifierType):
-        return " ".join(t.names)
-    if isinstance(t, c_ast.Struct):
-        return f"struct {t.name}"
-    return c_generator.CGenerator().visit(t)
+def decayed(t: A.Type) -> A.Type:
+    """A parameter's type as the function sees it: an array parameter is a pointer."""
+    t = A.strip_ref(t)
+    return A.Pointer(t.elem) if isinstance(t, A.Array) else t
 
 
-def _param_decls(kernel: Kernel) -> dict[str, c_ast.Node]:
-    fdecl = kernel.node.decl.type
-    return {p.name: p.type for p in (fdecl.args.params if fdecl.args else []) if getattr(p, "name", None)}
-
-
-def _levels(t: CType) -> int:
+def pointer_levels(t: A.Type) -> int:
     n = 0
-    while isinstance(t, Pointer):
+    while isinstance(t, A.Pointer):
         n += 1
         t = t.target
     return n
 
 
-def flatten(kernel: Kernel) -> list[Slot]:
-    decls = _param_decls(kernel)
+def _array_slot(name: str, param: str, t: A.Type, line: int, **kw) -> Slot:
+    levels = pointer_levels(t)
+    elem = A.element(t)
+    if not isinstance(elem, A.Scalar) or levels > 2 or (levels == 2 and isinstance(t.target.target, A.Array)):
+        raise UnsupportedConstruct(f"'{name}' of this type (an array of structs or pointers)", line)
+    return Slot(name, "array", elem.dtype, param, rows=levels == 2, **kw)
+
+
+def flatten(kernel: A.Kernel) -> list[Slot]:
     slots: list[Slot] = []
-    for name, t in kernel.params:
-        if isinstance(t, Scalar):
-            slots.append(Slot(name, "scalar", _dtype(t), _ctype_text(decls[name]), name))
-        elif isinstance(t, Pointer) and isinstance(t.target, Struct) or isinstance(t, Struct):
-            struct = t.target if isinstance(t, Pointer) else t
-            slots.extend(_struct_slots(kernel, name, struct, decls))
-        elif isinstance(t, Pointer) and isinstance(base_scalar(t), Scalar) and _levels(t) <= 2 \
-                and not (_levels(t) == 2 and isinstance(t.target.target, Array)):
-            slots.append(Slot(name, "array", _dtype(base_scalar(t)), _ctype_text(decls[name]), name,
-                              rows=_levels(t) == 2))
+    for p in kernel.params:
+        t = decayed(p.type)
+        if isinstance(t, A.Scalar):
+            slots.append(Slot(p.name, "scalar", t.dtype, p.name))
+        elif isinstance(t, A.Struct) or isinstance(t, A.Pointer) and isinstance(t.target, A.Struct):
+            slots.extend(_struct_slots(kernel, p.name, t.target if isinstance(t, A.Pointer) else t))
+        elif isinstance(t, A.Pointer):
+            slots.append(_array_slot(p.name, p.name, t, p.line))
         else:
-            raise UnsupportedConstruct(f"parameter '{name}' of this type", kernel.node.coord.line)
+            raise UnsupportedConstruct(f"parameter '{p.name}' of this type", p.line)
+    for g in kernel.globals.values():
+        if g.const and g.init is not None:
+            continue           # folded by the interpreter
+        t = g.type
+        if isinstance(t, A.Scalar):
+            slots.append(Slot(g.name, "scalar", t.dtype, g.name, is_global=True))
+        elif isinstance(t, A.Array):
+            slots.append(_array_slot(g.name, g.name, A.Pointer(t.elem), g.line, is_global=True))
+        else:
+            raise UnsupportedConstruct(f"global '{g.name}' of this type", g.line)
     return slots
 
 
-def _dtype(t: Scalar) -> str:
-    return t.name if t.name in ("float", "double") else "int"
-
-
-def _struct_slots(kernel: Kernel, param: str, struct: Struct, decls) -> list[Slot]:
-    """Fields of a struct parameter, in order of first use in the kernel's body."""
-    uses: list[tuple[str, Optional[int], Optional[c_ast.Node]]] = []
+def _struct_slots(kernel: A.Kernel, param: str, struct: A.Struct) -> list[Slot]:
+    """Fields of a struct parameter, in order of first use in the kernel's functions."""
+    uses: list[tuple[A.Member, Optional[int], Optional[A.Type]]] = []
     nonconst: set[str] = set()
 
-    def walk(node, parent):
-        if isinstance(node, c_ast.StructRef) and _root(node.name) == param:
-            fname = node.field.name
+    def visit(node, parent):
+        if isinstance(node, A.Member) and _root(node.base) == param:
             sub = None
-            if isinstance(parent, c_ast.ArrayRef) and parent.name is node:
-                if isinstance(parent.subscript, c_ast.Constant) and parent.subscript.type == "int":
-                    sub = int(parent.subscript.value.rstrip("uUlL"), 0)
+            if isinstance(parent, A.Index) and parent.base is node:
+                if isinstance(parent.index, A.Lit) and isinstance(parent.index.value, int):
+                    sub = parent.index.value
                 else:
-                    nonconst.add(fname)
-            cast = parent.to_type if isinstance(parent, c_ast.Cast) else None
-            uses.append((fname, sub, cast))
-        for _, child in node.children():
-            walk(child, node)
+                    nonconst.add(node.field)
+            cast = parent.type if isinstance(parent, A.Cast) and not parent.implicit else None
+            uses.append((node, sub, cast))
+        for child in A.children(node):
+            visit(child, node)
 
-    walk(kernel.node.body, None)
+    visit(kernel.function.body, None)
     slots: list[Slot] = []
     seen: set[str] = set()
-    for fname, sub, cast in uses:
-        ft = struct.field_type(fname)
-        if isinstance(ft, Scalar):
-            key, slot = fname, Slot(f"{param}.{fname}", "scalar", _dtype(ft), "", param, fname)
-        elif fname not in nonconst and sub is not None and _levels(ft) + isinstance(ft, Array) == 1:
+    for node, sub, cast in uses:
+        ft = kernel.field_type(struct, node.field)
+        fname = node.field
+        if isinstance(ft, A.Scalar):
+            key, slot = fname, Slot(f"{param}.{fname}", "scalar", ft.dtype, param, fname)
+        elif fname not in nonconst and sub is not None and A.levels(ft) == 1 and isinstance(A.element(ft), A.Scalar):
             key = f"{fname}[{sub}]"
-            slot = Slot(f"{param}.{key}", "scalar", _dtype(base_scalar(ft)), "", param, fname, sub)
-        elif isinstance(ft, Pointer) and _levels(ft) <= 2:
+            slot = Slot(f"{param}.{key}", "scalar", A.element(ft).dtype, param, fname, sub)
+        elif isinstance(ft, A.Pointer):
             key = fname
-            elem = kernel.types.resolve(cast) if cast is not None else ft
-            ctext = _ctype_text(cast) if cast is not None else ""
-            slot = Slot(f"{param}.{fname}", "array", _dtype(base_scalar(elem)), ctext, param, fname,
-                        rows=_levels(ft) == 2)
+            slot = _array_slot(f"{param}.{fname}", param, cast if isinstance(cast, A.Pointer) else ft,
+                               node.line, field=fname)
         else:
-            raise UnsupportedConstruct(f"use of struct field '{param}.{fname}'")
+            raise UnsupportedConstruct(f"use of struct field '{param}.{fname}'", node.line)
         if key not in seen:
             seen.add(key)
             slots.append(slot)
@@ -123,11 +121,11 @@ def _struct_slots(kernel: Kernel, param: str, struct: Struct, decls) -> list[Slo
 
 def _root(node) -> Optional[str]:
     while True:
-        if isinstance(node, c_ast.ID):
+        if isinstance(node, A.Name):
             return node.name
-        if isinstance(node, c_ast.UnaryOp) and node.op == "*":
-            node = node.expr
-        elif isinstance(node, c_ast.Cast):
+        if isinstance(node, A.Unary) and node.op == "*":
+            node = node.operand
+        elif isinstance(node, A.Cast):
             node = node.expr
         else:
             return None
@@ -136,21 +134,27 @@ def _root(node) -> Optional[str]:
 # ---------------------------------------------------------------- binding values to a call
 
 
-def array_pointer(kernel: Kernel, slot: Slot, init: Callable[[int], Any], trace: Optional[list]) -> tuple[Ptr, Buffer]:
+def array_pointer(slot: Slot, init: Callable[[int], Any], trace: Optional[list]) -> tuple[Ptr, Buffer]:
     """A fresh buffer for an array slot, and the pointer the kernel receives."""
     buf = Buffer(slot.name, init=init, trace=trace)
+    elem = A.Scalar(slot.dtype)
     if not slot.rows:
-        return Ptr(buf, 0, Scalar(slot.dtype)), buf
-    rows = Buffer(slot.name + "/rows", init=lambda r: Ptr(buf, r * ROW_PITCH, Scalar(slot.dtype)))
-    return Ptr(rows, 0, Pointer(Scalar(slot.dtype))), buf
+        return Ptr(buf, 0, elem), buf
+    rows = Buffer(slot.name + "/rows", init=lambda r: Ptr(buf, r * ROW_PITCH, elem))
+    return Ptr(rows, 0, A.Pointer(elem)), buf
 
 
-def bind(kernel: Kernel, slots: list[Slot], scalars: dict[str, Any], arrays: dict[str, Ptr]) -> dict[str, Any]:
-    """Arguments by C parameter name, from values of the flattened slots."""
+def bind(kernel: A.Kernel, slots: list[Slot], scalars: dict[str, Any],
+         arrays: dict[str, Ptr]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Arguments by C parameter name, and values of the globals, from values of the slots."""
     args: dict[str, Any] = {}
+    globals_: dict[str, Any] = {}
     structs: dict[str, StructVal] = {}
     for s in slots:
         value = scalars[s.name] if s.kind == "scalar" else arrays[s.name]
+        if s.is_global:
+            globals_[s.name] = value
+            continue
         if s.field is None:
             args[s.name] = value
             continue
@@ -160,11 +164,12 @@ def bind(kernel: Kernel, slots: list[Slot], scalars: dict[str, Any], arrays: dic
         else:
             holder = sv.fields.get(s.field)
             if holder is None:
-                holder = sv.fields[s.field] = Ptr(Buffer(f"{s.param}.{s.field}"), 0, Scalar(s.dtype))
+                holder = sv.fields[s.field] = Ptr(Buffer(f"{s.param}.{s.field}"), 0, A.Scalar(s.dtype))
             holder.buf.data[s.subscript] = value
-    for name, t in kernel.params:
-        if name in structs:
-            args[name] = struct_pointer(structs[name], t.target) if isinstance(t, Pointer) else structs[name]
-        elif name not in args:
-            args[name] = StructVal({})  # a struct parameter whose fields are never used
-    return args
+    for p in kernel.params:
+        t = decayed(p.type)
+        if p.name in structs:
+            args[p.name] = struct_pointer(structs[p.name], t.target) if isinstance(t, A.Pointer) else structs[p.name]
+        elif p.name not in args:
+            args[p.name] = StructVal({})  # a struct parameter whose fields are never used
+    return args, globals_

@@ -13,11 +13,19 @@ import os
 
 from ..errors import TensorliftError
 from .cache import Cache, cache_key, default_cache_dir
-from .client import DEFAULT_BASE_URL, ModelConfig, Samples, sample_answers
+from .config import DEFAULT_BASE_URL, ModelConfig
 from .prompt import build_prompt
 
 __all__ = ["build_prompt", "ModelConfig", "Samples", "sample_answers", "Cache", "cache_key",
            "default_cache_dir", "load_answers_file", "DEFAULT_BASE_URL"]
+
+
+def __getattr__(name: str):
+    """The client (and the openai package under it) is imported only when it is used."""
+    if name in ("Samples", "sample_answers"):
+        from . import client
+        return getattr(client, name)
+    raise AttributeError(name)
 
 
 def load_answers_file(path: str | os.PathLike) -> list[str]:

@@ -53,7 +53,7 @@ class BottomUp:
         return max(0, int(round(cost / STEP)))
 
     def passing(self, check: Checker, deadline: float, max_candidates: int = 1_000_000):
-        envs = [env for env, _ in check.cases]
+        envs = [env for env, *_ in check.cases]
         dtypes = check.dtypes
         banks: dict[int, list[_Item]] = {}
         seen: set = set()

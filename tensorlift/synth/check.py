@@ -5,11 +5,10 @@ from typing import Sequence
 
 import numpy as np
 
+from .. import carith
+from ..signature import Example, Signature
 from ..taco.evaluate import EvalError, evaluate
 from ..taco.ir import Program, Statement
-from ..signature import Example, Signature
-
-RTOL = 1e-4      # float kernels run in single precision in C, candidates in double
 
 
 def dtypes_of(sig: Signature) -> dict[str, str]:
@@ -19,14 +18,15 @@ def dtypes_of(sig: Signature) -> dict[str, str]:
     return d
 
 
-def matches(got, want, dtype: str) -> bool:
-    got, want = np.asarray(got), np.asarray(want)
-    if got.shape != want.shape:
-        return False
-    if dtype == "int":
-        return bool(np.array_equal(got, want))
-    scale = float(np.max(np.abs(want))) if want.size else 0.0
-    return bool(np.allclose(got, want, rtol=RTOL, atol=RTOL * max(scale, 1e-6), equal_nan=True))
+def input_scale(ex: Example) -> float:
+    """The magnitude of an example's inputs: the absolute floor of float comparisons."""
+    mags = [float(np.max(np.abs(v))) for v in map(np.asarray, ex.inputs.values())
+            if v.size and v.dtype.kind in "iuf" and np.all(np.isfinite(v))]
+    return max(mags + [1.0])
+
+
+def matches_example(got, want, dtype: str, sig: Signature, ex: Example) -> bool:
+    return carith.matches(got, want, dtype, carith.tolerance(dtypes_of(sig).values()), input_scale(ex))
 
 
 def example_env(ex: Example, sig: Signature) -> dict:
@@ -47,21 +47,22 @@ class Checker:
         self.output = output
         self.dtypes = dtypes_of(sig)
         self.dtype = self.dtypes[output]
+        self.rtol = carith.tolerance(self.dtypes.values())
         self.cases = []
         for ex in examples:
             env = example_env(ex, sig)
             for b in before:
                 env[b] = ex.outputs[b]
-            self.cases.append((env, ex.outputs[output]))
+            self.cases.append((env, ex.outputs[output], input_scale(ex)))
 
     def __call__(self, stmt: Statement) -> bool:
         prog = Program((stmt,))
-        for env, want in self.cases:
+        for env, want, scale in self.cases:
             try:
                 got = evaluate(prog, env, self.dtypes)[self.output]
             except EvalError:
                 return False
-            if not matches(got, want, self.dtype):
+            if not carith.matches(got, want, self.dtype, self.rtol, scale):
                 return False
         return True
 
@@ -75,6 +76,6 @@ def check_program(program: Program, sig: Signature, examples: Sequence[Example])
         except EvalError:
             return False
         for name, want in ex.outputs.items():
-            if name not in got or not matches(got[name], want, dtypes[name]):
+            if name not in got or not matches_example(got[name], want, dtypes[name], sig, ex):
                 return False
     return True

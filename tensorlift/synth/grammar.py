@@ -25,10 +25,9 @@ import math
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
-from pycparser import c_ast
-
 from ..c.affine import Affine
 from ..c.analysis import Analysis
+from ..c import ast as A
 from .guide import REDUCTION, Hints
 from ..taco.ir import Const
 
@@ -218,9 +217,8 @@ def _structural(h: Hints, accumulate_ok: bool) -> list[tuple]:
 
 def _loop_depth(analysis: Analysis) -> int:
     def depth(node) -> int:
-        here = isinstance(node, (c_ast.For, c_ast.While, c_ast.DoWhile))
-        inner = max((depth(c) for _, c in node.children()), default=0)
-        return inner + here
+        inner = max((depth(c) for c in A.children(node)), default=0)
+        return inner + isinstance(node, A.Loop)
     return max(depth(f.body) for f in analysis.kernel.functions.values())
 
 

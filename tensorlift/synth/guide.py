@@ -12,11 +12,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Optional
 
-from pycparser import c_ast
-
+from .. import carith
+from ..c import ast as A
 from ..c.analysis import Analysis, fit_site, trace_run
 from ..c.examples import Region, sample_sizes
-from ..c.frontend import walk
 from ..c.roles import field_path
 
 REDUCTION = -1   # a pattern position moved by a loop that does not move the output
@@ -78,8 +77,8 @@ def static_guidance(analysis: Analysis) -> Guidance:
             site_trace.setdefault(id(entry[0]), []).append(entry)
     strides = {n: Region.of(analysis.layouts[n], sizes).strides for n in buffers}
     scan = _Feeds(analysis, site_array)
-    for fdef in k.functions.values():
-        scan.collect(fdef.body)
+    for f in k.functions.values():
+        scan.collect(f)
     hints = {o: Hints() for o in sig.outputs}
     for store_site, out_name, rhs, op in scan.stores:
         h = hints.get(out_name)
@@ -179,22 +178,22 @@ class _Feeds:
         self.selects: set = set()       # outputs and locals assigned under a condition on data
         self._active: set[str] = set()
 
-    def collect(self, node):
-        guarded = {id(x) for n in walk(node) if isinstance(n, c_ast.If) and self._reads_data(n.cond)
-                   for branch in (n.iftrue, n.iffalse) if branch is not None for x in walk(branch)}
-        for n in walk(node):
-            if isinstance(n, c_ast.Assignment):
-                lv = n.lvalue
-                if isinstance(lv, c_ast.ID):
-                    self.assigned.setdefault(lv.name, []).append((n.rvalue, n.op))
+    def collect(self, f: A.Function):
+        guarded = {id(x) for n in A.walk(f.body) if isinstance(n, A.If) and self._reads_data(n.cond)
+                   for branch in (n.then, n.other) if branch is not None for x in A.walk(branch)}
+        for n in A.walk(f.body):
+            if isinstance(n, A.Assign):
+                lv = n.target
+                if isinstance(lv, A.Name):
+                    self.assigned.setdefault(lv.name, []).append((n.value, n.op))
                 elif id(lv) in self.site_array:
-                    self.stores.append((id(lv), self.site_array[id(lv)], n.rvalue, n.op))
+                    self.stores.append((id(lv), self.site_array[id(lv)], n.value, n.op))
                 if id(n) in guarded:      # set under a condition on data: a select, min or max
                     self.selects.add(self.site_array.get(id(lv)) or getattr(lv, "name", None))
-            elif isinstance(n, c_ast.Decl) and n.name and n.init is not None:
+            elif isinstance(n, A.Decl) and n.init is not None:
                 self.assigned.setdefault(n.name, []).append((n.init, "="))
-            elif isinstance(n, c_ast.Return) and n.expr is not None:
-                self.stores.append((None, self.function, n.expr, "="))
+            elif isinstance(n, A.Return) and n.value is not None and f.name == self.function:
+                self.stores.append((None, self.function, n.value, "="))
 
     def chains(self, e, depth: int = 0) -> tuple[int, list[int]]:
         """Terms of the value's top sum and factors of each term, with locals inlined
@@ -211,73 +210,70 @@ class _Feeds:
         return len(terms), factors
 
     def _inline(self, e, depth: int):
-        while isinstance(e, (c_ast.Cast,)):
-            e = e.expr
-        if depth < 8 and isinstance(e, c_ast.ID) and e.name not in self.scalars:
+        e = _uncast(e)
+        if depth < 8 and isinstance(e, A.Name) and e.name not in self.scalars:
             nontrivial = [rhs for rhs, op in self.assigned.get(e.name, [])
-                          if not (isinstance(rhs, c_ast.Constant) and _is_zero(rhs))]
+                          if not (isinstance(_uncast(rhs), A.Lit) and _uncast(rhs).value == 0)]
             if len(nontrivial) == 1:
                 return self._inline(nontrivial[0], depth + 1)
         return e
 
     def _reads_data(self, e) -> bool:
-        return any(id(n) in self.site_array for n in walk(e)) or \
-            any(isinstance(n, c_ast.ID) and n.name in self.assigned for n in walk(e))
+        return any(id(n) in self.site_array for n in A.walk(e)) or \
+            any(isinstance(n, A.Name) and n.name in self.assigned for n in A.walk(e))
 
     def feeds(self, e, top: bool = False) -> _Feed:
         f = _Feed()
         if e is None:
             return f
-        if isinstance(e, (c_ast.ArrayRef, c_ast.UnaryOp)) and id(e) in self.site_array:
+        if isinstance(e, (A.Index, A.Unary)) and id(e) in self.site_array:
             f.sites.append(id(e))
             f.arrays[self.site_array[id(e)]] += 1
             return f
-        if isinstance(e, c_ast.ID):
+        if isinstance(e, A.Name):
             if e.name in self.scalars:
                 f.scalars[e.name] += 1
             else:
                 f.add(self._local(e.name))
                 f.selected = f.selected or e.name in self.selects
             return f
-        if isinstance(e, (c_ast.StructRef, c_ast.ArrayRef)):
+        if isinstance(e, (A.Member, A.Index)):
             name = field_path(e)
             if name in self.scalars:
                 f.scalars[name] += 1
             return f
-        if isinstance(e, c_ast.Constant):
-            if e.type in ("int", "float", "double") and not (top and _is_zero(e)):
-                try:
-                    v = float(e.value.rstrip("fFlLuU"))
-                    f.constants[int(v) if v.is_integer() and e.type == "int" else v] += 1
-                except ValueError:
-                    pass
+        if isinstance(e, A.Lit):
+            if not (top and e.value == 0):
+                v = e.value
+                f.constants[int(v) if isinstance(v, int) else float(v)] += 1
             return f
-        if isinstance(e, c_ast.BinaryOp):
-            if e.op in "+-*/":
+        if isinstance(e, A.Binary):
+            if e.op in ("+", "-", "*", "/"):
                 f.ops[e.op] += 1
             f.add(self.feeds(e.left))
             f.add(self.feeds(e.right))
             return f
-        if isinstance(e, c_ast.UnaryOp):
+        if isinstance(e, A.Unary):
             if e.op == "-":
                 f.ops["neg"] += 1
             if e.op in ("-", "+", "p++", "p--", "++", "--", "*"):
-                f.add(self.feeds(e.expr))
+                f.add(self.feeds(e.operand))
             return f
-        if isinstance(e, c_ast.Cast):
+        if isinstance(e, A.Cast):
             f.add(self.feeds(e.expr, top))
-            if _float_type(e.to_type):      # `(float)a[i] / n`: a program writes `1.0 * a(i) / n`
-                f.constants[1.0] += 1
+            inner = getattr(e.expr, "type", None)
+            if not e.implicit and isinstance(e.type, A.Scalar) and carith.is_float(e.type.dtype) \
+                    and isinstance(inner, A.Scalar) and carith.is_int(inner.dtype):
+                f.constants[1.0] += 1      # `(float)a[i] / n`: a program writes `1.0 * a(i) / n`
             return f
-        if isinstance(e, c_ast.TernaryOp):
+        if isinstance(e, A.Cond):
             f.calls["select"] += 1
-            for part in (e.cond, e.iftrue, e.iffalse):
+            for part in (e.cond, e.then, e.other):
                 f.add(self.feeds(part))
             return f
-        if isinstance(e, c_ast.FuncCall):
-            if isinstance(e.name, c_ast.ID):
-                f.calls[e.name.name.rstrip("f")] += 1
-            for a in (e.args.exprs if e.args else []):
+        if isinstance(e, A.Call):
+            f.calls[e.func.rstrip("f")] += 1
+            for a in e.args:
                 f.add(self.feeds(a))
             return f
         return f
@@ -298,24 +294,17 @@ class _Feeds:
         return f
 
 
+def _uncast(e):
+    while isinstance(e, A.Cast):
+        e = e.expr
+    return e
+
+
 def _split(e, ops: str, out: list, expand=lambda x: x) -> None:
     """The operands of a chain of `ops` (a + b - c -> [a, b, c])."""
-    e = expand(e)
-    if isinstance(e, c_ast.BinaryOp) and e.op in ops:
+    e = _uncast(expand(e))
+    if isinstance(e, A.Binary) and e.op in ops:
         _split(e.left, ops, out, expand)
         _split(e.right, ops, out, expand)
     else:
         out.append(e)
-
-
-def _float_type(t) -> bool:
-    while isinstance(t, (c_ast.Typename, c_ast.TypeDecl)):
-        t = t.type
-    return isinstance(t, c_ast.IdentifierType) and any(w in ("float", "double") for w in t.names)
-
-
-def _is_zero(e: c_ast.Constant) -> bool:
-    try:
-        return float(e.value.rstrip("fFlLuU")) == 0.0
-    except ValueError:
-        return False

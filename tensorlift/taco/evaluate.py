@@ -8,13 +8,15 @@ Semantics:
 - An index variable of the right side that the left side lacks is summed at the smallest
   subexpression holding every use of it (`B(i,j)*c(j) + d(i)` sums j inside the `+`).
   A repeated index in one access (`A(i,i)`) walks the diagonal.
-- Values of "int" tensors are int64, of "float"/"double" float64. Arithmetic types bottom-up as
-  C does: int op int stays int (`/` truncates toward zero; dividing by zero is an `EvalError`),
-  anything with a float operand is float64; `exp`/`sqrt` give float, `min`/`max`/`abs` keep an
-  all-int type. Float division by zero gives inf/nan as IEEE (and C) does.
-- Assigning converts like C: a float value stored into an int tensor truncates toward zero
-  (a non-finite or out-of-range value is an `EvalError`). "float" is held in float64, not
-  rounded to single precision: examples compare floats with a tolerance.
+- Values of integer tensors (any C integer type) are int64, of "float"/"double" float64.
+  Arithmetic types bottom-up as C does: int op int stays int (`/` truncates toward zero;
+  dividing by zero is an `EvalError`), anything with a float operand is float64; `exp`/`sqrt`
+  give float, `min`/`max`/`abs` keep an all-int type. Float division by zero gives inf/nan as
+  IEEE (and C) does.
+- Assigning converts like C: a float value stored into an integer tensor truncates toward zero
+  (a non-finite or out-of-range value is an `EvalError`), and an integer wraps to the width of
+  the tensor's C type (`uint8` keeps it modulo 256). "float" is held in float64, not rounded
+  to single precision: examples compare floats with a tolerance.
 - A name missing from `dtypes` takes the type of its value (in `env`, else of the right side);
   this is how `_` (an answer without a left side) is evaluated.
 """
@@ -24,7 +26,9 @@ from typing import Iterable, Mapping, Optional, Union
 
 import numpy as np
 
+from .. import carith
 from .ir import Access, BinOp, Call, Const, Expr, Neg, Program, Statement, accesses
+from .semantics import reduction_homes
 
 Value = Union[np.ndarray, int, float, np.generic]
 Env = Mapping[str, Value]
@@ -42,9 +46,9 @@ class EvalError(Exception):
 
 def _dtype(name: str, dtypes: Mapping[str, str], value: Optional[Value]) -> np.dtype:
     d = dtypes.get(name)
-    if d == "int":
+    if d in carith.INT_TYPES:
         return _INT
-    if d in ("float", "double"):
+    if d in carith.FLOAT_TYPES:
         return _FLOAT
     if d is None and value is not None:
         return _INT if np.asarray(value).dtype.kind in "iub" else _FLOAT
@@ -74,24 +78,11 @@ def index_extents(target: Union[Expr, Statement], env: Env) -> dict[str, int]:
 
 
 class _Evaluator:
-    """One right-hand side. Accesses are numbered left to right; a subexpression covers a
-    contiguous range of them, so "holds every use of v" is a range check against the first
-    and last access using v."""
+    """One right-hand side, with TACO's reduction rule (`semantics.reduction_homes`)."""
 
     def __init__(self, expr: Expr, env: Env, dtypes: Mapping[str, str], keep: frozenset[str]):
-        self.env, self.dtypes, self.keep = env, dtypes, keep
-        self.first: dict[str, int] = {}
-        self.last: dict[str, int] = {}
-        for n, a in enumerate(accesses(expr)):
-            for v in a.indices:
-                self.first.setdefault(v, n)
-                self.last[v] = n
-        self.n = 0  # accesses seen so far
-
-    def summed_here(self, free: tuple[str, ...], lo: int) -> list[str]:
-        hi = self.n - 1
-        return [v for v in free
-                if v not in self.keep and lo <= self.first[v] and self.last[v] <= hi]
+        self.env, self.dtypes = env, dtypes
+        self.homes = reduction_homes(expr, keep)
 
     def load(self, a: Access) -> np.ndarray:
         if a.name not in self.env:
@@ -103,12 +94,10 @@ class _Evaluator:
         return arr
 
     def run(self, e: Expr) -> tuple[np.ndarray, tuple[str, ...]]:
-        lo = self.n
+        summed = self.homes.get(id(e), ())
         if isinstance(e, Access):
-            self.n += 1
             arr, names = self.load(e), e.indices
             unique = tuple(dict.fromkeys(names))
-            summed = self.summed_here(unique, lo)
             if summed or len(unique) < len(names):
                 out = tuple(v for v in unique if v not in summed)
                 ids = {v: k for k, v in enumerate(unique)}
@@ -121,8 +110,7 @@ class _Evaluator:
             arr, names = self.run(e.operand)
             return -arr, names
         if isinstance(e, BinOp):
-            (a, an), (b, bn) = self.run(e.left), self.run(e.right)
-            return self.combine(e.op, [(a, an), (b, bn)], lo)
+            return self.combine(e.op, [self.run(e.left), self.run(e.right)], summed)
         if isinstance(e, Call):
             args = [self.run(x) for x in e.args]
             if e.func in ("exp", "sqrt", "abs"):
@@ -132,15 +120,14 @@ class _Evaluator:
                 f = {"exp": np.exp, "sqrt": np.sqrt, "abs": np.abs}[e.func]
                 return f(arr), names
             if e.func in ("min", "max") and args:
-                return self.combine(e.func, args, lo)
+                return self.combine(e.func, args, summed)
             raise EvalError(f"unknown function {e.func}")
         raise EvalError(f"not an expression: {e!r}")
 
     def combine(self, op: str, args: list[tuple[np.ndarray, tuple[str, ...]]],
-                lo: int) -> tuple[np.ndarray, tuple[str, ...]]:
+                summed: tuple[str, ...]) -> tuple[np.ndarray, tuple[str, ...]]:
         """Apply a binary (or folded n-ary) operator, then sum what is placed here."""
         names = tuple(dict.fromkeys(v for _, n in args for v in n))
-        summed = self.summed_here(names, lo)
         if op == "*" and summed:
             ids = {v: k for k, v in enumerate(names)}
             out = tuple(v for v in names if v not in summed)
@@ -191,7 +178,7 @@ def _int_divide(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """C's `/` on integers: truncates toward zero (NumPy's `//` floors)."""
     if np.any(b == 0):
         raise EvalError("integer division by zero")
-    return (a - np.fmod(a, b)) // b
+    return carith.c_div_array(a, b)
 
 
 def evaluate_expr(expr: Expr, env: Env, dtypes: Mapping[str, str],
@@ -229,13 +216,17 @@ def rhs_value(lhs: Access, rhs: Expr, env: Env, dtypes: Mapping[str, str],
     return np.broadcast_to(arr, tuple(extents[v] for v in lhs.indices))
 
 
-def _convert(value: np.ndarray, dtype: np.dtype) -> np.ndarray:
-    """Store as C does: float into int truncates toward zero. Always a fresh array."""
+def _convert(value: np.ndarray, ctype: Optional[str], dtype: np.dtype) -> np.ndarray:
+    """Store as C does into a tensor of C type `ctype`: a float into an integer truncates
+    toward zero, an integer wraps to the type's width. Always a fresh array."""
     if dtype.kind == "i" and value.dtype.kind == "f":
         if not np.all(np.isfinite(value)) or np.any(np.abs(value) >= _INT_LIMIT):
             raise EvalError("float value out of range of an int output")
-        return np.trunc(value).astype(_INT)
-    return np.array(value, dtype=dtype)
+        value = np.trunc(value).astype(_INT)
+    out = np.array(value, dtype=dtype)
+    if ctype in carith.INT_TYPES:
+        out = carith.wrap_array(out, ctype)
+    return out
 
 
 def evaluate(program: Program, env: Env, dtypes: Mapping[str, str]) -> dict[str, Value]:
@@ -254,6 +245,6 @@ def evaluate(program: Program, env: Env, dtypes: Mapping[str, str]) -> dict[str,
             if st.accumulate:
                 old = current.get(name, 0)
                 value = np.asarray(old, dtype=_dtype(name, dtypes, old)) + value
-            out = _convert(value, dtype)
+            out = _convert(value, dtypes.get(name), dtype)
             current[name] = results[name] = out[()] if out.ndim == 0 else out
     return results

@@ -2,32 +2,35 @@
 
 For every combination of dimension sizes up to the bound (tied sizes stay tied, strides
 dense), the C function runs in the interpreter on solver terms: every input element and
-every value scalar is a fresh symbol, never a constant. The program is evaluated on the
-same symbols. Every element of everything the C writes (and its returned value) must be
-equal; an output the program does not define keeps its initial value, so a missing
-statement is refuted too. Integers are mathematical integers with C's truncating `/` and
-`%`; floating point is modelled as real arithmetic; `exp`, `sqrt` and the like are
-uninterpreted functions, the same on both sides.
+every value scalar is a fresh symbol, never a constant, constrained to its C type's range.
+The program is evaluated on the same symbols. Every element of everything the C writes (and
+its returned value) must be equal; an output the program does not define keeps its initial
+value, so a missing statement is refuted too.
+
+"proved" covers every store the C makes: a store outside the region analysis fitted, a store
+into an array analysis found only read, or a read outside the fitted region, at any size up to
+the bound, makes the verdict "unknown" with the reason, never "proved".
 """
 from __future__ import annotations
 
 import itertools
 import time
-from dataclasses import dataclass
-from fractions import Fraction
+from dataclasses import dataclass, field
 from typing import Optional
 
 import numpy as np
 import z3
 
+from .. import carith
 from ..c.analysis import Analysis
-from ..errors import KernelRunError, TensorliftError, UnsupportedConstruct
 from ..c.examples import Region
-from ..c.frontend import DOUBLE, INT
-from ..c.interp import Interpreter, Ops
-from ..taco.ir import Access, BinOp, Call, Const, Expr, Neg, Program, accesses
+from ..c.interp import Interpreter
+from ..c.slots import array_pointer, bind
+from ..errors import KernelRunError, TensorliftError, UnsupportedConstruct
 from ..signature import Signature
-from ..c.slots import ROW_PITCH, array_pointer, bind
+from ..taco.ir import Access, BinOp, Call, Const, Expr, Neg, Program, accesses
+from ..taco.semantics import reduction_homes
+from . import symbolic as S
 
 
 @dataclass
@@ -48,171 +51,7 @@ class VerifyResult:
         return d
 
 
-# ---------------------------------------------------------------- arithmetic on terms
-
-
-def _is_term(v) -> bool:
-    return isinstance(v, z3.ExprRef)
-
-
-def _lift(v, real: bool):
-    if _is_term(v):
-        if z3.is_bool(v):
-            v = z3.If(v, 1, 0)
-        return z3.ToReal(v) if real and v.sort() == z3.IntSort() else v
-    if isinstance(v, bool):
-        v = int(v)
-    return z3.RealVal(Fraction(v)) if real or isinstance(v, float) else z3.IntVal(v)
-
-
-def _is_real(v) -> bool:
-    if _is_term(v):
-        return v.sort() == z3.RealSort()
-    return isinstance(v, float)
-
-
-def c_div(a, b):
-    """C's truncating integer division on z3 integers (z3's `/` is Euclidean)."""
-    return z3.If(a >= 0, z3.If(b > 0, a / b, -(a / -b)), z3.If(b > 0, -((-a) / b), (-a) / (-b)))
-
-
-def c_mod(a, b):
-    return a - b * c_div(a, b)
-
-
-def to_int(x):
-    """C's conversion of a real to an integer: truncation toward zero."""
-    return z3.If(x >= 0, z3.ToInt(x), -z3.ToInt(-x))
-
-
-def math_function(name: str) -> z3.FuncDeclRef:
-    """An uninterpreted function: z3 identifies declarations by name and sort, so `exp`
-    in the C and `exp` in the program are the same symbol."""
-    return z3.Function(name, z3.RealSort(), z3.RealSort())
-
-
-def sym_arith(op: str, a, b):
-    real = _is_real(a) or _is_real(b)
-    x, y = _lift(a, real), _lift(b, real)
-    if op == "+":
-        return x + y
-    if op == "-":
-        return x - y
-    if op == "*":
-        return x * y
-    if op == "/":
-        return x / y if real else c_div(x, y)
-    if op == "%" and not real:
-        return c_mod(x, y)
-    cmp = {"<": x < y, ">": x > y, "<=": x <= y, ">=": x >= y, "==": x == y, "!=": x != y}
-    if op in cmp:
-        return cmp[op]
-    raise UnsupportedConstruct(f"operator '{op}' on symbolic values")
-
-
-class SymbolicOps(Ops):
-    """C arithmetic where values may be z3 terms. Control flow must not depend on them."""
-
-    def arith(self, op, a, b):
-        if not (_is_term(a) or _is_term(b)):
-            return super().arith(op, a, b)
-        return sym_arith(op, a, b)
-
-    def neg(self, a):
-        return -_lift(a, False) if _is_term(a) else -a
-
-    def truth(self, v) -> bool:
-        if not _is_term(v):
-            return v != 0
-        cond = v if z3.is_bool(v) else v != 0
-        s = z3.simplify(cond)
-        if z3.is_true(s):
-            return True
-        if z3.is_false(s):
-            return False
-        raise UnsupportedConstruct("control flow that depends on array values")
-
-    def decided(self, v) -> bool:
-        if not _is_term(v):
-            return True
-        s = z3.simplify(v if z3.is_bool(v) else v != 0)
-        return z3.is_true(s) or z3.is_false(s)
-
-    def select(self, cond, a, b):
-        real = _is_real(a) or _is_real(b)
-        c = cond if z3.is_bool(cond) else cond != 0
-        return z3.If(c, _lift(a, real), _lift(b, real))
-
-    def not_(self, a):
-        if _is_term(a):
-            return z3.Not(a if z3.is_bool(a) else a != 0)
-        return int(not a)
-
-    def convert(self, v, t):
-        if not _is_term(v):
-            return super().convert(v, t)
-        if z3.is_bool(v):
-            v = z3.If(v, 1, 0)
-        if t.name == "int" and v.sort() == z3.RealSort():
-            return to_int(v)
-        if t.name in ("float", "double") and v.sort() == z3.IntSort():
-            return z3.ToReal(v)
-        return v
-
-    def call(self, name, args):
-        if not any(_is_term(a) for a in args):
-            return super().call(name, args)
-        base = name.rstrip("f") if name not in ("f",) else name
-        if base in ("fmax", "max") and len(args) == 2:
-            return self.select(sym_arith(">", args[0], args[1]), args[0], args[1])
-        if base in ("fmin", "min") and len(args) == 2:
-            return self.select(sym_arith("<", args[0], args[1]), args[0], args[1])
-        if base in ("fabs", "abs") and len(args) == 1:
-            return self.select(sym_arith("<", args[0], 0), self.neg(args[0]), args[0])
-        if len(args) == 1:
-            return math_function(base)(_lift(args[0], True))
-        raise UnsupportedConstruct(f"call to '{name}' on symbolic values")
-
-
 # ---------------------------------------------------------------- the program on terms
-
-
-def _homes(rhs: Expr, keep: tuple[str, ...]) -> dict[int, list[str]]:
-    """Where TACO sums each reduction variable: the smallest subexpression holding every
-    use of it (node id -> variables summed there)."""
-    total: dict[str, int] = {}
-    for a in accesses(rhs):
-        for v in a.indices:
-            total[v] = total.get(v, 0) + 1
-    homes: dict[int, list[str]] = {}
-
-    def count(e) -> dict[str, int]:
-        if isinstance(e, Access):
-            c: dict[str, int] = {}
-            for v in e.indices:
-                c[v] = c.get(v, 0) + 1
-            kids = []
-        else:
-            kids = [count(k) for k in _children(e)]
-            c = {}
-            for k in kids:
-                for v, n in k.items():
-                    c[v] = c.get(v, 0) + n
-        homes[id(e)] = [v for v, n in c.items() if v not in keep and n == total[v]
-                        and not any(k.get(v, 0) == total[v] for k in kids)]
-        return c
-    count(rhs)
-    return homes
-
-
-def _children(e: Expr) -> list[Expr]:
-    if isinstance(e, BinOp):
-        return [e.left, e.right]
-    if isinstance(e, Neg):
-        return [e.operand]
-    if isinstance(e, Call):
-        return list(e.args)
-    return []
 
 
 def eval_program(program: Program, env: dict, extents_of, dtypes: dict[str, str]) -> dict:
@@ -222,8 +61,8 @@ def eval_program(program: Program, env: dict, extents_of, dtypes: dict[str, str]
     for st in program.statements:
         rhs, lhs = st.rhs, st.lhs
         ext = extents_of(st, env)
-        homes = _homes(rhs, lhs.indices)
-        real_out = dtypes.get(lhs.name, "int") != "int"
+        homes = reduction_homes(rhs, lhs.indices)
+        ctype = dtypes.get(lhs.name, "int")
         shape = tuple(ext[v] for v in lhs.indices)
         result = np.empty(shape, dtype=object)
         for idx in itertools.product(*(range(n) for n in shape)):
@@ -232,23 +71,22 @@ def eval_program(program: Program, env: dict, extents_of, dtypes: dict[str, str]
             if st.accumulate:
                 old = env.get(lhs.name, 0)      # a returned value starts at zero, as in `evaluate`
                 old = old[idx] if isinstance(old, np.ndarray) else old
-                v = sym_arith("+", old, v)
-            v = SymbolicOps().convert(v, DOUBLE if real_out else INT)
-            result[idx] = v
+                v = S.arith("+", old, v)
+            result[idx] = S.convert(S.lift(v, S.is_real(v)), ctype)
         value = result if lhs.indices else result[()]
         env[lhs.name] = out[lhs.name] = value
     return out
 
 
 def _eval(e: Expr, binding: dict, env: dict, ext: dict, homes: dict):
-    summed = [v for v in homes.get(id(e), []) if v not in binding]
+    summed = [v for v in homes.get(id(e), ()) if v not in binding]
     if summed:
         total = None
         for vals in itertools.product(*(range(ext[v]) for v in summed)):
             b = dict(binding)
             b.update(zip(summed, vals))
             term = _eval_here(e, b, env, ext, homes)
-            total = term if total is None else sym_arith("+", total, term)
+            total = term if total is None else S.arith("+", total, term)
         return 0 if total is None else total
     return _eval_here(e, binding, env, ext, homes)
 
@@ -264,11 +102,12 @@ def _eval_here(e: Expr, binding, env, ext, homes):
             return v[tuple(binding[i] for i in e.indices)]
         return v
     if isinstance(e, Neg):
-        return SymbolicOps().neg(_eval(e.operand, binding, env, ext, homes))
+        return S.arith("-", 0, _eval(e.operand, binding, env, ext, homes))
     if isinstance(e, BinOp):
-        return sym_arith(e.op, _eval(e.left, binding, env, ext, homes), _eval(e.right, binding, env, ext, homes))
+        return S.arith(e.op, _eval(e.left, binding, env, ext, homes), _eval(e.right, binding, env, ext, homes))
     if isinstance(e, Call):
-        return SymbolicOps().call(e.func, [_eval(a, binding, env, ext, homes) for a in e.args])
+        return S.call(e.func, [S.lift(x, S.is_real(x)) for x in
+                               (_eval(a, binding, env, ext, homes) for a in e.args)])
     raise TensorliftError(f"cannot evaluate {e}")
 
 
@@ -307,6 +146,8 @@ class _CRun:
     scalars: dict
     regions: dict
     expected: dict         # output name -> final value(s)
+    constraints: list = field(default_factory=list)   # the inputs' C ranges
+    problem: Optional[str] = None                     # why no proof can cover this run
 
 
 class Verifier:
@@ -319,7 +160,7 @@ class Verifier:
         self.analysis = analysis
         self.bound = bound
         sig = analysis.signature
-        reals = any(p.dtype != "int" for p in sig.params) or sig.returns in ("float", "double")
+        reals = any(carith.is_float(p.dtype) for p in sig.params) or carith.is_float(sig.returns or "int")
         self.model = "reals" if reals else "integers"
         self._runs: dict[tuple, _CRun] = {}
 
@@ -338,13 +179,14 @@ class Verifier:
                 break
             try:
                 run = self._run(values)
-                verdict, cex = _prove_case(analysis, program, run, outputs, remaining)
+                if run.problem is not None:
+                    verdict, cex = "unknown", run.problem
+                else:
+                    verdict, cex = _prove_case(analysis, program, run, outputs, remaining)
             except UnsupportedConstruct as e:
-                result.verdict, result.reason = "unknown", str(e)
-                break
+                verdict, cex = "unknown", str(e)
             except KernelRunError as e:
-                result.verdict, result.reason = "unknown", f"symbolic execution failed: {e}"
-                break
+                verdict, cex = "unknown", f"symbolic execution failed: {e}"
             if verdict != "proved":
                 result.verdict = verdict
                 if verdict == "refuted":
@@ -363,16 +205,27 @@ class Verifier:
         return self._runs[values]
 
 
+def _symbol(name: str, dtype: str, constraints: list):
+    if carith.is_float(dtype):
+        return z3.Real(name)
+    v = z3.Int(name)
+    lo, hi = carith.bounds(dtype)
+    if carith.INT_TYPES[dtype][0] < 64 or lo == 0:
+        constraints.append(z3.And(v >= lo, v <= hi))
+    return v
+
+
 def _execute(analysis: Analysis, sizes: dict[str, int]) -> _CRun:
     sig = analysis.signature
     k = analysis.kernel
     symbols: dict[str, object] = {}
     scalars: dict[str, object] = {}
+    constraints: list = []
     arrays, buffers, regions = {}, {}, {}
+    outside: list[str] = []
     for s in analysis.slots:
-        mk = z3.Real if s.dtype != "int" else z3.Int
         if s.kind == "scalar":
-            scalars[s.name] = sizes[s.name] if s.name in sizes else mk(s.name)
+            scalars[s.name] = sizes[s.name] if s.name in sizes else _symbol(s.name, s.dtype, constraints)
             if s.name not in sizes:
                 symbols[s.name] = scalars[s.name]
             continue
@@ -381,30 +234,54 @@ def _execute(analysis: Analysis, sizes: dict[str, int]) -> _CRun:
         where = {}
         offs = reg.offsets()
         for idx in itertools.product(*(range(n) for n in reg.shape)):
-            init[idx] = mk(f"{s.name}[{','.join(map(str, idx))}]" if idx else s.name)
+            init[idx] = _symbol(f"{s.name}[{','.join(map(str, idx))}]" if idx else s.name, s.dtype, constraints)
             where[reg.interp_offset(int(offs[idx]))] = init[idx]
         symbols[s.name] = init
 
-        def fresh(off, where=where, name=s.name, mk=mk):
-            return where[off] if off in where else mk(f"{name}@{off}")
-        arrays[s.name], buffers[s.name] = array_pointer(k, s, fresh, trace=None)
-    ret = Interpreter(k, SymbolicOps()).call(bind(k, analysis.slots, scalars, arrays))
+        def fresh(off, where=where, name=s.name, dtype=s.dtype):
+            if off in where:
+                return where[off]
+            outside.append(f"reads {name} at offset {off}")
+            return _symbol(f"{name}@{off}", dtype, constraints)
+        arrays[s.name], buffers[s.name] = array_pointer(s, fresh, trace=None)
+        buffers[s.name].stored = {}
+    ret = Interpreter(k, S.SymbolicOps()).call(*bind(k, analysis.slots, scalars, arrays))
     expected: dict[str, object] = {}
+    problem = None
     for s in analysis.slots:
-        if s.kind != "array" or sig.param(s.name).access == "read":
+        if s.kind != "array":
             continue
         reg = regions[s.name]
+        offs = {reg.interp_offset(int(o)) for o in np.ravel(reg.offsets())}
+        stored = buffers[s.name].stored
+        access = sig.param(s.name).access
+        if stored and access == "read":
+            problem = problem or (f"the C may store into '{s.name}' (line {min(stored.values())}), "
+                                  f"which no example saw written, at sizes {_dims(sig, sizes)}")
+        beyond = sorted(o for o in stored if o not in offs)
+        if beyond:
+            problem = problem or (f"the C stores into '{s.name}' outside the region analysis fitted "
+                                  f"(shape {sig.param(s.name).shape}) at sizes {_dims(sig, sizes)} "
+                                  f"(line {stored[beyond[0]]})")
+        if access == "read":
+            continue
         final = symbols[s.name].copy()
-        offs = reg.offsets()
+        flat = reg.offsets()
         data = buffers[s.name].data
         for idx in itertools.product(*(range(n) for n in reg.shape)):
-            off = reg.interp_offset(int(offs[idx]))
+            off = reg.interp_offset(int(flat[idx]))
             if off in data:
                 final[idx] = data[off]
         expected[s.name] = final
+    if outside and problem is None:
+        problem = f"the C {outside[0]}, outside the region analysis fitted, at sizes {_dims(sig, sizes)}"
     if sig.returns:
         expected[sig.function] = ret
-    return _CRun(sizes, symbols, scalars, regions, expected)
+    return _CRun(sizes, symbols, scalars, regions, expected, constraints, problem)
+
+
+def _dims(sig: Signature, sizes: dict) -> dict:
+    return {k: v for k, v in sizes.items() if sig.param(k).role == "dimension"}
 
 
 def _prove_case(analysis: Analysis, program: Program, run: _CRun, outputs, timeout: float):
@@ -426,8 +303,7 @@ def _prove_case(analysis: Analysis, program: Program, run: _CRun, outputs, timeo
     try:
         got = eval_program(program, env, extents_of, dtypes)
     except _Malformed as e:
-        dims = {k: v for k, v in sizes.items() if sig.param(k).role == "dimension"}
-        return "refuted", {"sizes": dims, "inputs": {}, "expected": {}, "got": {},
+        return "refuted", {"sizes": _dims(sig, sizes), "inputs": {}, "expected": {}, "got": {},
                            "reason": f"the program is not defined at these sizes: {e}"}
     diffs = []
     for name, want in expected.items():
@@ -439,8 +315,8 @@ def _prove_case(analysis: Analysis, program: Program, run: _CRun, outputs, timeo
         w_arr, h_arr = np.asarray(want, dtype=object), np.asarray(have, dtype=object)
         for idx in itertools.product(*(range(n) for n in w_arr.shape)):
             w, h = w_arr[idx], h_arr[idx]
-            real = _is_real(w) or _is_real(h)
-            a, b = _lift(w, real), _lift(h, real)
+            real = S.is_real(w) or S.is_real(h)
+            a, b = S.lift(w, real), S.lift(h, real)
             d = z3.simplify(a - b, som=True, arith_lhs=True)
             if not _is_zero(d):
                 diffs.append((name, idx, a, b))
@@ -448,12 +324,13 @@ def _prove_case(analysis: Analysis, program: Program, run: _CRun, outputs, timeo
         return "proved", None
     solver = z3.Solver()
     solver.set("timeout", max(1, int(timeout * 1000)))
+    solver.add(*run.constraints)
     solver.add(z3.Or([a != b for _, _, a, b in diffs]))
     answer = solver.check()
     if answer == z3.unsat:
         return "proved", None
     if answer == z3.unknown:
-        return "unknown", f"the solver gave up at sizes {sizes}: {solver.reason_unknown()}"
+        return "unknown", f"the solver gave up at sizes {_dims(sig, sizes)}: {solver.reason_unknown()}"
     return "refuted", _counterexample(solver.model(), sig, sizes, symbols, expected, got, diffs)
 
 
@@ -468,7 +345,7 @@ class _Malformed(Exception):
 
 
 def _value(m, t):
-    if not _is_term(t):
+    if not S.is_term(t):
         return t
     v = m.eval(t, model_completion=True)
     if z3.is_int_value(v):
@@ -491,9 +368,8 @@ def _counterexample(m, sig, sizes, symbols, expected, got, diffs) -> dict:
     inputs = {n: concrete(v) for n, v in symbols.items()
               if not (n in expected and sig.param(n).access == "write")}
     return {
-        "sizes": {k: v for k, v in sizes.items() if sig.param(k).role == "dimension"},
+        "sizes": _dims(sig, sizes),
         "inputs": inputs,
         "expected": {n: concrete(expected[n]) for n in wrong},
         "got": {n: concrete(got[n]) if n in got else concrete(symbols.get(n, expected[n])) for n in wrong},
     }
-

@@ -1,0 +1,368 @@
+"""The kernel AST: the small, typed tree that the interpreter, the analysis and the verifier
+read. The front end builds it from libclang's cursors; nothing downstream sees libclang.
+
+Every expression carries its C type as clang computed it, and clang's implicit conversions
+(integer promotions, the usual arithmetic conversions, int to float) are explicit `Cast`
+nodes, so C's typing rules live in the compiler, not in us. Nodes compare by identity: an
+access site is a node, and two `a[i]` on one line are two sites.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional, Union
+
+# ---------------------------------------------------------------- types
+
+
+@dataclass(frozen=True)
+class Scalar:
+    """An arithmetic type, named by its dtype (`carith.DTYPES`): "int", "uint8", "double"..."""
+    dtype: str
+
+
+@dataclass(frozen=True)
+class Void:
+    pass
+
+
+@dataclass(frozen=True)
+class Pointer:
+    target: "Type"
+
+
+@dataclass(frozen=True)
+class Array:
+    """`elem[size]`; `size` is an expression (a literal, or a VLA's size) or None (`[]`)."""
+    elem: "Type"
+    size: Optional["Expr"] = field(default=None, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
+class Struct:
+    """A struct or union by name; its fields are in `Unit.structs`."""
+    name: str
+
+
+@dataclass(frozen=True)
+class Vector:
+    """C++ `std::vector<elem>` (and `std::array<elem, N>`, whose size is fixed)."""
+    elem: "Type"
+    fixed: Optional[int] = None
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A C++ reference: the parameter is the caller's object."""
+    target: "Type"
+
+
+@dataclass(frozen=True)
+class FunctionType:
+    pass
+
+
+Type = Union[Scalar, Void, Pointer, Array, Struct, Vector, Ref, FunctionType]
+VOID = Void()
+INT = Scalar("int")
+
+
+def strip_ref(t: Type) -> Type:
+    return t.target if isinstance(t, Ref) else t
+
+
+def element(t: Type) -> Type:
+    """The scalar or struct at the bottom of pointers, arrays and vectors (`float **` -> float)."""
+    t = strip_ref(t)
+    while isinstance(t, (Pointer, Array, Vector)):
+        t = t.target if isinstance(t, Pointer) else t.elem
+    return t
+
+
+def levels(t: Type) -> int:
+    """How many pointer, array or vector levels lead to the element."""
+    n, t = 0, strip_ref(t)
+    while isinstance(t, (Pointer, Array, Vector)):
+        n += 1
+        t = t.target if isinstance(t, Pointer) else t.elem
+    return n
+
+
+# ---------------------------------------------------------------- expressions
+
+
+@dataclass(eq=False)
+class Node:
+    line: int
+
+
+@dataclass(eq=False)
+class Lit(Node):
+    value: Union[int, float]
+    type: Type
+    macro: Optional[str] = None       # the object-like macro this literal came from (`N`)
+
+
+@dataclass(eq=False)
+class Name(Node):
+    name: str
+    type: Type
+    scope: str = "local"              # "local" | "param" | "global" | "function"
+
+
+@dataclass(eq=False)
+class Unary(Node):
+    op: str                           # - + ! ~ * & ++ -- p++ p--  (p: postfix)
+    operand: "Expr"
+    type: Type
+
+
+@dataclass(eq=False)
+class Binary(Node):
+    op: str                           # + - * / % << >> & | ^ < > <= >= == != && ||
+    left: "Expr"
+    right: "Expr"
+    type: Type
+
+
+@dataclass(eq=False)
+class Assign(Node):
+    op: str                           # = += -= *= /= %= <<= >>= &= |= ^=
+    target: "Expr"
+    value: "Expr"
+    type: Type
+
+
+@dataclass(eq=False)
+class Cond(Node):
+    cond: "Expr"
+    then: "Expr"
+    other: "Expr"
+    type: Type
+
+
+@dataclass(eq=False)
+class Cast(Node):
+    expr: "Expr"
+    type: Type
+    implicit: bool = False
+
+
+@dataclass(eq=False)
+class Call(Node):
+    func: str
+    args: list
+    type: Type
+
+
+@dataclass(eq=False)
+class Index(Node):
+    """`base[index]`, also a vector's `operator[]` and `.at()`."""
+    base: "Expr"
+    index: "Expr"
+    type: Type
+
+
+@dataclass(eq=False)
+class Member(Node):
+    base: "Expr"
+    field: str
+    arrow: bool
+    type: Type
+
+
+@dataclass(eq=False)
+class Method(Node):
+    """A C++ vector method: size, push_back, emplace_back, resize, back, front, clear."""
+    obj: "Expr"
+    method: str
+    args: list
+    type: Type
+
+
+@dataclass(eq=False)
+class Construct(Node):
+    """A C++ vector made from arguments: `vector<T>()`, `(n)`, `(n, x)`, or a copy."""
+    args: list
+    type: Type
+
+
+@dataclass(eq=False)
+class Comma(Node):
+    exprs: list
+    type: Type
+
+
+@dataclass(eq=False)
+class InitList(Node):
+    items: list
+    type: Type
+
+
+Expr = Union[Lit, Name, Unary, Binary, Assign, Cond, Cast, Call, Index, Member, Method, Construct,
+             Comma, InitList]
+
+# ---------------------------------------------------------------- statements
+
+
+@dataclass(eq=False)
+class Block(Node):
+    items: list
+    scoped: bool = True          # False: `int i, j;`, declarations of the enclosing scope
+
+
+@dataclass(eq=False)
+class Decl(Node):
+    name: str
+    type: Type
+    init: Optional[Expr] = None
+
+
+@dataclass(eq=False)
+class ExprStmt(Node):
+    expr: Expr
+
+
+@dataclass(eq=False)
+class If(Node):
+    cond: Expr
+    then: "Stmt"
+    other: Optional["Stmt"] = None
+
+
+@dataclass(eq=False)
+class Loop(Node):
+    """Every loop form: `for (init; cond; step) body`, `while`, `do ... while` (test_first
+    False), and C++ range-for over a vector (`over` is the vector, `init` declares the
+    loop variable)."""
+    init: Optional["Stmt"]
+    cond: Optional[Expr]
+    step: Optional[Expr]
+    body: "Stmt"
+    test_first: bool = True
+    over: Optional[Expr] = None
+
+
+@dataclass(eq=False)
+class Jump(Node):
+    kind: str                         # "break" | "continue"
+
+
+@dataclass(eq=False)
+class Return(Node):
+    value: Optional[Expr] = None
+
+
+Stmt = Union[Block, Decl, ExprStmt, If, Loop, Jump, Return]
+
+# ---------------------------------------------------------------- functions and files
+
+
+@dataclass(eq=False)
+class Param:
+    name: str
+    type: Type
+    line: int
+
+
+@dataclass(eq=False)
+class Function:
+    name: str
+    params: list[Param]
+    returns: Type
+    body: Block
+    line: int
+    in_main_file: bool = True
+
+
+@dataclass(eq=False)
+class Global:
+    """A variable at file scope that a kernel uses: an array or a scalar, maybe constant."""
+    name: str
+    type: Type
+    init: Optional[Expr]
+    const: bool
+    line: int
+
+
+@dataclass
+class Kernel:
+    """One function to lift and everything it needs: the functions it calls, the globals it
+    uses, struct layouts, and how to compile the file it came from."""
+    name: str
+    function: Function
+    functions: dict[str, Function]
+    globals: dict[str, Global]
+    structs: dict[str, list[tuple[str, Type]]]
+    source: str
+    path: Optional[Path]
+    language: str                      # "c" | "c++"
+    flags: list[str] = field(default_factory=list)
+    macros: dict[str, int] = field(default_factory=dict)   # object-like integer macros used
+    includes: list[str] = field(default_factory=list)      # files the source includes
+
+    @property
+    def params(self) -> list[Param]:
+        return self.function.params
+
+    @property
+    def returns(self) -> Type:
+        return self.function.returns
+
+    @property
+    def returns_value(self) -> bool:
+        return self.function.returns != VOID
+
+    def field_type(self, struct: Struct, name: str) -> Type:
+        for n, t in self.structs.get(struct.name, ()):
+            if n == name:
+                return t
+        from ..errors import UnsupportedConstruct
+        raise UnsupportedConstruct(f"unknown field '{name}' of {struct.name}")
+
+
+def walk(node):
+    """Every node of a subtree (statements and expressions), the node itself first."""
+    yield node
+    for child in children(node):
+        yield from walk(child)
+
+
+def children(node) -> list:
+    if isinstance(node, (Lit, Name, Jump)) or node is None:
+        return []
+    if isinstance(node, Unary):
+        return [node.operand]
+    if isinstance(node, (Binary,)):
+        return [node.left, node.right]
+    if isinstance(node, Assign):
+        return [node.target, node.value]
+    if isinstance(node, Cond):
+        return [node.cond, node.then, node.other]
+    if isinstance(node, Cast):
+        return [node.expr]
+    if isinstance(node, (Call, Construct)):
+        return list(node.args)
+    if isinstance(node, Index):
+        return [node.base, node.index]
+    if isinstance(node, Member):
+        return [node.base]
+    if isinstance(node, Method):
+        return [node.obj, *node.args]
+    if isinstance(node, Comma):
+        return list(node.exprs)
+    if isinstance(node, InitList):
+        return list(node.items)
+    if isinstance(node, Block):
+        return list(node.items)
+    if isinstance(node, Decl):
+        return [node.init] if node.init is not None else []
+    if isinstance(node, ExprStmt):
+        return [node.expr]
+    if isinstance(node, If):
+        return [x for x in (node.cond, node.then, node.other) if x is not None]
+    if isinstance(node, Loop):
+        return [x for x in (node.init, node.over, node.cond, node.step, node.body) if x is not None]
+    if isinstance(node, Return):
+        return [node.value] if node.value is not None else []
+    return []

@@ -1,0 +1,116 @@
+"""libclang, as the `libclang` wheel ships it, with the few entry points its Python bindings
+lack (operator kinds, constant evaluation, variable initialisers), and the compiler's own
+builtin headers (`stddef.h`, `stdarg.h`, ...), which the wheel does not carry."""
+from __future__ import annotations
+
+import ctypes
+import functools
+import os
+import shutil
+import subprocess
+
+from ..errors import TensorliftError
+
+try:
+    import clang.cindex as ci
+except ImportError:   # pragma: no cover - a broken install
+    raise TensorliftError("libclang is not installed: pip install libclang") from None
+
+_lib = None
+
+
+def lib():
+    """The loaded library, with the extra functions registered (once)."""
+    global _lib
+    if _lib is None:
+        try:
+            L = ci.conf.lib
+        except Exception as e:  # pragma: no cover
+            raise TensorliftError(f"cannot load libclang: {e}") from None
+        C = ci.Cursor
+        for name, args, res in [
+            ("clang_getCursorBinaryOperatorKind", [C], ctypes.c_int),
+            ("clang_getCursorUnaryOperatorKind", [C], ctypes.c_int),
+            ("clang_getBinaryOperatorKindSpelling", [ctypes.c_int], ci._CXString),
+            ("clang_Cursor_getVarDeclInitializer", [C], C),
+            ("clang_Cursor_Evaluate", [C], ctypes.c_void_p),
+            ("clang_EvalResult_getKind", [ctypes.c_void_p], ctypes.c_int),
+            ("clang_EvalResult_isUnsignedInt", [ctypes.c_void_p], ctypes.c_uint),
+            ("clang_EvalResult_getAsLongLong", [ctypes.c_void_p], ctypes.c_longlong),
+            ("clang_EvalResult_getAsUnsigned", [ctypes.c_void_p], ctypes.c_ulonglong),
+            ("clang_EvalResult_getAsDouble", [ctypes.c_void_p], ctypes.c_double),
+            ("clang_EvalResult_dispose", [ctypes.c_void_p], None),
+        ]:
+            f = getattr(L, name)
+            f.argtypes, f.restype = args, res
+            if res is C:
+                f.errcheck = C.from_result     # keeps the translation unit alive
+        _lib = L
+    return _lib
+
+
+@functools.lru_cache(maxsize=None)
+def _binary_spellings() -> dict[int, str]:
+    L = lib()
+    return {k: ci._CXString.from_result(L.clang_getBinaryOperatorKindSpelling(k), None, None)
+            for k in range(1, 34)}
+
+
+def binary_operator(cursor) -> str:
+    """`+`, `<<=`, `&&`, `,` ... of a BINARY_OPERATOR or COMPOUND_ASSIGNMENT_OPERATOR."""
+    return _binary_spellings().get(lib().clang_getCursorBinaryOperatorKind(cursor), "?")
+
+
+_UNARY = {1: "p++", 2: "p--", 3: "++", 4: "--", 5: "&", 6: "*", 7: "+", 8: "-", 9: "~", 10: "!",
+          13: "__extension__"}
+
+
+def unary_operator(cursor) -> str:
+    return _UNARY.get(lib().clang_getCursorUnaryOperatorKind(cursor), "?")
+
+
+def var_init(cursor):
+    c = lib().clang_Cursor_getVarDeclInitializer(cursor)
+    return None if c is None else c
+
+
+def evaluate(cursor):
+    """The value of a constant expression (int or float), or None."""
+    L = lib()
+    r = L.clang_Cursor_Evaluate(cursor)
+    if not r:
+        return None
+    try:
+        kind = L.clang_EvalResult_getKind(r)
+        if kind == 1:
+            if L.clang_EvalResult_isUnsignedInt(r):
+                return int(L.clang_EvalResult_getAsUnsigned(r))
+            return int(L.clang_EvalResult_getAsLongLong(r))
+        if kind == 2:
+            return float(L.clang_EvalResult_getAsDouble(r))
+        return None
+    finally:
+        L.clang_EvalResult_dispose(r)
+
+
+def find_compiler(cplusplus: bool = False) -> str:
+    env = os.environ.get("CXX" if cplusplus else "CC")
+    names = (env, "c++", "g++", "clang++") if cplusplus else (env, "cc", "gcc", "clang")
+    for cc in names:
+        if cc and shutil.which(cc.split()[0]):
+            return cc
+    what = "C++" if cplusplus else "C"
+    raise TensorliftError(f"no {what} compiler found (set {'CXX' if cplusplus else 'CC'} or install "
+                          f"{'g++' if cplusplus else 'gcc'})")
+
+
+@functools.lru_cache(maxsize=None)
+def builtin_include_dir() -> list[str]:
+    """The system compiler's directory of builtin headers, for libclang (which ships none)."""
+    try:
+        cc = find_compiler()
+        out = subprocess.run([cc, "-print-file-name=include"], capture_output=True, text=True,
+                             timeout=30).stdout.strip()
+    except (TensorliftError, OSError, subprocess.TimeoutExpired):
+        return []
+    return ["-isystem", out] if out and os.path.isdir(out) else []

@@ -1,0 +1,330 @@
+"""The compiled harness: the user's file built as its own translation unit, exactly as their
+build would (their flags, their `static` functions, their `main`), linked with a generated
+`main` that feeds it arguments and prints what it wrote.
+
+Two translation units:
+- the user's unit is a two-line file that `#include`s theirs and exports the kernel's address
+  (and the addresses of the globals it uses) under `tl_` names, so a `static` kernel or a
+  name libc also has (`div`, `index`) changes nothing; their `main` is renamed by a `-D`;
+- the harness unit declares only those addresses and calls the kernel through a pointer of its
+  prototype (pointers passed as `void *`, structs laid out as the kernel's).
+
+The protocol is binary doubles on stdin and stdout: the number of samples and a timing count,
+then for every sample each slot's value (arrays as elements-per-row, rows, then the elements);
+the harness answers with the returned value, then every array's elements and the number of
+guard bytes around it that the call changed (a store outside the region the analysis fitted).
+With a timing count N > 0 it then times the call (best of N batches) and prints
+`tensorlift-time <seconds per call> <calls per batch>` on stderr.
+
+Built executables are cached under `$TENSORLIFT_CACHE_DIR/build`, keyed by everything that
+goes into them: the sources and headers (content of the file, size and time of each header),
+the compiler (path, size, time), the flags and the generated text.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from .. import carith
+from ..errors import KernelRunError, TensorliftError, UnsupportedConstruct
+from . import ast as A
+from .clang import find_compiler
+from .slots import Slot, decayed
+
+PROTOCOL = "3"            # bump when the generated text or the protocol changes
+GUARD = 16                # elements of guard on each side of every array
+TIMING_BATCH = 1e-3       # seconds: a timed batch repeats the call until it lasts at least this
+EXAMPLE_OPT = "-O0"
+"""Examples run the kernel unoptimised: the fastest compile, and nothing the optimiser could
+assume about undefined behaviour changes the results we compare against."""
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("TENSORLIFT_CACHE_DIR") or Path.home() / ".cache" / "tensorlift")
+
+
+# ---------------------------------------------------------------- generated text
+
+
+def _c_type(t: A.Type, kernel: A.Kernel, structs: dict[str, str]) -> str:
+    """A C spelling for a parameter, return or field type in the harness unit."""
+    t = A.strip_ref(t)
+    if isinstance(t, A.Scalar):
+        return carith.C_NAMES[t.dtype]
+    if isinstance(t, A.Void):
+        return "void"
+    if isinstance(t, (A.Pointer, A.FunctionType)):
+        return "void *"
+    if isinstance(t, A.Struct):
+        return f"struct {_struct(t, kernel, structs)}"
+    raise UnsupportedConstruct(f"a parameter or field of type {type(t).__name__.lower()} in the harness")
+
+
+def _struct(t: A.Struct, kernel: A.Kernel, structs: dict[str, tuple]) -> str:
+    """The harness's name of a struct, defined (once) with the kernel's field types."""
+    if t.name in structs:
+        return structs[t.name][0]
+    name = f"tl_s{len(structs)}"
+    structs[t.name] = (name, f"struct {name};")
+    fields = []
+    for fname, ft in kernel.structs.get(t.name, ()):
+        if isinstance(ft, A.Array):
+            n = ft.size.value if isinstance(ft.size, A.Lit) else 1
+            fields.append(f"{_c_type(ft.elem, kernel, structs)} {fname}[{n}];")
+        else:
+            fields.append(f"{_c_type(ft, kernel, structs)} {fname};")
+    structs[t.name] = (name, f"struct {name} {{ {' '.join(fields) or 'char tl_empty;'} }};")
+    return name
+
+
+def user_unit(kernel: A.Kernel, slots: list[Slot], included: str) -> str:
+    """The user's translation unit: their file, and the addresses the harness needs."""
+    lines = [f'#include "{included}"',
+             f"void (*const tl_entry)(void) = (void (*)(void)){kernel.name};"]
+    for s in slots:
+        if s.is_global:
+            lines.append(f"void *const tl_g_{s.name} = (void *)&{s.name};")
+    return "\n".join(lines) + "\n"
+
+
+def harness_unit(kernel: A.Kernel, slots: list[Slot]) -> str:
+    structs: dict[str, tuple] = {}
+    params = []
+    for p in kernel.params:
+        t = decayed(p.type)
+        if isinstance(t, A.Pointer) and isinstance(t.target, A.Struct):
+            _struct(t.target, kernel, structs)
+        params.append(_c_type(t, kernel, structs))
+    ret = kernel.returns
+    ret_c = _c_type(ret, kernel, structs) if not isinstance(ret, A.Pointer) else "void *"
+    head = ["#include <stdio.h>", "#include <stdlib.h>", "#include <string.h>", "#include <time.h>",
+            *(d for _, d in structs.values()),
+            f"typedef {ret_c} (*tl_fn)({', '.join(params) or 'void'});",
+            "extern void (*const tl_entry)(void);"]
+    head += [f"extern void *const tl_g_{s.name};" for s in slots if s.is_global]
+    out = [
+        "static double rd(void) { double v; if (fread(&v, sizeof v, 1, stdin) != 1) exit(3); return v; }",
+        "static void wr(double v) { fwrite(&v, sizeof v, 1, stdout); }",
+        "static unsigned char tl_canary[4096];",
+        "static long guard_changed(const void *p, size_t bytes) {",
+        "  long n = 0; const unsigned char *q = p;",
+        "  for (size_t k = 0; k < bytes; k++) n += q[k] != 0xA5;",
+        "  return n;",
+        "}",
+        "int main(void) {",
+        "  memset(tl_canary, 0xA5, sizeof tl_canary);",
+        "  int samples = (int)rd(), timing = (int)rd();",
+        "  tl_fn fn = (tl_fn)tl_entry;",
+        "  for (int sample = 0; sample < samples; sample++) {",
+    ]
+    args: dict[str, str] = {}
+    arrays: list[tuple[int, Slot, str]] = []
+    for i, s in enumerate(slots):
+        p = next((q for q in kernel.params if q.name == s.param), None)
+        holder = None
+        if s.field is not None:
+            pt = decayed(p.type)
+            st = pt.target if isinstance(pt, A.Pointer) else pt
+            var = f"st_{s.param}"
+            if s.param not in args:
+                out += [f"    struct {_struct(st, kernel, structs)} {var};",
+                        f"    memset(&{var}, 0, sizeof {var});"]
+                args[s.param] = f"&{var}" if isinstance(pt, A.Pointer) else var
+            holder = f"{var}.{s.field}"
+        ct = carith.C_NAMES[s.dtype]
+        if s.kind == "scalar":
+            if s.is_global:
+                out.append(f"    *({ct} *)tl_g_{s.name} = ({ct})rd();")
+            elif holder is None:
+                out.append(f"    {ct} a{i} = ({ct})rd();")
+                args[s.param] = f"a{i}"
+            elif s.subscript is None:
+                out.append(f"    {holder} = ({ct})rd();")
+            else:
+                out += [f"    if (!{holder}) {holder} = calloc(64, sizeof({ct}));",
+                        f"    (({ct} *){holder})[{s.subscript}] = ({ct})rd();"]
+            continue
+        out += [f"    long n{i} = (long)rd(), r{i} = (long)rd(), e{i} = n{i} * r{i};"]
+        if s.is_global:
+            out += [f"    {ct} *b{i} = ({ct} *)tl_g_{s.name};", f"    {ct} *m{i} = 0;"]
+        else:
+            out += [f"    {ct} *m{i} = malloc((e{i} + 2 * {GUARD}) * sizeof({ct}));",
+                    f"    if (!m{i}) exit(4);",
+                    f"    memset(m{i}, 0xA5, (e{i} + 2 * {GUARD}) * sizeof({ct}));",
+                    f"    {ct} *b{i} = m{i} + {GUARD};"]
+        out.append(f"    for (long q = 0; q < e{i}; q++) b{i}[q] = ({ct})rd();")
+        ptr = f"b{i}"
+        if s.rows:
+            out += [f"    {ct} **p{i} = malloc((r{i} + 1) * sizeof({ct} *));",
+                    f"    for (long q = 0; q < r{i}; q++) p{i}[q] = b{i} + q * n{i};"]
+            ptr = f"p{i}"
+        if holder is not None:
+            out.append(f"    {holder} = (void *){ptr};")
+        elif not s.is_global:
+            args[s.param] = f"(void *){ptr}"
+        arrays.append((i, s, ct))
+    call = f"fn({', '.join(args.get(p.name, '0') for p in kernel.params)})"
+    if isinstance(ret, A.Scalar):
+        out.append(f"    wr((double){call});")
+    else:
+        out.append(f"    {call};")
+    for i, s, ct in arrays:
+        out.append(f"    for (long q = 0; q < e{i}; q++) wr((double)b{i}[q]);")
+        if s.is_global:
+            out.append("    wr(0);")
+        else:
+            out.append(f"    wr((double)(guard_changed(m{i}, {GUARD} * sizeof({ct})) + "
+                       f"guard_changed(b{i} + e{i}, {GUARD} * sizeof({ct}))));")
+    out.append("    fflush(stdout);")
+    out += _timing(call, arrays)
+    for i, s, ct in arrays:
+        if not s.is_global:
+            out.append(f"    free(m{i});")
+    out += ["  }", "  return 0;", "}"]
+    return "\n".join(head + out) + "\n"
+
+
+def _timing(call: str, arrays) -> list[str]:
+    """Times the call: batches of `inner` calls, `inner` doubling from 1 until a batch lasts
+    TIMING_BATCH, then `timing` batches (the calibrating one counts); every array is restored
+    from a copy (untimed) before each batch. The call goes through a volatile pointer so that
+    it can be neither inlined nor dropped."""
+    save = [f"      void *c{i} = malloc(e{i} * sizeof({ct}) + 1); memcpy(c{i}, b{i}, e{i} * sizeof({ct}));"
+            for i, _, ct in arrays]
+    restore = " ".join(f"memcpy(b{i}, c{i}, e{i} * sizeof({ct}));" for i, _, ct in arrays)
+    return [
+        "    if (timing > 0) {",
+        "      tl_fn volatile vfn = fn;",
+        *save,
+        "      double best = 1e300; long inner = 1; int done = 0;",
+        "      while (done < timing) {",
+        f"        {restore}",
+        "        struct timespec t0, t1;",
+        "        clock_gettime(CLOCK_MONOTONIC, &t0);",
+        f"        for (long q = 0; q < inner; q++) {call.replace('fn(', 'vfn(', 1)};",
+        "        clock_gettime(CLOCK_MONOTONIC, &t1);",
+        "        double el = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);",
+        f"        if (done == 0 && el < {TIMING_BATCH!r} && inner < (1L << 30)) {{ inner *= 2; continue; }}",
+        "        if (el / inner < best) best = el / inner;",
+        "        done++;",
+        "      }",
+        '      fprintf(stderr, "tensorlift-time %.9e %ld\\n", best, inner); fflush(stderr);',
+        "    }",
+    ]
+
+
+# ---------------------------------------------------------------- building
+
+
+def _compiler_id(cc: str) -> str:
+    path = shutil.which(cc.split()[0]) or cc
+    try:
+        st = os.stat(os.path.realpath(path))
+        return f"{os.path.realpath(path)}:{st.st_size}:{st.st_mtime_ns}:{cc}"
+    except OSError:
+        return cc
+
+
+def _files_id(kernel: A.Kernel) -> str:
+    parts = [hashlib.sha256(kernel.source.encode()).hexdigest()]
+    for f in kernel.includes:
+        try:
+            st = os.stat(f)
+            parts.append(f"{f}:{st.st_size}:{st.st_mtime_ns}")
+        except OSError:
+            parts.append(f)
+    return "\n".join(parts)
+
+
+def slot_key(slots: list[Slot]) -> tuple:
+    """What of the slots the generated harness depends on."""
+    return tuple((s.name, s.kind, s.dtype, s.rows, s.field, s.subscript, s.is_global) for s in slots)
+
+
+@dataclass
+class Build:
+    """A harness being compiled in the background; `exe()` waits for it."""
+    key: str
+    path: Path
+    slots: tuple = ()
+    thread: Optional[threading.Thread] = None
+    error: Optional[BaseException] = None
+    cached: bool = False
+
+    def exe(self) -> Path:
+        if self.thread is not None:
+            self.thread.join()
+            self.thread = None
+        if self.error is not None:
+            raise self.error
+        return self.path
+
+
+def start_build(kernel: A.Kernel, slots: list[Slot], opt: str = EXAMPLE_OPT) -> Build:
+    """Start compiling the harness for `kernel` (or find it in the cache)."""
+    cxx = kernel.language == "c++"
+    cc = find_compiler(cxx)
+    included = str(kernel.path) if kernel.path else "kernel" + (".cpp" if cxx else ".c")
+    user = user_unit(kernel, slots, included)
+    harness = harness_unit(kernel, slots)
+    flags = [f for f in kernel.flags if not f.startswith(("-O", "-W", "-g"))]
+    h = hashlib.sha256("\0".join([PROTOCOL, _compiler_id(cc), opt, *flags, user, harness,
+                                  _files_id(kernel)]).encode()).hexdigest()
+    target = cache_dir() / "build" / h[:2] / h
+    build = Build(h, target, slot_key(slots))
+    if target.exists():
+        build.cached = True
+        return build
+
+    def work():
+        try:
+            _compile(cc, cxx, opt, flags, user, harness, kernel, target)
+        except BaseException as e:   # reported when the executable is asked for
+            build.error = e
+    build.thread = threading.Thread(target=work, daemon=True)
+    build.thread.start()
+    return build
+
+
+def _compile(cc, cxx, opt, flags, user, harness, kernel, target: Path) -> None:
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix="build-", dir=target.parent))
+    except OSError as e:
+        raise TensorliftError(f"cannot write to the cache directory {cache_dir()}: {e.strerror}") from None
+    try:
+        if kernel.path is None:
+            (tmp / ("kernel.cpp" if cxx else "kernel.c")).write_text(kernel.source)
+        suffix = ".cpp" if cxx else ".c"
+        (tmp / f"user{suffix}").write_text(user)
+        (tmp / "harness.c").write_text(harness)
+        hcc = find_compiler(False)
+        jobs = [
+            [cc, "-c", opt, "-w", *flags, "-Dmain=tl_user_main_", "-o", "user.o", f"user{suffix}"],
+            [hcc, "-c", "-O1", "-w", "-std=gnu99", "-o", "harness.o", "harness.c"],
+        ]
+        procs = [subprocess.Popen(cmd, cwd=tmp, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                 for cmd in jobs]
+        errs = [p.communicate(timeout=300)[1] for p in procs]
+        for p, err, what in zip(procs, errs, ("the kernel", "the harness")):
+            if p.returncode != 0:
+                line = next((ln for ln in err.splitlines() if "error" in ln), err.strip()[:300])
+                raise KernelRunError(f"the compiler rejected {what}: {line.split('error:', 1)[-1].strip()}")
+        link = subprocess.run([cc, "-o", "harness", "user.o", "harness.o", "-lm"], cwd=tmp,
+                              capture_output=True, text=True, timeout=300)
+        if link.returncode != 0:
+            line = next((ln for ln in link.stderr.splitlines() if "error" in ln or "undefined" in ln),
+                        link.stderr.strip()[:300])
+            raise KernelRunError(f"linking the kernel failed: {line.strip()}")
+        os.replace(tmp / "harness", target)
+    except subprocess.TimeoutExpired:
+        raise KernelRunError("the compiler did not finish within 300 s") from None
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

@@ -1,0 +1,191 @@
+"""C arithmetic on z3 terms, for running the interpreter and evaluating programs symbolically.
+
+Signed `int` and `long` are mathematical integers (their overflow is undefined in C, so a
+kernel that relies on it has no meaning to preserve); unsigned types wrap modulo 2**bits, and
+a conversion to a narrower integer type wraps to its width, as on the machine. `/` and `%` on
+integers truncate toward zero. Floating point is real arithmetic; libm functions are
+uninterpreted functions of the reals, the same symbol in the C and in the program.
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+
+import z3
+
+from .. import carith
+from ..c.interp import MATH, Ops, math_name
+from ..errors import UnsupportedConstruct
+
+
+def is_term(v) -> bool:
+    return isinstance(v, z3.ExprRef)
+
+
+def lift(v, real: bool):
+    """A Python number or a term, as a term of sort Real (`real`) or Int."""
+    if is_term(v):
+        if z3.is_bool(v):
+            v = z3.If(v, 1, 0)
+        return z3.ToReal(v) if real and v.sort() == z3.IntSort() else v
+    if isinstance(v, bool):
+        v = int(v)
+    return z3.RealVal(Fraction(v)) if real or isinstance(v, float) else z3.IntVal(v)
+
+
+def is_real(v) -> bool:
+    if is_term(v):
+        return v.sort() == z3.RealSort()
+    return isinstance(v, float)
+
+
+def c_div(a, b):
+    """C's truncating integer division on z3 integers (z3's `/` is Euclidean)."""
+    return z3.If(a >= 0, z3.If(b > 0, a / b, -(a / -b)), z3.If(b > 0, -((-a) / b), (-a) / (-b)))
+
+
+def c_mod(a, b):
+    return a - b * c_div(a, b)
+
+
+def to_int(x):
+    """C's conversion of a real to an integer: truncation toward zero."""
+    return z3.If(x >= 0, z3.ToInt(x), -z3.ToInt(-x))
+
+
+def wrap(v, dtype: str):
+    """An integer term converted to an integer type: unsigned and narrow types wrap."""
+    bits, signed = carith.INT_TYPES[dtype]
+    if dtype == "bool":
+        return z3.If(v != 0, 1, 0)
+    if signed and bits >= 32:
+        return v
+    m = 1 << bits
+    return v % m if not signed else (v + m // 2) % m - m // 2
+
+
+def math_function(name: str, arity: int = 1) -> z3.FuncDeclRef:
+    """An uninterpreted function: z3 identifies declarations by name and sort, so `exp`
+    in the C and `exp` in the program are the same symbol."""
+    return z3.Function(name, *([z3.RealSort()] * (arity + 1)))
+
+
+def arith(op: str, a, b):
+    """`+ - * / %` and comparisons on terms, real if either side is."""
+    real = is_real(a) or is_real(b)
+    x, y = lift(a, real), lift(b, real)
+    if op == "+":
+        return x + y
+    if op == "-":
+        return x - y
+    if op == "*":
+        return x * y
+    if op == "/":
+        return x / y if real else c_div(x, y)
+    if op == "%" and not real:
+        return c_mod(x, y)
+    cmp = {"<": x < y, ">": x > y, "<=": x <= y, ">=": x >= y, "==": x == y, "!=": x != y}
+    if op in cmp:
+        return cmp[op]
+    raise UnsupportedConstruct(f"operator '{op}' on symbolic values")
+
+
+def select(cond, a, b):
+    real = is_real(a) or is_real(b)
+    c = cond if z3.is_bool(cond) else cond != 0
+    return z3.If(c, lift(a, real), lift(b, real))
+
+
+def convert(v, dtype: str):
+    """A term converted as C converts a value to `dtype`."""
+    if z3.is_bool(v):
+        v = z3.If(v, 1, 0)
+    if carith.is_float(dtype):
+        return z3.ToReal(v) if v.sort() == z3.IntSort() else v
+    if v.sort() == z3.RealSort():
+        v = to_int(v)
+    return wrap(v, dtype)
+
+
+def call(name: str, args: list):
+    """A libm or integer function on terms: min, max and abs exactly, the rest uninterpreted."""
+    base = math_name(name) or name.replace("std::", "")
+    if base in ("fmax", "max") and len(args) == 2:
+        return select(arith(">", args[0], args[1]), args[0], args[1])
+    if base in ("fmin", "min") and len(args) == 2:
+        return select(arith("<", args[0], args[1]), args[0], args[1])
+    if base in ("fabs", "abs", "labs", "llabs") and len(args) == 1:
+        return select(arith("<", args[0], 0), arith("-", 0, args[0]), args[0])
+    if base == "pow" and len(args) == 2 and not is_term(args[1]) and float(args[1]).is_integer() \
+            and 0 <= args[1] <= 8:
+        out = lift(1, True)
+        for _ in range(int(args[1])):
+            out = out * lift(args[0], True)
+        return out
+    if base in MATH:
+        return math_function(base, len(args))(*[lift(a, True) for a in args])
+    raise UnsupportedConstruct(f"call to '{name}' on symbolic values")
+
+
+class SymbolicOps(Ops):
+    """C arithmetic where values may be z3 terms. Control flow must not depend on them
+    except through `if` and `?:`, which the interpreter merges."""
+
+    def arith(self, op, a, b, dtype, line):
+        if not (is_term(a) or is_term(b)):
+            return super().arith(op, a, b, dtype, line)
+        if op not in ("+", "-", "*", "/", "%"):
+            raise UnsupportedConstruct(f"operator '{op}' on array values", line)
+        v = arith(op, a, b)
+        return wrap(v, dtype) if carith.is_int(dtype) else v
+
+    def compare(self, op, a, b):
+        if not (is_term(a) or is_term(b)):
+            return super().compare(op, a, b)
+        return arith(op, a, b)
+
+    def neg(self, a, dtype):
+        if not is_term(a):
+            return super().neg(a, dtype)
+        v = -lift(a, is_real(a))
+        return wrap(v, dtype) if carith.is_int(dtype) else v
+
+    def bitnot(self, a, dtype):
+        if is_term(a):
+            raise UnsupportedConstruct("'~' on array values")
+        return super().bitnot(a, dtype)
+
+    def truth(self, v) -> bool:
+        if not is_term(v):
+            return v != 0
+        s = z3.simplify(v if z3.is_bool(v) else v != 0)
+        if z3.is_true(s):
+            return True
+        if z3.is_false(s):
+            return False
+        raise UnsupportedConstruct("control flow that depends on array values")
+
+    def decided(self, v) -> bool:
+        if not is_term(v):
+            return True
+        s = z3.simplify(v if z3.is_bool(v) else v != 0)
+        return z3.is_true(s) or z3.is_false(s)
+
+    def select(self, cond, a, b):
+        if not is_term(cond):
+            return a if cond else b
+        return select(cond, a, b)
+
+    def not_(self, a):
+        if is_term(a):
+            return z3.Not(a if z3.is_bool(a) else a != 0)
+        return int(not a)
+
+    def convert(self, v, dtype):
+        if not is_term(v):
+            return super().convert(v, dtype)
+        return convert(v, dtype)
+
+    def call(self, name, args, dtype, line):
+        if not any(is_term(a) for a in args):
+            return super().call(name, args, dtype, line)
+        return call(name, args)
