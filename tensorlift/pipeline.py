@@ -68,9 +68,10 @@ class LiftResult:
             "enumerator": self.enumerator, "candidates": self.candidates,
             "seconds": round(self.seconds, 4), "examples_checked": self.examples_checked,
             "verification": self.verification, "verification_bound": self.verification_bound,
-            "verification_model": self.verification_model, "refuted": self.refuted,
+            "verification_model": self.verification_model,
+            "verification_reason": self.verification_reason, "refuted": self.refuted,
             "answers_total": self.answers_total, "answers_parsed": self.answers_parsed,
-            "answers_correct": self.answers_correct, "error": self.error,
+            "answers_correct": self.answers_correct, "error": self.error, "searched": self.searched,
         }
 
 
