@@ -96,8 +96,12 @@ def prepare(kernel: A.Kernel, budget: Budget, examples: int = 6, seed: int = 0) 
     watchdog.start()
     try:
         analysis = analyze_kernel(kernel, slots, budget)
-    finally:
+    except TensorliftError:
         watchdog.join()
+        if failure:          # the compiled run's verdict explains better than the interpreter's
+            raise failure[0] from None
+        raise
+    watchdog.join()
     if failure:
         raise failure[0]
     budget.check("analysis")

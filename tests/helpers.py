@@ -1,5 +1,7 @@
 """Running the CLI as a user does: a subprocess of the installed package."""
+import importlib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -23,3 +25,15 @@ def write_kernel(tmp_path, text, name="kernel.c"):
     p = tmp_path / name
     p.write_text(text)
     return p
+
+
+def need(module: str):
+    """An optional dependency of a test: skipped when it is missing on a developer's machine,
+    a failure under CI=true (the CI installs every optional dependency)."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        import pytest
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{module} is not installed, and CI=true requires it")
+        pytest.skip(f"{module} is not installed")

@@ -7,6 +7,7 @@ import itertools
 
 import numpy as np
 import pytest
+from helpers import need
 
 from tensorlift.backends import (check_emitted, emit, emit_checked, function_name,
                                  run_emitted)
@@ -115,10 +116,10 @@ def make_examples(sig, expected, count=3, seed=0, fix=None, sizes=SIZES):
     return examples
 
 
-def need(target):
+def need_target(target):
     module = {"torch": "torch", "jax": "jax", "tensora": "tensora"}.get(target)
     if module:
-        pytest.importorskip(module)
+        need(module)
 
 
 # ---------------------------------------------------------------------- the kernels
@@ -314,7 +315,7 @@ def _examples(name):
 @pytest.mark.parametrize("target", PY_TARGETS)
 @pytest.mark.parametrize("name", list(CASES))
 def test_python_targets(name, target):
-    need(target)
+    need_target(target)
     program, sig, examples = _examples(name)
     if target == "tensora" and not CASES[name][4]:
         with pytest.raises(TensorliftError, match="tensora cannot express"):
@@ -352,7 +353,7 @@ def test_taco_header_lists_tensors():
 def test_int_division_truncates():
     program, sig, examples = _examples("intdiv")
     for target in ("numpy", "torch", "jax"):
-        need(target)
+        need_target(target)
         out = run_emitted(target, emit(target, program, sig), sig, examples[0])
         assert out["c"][0] == c_div(-7, 2) + c_div(-7, 2) == -6      # -7/2 == -3 in C
         assert out["c"][1] == c_div(7, -2) + c_div(7, 2) == 0
@@ -363,7 +364,7 @@ def test_int_division_truncates():
 def test_float_to_int_truncates():
     program, sig, examples = _examples("float2int")
     for target in PY_TARGETS:
-        need(target)
+        need_target(target)
         out = run_emitted(target, emit(target, program, sig), sig, examples[0])
         assert list(out["c"]) == [-3, 3, 0]
         assert out["c"].dtype == np.int32 and out["d"].dtype == np.float32
@@ -389,7 +390,7 @@ def test_returns_value_first_then_arrays_as_tuple():
 def test_readwrite_does_not_mutate_inputs():
     program, sig, examples = _examples("scale")
     for target in PY_TARGETS:
-        need(target)
+        need_target(target)
         ns = {}
         exec(emit(target, program, sig), ns)
         a = np.array([1.0, 2.0, 3.0])
@@ -398,7 +399,7 @@ def test_readwrite_does_not_mutate_inputs():
 
 
 def test_torch_returns_tensors_and_accepts_numpy():
-    torch = pytest.importorskip("torch")
+    torch = need("torch")
     program, sig, examples = _examples("gemm")
     ns = {}
     exec(emit("torch", program, sig), ns)
@@ -434,7 +435,7 @@ def test_keyword_names():
                              arr("out", "double", "write")])
     examples = make_examples(sig, lambda I: {"out": sum(I["in"] * I["lambda"]) * I["np"]})
     for target in PY_TARGETS:
-        need(target)
+        need_target(target)
         src = emit_checked(target, program, sig, examples)
         assert "def pass_(n, in_, lambda_, np_2, out):" in src
 
@@ -518,7 +519,7 @@ def test_program_errors():
 
 
 def test_tensora_rewrites():
-    pytest.importorskip("tensora")
+    need("tensora")
     program, sig, _ = _examples("diag")
     src = emit("tensora", program, sig)
     assert '_t = _evaluate("t(i) = A(i,j) * delta(i,j)", 1, ' in src
@@ -535,7 +536,7 @@ def test_tensora_rewrites():
 
 
 def test_tensora_splits_sums_it_cannot_nest():
-    pytest.importorskip("tensora")
+    need("tensora")
     # a sum placed at `+` is computed element-wise, then summed in a second call
     program, sig, _ = _examples("mixed")
     src = emit("tensora", program, sig)
@@ -561,14 +562,14 @@ def test_terms_without_the_summed_variable_count_once_per_value():
     examples = make_examples(sig, lambda I: {"y": nd((3,), lambda k: sum(
         I["x"][i] * I["c"][k] + I["c"][k] + I["x"][i] for i in range(3)))})
     for target in PY_TARGETS:
-        need(target)
+        need_target(target)
         emit_checked(target, program, sig, examples)
 
 
 @pytest.mark.parametrize("name", list(CASES))
 def test_agrees_with_the_evaluator(name):
     """The NumPy back end and tensorlift.taco.evaluate give the same outputs."""
-    evaluate = pytest.importorskip("tensorlift.taco.evaluate")
+    from tensorlift.taco import evaluate
     program, sig, examples = _examples(name)
     dtypes = {p.name: p.dtype for p in sig.params}
     if sig.returns:
@@ -585,7 +586,7 @@ def test_agrees_with_the_evaluator(name):
 @pytest.mark.parametrize("name", list(CASES))
 def test_taco_statements_read_by_taco_parse(name):
     """The statement lines of the taco target are read back by the project's parser."""
-    taco_parse = pytest.importorskip("tensorlift.taco.parse")
+    from tensorlift.taco import parse as taco_parse
     program, sig, examples = _examples(name)
     text = emit("taco", program, sig)
     body = "\n".join(line for line in text.splitlines() if not line.startswith("#"))

@@ -17,7 +17,7 @@ from typing import Optional
 from .. import carith
 from ..errors import TensorliftError
 from ..taco.ir import Access, BinOp, Call, Const, Neg
-from ._plan import Node, Plan, StatementPlan, make_plan
+from ._plan import Node, Plan, StatementPlan, make_plan, parameter_doc, shape_code
 
 ADD, MUL, UNARY, ATOM = 1, 2, 3, 4
 OUTPUT_DTYPE = carith.NUMPY
@@ -206,7 +206,11 @@ class _Generator:
         lines.append(f'    """{self._docstring()}"""')
         for t in params:
             if t.name in plan.reads:
-                lines.append(f"    {t.ident} = {d.convert_input(t.ident, t.kind)}")
+                code = d.convert_input(t.ident, t.kind)
+                shape = shape_code(plan, t) if t.param is not None and t.param.kind == "array" else None
+                if shape is not None:
+                    code += f".reshape({shape})"
+                lines.append(f"    {t.ident} = {code}")
         for sp in plan.statements:
             self.st = sp
             self.letters = _letters(sp.var_order)
@@ -217,19 +221,14 @@ class _Generator:
         return "\n".join(lines)
 
     def _docstring(self) -> str:
-        plan, sig = self.plan, self.plan.sig
+        plan = self.plan
         taco = "\n".join(f"        {s}" for s in plan.program.statements)
-        ignored = [plan.info(p.name).ident for p in sig.params
-                   if p.kind == "scalar" and p.name not in plan.reads]
         outs = []
         for t in plan.outputs:
             shape = "" if t.role == "return" else f"[{', '.join(t.param.shape or [])}]"
             what = "returned value" if t.role == "return" else t.param.access
             outs.append(f"{t.ident} ({OUTPUT_DTYPE[t.ctype]}{shape}, {what})")
-        doc = [f"TACO index notation:\n\n{taco}\n",
-               "    Takes the C parameters in C order"
-               + (f"; {', '.join(ignored)} {'is' if len(ignored) == 1 else 'are'} "
-                  f"accepted and ignored." if ignored else "."),
+        doc = [f"TACO index notation:\n\n{taco}\n", parameter_doc(plan, OUTPUT_DTYPE),
                f"    Returns {', '.join(outs)}" + ("" if len(outs) == 1 else " as a tuple") + ".",
                "    Arguments are never modified.\n    "]
         return "\n".join(doc)

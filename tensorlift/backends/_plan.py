@@ -13,6 +13,7 @@ statement by statement:
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Optional
@@ -229,3 +230,38 @@ def _annotate(e: Expr, summed, total: Counter, order, kinds, where) -> Node:
     free_set = (own | {v for c in children for v in c.free}) - set(reduce)
     free = tuple(v for v in order if v in free_set)
     return Node(e, children, kind, uses, reduce, free)
+
+
+_SIZE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*|\[[0-9]+\])*")
+
+
+def shape_code(plan: Plan, t: TensorInfo) -> Optional[str]:
+    """A parameter array's shape as a Python tuple of the function's own size arguments
+    (`(M, N)`), so that a flat buffer of the C's can be reshaped; None if a size is not
+    a parameter."""
+    names = {m.group() for e in t.param.shape or [] for m in _SIZE_NAME.finditer(e)}
+    if any(n not in plan.tensors or plan.info(n).order for n in names):
+        return None
+    dims = [_SIZE_NAME.sub(lambda m: plan.info(m.group()).ident, e) for e in t.param.shape or []]
+    return "(" + ", ".join(dims) + ("," if len(dims) == 1 else "") + ")"
+
+
+def parameter_doc(plan: Plan, dtype_names: dict[str, str]) -> str:
+    """The docstring lines that say what each parameter is."""
+    lines = ["    Parameters, in C order:"]
+    shaped = {m.group() for p in plan.sig.params if p.kind == "array" and p.name in plan.reads
+              for e in p.shape or [] for m in _SIZE_NAME.finditer(e)}
+    for p in plan.sig.params:
+        t = plan.info(p.name)
+        if p.kind == "scalar":
+            what = {"dimension": "size", "stride": "row stride (dense)", "flag": "flag"}.get(p.role, "value")
+            used = "" if p.name in plan.reads or p.name in shaped else ", accepted and ignored"
+            lines.append(f"      {t.ident}: {what} ({p.dtype}){used}")
+            continue
+        shape = ", ".join(p.shape or [])
+        if p.access == "write":
+            lines.append(f"      {t.ident}: {dtype_names[p.dtype]}[{shape}], output only: may be None")
+        else:
+            lines.append(f"      {t.ident}: {dtype_names[p.dtype]}[{shape}] (or the C's flat buffer of it), "
+                         f"{'read' if p.access == 'read' else 'read and updated (a new array is returned)'}")
+    return "\n".join(lines)

@@ -38,7 +38,7 @@ from ..taco.ir import Access, BinOp, Call, Const, Expr, Neg, Program, accesses
 from ..signature import Signature
 from ._arrays import OUTPUT_DTYPE
 from ._names import PYTHON_RESERVED, Namer, tensora_ident
-from ._plan import Node, StatementPlan, make_plan
+from ._plan import Node, StatementPlan, make_plan, parameter_doc, shape_code
 
 _HELPER = '''
 def _evaluate(assignment, order, tensors):
@@ -58,10 +58,15 @@ def emit_tensora(program: Program, sig: Signature) -> str:
         names(t.name)
     lines = [f"def {plan.function}({', '.join(plan.info(p.name).ident for p in sig.params)}):",
              '    """TACO index notation:\n\n'
-             + "".join(f"        {s}\n" for s in program.statements)
-             + "\n    Takes the C parameters in C order; returns "
+             + "".join(f"        {s}\n" for s in program.statements) + "\n"
+             + parameter_doc(plan, OUTPUT_DTYPE) + "\n    Returns "
              + ", ".join(f"{t.ident} ({OUTPUT_DTYPE[t.ctype]})" for t in plan.outputs)
              + " as NumPy values.\n    Arguments are never modified.\n    \"\"\""]
+    for p in sig.params:
+        t = plan.info(p.name)
+        shape = shape_code(plan, t) if p.kind == "array" and p.name in plan.reads else None
+        if shape is not None:
+            lines.append(f"    {t.ident} = np.asarray({t.ident}).reshape({shape})")
     pynames = Namer(reserved=PYTHON_RESERVED | {t.ident for t in plan.tensors.values()})
     for sp in plan.statements:
         lines.append(f"    # {sp.statement}")
@@ -69,7 +74,7 @@ def emit_tensora(program: Program, sig: Signature) -> str:
     outs = []
     for t in plan.outputs:
         dt = f"np.{OUTPUT_DTYPE[t.ctype]}"
-        outs.append(f"{dt}({t.ident})" if t.role == "return" else f"np.array({t.ident}, dtype={dt})")
+        outs.append(f"np.asarray({t.ident}).astype({dt})" + ("[()]" if t.role == "return" else ""))
     lines.append(f"    return {', '.join(outs)}")
     return "\n\n\n".join([f'"""{sig.function}, lifted from C by tensorlift (tensora back end)."""'
                           "\nimport numpy as np\nimport tensora", _HELPER.strip("\n"),

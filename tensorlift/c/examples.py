@@ -349,13 +349,13 @@ def _cross_check(analysis: Analysis, case: Case, run: Run) -> None:
             pos = int(np.argwhere(~ok)[0][0])
             reg = case.regions[s.name]
             where = np.argwhere(reg.offsets() == pos)
-            elem = f"{s.name}{list(where[0])}" if len(where) else f"{s.name} at offset {pos}"
+            elem = f"{s.name}{[int(k) for k in where[0]]}" if len(where) else f"{s.name} at offset {pos}"
             line = writers[s.name].get(pos)
             raise TensorliftError(
                 f"interpreter and compiled C disagree on {elem} at sizes {case.sizes}: the C gives "
-                f"{want[pos]!r}, the interpreter {got[pos]!r}"
+                f"{want[pos].item()!r}, the interpreter {got[pos].item()!r}"
                 + (f" (written at line {line})" if line else "")
                 + "; the kernel relies on behaviour tensorlift does not model")
     if sig.returns and not carith.matches(ret, run.ret, sig.returns, rtol, scale):
         raise TensorliftError(f"interpreter and compiled C disagree on the returned value at sizes "
-                              f"{case.sizes}: the C gives {run.ret!r}, the interpreter {ret!r}")
+                              f"{case.sizes}: the C gives {np.asarray(run.ret).item()!r}, the interpreter {ret!r}")
