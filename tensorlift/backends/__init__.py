@@ -31,7 +31,7 @@ from ..synth.check import dtypes_of, example_env, input_scale
 from ..errors import TensorliftError
 from ..taco.ir import Program
 from ..signature import Example, Signature
-from ._names import Namer
+from .names import Namer
 
 TARGETS = ("taco", "numpy", "torch", "jax", "tensora")
 
@@ -71,7 +71,7 @@ def emit(target: str, program: Program, sig: Signature) -> str:
     if target == "tensora":
         from .tensora import emit_tensora
         return emit_tensora(program, sig)
-    from ._arrays import emit_array_code
+    from .arrays import emit_array_code
     return emit_array_code(target, program, sig)
 
 
@@ -86,7 +86,7 @@ def run_emitted(target: str, source: str, sig: Signature, example: Example) -> d
     `sig.outputs` order (arrays for arrays, NumPy scalars for the returned value)."""
     _check_target(target)
     if target == "taco":
-        from ._arrays import emit_array_code
+        from .arrays import emit_array_code
         from .taco import read_taco_text
         source = emit_array_code("numpy", read_taco_text(source), sig)
     ns: dict = {"__name__": f"tensorlift_emitted_{target}"}

@@ -13,7 +13,7 @@ import re
 from ..errors import TensorliftError
 from ..taco.ir import FUNCTIONS, Access, BinOp, Call, Const, Neg, Program, Statement, accesses
 from ..signature import Signature
-from ._plan import make_plan
+from .plan import make_plan
 
 _FORMATS = {0: "scalar", 1: "dense vector", 2: "dense matrix"}
 

@@ -36,9 +36,9 @@ import math
 from ..errors import TensorliftError
 from ..taco.ir import Access, BinOp, Call, Const, Expr, Neg, Program, accesses
 from ..signature import Signature
-from ._arrays import OUTPUT_DTYPE
-from ._names import PYTHON_RESERVED, Namer, tensora_ident
-from ._plan import Node, StatementPlan, make_plan, parameter_doc, shape_code
+from .arrays import OUTPUT_DTYPE
+from .names import PYTHON_RESERVED, Namer, tensora_ident
+from .plan import Node, StatementPlan, make_plan, parameter_doc, shape_code
 
 _HELPER = '''
 def _evaluate(assignment, order, tensors):

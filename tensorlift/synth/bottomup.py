@@ -18,7 +18,7 @@ import numpy as np
 
 from ..c.affine import Affine
 from .check import Checker
-from ..taco.evaluate import EvalError, _align, _apply, evaluate_expr
+from ..taco.evaluate import EvalError, align, apply_op, evaluate_expr
 from .grammar import Grammar
 from ..taco.ir import Access, BinOp, Const, Expr, Neg, Statement
 from .topdown import index_variables
@@ -133,7 +133,7 @@ class BottomUp:
         names = tuple(dict.fromkeys(a.names + b.names))
         try:
             with np.errstate(all="ignore"):
-                values = [_apply(op, _align(va, a.names, names), _align(vb, b.names, names))
+                values = [apply_op(op, align(va, a.names, names), align(vb, b.names, names))
                           for va, vb in zip(a.values, b.values)]
         except EvalError:
             return None

@@ -135,16 +135,16 @@ class _Evaluator:
             arr = np.einsum(a, [ids[v] for v in an], b, [ids[v] for v in bn],
                             [ids[v] for v in out])
             return arr, out
-        arr = _align(*args[0], names)
+        arr = align(*args[0], names)
         for b, bn in args[1:]:
-            arr = _apply(op, arr, _align(b, bn, names))
+            arr = apply_op(op, arr, align(b, bn, names))
         if summed:
             arr = np.sum(arr, axis=tuple(names.index(v) for v in summed))
             names = tuple(v for v in names if v not in summed)
         return arr, names
 
 
-def _align(arr: np.ndarray, names: tuple[str, ...], target: tuple[str, ...]) -> np.ndarray:
+def align(arr: np.ndarray, names: tuple[str, ...], target: tuple[str, ...]) -> np.ndarray:
     """View `arr` (axes `names`) with axes in `target` order, size 1 where a name is missing."""
     if names == target:
         return arr
@@ -156,7 +156,7 @@ def _align(arr: np.ndarray, names: tuple[str, ...], target: tuple[str, ...]) -> 
     return np.reshape(arr, tuple(present.get(v, 1) for v in target))
 
 
-def _apply(op: str, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def apply_op(op: str, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     if op == "+":
         return a + b
     if op == "-":
@@ -212,7 +212,7 @@ def rhs_value(lhs: Access, rhs: Expr, env: Env, dtypes: Mapping[str, str],
     missing = [v for v in lhs.indices if v not in extents]
     if missing:
         raise EvalError(f"extent of {', '.join(missing)} unknown in {lhs}")
-    arr = _align(arr, names, lhs.indices)
+    arr = align(arr, names, lhs.indices)
     return np.broadcast_to(arr, tuple(extents[v] for v in lhs.indices))
 
 

@@ -22,7 +22,7 @@ from .. import carith
 from ..errors import TensorliftError
 from ..taco.ir import FUNCTIONS, Access, BinOp, Call, Const, Expr, Neg, Program, Statement, accesses
 from ..signature import Param, Signature
-from ._names import PYTHON_RESERVED, Namer
+from .names import PYTHON_RESERVED, Namer
 
 def kind_of_ctype(ctype: str, what: str) -> str:
     if carith.is_int(ctype):

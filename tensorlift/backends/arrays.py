@@ -17,7 +17,7 @@ from typing import Optional
 from .. import carith
 from ..errors import TensorliftError
 from ..taco.ir import Access, BinOp, Call, Const, Neg
-from ._plan import Node, Plan, StatementPlan, make_plan, parameter_doc, shape_code
+from .plan import Node, Plan, StatementPlan, make_plan, parameter_doc, shape_code
 
 ADD, MUL, UNARY, ATOM = 1, 2, 3, 4
 OUTPUT_DTYPE = carith.NUMPY
