@@ -1,19 +1,3 @@
-/* tensorlift-expect
-{"function": "gemm_nt", "plain": true,
- "program": "C(i,j) += ALPHA * A(i,k) * B(j,k)",
- "params": [
-   {"name": "M", "kind": "scalar", "dtype": "int", "role": "dimension"},
-   {"name": "N", "kind": "scalar", "dtype": "int", "role": "dimension"},
-   {"name": "K", "kind": "scalar", "dtype": "int", "role": "dimension"},
-   {"name": "ALPHA", "kind": "scalar", "dtype": "float", "role": "value"},
-   {"name": "A", "kind": "array", "dtype": "float", "access": "read", "shape": ["M", "K"]},
-   {"name": "lda", "kind": "scalar", "dtype": "int", "role": "stride"},
-   {"name": "B", "kind": "array", "dtype": "float", "access": "read", "shape": ["N", "K"]},
-   {"name": "ldb", "kind": "scalar", "dtype": "int", "role": "stride"},
-   {"name": "C", "kind": "array", "dtype": "float", "access": "readwrite", "shape": ["M", "N"]},
-   {"name": "ldc", "kind": "scalar", "dtype": "int", "role": "stride"}],
- "returns": null, "tied_sizes": []}
-*/
 /* C += ALPHA * A * B^T (B stored N x K). */
 void gemm_nt(int M, int N, int K, float ALPHA,
              float *A, int lda,

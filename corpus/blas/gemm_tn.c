@@ -1,19 +1,3 @@
-/* tensorlift-expect
-{"function": "gemm_tn", "plain": true,
- "program": "C(i,j) += ALPHA * A(k,i) * B(k,j)",
- "params": [
-   {"name": "M", "kind": "scalar", "dtype": "int", "role": "dimension"},
-   {"name": "N", "kind": "scalar", "dtype": "int", "role": "dimension"},
-   {"name": "K", "kind": "scalar", "dtype": "int", "role": "dimension"},
-   {"name": "ALPHA", "kind": "scalar", "dtype": "double", "role": "value"},
-   {"name": "A", "kind": "array", "dtype": "double", "access": "read", "shape": ["K", "M"]},
-   {"name": "lda", "kind": "scalar", "dtype": "int", "role": "stride"},
-   {"name": "B", "kind": "array", "dtype": "double", "access": "read", "shape": ["K", "N"]},
-   {"name": "ldb", "kind": "scalar", "dtype": "int", "role": "stride"},
-   {"name": "C", "kind": "array", "dtype": "double", "access": "readwrite", "shape": ["M", "N"]},
-   {"name": "ldc", "kind": "scalar", "dtype": "int", "role": "stride"}],
- "returns": null, "tied_sizes": []}
-*/
 /* C += ALPHA * A^T * B (A stored K x M). */
 void gemm_tn(int M, int N, int K, double ALPHA,
              const double *A, int lda,

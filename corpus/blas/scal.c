@@ -1,12 +1,3 @@
-/* tensorlift-expect
-{"function": "sscal", "plain": true,
- "program": "x(i) = alpha * x(i)",
- "params": [
-   {"name": "n", "kind": "scalar", "dtype": "int", "role": "dimension"},
-   {"name": "alpha", "kind": "scalar", "dtype": "float", "role": "value"},
-   {"name": "x", "kind": "array", "dtype": "float", "access": "readwrite", "shape": ["n"]}],
- "returns": null, "tied_sizes": []}
-*/
 /* x := alpha*x, in place. */
 void sscal(int n, float alpha, float *x)
 {

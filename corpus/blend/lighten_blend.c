@@ -1,14 +1,3 @@
-/* tensorlift-expect
-{"function": "lighten_blend", "plain": false,
- "program": "out(i,j) = max(base(i,j), active(i,j))",
- "params": [
-   {"name": "base", "kind": "array", "dtype": "float", "access": "read", "shape": ["m", "n"]},
-   {"name": "active", "kind": "array", "dtype": "float", "access": "read", "shape": ["m", "n"]},
-   {"name": "out", "kind": "array", "dtype": "float", "access": "write", "shape": ["m", "n"]},
-   {"name": "m", "kind": "scalar", "dtype": "int", "role": "dimension"},
-   {"name": "n", "kind": "scalar", "dtype": "int", "role": "dimension"}],
- "returns": null, "tied_sizes": []}
-*/
 /* Lighten: keep the lighter of the two pixels. */
 void lighten_blend(const float *base, const float *active, float *out, int m, int n)
 {

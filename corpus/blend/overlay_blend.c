@@ -1,13 +1,3 @@
-/* tensorlift-expect
-{"function": "overlay_blend", "plain": false,
- "program": "out(i) = select(base(i) < 0.5, 2 * base(i) * active(i), 1 - 2 * (1 - base(i)) * (1 - active(i)))",
- "params": [
-   {"name": "base", "kind": "array", "dtype": "float", "access": "read", "shape": ["n"]},
-   {"name": "active", "kind": "array", "dtype": "float", "access": "read", "shape": ["n"]},
-   {"name": "out", "kind": "array", "dtype": "float", "access": "write", "shape": ["n"]},
-   {"name": "n", "kind": "scalar", "dtype": "int", "role": "dimension"}],
- "returns": null, "tied_sizes": []}
-*/
 /* Overlay blend: multiply in the shadows, screen in the highlights. */
 void overlay_blend(const float *base, const float *active, float *out, int n)
 {

@@ -1,14 +1,3 @@
-/* tensorlift-expect
-{"function": "screen_blend", "plain": true,
- "program": "out(i,j) = base(i,j) + active(i,j) - base(i,j) * active(i,j)",
- "params": [
-   {"name": "base", "kind": "array", "dtype": "float", "access": "read", "shape": ["m", "n"]},
-   {"name": "active", "kind": "array", "dtype": "float", "access": "read", "shape": ["m", "n"]},
-   {"name": "out", "kind": "array", "dtype": "float", "access": "write", "shape": ["m", "n"]},
-   {"name": "m", "kind": "scalar", "dtype": "int", "role": "dimension"},
-   {"name": "n", "kind": "scalar", "dtype": "int", "role": "dimension"}],
- "returns": null, "tied_sizes": []}
-*/
 /* Screen blend on normalised float pixels: 1 - (1-a)(1-b) expanded. */
 void screen_blend(const float *base, const float *active, float *out, int m, int n)
 {

@@ -1,14 +1,3 @@
-/* tensorlift-expect
-{"function": "add_bias", "plain": true,
- "program": "output(b,i,j) += biases(i)",
- "params": [
-   {"name": "output", "kind": "array", "dtype": "float", "access": "readwrite", "shape": ["batch", "n", "size"]},
-   {"name": "biases", "kind": "array", "dtype": "float", "access": "read", "shape": ["n"]},
-   {"name": "batch", "kind": "scalar", "dtype": "int", "role": "dimension"},
-   {"name": "n", "kind": "scalar", "dtype": "int", "role": "dimension"},
-   {"name": "size", "kind": "scalar", "dtype": "int", "role": "dimension"}],
- "returns": null, "tied_sizes": []}
-*/
 /* Add one bias per channel to every spatial position of every image in the batch. */
 void add_bias(float *output, float *biases, int batch, int n, int size)
 {

@@ -1,14 +1,3 @@
-/* tensorlift-expect
-{"function": "scale_bias", "plain": true,
- "program": "output(b,i,j) = output(b,i,j) * scales(i)",
- "params": [
-   {"name": "output", "kind": "array", "dtype": "float", "access": "readwrite", "shape": ["batch", "n", "size"]},
-   {"name": "scales", "kind": "array", "dtype": "float", "access": "read", "shape": ["n"]},
-   {"name": "batch", "kind": "scalar", "dtype": "int", "role": "dimension"},
-   {"name": "n", "kind": "scalar", "dtype": "int", "role": "dimension"},
-   {"name": "size", "kind": "scalar", "dtype": "int", "role": "dimension"}],
- "returns": null, "tied_sizes": []}
-*/
 void scale_bias(float *output, float *scales, int batch, int n, int size)
 {
     int i,j,b;

@@ -1,12 +1,3 @@
-/* tensorlift-expect
-{"function": "fir", "plain": true,
- "program": "fir = x(i) * h(i)",
- "params": [
-   {"name": "x", "kind": "array", "dtype": "float", "access": "read", "shape": ["ntaps"]},
-   {"name": "h", "kind": "array", "dtype": "float", "access": "read", "shape": ["ntaps"]},
-   {"name": "ntaps", "kind": "scalar", "dtype": "int", "role": "dimension"}],
- "returns": {"dtype": "float"}, "tied_sizes": []}
-*/
 /* One output sample of an FIR filter: delay line x times coefficients h. */
 float fir(const float *x, const float *h, int ntaps)
 {

@@ -1,13 +1,3 @@
-/* tensorlift-expect
-{"function": "mcopy", "plain": true,
- "program": "dst(r,c) = src(r,c)",
- "params": [
-   {"name": "rows", "kind": "scalar", "dtype": "int", "role": "dimension"},
-   {"name": "cols", "kind": "scalar", "dtype": "int", "role": "dimension"},
-   {"name": "src", "kind": "array", "dtype": "int", "access": "read", "shape": ["rows", "cols"]},
-   {"name": "dst", "kind": "array", "dtype": "int", "access": "write", "shape": ["rows", "cols"]}],
- "returns": null, "tied_sizes": []}
-*/
 void mcopy(int rows, int cols, const int *src, int *dst)
 {
     int r, c;

@@ -1,13 +1,3 @@
-/* tensorlift-expect
-{"function": "mfill", "plain": true,
- "program": "A(i,j) = v",
- "params": [
-   {"name": "m", "kind": "scalar", "dtype": "int", "role": "dimension"},
-   {"name": "n", "kind": "scalar", "dtype": "int", "role": "dimension"},
-   {"name": "A", "kind": "array", "dtype": "float", "access": "write", "shape": ["m", "n"]},
-   {"name": "v", "kind": "scalar", "dtype": "float", "role": "value"}],
- "returns": null, "tied_sizes": []}
-*/
 void mfill(int m, int n, float *A, float v)
 {
     for (int i = 0; i < m; i++) {

@@ -1,13 +1,3 @@
-/* tensorlift-expect
-{"function": "vadd", "plain": true,
- "program": "c(i) = a(i) + b(i)",
- "params": [
-   {"name": "n", "kind": "scalar", "dtype": "int", "role": "dimension"},
-   {"name": "a", "kind": "array", "dtype": "int", "access": "read", "shape": ["n"]},
-   {"name": "b", "kind": "array", "dtype": "int", "access": "read", "shape": ["n"]},
-   {"name": "c", "kind": "array", "dtype": "int", "access": "write", "shape": ["n"]}],
- "returns": null, "tied_sizes": []}
-*/
 void vadd(int n, const int *a, const int *b, int *c)
 {
     int i;

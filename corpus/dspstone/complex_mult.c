@@ -1,16 +1,3 @@
-/* tensorlift-expect
-{"function": "complex_mult", "plain": false,
- "program": "cr(i) = ar(i) * br(i) - ai(i) * bi(i); ci(i) = ar(i) * bi(i) + ai(i) * br(i)",
- "params": [
-   {"name": "n", "kind": "scalar", "dtype": "int", "role": "dimension"},
-   {"name": "ar", "kind": "array", "dtype": "float", "access": "read", "shape": ["n"]},
-   {"name": "ai", "kind": "array", "dtype": "float", "access": "read", "shape": ["n"]},
-   {"name": "br", "kind": "array", "dtype": "float", "access": "read", "shape": ["n"]},
-   {"name": "bi", "kind": "array", "dtype": "float", "access": "read", "shape": ["n"]},
-   {"name": "cr", "kind": "array", "dtype": "float", "access": "write", "shape": ["n"]},
-   {"name": "ci", "kind": "array", "dtype": "float", "access": "write", "shape": ["n"]}],
- "returns": null, "tied_sizes": []}
-*/
 /* n complex multiplications on split real/imaginary arrays (two outputs). */
 void complex_mult(int n, const float *ar, const float *ai, const float *br,
                   const float *bi, float *cr, float *ci)

@@ -1,12 +1,3 @@
-/* tensorlift-expect
-{"function": "convolution", "plain": false,
- "program": "convolution = h(i) * x(n-1-i)",
- "params": [
-   {"name": "x", "kind": "array", "dtype": "int", "access": "read", "shape": ["n"]},
-   {"name": "h", "kind": "array", "dtype": "int", "access": "read", "shape": ["n"]},
-   {"name": "n", "kind": "scalar", "dtype": "int", "role": "dimension"}],
- "returns": {"dtype": "int"}, "tied_sizes": []}
-*/
 /* Convolution sample: the signal pointer walks backwards (reversed index). */
 int convolution(const int *x, const int *h, int n)
 {

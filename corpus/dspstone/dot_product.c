@@ -1,12 +1,3 @@
-/* tensorlift-expect
-{"function": "dot_product", "plain": true,
- "program": "dot_product = a(i) * b(i)",
- "params": [
-   {"name": "a", "kind": "array", "dtype": "int", "access": "read", "shape": ["n"]},
-   {"name": "b", "kind": "array", "dtype": "int", "access": "read", "shape": ["n"]},
-   {"name": "n", "kind": "scalar", "dtype": "int", "role": "dimension"}],
- "returns": {"dtype": "int"}, "tied_sizes": []}
-*/
 /* DSPstone-style dot product: register pointers walking both vectors. */
 #define STORAGE_CLASS register
 #define TYPE int

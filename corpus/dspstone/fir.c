@@ -1,12 +1,3 @@
-/* tensorlift-expect
-{"function": "fir", "plain": true,
- "program": "fir = h(i) * x(i)",
- "params": [
-   {"name": "x", "kind": "array", "dtype": "int", "access": "read", "shape": ["n"]},
-   {"name": "h", "kind": "array", "dtype": "int", "access": "read", "shape": ["n"]},
-   {"name": "n", "kind": "scalar", "dtype": "int", "role": "dimension"}],
- "returns": {"dtype": "int"}, "tied_sizes": []}
-*/
 /* FIR output sample with 16-bit data and a 32-bit accumulator. */
 long fir(const short *x, const short *h, int n)
 {

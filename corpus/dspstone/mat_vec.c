@@ -1,14 +1,3 @@
-/* tensorlift-expect
-{"function": "mat_vec", "plain": true,
- "program": "y(i) = A(i,j) * x(j)",
- "params": [
-   {"name": "A", "kind": "array", "dtype": "double", "access": "read", "shape": ["rows", "cols"]},
-   {"name": "x", "kind": "array", "dtype": "double", "access": "read", "shape": ["cols"]},
-   {"name": "y", "kind": "array", "dtype": "double", "access": "write", "shape": ["rows"]},
-   {"name": "rows", "kind": "scalar", "dtype": "int", "role": "dimension"},
-   {"name": "cols", "kind": "scalar", "dtype": "int", "role": "dimension"}],
- "returns": null, "tied_sizes": []}
-*/
 /* A is walked continuously row by row; the vector pointer restarts for each row. */
 void mat_vec(const double *A, const double *x, double *y, int rows, int cols)
 {

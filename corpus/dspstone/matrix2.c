@@ -1,15 +1,3 @@
-/* tensorlift-expect
-{"function": "matrix2", "plain": true,
- "program": "C(i,k) = A(i,f) * B(f,k)",
- "params": [
-   {"name": "A", "kind": "array", "dtype": "float", "access": "read", "shape": ["X", "Y"]},
-   {"name": "B", "kind": "array", "dtype": "float", "access": "read", "shape": ["Y", "Z"]},
-   {"name": "C", "kind": "array", "dtype": "float", "access": "write", "shape": ["X", "Z"]},
-   {"name": "X", "kind": "scalar", "dtype": "int", "role": "dimension"},
-   {"name": "Y", "kind": "scalar", "dtype": "int", "role": "dimension"},
-   {"name": "Z", "kind": "scalar", "dtype": "int", "role": "dimension"}],
- "returns": null, "tied_sizes": []}
-*/
 /* Matrix product walking B down a column with a pointer stride of Z. */
 void matrix2(float *A, float *B, float *C, int X, int Y, int Z)
 {

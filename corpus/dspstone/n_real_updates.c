@@ -1,14 +1,3 @@
-/* tensorlift-expect
-{"function": "n_real_updates", "plain": true,
- "program": "D(i) = C(i) + A(i) * B(i)",
- "params": [
-   {"name": "n", "kind": "scalar", "dtype": "int", "role": "dimension"},
-   {"name": "A", "kind": "array", "dtype": "int", "access": "read", "shape": ["n"]},
-   {"name": "B", "kind": "array", "dtype": "int", "access": "read", "shape": ["n"]},
-   {"name": "C", "kind": "array", "dtype": "int", "access": "read", "shape": ["n"]},
-   {"name": "D", "kind": "array", "dtype": "int", "access": "write", "shape": ["n"]}],
- "returns": null, "tied_sizes": []}
-*/
 void n_real_updates(int n, int *A, int *B, int *C, int *D)
 {
     register int *p_a = &A[0], *p_b = &B[0];

@@ -1,15 +1,3 @@
-/* tensorlift-expect
-{"function": "attention_mix", "plain": true,
- "program": "xb(i) = att(t) * v(t,i)",
- "params": [
-   {"name": "xb", "kind": "array", "dtype": "float", "access": "write", "shape": ["head_size"]},
-   {"name": "att", "kind": "array", "dtype": "float", "access": "read", "shape": ["n_pos"]},
-   {"name": "v", "kind": "array", "dtype": "float", "access": "read", "shape": ["n_pos", "head_size"]},
-   {"name": "n_pos", "kind": "scalar", "dtype": "int", "role": "dimension"},
-   {"name": "head_size", "kind": "scalar", "dtype": "int", "role": "dimension"},
-   {"name": "kv_dim", "kind": "scalar", "dtype": "int", "role": "stride"}],
- "returns": null, "tied_sizes": []}
-*/
 /* Weighted sum of the value vectors by the attention weights. */
 void attention_mix(float *xb, const float *att, const float *v, int n_pos,
                    int head_size, int kv_dim)

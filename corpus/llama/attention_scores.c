@@ -1,16 +1,3 @@
-/* tensorlift-expect
-{"function": "attention_scores", "plain": true,
- "program": "att(t) = q(i) * k(t,i) * scale",
- "params": [
-   {"name": "att", "kind": "array", "dtype": "float", "access": "write", "shape": ["n_pos"]},
-   {"name": "q", "kind": "array", "dtype": "float", "access": "read", "shape": ["head_size"]},
-   {"name": "k", "kind": "array", "dtype": "float", "access": "read", "shape": ["n_pos", "head_size"]},
-   {"name": "n_pos", "kind": "scalar", "dtype": "int", "role": "dimension"},
-   {"name": "head_size", "kind": "scalar", "dtype": "int", "role": "dimension"},
-   {"name": "kv_dim", "kind": "scalar", "dtype": "int", "role": "stride"},
-   {"name": "scale", "kind": "scalar", "dtype": "float", "role": "value"}],
- "returns": null, "tied_sizes": []}
-*/
 /* Attention scores of one head: q . k_t for every cached position t, times 1/sqrt(head_size)
  * (given as scale); the key cache rows are kv_dim apart. */
 void attention_scores(float *att, const float *q, const float *k, int n_pos,

@@ -1,13 +1,3 @@
-/* tensorlift-expect
-{"function": "rmsnorm", "plain": false,
- "program": "o(j) = weight(j) * (1 / sqrt(x(k) * x(k) / size + 0.00001) * x(j))",
- "params": [
-   {"name": "o", "kind": "array", "dtype": "float", "access": "write", "shape": ["size"]},
-   {"name": "x", "kind": "array", "dtype": "float", "access": "read", "shape": ["size"]},
-   {"name": "weight", "kind": "array", "dtype": "float", "access": "read", "shape": ["size"]},
-   {"name": "size", "kind": "scalar", "dtype": "int", "role": "dimension"}],
- "returns": null, "tied_sizes": []}
-*/
 /* Full rmsnorm: needs sqrt, and divides by the size. */
 #include <math.h>
 

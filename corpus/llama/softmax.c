@@ -1,11 +1,3 @@
-/* tensorlift-expect
-{"function": "softmax", "plain": false,
- "program": "x(i) = exp(x(i) - max(x(j))); x(i) = x(i) / x(k)",
- "params": [
-   {"name": "x", "kind": "array", "dtype": "float", "access": "readwrite", "shape": ["size"]},
-   {"name": "size", "kind": "scalar", "dtype": "int", "role": "dimension"}],
- "returns": null, "tied_sizes": []}
-*/
 /* Whole in-place softmax: max-reduction, exp, sum and division. */
 #include <math.h>
 

@@ -1,11 +1,3 @@
-/* tensorlift-expect
-{"function": "softmax_max", "plain": false,
- "program": "softmax_max = max(x(i))",
- "params": [
-   {"name": "x", "kind": "array", "dtype": "float", "access": "read", "shape": ["size"]},
-   {"name": "size", "kind": "scalar", "dtype": "int", "role": "dimension"}],
- "returns": {"dtype": "float"}, "tied_sizes": []}
-*/
 /* First part of softmax: the maximum, for numerical stability. */
 float softmax_max(float *x, int size)
 {

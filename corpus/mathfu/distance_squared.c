@@ -1,12 +1,3 @@
-/* tensorlift-expect
-{"function": "distance_squared", "plain": true,
- "program": "distance_squared = (a(i) - b(i)) * (a(i) - b(i))",
- "params": [
-   {"name": "a", "kind": "array", "dtype": "float", "access": "read", "shape": ["d"]},
-   {"name": "b", "kind": "array", "dtype": "float", "access": "read", "shape": ["d"]},
-   {"name": "d", "kind": "scalar", "dtype": "int", "role": "dimension"}],
- "returns": {"dtype": "float"}, "tied_sizes": []}
-*/
 static float square(float x)
 {
     return x * x;

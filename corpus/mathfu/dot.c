@@ -1,12 +1,3 @@
-/* tensorlift-expect
-{"function": "dot", "plain": true,
- "program": "dot = a(i) * b(i)",
- "params": [
-   {"name": "a", "kind": "array", "dtype": "double", "access": "read", "shape": ["d"]},
-   {"name": "b", "kind": "array", "dtype": "double", "access": "read", "shape": ["d"]},
-   {"name": "d", "kind": "scalar", "dtype": "int", "role": "dimension"}],
- "returns": {"dtype": "double"}, "tied_sizes": []}
-*/
 /* mathfu DotProduct(v1, v2). */
 #define T double
 

@@ -1,13 +1,3 @@
-/* tensorlift-expect
-{"function": "hadamard", "plain": true,
- "program": "out(i) = a(i) * b(i)",
- "params": [
-   {"name": "a", "kind": "array", "dtype": "double", "access": "read", "shape": ["d"]},
-   {"name": "b", "kind": "array", "dtype": "double", "access": "read", "shape": ["d"]},
-   {"name": "out", "kind": "array", "dtype": "double", "access": "write", "shape": ["d"]},
-   {"name": "d", "kind": "scalar", "dtype": "int", "role": "dimension"}],
- "returns": null, "tied_sizes": []}
-*/
 /* HadamardProduct, with the element operation in a helper defined first. */
 static inline double mul_elem(double x, double y)
 {

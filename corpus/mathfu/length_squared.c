@@ -1,11 +1,3 @@
-/* tensorlift-expect
-{"function": "length_squared", "plain": true,
- "program": "length_squared = v(i) * v(i)",
- "params": [
-   {"name": "v", "kind": "array", "dtype": "float", "access": "read", "shape": ["dim"]},
-   {"name": "dim", "kind": "scalar", "dtype": "int", "role": "dimension"}],
- "returns": {"dtype": "float"}, "tied_sizes": []}
-*/
 /* mathfu Vector<T, d>::LengthSquared, with the element type behind a typedef. */
 typedef float real_t;
 

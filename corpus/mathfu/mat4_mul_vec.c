@@ -1,12 +1,3 @@
-/* tensorlift-expect
-{"function": "mat4_mul_vec", "plain": true,
- "program": "out(i) = m(j,i) * v(j)",
- "params": [
-   {"name": "m", "kind": "array", "dtype": "float", "access": "read", "shape": ["4", "4"]},
-   {"name": "v", "kind": "array", "dtype": "float", "access": "read", "shape": ["4"]},
-   {"name": "out", "kind": "array", "dtype": "float", "access": "write", "shape": ["4"]}],
- "returns": null, "tied_sizes": []}
-*/
 /* 4x4 column-major matrix (mathfu layout: element (row i, col j) at m[j*4 + i]) times a vector. */
 #define DIM 4
 

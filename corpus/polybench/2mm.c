@@ -1,20 +1,3 @@
-/* tensorlift-expect
-{"function": "kernel_2mm", "plain": false,
- "program": "tmp(i,j) = alpha * A(i,k) * B(k,j); D(i,j) = beta * D(i,j) + tmp(i,k) * C(k,j)",
- "params": [
-   {"name": "ni", "kind": "scalar", "dtype": "int", "role": "dimension"},
-   {"name": "nj", "kind": "scalar", "dtype": "int", "role": "dimension"},
-   {"name": "nk", "kind": "scalar", "dtype": "int", "role": "dimension"},
-   {"name": "nl", "kind": "scalar", "dtype": "int", "role": "dimension"},
-   {"name": "alpha", "kind": "scalar", "dtype": "float", "role": "value"},
-   {"name": "beta", "kind": "scalar", "dtype": "float", "role": "value"},
-   {"name": "tmp", "kind": "array", "dtype": "float", "access": "write", "shape": ["ni", "nj"]},
-   {"name": "A", "kind": "array", "dtype": "float", "access": "read", "shape": ["ni", "nk"]},
-   {"name": "B", "kind": "array", "dtype": "float", "access": "read", "shape": ["nk", "nj"]},
-   {"name": "C", "kind": "array", "dtype": "float", "access": "read", "shape": ["nj", "nl"]},
-   {"name": "D", "kind": "array", "dtype": "float", "access": "readwrite", "shape": ["ni", "nl"]}],
- "returns": null, "tied_sizes": []}
-*/
 /* PolyBench 2mm on linearised arrays: D := alpha*A*B*C + beta*D, through tmp. */
 void kernel_2mm(int ni, int nj, int nk, int nl, float alpha, float beta,
                 float *tmp, const float *A, const float *B, const float *C, float *D)

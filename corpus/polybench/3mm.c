@@ -1,21 +1,3 @@
-/* tensorlift-expect
-{"function": "kernel_3mm", "plain": false,
- "program": "E(i,j) = A(i,k) * B(k,j); F(i,j) = C(i,k) * D(k,j); G(i,j) = E(i,k) * F(k,j)",
- "params": [
-   {"name": "ni", "kind": "scalar", "dtype": "int", "role": "dimension"},
-   {"name": "nj", "kind": "scalar", "dtype": "int", "role": "dimension"},
-   {"name": "nk", "kind": "scalar", "dtype": "int", "role": "dimension"},
-   {"name": "nl", "kind": "scalar", "dtype": "int", "role": "dimension"},
-   {"name": "nm", "kind": "scalar", "dtype": "int", "role": "dimension"},
-   {"name": "E", "kind": "array", "dtype": "int", "access": "write", "shape": ["ni", "nj"]},
-   {"name": "A", "kind": "array", "dtype": "int", "access": "read", "shape": ["ni", "nk"]},
-   {"name": "B", "kind": "array", "dtype": "int", "access": "read", "shape": ["nk", "nj"]},
-   {"name": "F", "kind": "array", "dtype": "int", "access": "write", "shape": ["nj", "nl"]},
-   {"name": "C", "kind": "array", "dtype": "int", "access": "read", "shape": ["nj", "nm"]},
-   {"name": "D", "kind": "array", "dtype": "int", "access": "read", "shape": ["nm", "nl"]},
-   {"name": "G", "kind": "array", "dtype": "int", "access": "write", "shape": ["ni", "nl"]}],
- "returns": null, "tied_sizes": []}
-*/
 /* PolyBench 3mm in integers: G := (A*B)*(C*D), both intermediate products are parameters. */
 typedef int data_t;
 

@@ -1,15 +1,3 @@
-/* tensorlift-expect
-{"function": "kernel_atax", "plain": false,
- "program": "tmp(i) = A(i,j) * x(j); y(j) = A(i,j) * tmp(i)",
- "params": [
-   {"name": "m", "kind": "scalar", "dtype": "int", "role": "dimension"},
-   {"name": "n", "kind": "scalar", "dtype": "int", "role": "dimension"},
-   {"name": "A", "kind": "array", "dtype": "float", "access": "read", "shape": ["m", "n"]},
-   {"name": "x", "kind": "array", "dtype": "float", "access": "read", "shape": ["n"]},
-   {"name": "y", "kind": "array", "dtype": "float", "access": "write", "shape": ["n"]},
-   {"name": "tmp", "kind": "array", "dtype": "float", "access": "write", "shape": ["m"]}],
- "returns": null, "tied_sizes": []}
-*/
 /* PolyBench atax: y = A^T (A x), with the intermediate A x kept in tmp. */
 #define DATA_TYPE float
 

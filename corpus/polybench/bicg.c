@@ -1,16 +1,3 @@
-/* tensorlift-expect
-{"function": "kernel_bicg", "plain": false,
- "program": "s(j) = r(i) * A(i,j); q(i) = A(i,j) * p(j)",
- "params": [
-   {"name": "m", "kind": "scalar", "dtype": "int", "role": "dimension"},
-   {"name": "n", "kind": "scalar", "dtype": "int", "role": "dimension"},
-   {"name": "A", "kind": "array", "dtype": "double", "access": "read", "shape": ["n", "m"]},
-   {"name": "s", "kind": "array", "dtype": "double", "access": "write", "shape": ["m"]},
-   {"name": "q", "kind": "array", "dtype": "double", "access": "write", "shape": ["n"]},
-   {"name": "p", "kind": "array", "dtype": "double", "access": "read", "shape": ["m"]},
-   {"name": "r", "kind": "array", "dtype": "double", "access": "read", "shape": ["n"]}],
- "returns": null, "tied_sizes": []}
-*/
 /* PolyBench bicg (BiCG sub-kernel): s = A^T r and q = A p in one sweep. */
 #define DATA_TYPE double
 

@@ -1,15 +1,3 @@
-/* tensorlift-expect
-{"function": "kernel_doitgen", "plain": false,
- "program": "sum(r,q,p) = A(r,q,s) * C4(s,p); A(r,q,p) = sum(r,q,p)",
- "params": [
-   {"name": "nr", "kind": "scalar", "dtype": "int", "role": "dimension"},
-   {"name": "nq", "kind": "scalar", "dtype": "int", "role": "dimension"},
-   {"name": "np", "kind": "scalar", "dtype": "int", "role": "dimension"},
-   {"name": "A", "kind": "array", "dtype": "double", "access": "readwrite", "shape": ["nr", "nq", "np"]},
-   {"name": "C4", "kind": "array", "dtype": "double", "access": "read", "shape": ["np", "np"]},
-   {"name": "sum", "kind": "array", "dtype": "double", "access": "write", "shape": ["nr", "nq", "np"]}],
- "returns": null, "tied_sizes": []}
-*/
 /* PolyBench doitgen (multiresolution analysis kernel), with a full 3-D sum array
  * so that each output is a plain contraction; A is overwritten with the result. */
 #define DATA_TYPE double

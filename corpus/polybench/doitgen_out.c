@@ -1,15 +1,3 @@
-/* tensorlift-expect
-{"function": "doitgen_out", "plain": true,
- "program": "out(r,q,p) = A(r,q,s) * C4(s,p)",
- "params": [
-   {"name": "nr", "kind": "scalar", "dtype": "int", "role": "dimension"},
-   {"name": "nq", "kind": "scalar", "dtype": "int", "role": "dimension"},
-   {"name": "np", "kind": "scalar", "dtype": "int", "role": "dimension"},
-   {"name": "A", "kind": "array", "dtype": "float", "access": "read", "shape": ["nr", "nq", "np"]},
-   {"name": "C4", "kind": "array", "dtype": "float", "access": "read", "shape": ["np", "np"]},
-   {"name": "out", "kind": "array", "dtype": "float", "access": "write", "shape": ["nr", "nq", "np"]}],
- "returns": null, "tied_sizes": []}
-*/
 /* doitgen split so that the result goes to its own array (linearised 3-D indexing). */
 void doitgen_out(int nr, int nq, int np, const float *A, const float *C4, float *out)
 {

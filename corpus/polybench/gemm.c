@@ -1,17 +1,3 @@
-/* tensorlift-expect
-{"function": "kernel_gemm", "plain": true,
- "program": "C(i,j) = beta * C(i,j) + alpha * A(i,k) * B(k,j)",
- "params": [
-   {"name": "ni", "kind": "scalar", "dtype": "int", "role": "dimension"},
-   {"name": "nj", "kind": "scalar", "dtype": "int", "role": "dimension"},
-   {"name": "nk", "kind": "scalar", "dtype": "int", "role": "dimension"},
-   {"name": "alpha", "kind": "scalar", "dtype": "double", "role": "value"},
-   {"name": "beta", "kind": "scalar", "dtype": "double", "role": "value"},
-   {"name": "C", "kind": "array", "dtype": "double", "access": "readwrite", "shape": ["ni", "nj"]},
-   {"name": "A", "kind": "array", "dtype": "double", "access": "read", "shape": ["ni", "nk"]},
-   {"name": "B", "kind": "array", "dtype": "double", "access": "read", "shape": ["nk", "nj"]}],
- "returns": null, "tied_sizes": []}
-*/
 /* PolyBench gemm: C := alpha*A*B + beta*C, sizes as parameters. */
 #pragma GCC diagnostic ignored "-Wunknown-pragmas"
 #define DATA_TYPE double

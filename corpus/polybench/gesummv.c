@@ -1,17 +1,3 @@
-/* tensorlift-expect
-{"function": "kernel_gesummv", "plain": false,
- "program": "tmp(i) = A(i,j) * x(j); y(i) = alpha * tmp(i) + beta * B(i,j) * x(j)",
- "params": [
-   {"name": "n", "kind": "scalar", "dtype": "int", "role": "dimension"},
-   {"name": "alpha", "kind": "scalar", "dtype": "double", "role": "value"},
-   {"name": "beta", "kind": "scalar", "dtype": "double", "role": "value"},
-   {"name": "A", "kind": "array", "dtype": "double", "access": "read", "shape": ["n", "n"]},
-   {"name": "B", "kind": "array", "dtype": "double", "access": "read", "shape": ["n", "n"]},
-   {"name": "tmp", "kind": "array", "dtype": "double", "access": "write", "shape": ["n"]},
-   {"name": "x", "kind": "array", "dtype": "double", "access": "read", "shape": ["n"]},
-   {"name": "y", "kind": "array", "dtype": "double", "access": "write", "shape": ["n"]}],
- "returns": null, "tied_sizes": []}
-*/
 /* PolyBench gesummv: y = alpha*A*x + beta*B*x. */
 #define DATA_TYPE double
 

@@ -1,15 +1,3 @@
-/* tensorlift-expect
-{"function": "kernel_mvt", "plain": false,
- "program": "x1(i) += A(i,j) * y_1(j); x2(i) += A(j,i) * y_2(j)",
- "params": [
-   {"name": "n", "kind": "scalar", "dtype": "int", "role": "dimension"},
-   {"name": "x1", "kind": "array", "dtype": "double", "access": "readwrite", "shape": ["n"]},
-   {"name": "x2", "kind": "array", "dtype": "double", "access": "readwrite", "shape": ["n"]},
-   {"name": "y_1", "kind": "array", "dtype": "double", "access": "read", "shape": ["n"]},
-   {"name": "y_2", "kind": "array", "dtype": "double", "access": "read", "shape": ["n"]},
-   {"name": "A", "kind": "array", "dtype": "double", "access": "read", "shape": ["n", "n"]}],
- "returns": null, "tied_sizes": []}
-*/
 /* PolyBench mvt: x1 += A y_1 and x2 += A^T y_2. */
 #define DATA_TYPE double
 

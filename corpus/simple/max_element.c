@@ -1,11 +1,3 @@
-/* tensorlift-expect
-{"function": "max_element", "plain": false,
- "program": "max_element = max(a(i))",
- "params": [
-   {"name": "a", "kind": "array", "dtype": "int", "access": "read", "shape": ["n"]},
-   {"name": "n", "kind": "scalar", "dtype": "int", "role": "dimension"}],
- "returns": {"dtype": "int"}, "tied_sizes": []}
-*/
 /* Max-reduction, accumulator initialised to the first element. */
 int max_element(const int *a, int n)
 {

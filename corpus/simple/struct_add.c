@@ -1,13 +1,3 @@
-/* tensorlift-expect
-{"function": "struct_add", "plain": true,
- "program": "to.vals(i,j) += from.vals(i,j)",
- "params": [
-   {"name": "from.rows", "kind": "scalar", "dtype": "int", "role": "dimension"},
-   {"name": "from.cols", "kind": "scalar", "dtype": "int", "role": "dimension"},
-   {"name": "from.vals", "kind": "array", "dtype": "int", "access": "read", "shape": ["from.rows", "from.cols"]},
-   {"name": "to.vals", "kind": "array", "dtype": "int", "access": "readwrite", "shape": ["from.rows", "from.cols"]}],
- "returns": null, "tied_sizes": []}
-*/
 struct matrix {
     int **vals;
     int rows;

@@ -1,14 +1,3 @@
-/* tensorlift-expect
-{"function": "struct_matvec", "plain": true,
- "program": "y(i) = a.vals(i,j) * x(j)",
- "params": [
-   {"name": "a.rows", "kind": "scalar", "dtype": "int", "role": "dimension"},
-   {"name": "a.cols", "kind": "scalar", "dtype": "int", "role": "dimension"},
-   {"name": "a.vals", "kind": "array", "dtype": "double", "access": "read", "shape": ["a.rows", "a.cols"]},
-   {"name": "x", "kind": "array", "dtype": "double", "access": "read", "shape": ["a.cols"]},
-   {"name": "y", "kind": "array", "dtype": "double", "access": "write", "shape": ["a.rows"]}],
- "returns": null, "tied_sizes": []}
-*/
 typedef struct Matrix {
     double **vals;
     int rows;

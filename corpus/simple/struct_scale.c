@@ -1,13 +1,3 @@
-/* tensorlift-expect
-{"function": "struct_scale", "plain": true,
- "program": "m.vals(i,j) = s * m.vals(i,j)",
- "params": [
-   {"name": "m.rows", "kind": "scalar", "dtype": "int", "role": "dimension"},
-   {"name": "m.cols", "kind": "scalar", "dtype": "int", "role": "dimension"},
-   {"name": "m.vals", "kind": "array", "dtype": "int", "access": "readwrite", "shape": ["m.rows", "m.cols"]},
-   {"name": "s", "kind": "scalar", "dtype": "int", "role": "value"}],
- "returns": null, "tied_sizes": []}
-*/
 typedef struct {
     int rows, cols;
     int **vals;

@@ -1,11 +1,3 @@
-/* tensorlift-expect
-{"function": "sum_of_squares", "plain": true,
- "program": "sum_of_squares = a(i) * a(i)",
- "params": [
-   {"name": "n", "kind": "scalar", "dtype": "int", "role": "dimension"},
-   {"name": "a", "kind": "array", "dtype": "double", "access": "read", "shape": ["n"]}],
- "returns": {"dtype": "double"}, "tied_sizes": []}
-*/
 #include <stdio.h>
 
 double sum_of_squares(int n, const double *a)

@@ -1,13 +1,3 @@
-/* tensorlift-expect
-{"function": "dct", "plain": false,
- "program": "temp2d(i,j) = block(i,k) * cos2(k,j); block(i,j) = cos1(i,k) * temp2d(k,j)",
- "params": [
-   {"name": "block", "kind": "array", "dtype": "float", "access": "readwrite", "shape": ["8", "8"]},
-   {"name": "cos1", "kind": "array", "dtype": "float", "access": "read", "shape": ["8", "8"]},
-   {"name": "cos2", "kind": "array", "dtype": "float", "access": "read", "shape": ["8", "8"]},
-   {"name": "temp2d", "kind": "array", "dtype": "float", "access": "write", "shape": ["8", "8"]}],
- "returns": null, "tied_sizes": []}
-*/
 /* 8x8 2-D DCT of one block as two matrix products, UTDSP style:
  * temp2d = block * cos2, then block = cos1 * temp2d (block is overwritten). */
 #define B 8

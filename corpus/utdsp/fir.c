@@ -1,11 +1,3 @@
-/* tensorlift-expect
-{"function": "fir", "plain": true,
- "program": "fir = input(i) * coefficient(i)",
- "params": [
-   {"name": "input", "kind": "array", "dtype": "float", "access": "read", "shape": ["32"]},
-   {"name": "coefficient", "kind": "array", "dtype": "float", "access": "read", "shape": ["32"]}],
- "returns": {"dtype": "float"}, "tied_sizes": []}
-*/
 /* UTDSP FIR inner product over a fixed number of taps. */
 #define NTAPS 32
 

@@ -1,13 +1,3 @@
-/* tensorlift-expect
-{"function": "fir_window", "plain": false,
- "program": "output(i) = coef(j) * input(i+j)",
- "params": [
-   {"name": "n", "kind": "scalar", "dtype": "int", "role": "dimension"},
-   {"name": "input", "kind": "array", "dtype": "float", "access": "read", "shape": ["n+15"]},
-   {"name": "coef", "kind": "array", "dtype": "float", "access": "read", "shape": ["16"]},
-   {"name": "output", "kind": "array", "dtype": "float", "access": "write", "shape": ["n"]}],
- "returns": null, "tied_sizes": []}
-*/
 /* UTDSP FIR filter over a block: sliding window, a fixed 16 taps. */
 #define NTAPS 16
 

@@ -1,12 +1,3 @@
-/* tensorlift-expect
-{"function": "mult", "plain": true,
- "program": "C(i,j) = A(i,k) * B(k,j)",
- "params": [
-   {"name": "A", "kind": "array", "dtype": "int", "access": "read", "shape": ["6", "5"]},
-   {"name": "B", "kind": "array", "dtype": "int", "access": "read", "shape": ["5", "4"]},
-   {"name": "C", "kind": "array", "dtype": "int", "access": "write", "shape": ["6", "4"]}],
- "returns": null, "tied_sizes": []}
-*/
 /* UTDSP mult: fixed-size matrix multiplication on 2-D arrays. */
 #define N 6
 #define M 5

@@ -1,15 +1,3 @@
-/* tensorlift-expect
-{"function": "mult_vla", "plain": true,
- "program": "C(i,j) = A(i,k) * B(k,j)",
- "params": [
-   {"name": "n", "kind": "scalar", "dtype": "int", "role": "dimension"},
-   {"name": "m", "kind": "scalar", "dtype": "int", "role": "dimension"},
-   {"name": "p", "kind": "scalar", "dtype": "int", "role": "dimension"},
-   {"name": "A", "kind": "array", "dtype": "double", "access": "read", "shape": ["n", "m"]},
-   {"name": "B", "kind": "array", "dtype": "double", "access": "read", "shape": ["m", "p"]},
-   {"name": "C", "kind": "array", "dtype": "double", "access": "write", "shape": ["n", "p"]}],
- "returns": null, "tied_sizes": []}
-*/
 /* Same product with run-time sizes (C99 variably modified array parameters). */
 void mult_vla(int n, int m, int p, double A[n][m], double B[m][p], double C[n][p])
 {

@@ -1,0 +1,35 @@
+"""The corpus keeps its answers out of what the model reads: every kernel's expectation is in a
+sidecar `<name>.expect.json`, and the prompt built from the kernel file holds none of it."""
+import json
+
+import pytest
+
+from benchmarks.corpus import EXPECT_SUFFIX, ROOT, expectation_path, kernel_files, load_corpus
+from tensorlift.llm.prompt import CONVENTIONS, build_prompt
+
+ENTRIES = load_corpus()
+
+
+def test_every_kernel_has_a_sidecar_and_every_sidecar_a_kernel():
+    kernels = kernel_files(ROOT)
+    assert len(kernels) >= 100
+    assert [k for k in kernels if not expectation_path(k).exists()] == []
+    known = {expectation_path(k) for k in kernels}
+    orphans = [s for s in ROOT.rglob(f"*{EXPECT_SUFFIX}") if s not in known]
+    assert orphans == []
+    assert len(ENTRIES) == len(kernels)
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=[e.name for e in ENTRIES])
+def test_prompt_holds_no_expectation(entry):
+    prompt = "\n".join(m["content"] for m in build_prompt(entry.path.read_text(), entry.function,
+                                                          signature=None))
+    # the fixed conventions show `y(i) = A(i,j) * x(j)` and `dot = a(i) * b(i)` to every kernel
+    prompt = prompt.replace(CONVENTIONS, "")
+    assert "tensorlift-expect" not in prompt
+    assert entry.program not in prompt
+    flat = "".join(prompt.split())
+    for statement in entry.program.split(";"):
+        assert "".join(statement.split()) not in flat
+    # the sidecar is plain JSON for this kernel
+    assert json.loads(expectation_path(entry.path).read_text())["function"] == entry.function
