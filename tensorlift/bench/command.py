@@ -7,33 +7,47 @@ import sys
 
 from ..errors import TensorliftError
 from .records import summary_lines
-from .runner import (DEFAULT_GRACE, DEFAULT_MEMORY_GIB, DEFAULT_TIMEOUT, EXIT_BAD_INPUT, EXIT_NOT_FOUND,
-                     EXIT_OK, run_batch)
+from .runner import (DEFAULT_GRACE, DEFAULT_MEMORY_GIB, DEFAULT_TIMEOUT, EXECUTORS, EXIT_BAD_INPUT,
+                     EXIT_INTERRUPTED, EXIT_NOT_FOUND, EXIT_OK, run_batch)
+
 
 def add_bench_options(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    p.add_argument("paths", nargs="+", metavar="PATH", help="C files or directories (searched recursively for *.c)")
+    from ..cli import add_input_options
+    p.add_argument("paths", nargs="+", metavar="PATH",
+                   help="C/C++ files or directories (searched recursively for *.c, *.cc, *.cpp, *.cxx)")
     p.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
-                   help="kernels lifted at once, each in its own process (default: all cores)")
+                   help="kernels lifted at once (default: all cores; with --executor ray and --ray-address, "
+                        "the cluster's CPUs)")
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
-                   help=f"time limit of the search for one kernel (default {DEFAULT_TIMEOUT:g})")
+                   help=f"time limit of the whole lift of one kernel (default {DEFAULT_TIMEOUT:g})")
     p.add_argument("--grace", type=float, default=DEFAULT_GRACE, metavar="SECONDS",
-                   help=f"a worker still running this long after the timeout is killed (default {DEFAULT_GRACE:g})")
+                   help="a worker still on a kernel this long after the timeout is killed with its "
+                        f"children and replaced (default {DEFAULT_GRACE:g})")
     p.add_argument("--memory", type=float, default=DEFAULT_MEMORY_GIB, metavar="GIB",
                    help=f"address-space limit of one worker in GiB (default {DEFAULT_MEMORY_GIB:g})")
     p.add_argument("--report", action="append", default=[], metavar="FILE",
-                   help="write a report, rewritten after every kernel: .json, .csv or .html (may be repeated)")
+                   help="write a report, kept up to date as kernels finish: .json, .csv or .html (may be repeated)")
     p.add_argument("--resume", action="store_true",
                    help="skip the kernels already in the (first) report; CSV/HTML reports keep their records in FILE.json")
-    p.add_argument("--function", metavar="NAME", help="lift only the function of this name in each file")
     p.add_argument("--guide", default="auto", metavar="G",
                    help="guidance of the search, as for lift (default auto: a configured model with static features, else static)")
+    p.add_argument("--require-proof", action="store_true",
+                   help="a program that is not proved counts as not lifted (status failed)")
+    p.add_argument("--executor", default="local", choices=EXECUTORS,
+                   help="local: warm worker processes on this machine (default); "
+                        "ray: each kernel a Ray task (pip install 'tensorlift[ray]')")
+    p.add_argument("--ray-address", metavar="ADDR",
+                   help="with --executor ray: the cluster to join, e.g. HOST:6379 or auto "
+                        "(default: start a local Ray instance for this run)")
+    add_input_options(p, "lift only the function of this name in each file (files without it are skipped)")
     return p
 
 
 def add_bench_parser(subparsers) -> argparse.ArgumentParser:
     """Register `bench` on the CLI's subparsers; its handler is cmd_bench."""
     p = subparsers.add_parser("bench", help="lift every kernel of many files in parallel, with reports",
-                              description="Lift every kernel of many C files in parallel worker processes.")
+                              description="Lift every kernel of many C/C++ files in parallel warm worker "
+                                          "processes (or Ray tasks), each kernel isolated, with reports.")
     add_bench_options(p)
     p.set_defaults(handler=cmd_bench)
     return p
@@ -48,20 +62,31 @@ def _raise_interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
-def cmd_bench(args) -> int:
-    """Run `tensorlift bench` with parsed options; returns the exit code."""
+def _check(args) -> str | None:
+    """What is wrong with the options, or None."""
     if args.jobs is not None and args.jobs < 1:
-        return _error("--jobs must be at least 1", EXIT_BAD_INPUT)
+        return "--jobs must be at least 1"
     if not args.timeout > 0:
-        return _error("--timeout must be positive", EXIT_BAD_INPUT)
+        return "--timeout must be positive"
     if args.grace < 0 or not args.memory > 0:
-        return _error("--grace must be >= 0 and --memory positive", EXIT_BAD_INPUT)
+        return "--grace must be >= 0 and --memory positive"
+    if args.ray_address and args.executor != "ray":
+        return "--ray-address needs --executor ray"
     try:
         from ..pipeline import GUIDES
     except Exception:
         GUIDES = None
     if GUIDES is not None and args.guide not in GUIDES:
-        return _error(f"unknown guide '{args.guide}' (choose from {', '.join(GUIDES)})", EXIT_BAD_INPUT)
+        return f"unknown guide '{args.guide}' (choose from {', '.join(GUIDES)})"
+    return None
+
+
+def cmd_bench(args) -> int:
+    """Run `tensorlift bench` with parsed options; returns the exit code."""
+    from ..cli import build_flags
+    problem = _check(args)
+    if problem:
+        return _error(problem, EXIT_BAD_INPUT)
     old_term = None
     try:
         old_term = signal.signal(signal.SIGTERM, _raise_interrupt)
@@ -70,11 +95,14 @@ def cmd_bench(args) -> int:
     try:
         result = run_batch(args.paths, jobs=args.jobs, timeout=args.timeout, guide=args.guide,
                            function=args.function, reports=args.report, resume=args.resume,
-                           grace=args.grace, memory_gib=args.memory, progress=sys.stderr)
+                           grace=args.grace, memory_gib=args.memory, progress=sys.stderr,
+                           require_proof=args.require_proof, build=build_flags(args),
+                           executor=args.executor, ray_address=args.ray_address)
     except TensorliftError as e:
         return _error(str(e), EXIT_BAD_INPUT)
     except KeyboardInterrupt:
-        return _error("interrupted (the reports keep every kernel finished so far)", EXIT_BAD_INPUT)
+        return _error("interrupted (the reports keep every kernel finished so far; --resume continues)",
+                      EXIT_INTERRUPTED)
     finally:
         if old_term is not None:
             signal.signal(signal.SIGTERM, old_term)
@@ -88,5 +116,3 @@ def cmd_bench(args) -> int:
     for path in args.report:
         print(f"report: {path}", file=sys.stderr)
     return EXIT_OK
-
-

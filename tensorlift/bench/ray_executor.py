@@ -1,0 +1,160 @@
+"""The Ray executor (`--executor ray [--ray-address ADDR]`): each kernel is a Ray task.
+
+A task does not lift in the Ray worker itself: it hands the kernel to a warm tensorlift
+worker, a child process that the Ray worker keeps between tasks (slot.py). So a kernel
+has the same limits as with the local executor (time: timeout plus grace; memory: the
+child's address-space limit), and a kernel that crashes or hangs costs only that child,
+which is killed with its process group and replaced. Should the Ray worker or its node
+die all the same, Ray retries the task (MAX_RETRIES) before the kernel is recorded as an
+error.
+
+Results come back as tasks finish, into the same reports and progress line as the local
+executor. Without an address a local Ray instance is started for the run (a few CPUs, no
+dashboard, no usage reports) and stopped after it. On a cluster, tensorlift must be
+installed on every node; a node that cannot see a kernel's file gets the file's text
+(but not its headers: those need a shared file system).
+"""
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+import time
+from pathlib import Path
+from typing import Iterator, Optional, Sequence
+
+from ..errors import TensorliftError
+from .records import blank_record
+from .sources import Job
+
+INSTALL_HINT = "pip install 'tensorlift[ray]'"
+MAX_RETRIES = 2                 # of a task whose Ray worker or node died
+TICK_SECONDS = 0.25
+OBJECT_STORE_BYTES = 128 << 20  # records are small; a local instance needs little shared memory
+
+
+def import_ray():
+    """The ray module, or TensorliftError with the install command."""
+    try:
+        import ray
+    except ImportError:
+        raise TensorliftError(f"--executor ray needs Ray: {INSTALL_HINT}") from None
+    return ray
+
+
+# ---------------------------------------------------------------- inside a Ray worker
+
+_SLOT = None                    # this Ray worker's warm tensorlift worker
+
+
+def _slot(command, memory_gib):
+    global _SLOT
+    from .slot import Slot, worker_command
+    command = list(command) if command else worker_command()
+    if _SLOT is None or _SLOT.command != command or _SLOT.memory_gib != memory_gib:
+        if _SLOT is not None:
+            _SLOT.close()
+        _SLOT = Slot(command, memory_gib)
+    return _SLOT
+
+
+def lift_task(request: dict, settings, worker_command: Optional[list[str]], text: Optional[bytes]):
+    """A Ray task: one kernel's record and the seconds the task took."""
+    start = time.monotonic()
+    slot = _slot(worker_command, settings.memory_gib)
+    if text is not None and not os.path.exists(request["file"]):
+        with tempfile.TemporaryDirectory(prefix="tensorlift-ray-") as tmp:
+            copy = Path(tmp) / Path(request["file"]).name
+            copy.write_bytes(text)
+            rec = slot.run(dict(request, file=str(copy)), settings.hard_limit)
+    else:
+        rec = slot.run(request, settings.hard_limit)
+    return rec, time.monotonic() - start
+
+
+# ---------------------------------------------------------------- the driver
+
+
+def _read(path: str) -> Optional[bytes]:
+    try:
+        return Path(path).read_bytes()
+    except OSError:
+        return None
+
+
+def _first_line(e: BaseException) -> str:
+    text = str(e).strip()
+    line = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
+    return f"{type(e).__name__}: {line}"[:300] if line else type(e).__name__
+
+
+class RayExecutor:
+    """Runs each job as a Ray task; `results` yields (job, record) as tasks finish, and
+    None every TICK_SECONDS while none does."""
+
+    name = "ray"
+
+    def __init__(self, jobs: Optional[int], settings, worker_command: Optional[Sequence[str]] = None,
+                 address: Optional[str] = None):
+        self.jobs = jobs
+        self.workers = jobs or os.cpu_count() or 1
+        self.settings = settings
+        self.worker_command = list(worker_command) if worker_command else None
+        self.address = address
+        self.busy_seconds = 0.0
+
+    def _connect(self, ray) -> bool:
+        """Join the cluster, or start a local instance; True when we started one."""
+        if ray.is_initialized():
+            return False
+        os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")    # no reports home (no internet)
+        quiet = dict(logging_level=logging.ERROR, log_to_driver=False)
+        try:
+            if self.address:
+                ray.init(address=self.address, **quiet)
+                return True
+            ray.init(num_cpus=self.workers, include_dashboard=False,
+                     object_store_memory=OBJECT_STORE_BYTES, **quiet)
+        except Exception as e:
+            where = f"the Ray cluster at {self.address}" if self.address else "a local Ray instance"
+            raise TensorliftError(f"cannot start or join {where}: {_first_line(e)}") from None
+        return True
+
+    def results(self, jobs: list[Job]) -> Iterator[Optional[tuple[Job, dict]]]:
+        from .local import request_for
+        ray = import_ray()
+        started = self._connect(ray)
+        if self.jobs is None and self.address:
+            self.workers = max(1, int(ray.cluster_resources().get("CPU", 1)))
+        task = ray.remote(num_cpus=1, max_retries=MAX_RETRIES, retry_exceptions=False)(lift_task)
+        window = 2 * self.workers          # tasks in flight: the running ones and one more each
+        queue = list(reversed(jobs))
+        pending: dict = {}
+        try:
+            while queue or pending:
+                while queue and len(pending) < window:
+                    job = queue.pop()
+                    ref = task.remote(request_for(job, self.settings), self.settings,
+                                      self.worker_command, _read(job.file))
+                    pending[ref] = job
+                ready, _ = ray.wait(list(pending), num_returns=1, timeout=TICK_SECONDS)
+                if not ready:
+                    yield None
+                    continue
+                for ref in ready:
+                    job = pending.pop(ref)
+                    try:
+                        rec, seconds = ray.get(ref)
+                        self.busy_seconds += seconds
+                    except Exception as e:         # the task failed MAX_RETRIES + 1 times
+                        rec = blank_record(job.file, job.function, guide=self.settings.guide,
+                                           error=f"ray task failed: {_first_line(e)}")
+                    yield job, rec
+        finally:
+            for ref in pending:                    # interrupted: nothing left running
+                try:
+                    ray.cancel(ref, force=True)
+                except Exception:
+                    pass
+            if started:
+                ray.shutdown()

@@ -1,0 +1,125 @@
+"""A warm batch worker: `python -m tensorlift.bench.worker [--memory GIB]`.
+
+It imports the pipeline once, then lifts the kernels sent to it, one JSON request per line
+on stdin, and answers each with one JSON record per line on its original stdout. Start-up
+(about half a second of imports) is paid once per worker instead of once per kernel.
+
+Whatever the pipeline or the programs it runs print goes to stderr, and they read
+/dev/null, so nothing can corrupt the protocol. The worker limits its own address space
+(`--memory`), makes no core dumps, dies with the process that started it, and ends on
+end of input. Killing it is the batch's business (`slot.py`): this process only lifts.
+
+Request fields: file, function, timeout, guide, require_proof, flags, language, hard_limit.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+import time
+from typing import Optional, Sequence
+
+from ..errors import TensorliftError
+from .records import blank_record
+
+PARENT_ENV = "TENSORLIFT_BENCH_PARENT"      # pid of the process that started the worker
+
+
+def _lift(path, function, **kw):
+    """The lifting a worker does (a module attribute so that tests can make it misbehave)."""
+    from ..pipeline import lift
+    return lift(path, function, **kw)
+
+
+def _die_with_parent() -> None:
+    """Linux: the worker is killed when the process (thread) that started it ends, even by
+    kill -9; and it ends now if that process is already gone."""
+    try:
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)        # PR_SET_PDEATHSIG
+    except Exception:
+        pass
+    parent = os.environ.get(PARENT_ENV)
+    if parent and parent.isdigit() and os.getppid() != int(parent):
+        os._exit(1)
+
+
+def limit_memory(gib: float) -> None:
+    """An address-space limit on this process and the programs it runs; no core files."""
+    import resource
+    limit = int(gib * (1 << 30))
+    try:
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    except (ValueError, OSError):
+        pass
+
+
+def lift_request(req: dict) -> dict:
+    """One kernel's record: lift's to_json fields after "file"; an exception of the pipeline
+    gives an "error" record with a one-line reason."""
+    file, function, guide = req["file"], req.get("function"), req.get("guide", "auto")
+    start = time.monotonic()
+    try:
+        rec = _lift(file, function, timeout=req.get("timeout", 60.0), guide=guide,
+                    require_proof=bool(req.get("require_proof")), flags=list(req.get("flags") or []),
+                    language=req.get("language")).to_json()
+    except TensorliftError as e:
+        rec = blank_record(file, function, guide=guide, error=str(e).splitlines()[0] if str(e) else type(e).__name__)
+    except MemoryError:
+        rec = blank_record(file, function, guide=guide, error="out of memory")
+    except RecursionError:
+        rec = blank_record(file, function, guide=guide, error="input nested too deeply to process")
+    except Exception as e:   # a bug of ours: the batch records it and goes on
+        rec = blank_record(file, function, guide=guide,
+                           error=f"internal error: {type(e).__name__}: {e}".splitlines()[0])
+    if rec.get("status") == "error" and not rec.get("seconds"):
+        rec["seconds"] = round(time.monotonic() - start, 4)
+    return {"file": file, **{k: v for k, v in rec.items() if k != "file"}}
+
+
+def serve(memory_gib: float) -> int:
+    """Answer requests until end of input."""
+    _die_with_parent()
+    limit_memory(memory_gib)
+    requests = os.fdopen(os.dup(0), "r", encoding="utf-8")
+    answers = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)                  # a compiler or kernel run by the pipeline reads nothing of ours
+    os.close(null)
+    os.dup2(2, 1)                     # and what anything prints goes to stderr
+    sys.stdout = sys.stderr
+    try:
+        import tensorlift.pipeline  # noqa: F401  (warm: imported before the first request)
+    except Exception:
+        pass                          # each request will then report the failure itself
+    for line in requests:
+        if not line.strip():
+            continue
+        req = json.loads(line)
+        hard = req.get("hard_limit")
+        if hard:                      # a backstop should the batch be gone: SIGALRM ends us
+            signal.alarm(max(1, int(hard) + 5))
+        rec = lift_request(req)
+        signal.alarm(0)
+        answers.write(json.dumps(rec, default=str) + "\n")
+        answers.flush()
+    return 0
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m tensorlift.bench.worker",
+                                description="A warm worker of `tensorlift bench` (JSON lines in and out).")
+    p.add_argument("--memory", type=float, default=4.0, metavar="GIB", help="address-space limit in GiB")
+    args = p.parse_args(argv)
+    return serve(args.memory)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
