@@ -23,7 +23,7 @@ COLUMNS = (  # (key, header, numeric)
     ("seconds", "seconds", True),
     ("candidates", "candidates", True),
     ("program", "program", False),
-    ("error", "error", False),
+    ("error", "why not lifted", False),
 )
 
 
@@ -204,6 +204,13 @@ JS = r"""
 """
 
 
+def why_not(rec: dict) -> str:
+    """Why a kernel was not lifted: its error, or for a "failed" one what the search did."""
+    if rec.get("status") == "lifted":
+        return rec.get("error") or ""
+    return rec.get("error") or (rec.get("searched") if rec.get("status") == "failed" else "") or ""
+
+
 def _cell(key: str, rec: dict, index: int) -> str:
     v = rec.get(key)
     if key == "index":
@@ -220,7 +227,9 @@ def _cell(key: str, rec: dict, index: int) -> str:
     if key == "program":
         return f'<td><code>{esc(v)}</code></td>' if v else "<td></td>"
     if key == "error":
-        return f'<td class="error">{esc(v)}</td>'
+        return f'<td class="error">{esc(why_not(rec))}</td>'
+    if key == "verification" and rec.get("verification_reason"):
+        return f'<td title="{esc(rec["verification_reason"])}">{esc(v)}</td>'
     if key == "function":
         return f'<td><code>{esc(v)}</code></td>' if v is not None else '<td data-v=""><i>(file)</i></td>'
     return f"<td>{esc(v)}</td>"
@@ -231,7 +240,7 @@ def _detail(rec: dict, index: int, sources: SourceCache) -> str:
     if rec.get("program"):
         right = f'<pre class="program">{esc(rec["program"])}</pre>'
     else:
-        why = rec.get("error") or rec.get("searched") or rec.get("status") or ""
+        why = why_not(rec) or rec.get("status") or ""
         right = f'<pre class="program none">(not lifted) {esc(why)}</pre>'
     extra = [k for k in field_names([rec]) if k not in {c for c, _, _ in COLUMNS} and rec.get(k) is not None]
     more = "".join(f"<div>{esc(k)}: {esc(rec[k])}</div>" for k in extra)
