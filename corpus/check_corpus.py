@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
-"""Check the kernel corpus: expectation blocks well formed, every kernel compiles, counts met.
+"""Static checks of the kernel corpus: every kernel has a well-formed sidecar expectation
+(`<name>.expect.json`) and every sidecar a kernel, programs read with tensorlift's TACO parser
+(extended by corpus/notation.py) and use only the kernel's names at their orders, `plain` says
+what the program is, every kernel compiles, the counts are met.
 
-Usage: python corpus/check_corpus.py [--cc gcc]
+Usage: python corpus/check_corpus.py [--cc gcc] [--cxx g++]
 Exit status 0 when clean; every problem is printed as `path: message`.
 """
 from __future__ import annotations
@@ -14,41 +17,104 @@ import sys
 from pathlib import Path
 
 CORPUS = Path(__file__).resolve().parent
+sys.path[:0] = [str(CORPUS), str(CORPUS.parent)]
+sys.dont_write_bytecode = True  # keep the corpus free of __pycache__ directories
+
+import notation  # noqa: E402
+from benchmarks.corpus import EXPECT_SUFFIX, expectation_path, kernel_files  # noqa: E402
+from tensorlift import carith  # noqa: E402
+from tensorlift.c.affine import parse_affine  # noqa: E402
+from tensorlift.errors import TensorliftError  # noqa: E402
+from tensorlift.taco.ir import Access, BinOp, Call, Const, Neg  # noqa: E402
+from tensorlift.taco.parse import parse_program  # noqa: E402
+
 CATEGORIES = ("blas", "dsp", "darknet", "mathfu", "dspstone", "utdsp", "simple",
               "taco", "polybench", "blend", "llama")
 MIN_KERNELS = 66
 MIN_PLAIN = 52
 MIN_TIED = 2
 
-EXPECT_RE = re.compile(r"\A/\* tensorlift-expect\s*\n(.*?)\*/", re.S)
 TOP_KEYS = {"function", "plain", "program", "params", "returns", "tied_sizes"}
 OPTIONAL_KEYS = {"denominators"}
-DTYPES = {"int", "float", "double"}
 ACCESS = {"read", "write", "readwrite"}
 ROLES = {"dimension", "stride", "value"}
-# a name in a program or shape: identifiers, struct fields, constant subscripts
+# a parameter name: an identifier, or struct fields with constant subscripts
 NAME_RE = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*(?:\[\d+\])?)*")
-SHAPE_TOKEN_RE = re.compile(r"\s*(?:(?P<num>\d+)|(?P<name>[A-Za-z_][\w.\[\]]*)|(?P<op>[-+*]))")
-PROGRAM_FUNCS = {"min", "max", "exp", "sqrt", "abs", "select"}
-
-
-def read_expectation(path: Path) -> dict:
-    m = EXPECT_RE.match(path.read_text())
-    if not m:
-        raise ValueError("no `/* tensorlift-expect ... */` block at the top of the file")
-    return json.loads(m.group(1))
 
 
 def check_shape_expr(expr: str, dims: set[str]) -> list[str]:
     """An affine expression over dimension names and integers, e.g. `n+ntaps-1`."""
-    errs, pos = [], 0
-    while pos < len(expr):
-        m = SHAPE_TOKEN_RE.match(expr, pos)
-        if not m or m.end() == pos:
-            return [f"bad shape expression {expr!r}"]
-        if m.group("name") and m.group("name") not in dims:
-            errs.append(f"shape {expr!r} uses {m.group('name')!r}, not a dimension scalar")
-        pos = m.end()
+    try:
+        names = parse_affine(str(expr)).names
+    except ValueError:
+        return [f"bad shape expression {expr!r}"]
+    return [f"shape {expr!r} uses {n!r}, not a dimension scalar" for n in sorted(names - dims)]
+
+
+def is_int_expr(e, dtypes: dict) -> bool:
+    """Whether C would compute `e` in an integer type (for `/` on two integers)."""
+    if isinstance(e, Const):
+        return isinstance(e.value, int)
+    if isinstance(e, Access):
+        return carith.is_int(dtypes.get(e.name, ""))
+    if isinstance(e, Neg):
+        return is_int_expr(e.operand, dtypes)
+    if isinstance(e, BinOp):
+        return is_int_expr(e.left, dtypes) and is_int_expr(e.right, dtypes)
+    return False
+
+
+def not_plain(program, dtypes: dict) -> list[str]:
+    """Why a program is not plain TACO in the README's sense (empty: it is)."""
+    why = []
+    if len(program.statements) > 1:
+        why.append("several statements")
+    for st in program.statements:
+        for n in notation.nodes(st.rhs):
+            if isinstance(n, notation.EXTENDED) or isinstance(n, Call):
+                why.append(f"{type(n).__name__.lower()} {n}")
+            elif isinstance(n, BinOp) and n.op == "/" and is_int_expr(n.left, dtypes) \
+                    and is_int_expr(n.right, dtypes):
+                why.append(f"integer division {n}")
+    return why
+
+
+def check_program(exp: dict) -> list[str]:
+    try:
+        program = notation.parse(exp["program"])
+    except TensorliftError as e:
+        return [f"program does not read: {e}"]
+    errs = []
+    params = {p["name"]: p for p in exp["params"]}
+    result = exp["function"] if exp["returns"] else None
+    dtypes = {n: p["dtype"] for n, p in params.items()}
+    if result:
+        dtypes[result] = exp["returns"]["dtype"]
+    for name in sorted(notation.names(program) - set(params) - {result}):
+        errs.append(f"program uses unknown name {name!r}")
+    for st in program.statements:
+        p = params.get(st.lhs.name)
+        if st.lhs.name != result and (p is None or p["kind"] != "array" or p["access"] == "read"):
+            errs.append(f"statement {st} assigns to {st.lhs.name!r}, not an output")
+    for st in program.statements:
+        for n in [st.lhs, *notation.nodes(st.rhs)]:
+            if isinstance(n, (Access, notation.Shifted)) and n.name in params:
+                p = params[n.name]
+                order = len(p["shape"]) if p["kind"] == "array" else 0
+                if len(n.indices) != order:
+                    errs.append(f"{n} has {len(n.indices)} indices, {n.name} has order {order}")
+    if result and not any(st.lhs.name == result for st in program.statements):
+        errs.append("function returns a value but no statement defines it")
+    why = not_plain(program, dtypes)
+    if exp["plain"] and why:
+        errs.append(f"marked plain but has {'; '.join(why)}")
+    if exp["plain"] is False and not why:
+        errs.append("marked not plain but the program is plain TACO")
+    if exp["plain"]:
+        try:
+            parse_program(exp["program"])
+        except TensorliftError as e:
+            errs.append(f"plain program that tensorlift does not read: {e}")
     return errs
 
 
@@ -66,10 +132,11 @@ def check_expectation(exp: dict) -> list[str]:
     if not isinstance(exp["plain"], bool):
         errs.append("plain must be true or false")
     if not isinstance(exp["program"], str) or not exp["program"].strip():
-        errs.append("program must be a non-empty string")
+        return errs + ["program must be a non-empty string"]
     ret = exp["returns"]
-    if ret is not None and (not isinstance(ret, dict) or set(ret) != {"dtype"} or ret["dtype"] not in DTYPES):
-        errs.append("returns must be null or {\"dtype\": int|float|double}")
+    if ret is not None and (not isinstance(ret, dict) or set(ret) != {"dtype"}
+                            or ret["dtype"] not in carith.DTYPES):
+        errs.append(f"returns must be null or {{\"dtype\": one of {', '.join(carith.DTYPES)}}}")
 
     names, dims = [], set()
     for p in exp["params"]:
@@ -92,7 +159,7 @@ def check_expectation(exp: dict) -> list[str]:
             continue
         if set(p) != want:
             errs.append(f"{name}: keys {sorted(p)} should be {sorted(want)}")
-        if p.get("dtype") not in DTYPES:
+        if p.get("dtype") not in carith.DTYPES:
             errs.append(f"{name}: bad dtype {p.get('dtype')!r}")
         if not isinstance(name, str) or not NAME_RE.fullmatch(name):
             errs.append(f"bad parameter name {name!r}")
@@ -101,51 +168,17 @@ def check_expectation(exp: dict) -> list[str]:
     for p in exp["params"]:
         if p.get("kind") == "array" and isinstance(p.get("shape"), list):
             for s in p["shape"]:
-                errs += [f"{p['name']}: {e}" for e in check_shape_expr(str(s), dims)]
+                errs += [f"{p['name']}: {e}" for e in check_shape_expr(s, dims)]
 
     tied = exp["tied_sizes"]
     if not isinstance(tied, list) or any(not isinstance(t, list) or len(t) < 2 for t in tied):
         errs.append("tied_sizes must be a list of lists of at least two names")
     else:
-        for t in tied:
-            for n in t:
-                if n not in dims:
-                    errs.append(f"tied size {n!r} is not a dimension scalar")
+        errs += [f"tied size {n!r} is not a dimension scalar" for t in tied for n in t if n not in dims]
     for d in exp.get("denominators", []):
         if d not in names:
             errs.append(f"denominator {d!r} is not a parameter")
-
-    # every name in the program is a parameter, the function (if it returns), a function
-    # symbol, or an index variable (used inside an access's parentheses)
-    program = exp["program"] if isinstance(exp["program"], str) else ""
-    known = set(names) | PROGRAM_FUNCS | ({exp["function"]} if ret else set())
-    index_vars = set()
-    for m in re.finditer(r"\(([^()]*)\)", program):
-        index_vars |= set(re.findall(r"[A-Za-z_]\w*", m.group(1)))
-    for stmt in program.split(";"):
-        lhs = re.split(r"\+?=", stmt, maxsplit=1)[0].strip()
-        lhs_name = NAME_RE.match(lhs).group(0) if NAME_RE.match(lhs) else None
-        if lhs_name not in known - PROGRAM_FUNCS:
-            errs.append(f"statement {stmt.strip()!r} assigns to {lhs_name!r}, not an output")
-    for m in NAME_RE.finditer(program):
-        tok = m.group(0)
-        if tok not in known and tok not in index_vars:
-            errs.append(f"program uses unknown name {tok!r}")
-    if exp.get("plain") is True:
-        # plain TACO: one statement, + - * / and unary minus, accesses by plain index variables
-        if ";" in program:
-            errs.append("plain program with several statements")
-        for f in PROGRAM_FUNCS:
-            if re.search(rf"(?<![\w.]){f}\s*\(", program):
-                errs.append(f"plain program uses {f}()")
-        if re.search(r"[<>!]|==", program):
-            errs.append("plain program uses a comparison")
-        for m in re.finditer(r"(?<=[\w\]])\(([^()]*)\)", program):
-            if any(not re.fullmatch(r"\s*[A-Za-z_]\w*\s*", ix) for ix in m.group(1).split(",")):
-                errs.append(f"plain program has an index expression ({m.group(1)})")
-    if ret and not re.search(rf"(^|;)\s*{re.escape(exp['function'])}\s*\+?=", program):
-        errs.append("function returns a value but no statement defines it")
-    return errs
+    return errs + (check_program(exp) if not errs else [])
 
 
 def compile_ok(path: Path, cc: str) -> str | None:
@@ -157,22 +190,36 @@ def compile_ok(path: Path, cc: str) -> str | None:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cc", default="gcc")
+    ap.add_argument("--cxx", default="g++")
     args = ap.parse_args(argv)
 
     problems, per_cat, plain, nonplain, tied = [], {}, [], [], []
-    files = sorted(CORPUS.glob("*/*.c"))
+    files = kernel_files(CORPUS)
+    known = {expectation_path(f) for f in files}
+    for side in sorted(CORPUS.rglob(f"*{EXPECT_SUFFIX}")):
+        if side not in known:
+            problems.append(f"{side.relative_to(CORPUS)}: no kernel file beside it")
     for path in files:
         rel = path.relative_to(CORPUS)
         cat = rel.parts[0]
-        if cat not in CATEGORIES:
-            problems.append(f"{rel}: unknown category {cat!r}")
+        if cat not in CATEGORIES or len(rel.parts) != 2:
+            problems.append(f"{rel}: not in one of the categories {', '.join(CATEGORIES)}")
+        side = expectation_path(path)
         try:
-            exp = read_expectation(path)
-        except (ValueError, json.JSONDecodeError) as e:
-            problems.append(f"{rel}: {e}")
+            exp = json.loads(side.read_text())
+        except FileNotFoundError:
+            problems.append(f"{rel}: no expectation {side.name}")
             continue
+        except json.JSONDecodeError as e:
+            problems.append(f"{side.relative_to(CORPUS)}: not JSON: {e}")
+            continue
+        if not isinstance(exp, dict):
+            problems.append(f"{side.relative_to(CORPUS)}: not a JSON object")
+            continue
+        if "tensorlift-expect" in path.read_text():
+            problems.append(f"{rel}: an expectation block in the kernel file (the model reads it)")
         problems += [f"{rel}: {e}" for e in check_expectation(exp)]
-        err = compile_ok(path, args.cc)
+        err = compile_ok(path, args.cc if path.suffix == ".c" else args.cxx)
         if err:
             problems.append(f"{rel}: does not compile:\n{err}")
         per_cat[cat] = per_cat.get(cat, 0) + 1

@@ -21,7 +21,7 @@ import numpy as np
 
 from tensorlift.errors import TensorliftError
 from tensorlift.taco import parse as P
-from tensorlift.taco.evaluate import EvalError, evaluate, evaluate_expr
+from tensorlift.taco.evaluate import EvalError, align, evaluate, evaluate_expr
 from tensorlift.taco.ir import Access, BinOp, Call, Const, Expr, Neg, Program, Statement
 
 COMPARE = {"<": np.less, ">": np.greater, "<=": np.less_equal, ">=": np.greater_equal,
@@ -310,7 +310,7 @@ class _Statement:
         except EvalError:
             return self.select_pointwise(e)
         axes = tuple(dict.fromkeys(v for _, names in values for v in names))
-        left, right, then, other = (_align(a, names, axes) for a, names in values)
+        left, right, then, other = (align(a, names, axes) for a, names in values)
         chosen = np.where(COMPARE[e.op](left, right), then, other)
         return self.stand_in(np.broadcast_to(chosen, [self.extents[v] for v in axes]).copy(), axes)
 
@@ -351,13 +351,6 @@ def _substitute(e: Expr, names: Mapping[Access, str]) -> Expr:
     if isinstance(e, Call):
         return Call(e.func, tuple(_substitute(a, names) for a in e.args))
     return e
-
-
-def _align(arr: np.ndarray, names: tuple[str, ...], target: tuple[str, ...]) -> np.ndarray:
-    """`arr` (axes `names`) viewed with axes in `target` order, size 1 where a name is absent."""
-    arr = np.transpose(arr, sorted(range(len(names)), key=lambda k: target.index(names[k])))
-    present = {v: n for v, n in zip(sorted(names, key=target.index), np.shape(arr))}
-    return np.reshape(arr, [present.get(v, 1) for v in target])
 
 
 def run(program: Program, env: Mapping, dtypes: Mapping[str, str]) -> dict:

@@ -10,8 +10,8 @@ plus whole hand-written answers), and this script picks ten per kernel and dress
 ways models do (fences, prose, lists, spacing), seeded, so that the output is reproducible.
 
 The check evaluates what each answer means (specs.py gives it; it is read from the formula)
-on random inputs against the expected program of the kernel, with the NumPy interpreter of
-corpus/run_expectations.py, and writes:
+on random inputs against the expected program of the kernel (its `<name>.expect.json`), with
+tensorlift's TACO evaluator through corpus/notation.py, and writes:
 - correct.json:    "<category>/<name>" -> 0-based lines that are correct as written;
 - equivalent.json: lines not counted correct that still compute the same outputs (different
                    operators, extra temporaries, split statements);
@@ -37,20 +37,18 @@ sys.path.insert(0, str(CORPUS))
 sys.path.insert(0, str(CORPUS.parent))
 sys.path.insert(0, str(HERE))
 
-import run_expectations as rx  # noqa: E402  (the corpus' own program interpreter)
+import notation  # noqa: E402  (the corpus notation on tensorlift's parser and evaluator)
+from benchmarks.corpus import load_corpus  # noqa: E402
 from specs import HARD, SPECS, Entry  # noqa: E402
+from tensorlift import carith  # noqa: E402
+from tensorlift.c.affine import parse_affine  # noqa: E402
 
-EXPECT_RE = re.compile(r"\A/\* tensorlift-expect\s*\n(.*?)\*/", re.S)
 N_ANSWERS = 10
 
 
 def kernels() -> dict[str, dict]:
-    out = {}
-    for path in sorted(CORPUS.glob("*/*.c")):
-        m = EXPECT_RE.match(path.read_text())
-        if m:
-            out[f"{path.parent.name}/{path.stem}"] = json.loads(m.group(1))
-    return out
+    """"<category>/<name>" -> the kernel's expectation."""
+    return {e.name: e.expect for e in load_corpus([CORPUS])}
 
 
 # ---------------------------------------------------------------- dressing answers
@@ -379,7 +377,7 @@ def _drop_sums(s: str) -> str:
 
 
 def normalise(core: str) -> list[str]:
-    """The statements of a formula in the syntax of run_expectations.py."""
+    """The statements of a formula in the corpus notation (corpus/notation.py)."""
     out = []
     for s in statements(core):
         s = s.rstrip(";").strip()
@@ -399,7 +397,7 @@ def normalise(core: str) -> list[str]:
     return out
 
 
-def make_env(meta: dict, rng: np.random.Generator) -> tuple[dict, dict, dict]:
+def make_env(meta: dict, rng: np.random.Generator) -> dict:
     params = meta["params"]
     dims = [p["name"] for p in params if p["kind"] == "scalar" and p.get("role") == "dimension"]
     sizes: dict[str, int] = {}
@@ -412,7 +410,6 @@ def make_env(meta: dict, rng: np.random.Generator) -> tuple[dict, dict, dict]:
         if d not in sizes:
             sizes[d] = int(free.pop())
     env: dict = {}
-    shapes: dict[str, tuple] = {}
     for p in params:
         name, dt = p["name"], p["dtype"]
         if p["kind"] == "scalar":
@@ -420,71 +417,22 @@ def make_env(meta: dict, rng: np.random.Generator) -> tuple[dict, dict, dict]:
                 env[name] = np.int64(sizes[name])
             elif p.get("role") == "stride":
                 env[name] = np.int64(1)
-            elif dt == "int":
+            elif carith.is_int(dt):
                 env[name] = np.int64(rng.integers(-64, 256))
             else:
                 env[name] = np.float64(rng.uniform(-2, 2))
             continue
-        shape = tuple(rx.eval_shape(s, sizes) for s in p["shape"])
-        shapes[name] = shape
-        if dt == "int":
+        shape = tuple(parse_affine(s).eval(sizes) for s in p["shape"])
+        if carith.is_int(dt):
             vals = rng.integers(-64, 256, size=shape)
             vals = np.where(rng.random(shape) < 0.12, 0, vals)
             env[name] = np.array(vals, dtype=np.int64)
         else:
             env[name] = rng.uniform(-2, 2, size=shape)
-    return env, sizes, shapes
+    return env
 
 
-ZERO_DIVISION = -987654321
-
-
-def _c_div(a, b):
-    """C division, with integer division by zero giving a value no kernel produces (NumPy
-    gives 0, which would make `255 - x / 0` look right)."""
-    a, b = np.asarray(a), np.asarray(b)
-    if a.dtype.kind in "iu" and b.dtype.kind in "iu":
-        a, b = np.broadcast_arrays(a, b)
-        safe = np.where(b == 0, 1, b)
-        q = np.abs(a) // np.abs(safe)
-        q = np.where((a < 0) ^ (safe < 0), -q, q)
-        return np.where(b == 0, ZERO_DIVISION, q)
-    return a / b
-
-
-rx.c_div = _c_div
-
-
-def _plain_var(node):
-    return node[1] if node[0] == "acc" and not node[2] else None
-
-
-def _temp_shapes(stmts, shapes: dict, env: dict) -> dict:
-    """Shapes of the tensors an answer invents, from the accesses that share their indices."""
-    known = dict(shapes)
-    for name, v in env.items():
-        known.setdefault(name, np.shape(v))
-
-    def walk(node, found):
-        if node[0] == "acc" and node[2] and node[1] in known:
-            for d, ix in enumerate(node[2]):
-                v = _plain_var(ix)
-                if v is not None:
-                    found.setdefault(v, known[node[1]][d])
-        for kid in rx.node_children(node):
-            walk(kid, found)
-    for lhs, _, rhs in stmts:
-        if lhs[1] in known:
-            continue
-        found: dict = {}
-        walk(rhs, found)
-        vars_ = [_plain_var(ix) for ix in lhs[2]]
-        if all(v in found for v in vars_):
-            known[lhs[1]] = tuple(found[v] for v in vars_)
-    return known
-
-
-def run(stmts_text: list[str], meta: dict, env: dict, sizes: dict, shapes: dict):
+def run(stmts_text: list[str], meta: dict, env: dict):
     """Final env after the statements, and the names they wrote (renamed to the kernel's)."""
     params = {p["name"] for p in meta["params"]}
     ret = meta["function"] if meta["returns"] is not None else None
@@ -503,18 +451,16 @@ def run(stmts_text: list[str], meta: dict, env: dict, sizes: dict, shapes: dict)
         rename["_"] = ret
     text = re.sub(r"(?<![\w.])([A-Za-z_]\w*)(?![\w.\[])",
                   lambda m: rename.get(m.group(1), m.group(1)), text)
-    stmts = rx.Parser(text).program()
-    local = {k: (np.array(v, copy=True) if isinstance(v, np.ndarray) else v) for k, v in env.items()}
-
-    known = _temp_shapes(stmts, shapes, local)
-
-    def shapes_of(name):
-        if name in known:
-            return known[name]
-        raise ValueError(f"unknown tensor {name}")
-    written = [lhs[1] for lhs, _, _ in stmts]
-    rx.run_program(stmts, local, sizes, shapes_of)
-    return local, written
+    program = notation.parse(text)
+    defined = set(env)
+    for st in program.statements:
+        if st.accumulate and st.lhs.name not in defined:   # tensorlift would start from 0
+            raise ValueError(f"{st} adds to {st.lhs.name}, which has no value yet")
+        defined.add(st.lhs.name)
+    dtypes = {p["name"]: p["dtype"] for p in meta["params"]}
+    if ret:
+        dtypes[ret] = meta["returns"]["dtype"]
+    return {**env, **notation.run(program, env, dtypes)}, [st.lhs.name for st in program.statements]
 
 
 def outputs_equal(a: dict, b: dict, names) -> bool:
@@ -537,11 +483,11 @@ def judge(stmts_text: list[str], meta: dict, trials: int = 6) -> str:
     verdict = "same"
     for t in range(trials):
         rng = np.random.default_rng(1000 + t)
-        env, sizes, shapes = make_env(meta, rng)
+        env = make_env(meta, rng)
         with np.errstate(all="ignore"):
-            want, _ = run(normalise(meta["program"]), meta, env, sizes, shapes)
+            want, _ = run(normalise(meta["program"]), meta, env)
             try:
-                got, written = run(stmts_text, meta, env, sizes, shapes)
+                got, written = run(stmts_text, meta, env)
             except Exception:
                 return "different"
         if not outputs_equal(want, got, compared):
