@@ -10,15 +10,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional, Union
+from typing import TYPE_CHECKING, Optional, Union
 
 from .budget import Budget
-from .c.analysis import Analysis
+from .c import ast as A
 from .c.frontend import load_kernel, parse
 from .pipeline import LiftResult, lift, prepare
-from .signature import Example, Signature
 
-Source = Union[str, Path]
+if TYPE_CHECKING:
+    from .c.analysis import Analysis
+    from .signature import Example, Signature
+
+Source = Union[str, Path, A.Kernel]
+"""A file, C source text, or a kernel the front end already read (`parse(...).kernel(name)`)."""
+
+
+def _kernel(source: Source, function, flags, language) -> A.Kernel:
+    return source if isinstance(source, A.Kernel) else load_kernel(source, function, flags, language)
 
 
 @dataclass
@@ -42,7 +50,7 @@ def kernels(source: Source, flags: Optional[list[str]] = None, language: Optiona
 def analyze(source: Source, function: Optional[str] = None, *, examples: int = 3, seed: int = 0,
             flags: Optional[list[str]] = None, language: Optional[str] = None,
             timeout: float = 60.0) -> AnalyzeResult:
-    kernel = load_kernel(source, function, flags, language)
+    kernel = _kernel(source, function, flags, language)
     analysis, exs = prepare(kernel, Budget(timeout), examples, seed)
     return AnalyzeResult(analysis.signature, exs, analysis)
 
@@ -55,7 +63,7 @@ def verify(source: Source, program, function: Optional[str] = None, *, bound: in
     from .verify.prove import Verifier
     if not isinstance(program, Program):
         program = parse_program(program)
-    kernel = load_kernel(source, function, flags, language)
+    kernel = _kernel(source, function, flags, language)
     budget = Budget(timeout)
     analysis, _ = prepare(kernel, budget, examples=1)
     return Verifier(analysis, bound).prove(program, timeout=max(1.0, budget.left()))

@@ -148,29 +148,34 @@ def _fail(args, message: str, code: int) -> int:
     return code
 
 
-def _functions(args, flags) -> list[str]:
-    """The functions a command works on: the one named, or every kernel of the file."""
-    if args.function:
-        return [args.function]
-    from .api import kernels
-    found = kernels(args.file, flags.for_file(_path(args.file)), flags.language)
-    if not found:
-        raise TensorliftError(f"no function in {args.file} takes or returns arrays; name one with --function")
-    return found
-
-
-def _path(file: str):
+def _kernels(args):
+    """The kernels a command works on: the function named, or every kernel of the file
+    (read once, with the build's flags), as (name, kernel or the error reading it)."""
     from pathlib import Path
-    return Path(file).resolve()
+    from .c.frontend import parse
+    flags = build_flags(args)
+    unit = parse(args.file, flags.for_file(Path(args.file).resolve()) if Path(args.file).exists() else [],
+                 flags.language)
+    names = [args.function] if args.function else unit.candidates()
+    if not names:
+        raise TensorliftError(f"no function in {args.file} takes or returns arrays; name one with --function")
+    out = []
+    for name in names:
+        try:
+            out.append((name, unit.kernel(name)))
+        except TensorliftError as e:
+            if len(names) == 1:
+                raise
+            out.append((name, e))
+    return out
 
 
 def cmd_analyze(args) -> int:
     from .api import analyze
-    flags = build_flags(args)
-    names = _functions(args, flags)
-    for name in names:
-        res = analyze(args.file, name, examples=args.examples, flags=flags.for_file(_path(args.file)),
-                      language=flags.language)
+    for name, kernel in _kernels(args):
+        if isinstance(kernel, TensorliftError):
+            raise kernel
+        res = analyze(kernel, examples=args.examples)
         if args.json:
             print(json.dumps(res.to_json()), flush=True)
         else:
@@ -202,23 +207,23 @@ def cmd_lift(args) -> int:
     targets = _targets(args.target)
     if args.samples < 1:
         raise TensorliftError("--samples must be at least 1")
-    flags = build_flags(args)
-    names = _functions(args, flags)
+    kernels = _kernels(args)
     worst = EXIT_OK
-    for name in names:
+    for name, kernel in kernels:
         try:
-            res = lift(args.file, name, timeout=args.timeout, guide=args.guide, verify=args.verify,
+            if isinstance(kernel, TensorliftError):
+                raise kernel
+            res = lift(kernel, timeout=args.timeout, guide=args.guide, verify=args.verify,
                        bound=args.bound, answers=args.answers, samples=args.samples, offline=args.offline,
                        grammar=args.grammar, enumerator=args.enumerator, check_answers=args.check_answers,
-                       require_proof=args.require_proof, flags=flags.for_file(_path(args.file)),
-                       language=flags.language)
+                       require_proof=args.require_proof)
         except TensorliftError as e:
-            if len(names) == 1:
+            if len(kernels) == 1:
                 raise
             _fail(argparse.Namespace(**{**vars(args), "function": name}), f"{name}: {e}", EXIT_BAD_INPUT)
             worst = max(worst, EXIT_NOT_FOUND)
             continue
-        worst = max(worst, _report_lift(args, res, targets, header=len(names) > 1))
+        worst = max(worst, _report_lift(args, res, targets, header=len(kernels) > 1))
     return worst
 
 
@@ -257,7 +262,7 @@ def _report_lift(args, res, targets, header: bool) -> int:
 
 
 def _targets(text: str) -> list[str]:
-    from .backends import TARGETS
+    from .backends import TARGETS        # no NumPy yet: the compile starts first
     targets = [t.strip() for t in text.split(",") if t.strip()]
     bad = [t for t in targets if t not in TARGETS]
     if bad or not targets:
@@ -295,12 +300,11 @@ def _verification(res) -> str:
 
 def cmd_verify(args) -> int:
     from .api import verify
-    flags = build_flags(args)
-    names = _functions(args, flags)
-    if len(names) != 1:
-        raise TensorliftError(f"{len(names)} functions to choose from ({', '.join(names)}); name one with --function")
-    res = verify(args.file, args.program, names[0], bound=args.bound, timeout=args.timeout,
-                 flags=flags.for_file(_path(args.file)), language=flags.language)
+    kernels = _kernels(args)
+    if len(kernels) != 1:
+        names = ", ".join(n for n, _ in kernels)
+        raise TensorliftError(f"{len(kernels)} functions to choose from ({names}); name one with --function")
+    res = verify(kernels[0][1], args.program, bound=args.bound, timeout=args.timeout)
     if args.json:
         print(json.dumps(res.to_json()))
     else:

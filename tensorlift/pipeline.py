@@ -11,24 +11,27 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional, Union
 
+from typing import TYPE_CHECKING
+
 from .budget import Budget, OutOfTime
 from .c import ast as A
-from .c.analysis import Analysis, analyze_kernel, scalar_roles
-from .c.examples import make_examples, smoke_run
 from .c.frontend import load_kernel
 from .c.harness import start_build
-from .c.roles import analyse_flows
+from .c.roles import analyse_flows, scalar_roles
 from .c.slots import flatten
 from .errors import TensorliftError
-from .llm import Cache, ModelConfig, build_prompt, load_answers_file
-from .signature import Example
-from .synth.bottomup import BottomUp
-from .synth.check import Checker, check_program
-from .synth.grammar import STYLES, build_grammar
-from .synth.guide import Guidance, Hints, no_guidance, static_guidance, write_order
-from .synth.learn import Answers, learned_guidance, merge, read_answers
-from .synth.topdown import Search
-from .taco.ir import Program
+from .llm.config import ModelConfig
+from .synth import GRAMMAR_STYLES as STYLES
+
+if TYPE_CHECKING:
+    from .c.analysis import Analysis
+    from .signature import Example
+    from .synth.guide import Guidance
+    from .synth.learn import Answers
+    from .taco.ir import Program
+
+# Imported when a lift needs them, after the harness compile has started: NumPy, z3 and the
+# search take longer to import than the compiler takes to start.
 
 GUIDES = ("auto", "llm", "static", "none")
 ENUMERATORS = ("top-down", "bottom-up")
@@ -79,6 +82,8 @@ def prepare(kernel: A.Kernel, budget: Budget, examples: int = 6, seed: int = 0) 
     """Analysis and examples of a kernel. The harness compiles while the analysis runs; its
     first run, in a watchdog thread, stops the analysis at once if the kernel never ends.
     With no examples asked for, nothing is compiled."""
+    from .c.analysis import analyze_kernel
+    from .c.examples import make_examples, smoke_run
     if examples == 0:
         return analyze_kernel(kernel, None, budget), []
     slots = flatten(kernel)
@@ -135,7 +140,7 @@ def lift(source: Union[str, Path], function: Optional[str] = None, *, timeout: f
     _choose("enumerator", enumerator, ENUMERATORS)
     _choose("verification", verify, ("bounded", "none"))
     budget = Budget(timeout, start)
-    kernel = load_kernel(source, function, flags, language)
+    kernel = source if isinstance(source, A.Kernel) else load_kernel(source, function, flags, language)
     try:
         analysis, exs = prepare(kernel, budget, examples, seed)
     except OutOfTime as e:
@@ -153,6 +158,8 @@ def lift(source: Union[str, Path], function: Optional[str] = None, *, timeout: f
 
 def _lift(kernel, analysis, exs, budget: Budget, guide, grammar, enumerator, answers, samples,
           offline, model, cache_dir, check_answers, verify, bound) -> LiftResult:
+    from .synth.guide import no_guidance, static_guidance, write_order
+    from .synth.learn import learned_guidance, merge, read_answers
     sig = analysis.signature
     result = LiftResult(kernel.name, "failed", guide=guide, grammar=grammar, enumerator=enumerator,
                         analysis=analysis, examples=exs)
@@ -209,6 +216,7 @@ def _choose(what: str, value: str, allowed) -> None:
 
 def _answers(kernel, sig, guide, answers, samples, offline, model, cache_dir, check_answers) -> Optional[list[str]]:
     """The model's answers: given, or asked of the configured model (through the cache)."""
+    from .llm import Cache, build_prompt, load_answers_file
     if isinstance(answers, list):
         return answers
     if answers is not None:
@@ -232,6 +240,7 @@ def _correct_answers(said: Answers, sig, exs, verifier, deadline) -> list[tuple[
     """Answers right as written: every output matches the examples and the verifier does
     not refute the program. Each distinct program is checked once; each comes with the
     number of distinct programs checked up to it (its candidate count)."""
+    from .synth.check import check_program
     verdicts: dict[str, object] = {}
     correct = []
     for programs in said.mapped:
@@ -273,6 +282,14 @@ def synthesize(analysis: Analysis, exs: list[Example], guidance: Guidance, order
                style: str = "learned", enumerator: str = "top-down") -> Optional[Program]:
     """One statement per output, each the cheapest that matches the examples and that the
     verifier does not refute (a refuted candidate is dropped and the search goes on)."""
+    from .synth.check import Checker, check_program
+    from .synth.grammar import build_grammar
+    from .synth.guide import Hints
+    from .taco.ir import Program
+    if enumerator == "top-down":
+        from .synth.topdown import Search
+    else:
+        from .synth.bottomup import BottomUp as Search
     sig = analysis.signature
     if not order:
         result.searched = "nothing: the kernel writes no array and returns no value"
@@ -285,7 +302,7 @@ def synthesize(analysis: Analysis, exs: list[Example], guidance: Guidance, order
     for out in order:
         operands = readable | set(done)
         g = build_grammar(analysis, out, guidance.outputs.get(out) or Hints(), operands, style)
-        search = (Search if enumerator == "top-down" else BottomUp)(g, avoid)
+        search = Search(g, avoid)
         chosen = None
         for stmt in search.passing(Checker(sig, exs, out, done), deadline):
             if verifier is None:

@@ -2,14 +2,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional, Union
+from typing import TYPE_CHECKING, Optional, Union
 
-import numpy as np
-
-DTYPES = {"int": np.int64, "float": np.float64, "double": np.float64}
-"""NumPy dtype used to hold values of each C element type. int is widened to int64 so
-that examples never overflow silently; float is held as float64 and compared with a
-relative tolerance."""
+if TYPE_CHECKING:
+    import numpy as np
 
 
 @dataclass
@@ -17,10 +13,10 @@ class Param:
     """One parameter, or one field of a struct parameter (`a.vals`, `a.dimensions[0]`)."""
     name: str
     kind: str                           # "array" | "scalar"
-    dtype: str                          # "int" | "float" | "double"
+    dtype: str                          # a C type, named as in `carith.DTYPES`
     access: Optional[str] = None        # arrays: "read" | "write" | "readwrite"
     shape: Optional[list[str]] = None   # arrays: affine expressions over dimension scalars
-    role: Optional[str] = None          # scalars: "dimension" | "stride" | "value"
+    role: Optional[str] = None          # scalars: "dimension" | "stride" | "value" | "flag"
 
     def to_json(self) -> dict:
         d = {"name": self.name, "kind": self.kind, "dtype": self.dtype}
@@ -73,7 +69,7 @@ class Signature:
         }
 
 
-Value = Union[np.ndarray, int, float]
+Value = Union["np.ndarray", int, float]
 
 
 @dataclass
@@ -95,6 +91,7 @@ class Example:
 
 
 def _plain(v: Value):
+    import numpy as np
     if isinstance(v, np.ndarray):
         return v.tolist()
     if isinstance(v, np.generic):

@@ -23,7 +23,7 @@ from . import ast as A
 from .affine import Affine, Product, fit, fit_extent
 from .frontend import load_kernel
 from .interp import Interpreter
-from .roles import Flows, analyse_flows
+from .roles import Flows, analyse_flows, scalar_roles
 from .slots import ROW_PITCH, Slot, array_pointer, bind, flatten
 
 BASE_SIZE = 3          # dimensions get 3, 4, 5, ... : distinct, so no index order passes by symmetry
@@ -73,23 +73,6 @@ class Analysis:
 
 def analyze(source: Union[str, Path], function: Optional[str] = None) -> Analysis:
     return analyze_kernel(load_kernel(source, function))
-
-
-def scalar_roles(slots: list[Slot], flows: Flows) -> dict[str, str]:
-    """dimension, stride, value or flag, for every scalar slot."""
-    roles = {}
-    for s in slots:
-        if s.kind != "scalar":
-            continue
-        if s.name in flows.control:
-            roles[s.name] = "dimension"
-        elif s.name in flows.address:
-            roles[s.name] = "stride"
-        elif s.name in flows.branch and s.name not in flows.data and carith.is_int(s.dtype):
-            roles[s.name] = "flag"
-        else:
-            roles[s.name] = "value"
-    return roles
 
 
 def analyze_kernel(kernel: A.Kernel, slots: Optional[list[Slot]] = None, budget=None) -> Analysis:

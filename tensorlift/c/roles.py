@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .. import carith
 from . import ast as A
 from .slots import Slot
 
@@ -183,3 +184,20 @@ class _Scan:
             return
         for child in A.children(node):
             self.visit(child)
+
+
+def scalar_roles(slots: list[Slot], flows: Flows) -> dict[str, str]:
+    """dimension, stride, value or flag, for every scalar slot."""
+    roles = {}
+    for s in slots:
+        if s.kind != "scalar":
+            continue
+        if s.name in flows.control:
+            roles[s.name] = "dimension"
+        elif s.name in flows.address:
+            roles[s.name] = "stride"
+        elif s.name in flows.branch and s.name not in flows.data and carith.is_int(s.dtype):
+            roles[s.name] = "flag"
+        else:
+            roles[s.name] = "value"
+    return roles

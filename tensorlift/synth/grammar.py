@@ -28,6 +28,7 @@ from typing import Optional, Union
 from ..c.affine import Affine
 from ..c.analysis import Analysis
 from ..c import ast as A
+from . import GRAMMAR_STYLES
 from .guide import REDUCTION, Hints
 from ..taco.ir import Const
 
@@ -98,11 +99,7 @@ def _norm(weights: list[tuple]) -> list[tuple]:
     return [(*rest, -math.log2(w / total)) for *rest, w in weights if w > 0]
 
 
-STYLES = ("learned", "equal", "full", "answers-only")
-"""learned: every type-correct production, weighted by the guidance, smoothed.
-equal: the productions the guidance saw (all operators kept), equal weights.
-full: every type-correct production, equal weights.
-answers-only: only the productions the guidance saw, weighted by their counts."""
+STYLES = GRAMMAR_STYLES
 
 
 def build_grammar(analysis: Analysis, output: str, hints: Hints, operands_from: set[str],

@@ -1,0 +1,124 @@
+"""Whole-process speed, as a user sees it: `tensorlift lift FILE` timed from outside.
+
+    python benchmarks/speed.py [--suite NAME ...] [--repeat N] [--no-bench] [--json out.json]
+
+Per suite of corpus kernels it prints the wall time of the whole process (median, 95th
+percentile, max) on a cold cache (a fresh TENSORLIFT_CACHE_DIR: the harness is compiled) and
+on a warm one (the same command again), the search throughput in candidates checked per
+second (on the kernels that check at least 100), and the `bench` throughput in kernels per
+minute with 1 and 2 jobs. The targets (issue 11): cold median <= 0.5 s, warm median <= 0.4 s,
+no kernel over 5 s, bench overhead <= 50 ms per kernel.
+
+Python's bytecode is written once before timing (as `pip install` does), so a machine that
+sets PYTHONDONTWRITEBYTECODE does not pay for compiling tensorlift on every run.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.corpus import load_corpus  # noqa: E402
+
+SUITES = {
+    "stagg-c2taco": ["blas", "dsp", "darknet", "mathfu", "dspstone", "utdsp", "simple", "taco"],
+    "polybench": ["polybench"],
+    "blend-llama": ["blend", "llama"],
+}
+
+
+def percentile(xs: list[float], q: float) -> float:
+    xs = sorted(xs)
+    if not xs:
+        return float("nan")
+    pos = (len(xs) - 1) * q
+    lo, hi = int(pos), min(int(pos) + 1, len(xs) - 1)
+    return xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)
+
+
+def run_lift(path: Path, function: str, cache: str, timeout: float) -> tuple[float, dict]:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["TENSORLIFT_CACHE_DIR"] = cache
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "tensorlift", "lift", str(path), "--function", function,
+                           "--json", "--timeout", str(timeout)], capture_output=True, text=True, env=env)
+    wall = time.perf_counter() - start
+    try:
+        rec = json.loads(proc.stdout.splitlines()[-1])
+    except (IndexError, ValueError):
+        rec = {"status": "error", "error": proc.stderr.strip()[-200:]}
+    return wall, rec
+
+
+def suite_times(entries, timeout: float) -> dict:
+    cold, warm, rows = [], [], []
+    for e in entries:
+        with tempfile.TemporaryDirectory(prefix="tl-speed-") as cache:
+            c, rec = run_lift(e.path, e.function, cache, timeout)
+            w, _ = run_lift(e.path, e.function, cache, timeout)
+        cold.append(c)
+        warm.append(w)
+        rows.append({"kernel": e.name, "cold": round(c, 3), "warm": round(w, 3), "status": rec.get("status"),
+                     "candidates": rec.get("candidates", 0), "seconds": rec.get("seconds", 0.0),
+                     "verification": rec.get("verification")})
+    return {"cold": cold, "warm": warm, "rows": rows}
+
+
+def candidates_per_second(rows) -> float:
+    hard = [r for r in rows if r["candidates"] >= 100 and r["seconds"]]
+    return sum(r["candidates"] for r in hard) / sum(r["seconds"] for r in hard) if hard else float("nan")
+
+
+def stats(xs: list[float]) -> str:
+    return f"median {statistics.median(xs):.2f} s, p95 {percentile(xs, 0.95):.2f} s, max {max(xs):.2f} s"
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--suite", action="append", choices=list(SUITES), help="suites to run (default all)")
+    ap.add_argument("--timeout", type=float, default=20.0, help="--timeout of each lift (default 20)")
+    ap.add_argument("--no-bench", action="store_true", help="skip the bench throughput measurement")
+    ap.add_argument("--json", metavar="FILE", help="write every measurement to FILE")
+    args = ap.parse_args(argv)
+    subprocess.run([sys.executable, "-c", "import compileall, tensorlift, os; "
+                    "compileall.compile_dir(os.path.dirname(tensorlift.__file__), quiet=1)"],
+                   env={k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"})
+    corpus = load_corpus()
+    out = {}
+    for name in args.suite or list(SUITES):
+        entries = [e for e in corpus if e.path.parent.name in SUITES[name]]
+        if not entries:
+            continue
+        res = suite_times(entries, args.timeout)
+        out[name] = res
+        lifted = sum(r["status"] == "lifted" for r in res["rows"])
+        print(f"{name} ({len(entries)} kernels, {lifted} lifted)")
+        print(f"  whole process, cold cache: {stats(res['cold'])}")
+        print(f"  whole process, warm cache: {stats(res['warm'])}")
+        print(f"  search: {candidates_per_second(res['rows']):,.0f} candidates per second")
+        slow = [r for r in res["rows"] if max(r["cold"], r["warm"]) > 5]
+        print(f"  over 5 s: {', '.join(r['kernel'] for r in slow) or 'none'}")
+    if not args.no_bench:
+        from benchmarks.throughput import bench_throughput
+        paths = [str(ROOT / "corpus" / c) for c in SUITES["stagg-c2taco"]]
+        for jobs in (1, 2):
+            t = bench_throughput(paths, jobs)
+            out[f"bench_{jobs}"] = t
+            print(f"bench, {jobs} job(s): {t['kernels_per_minute']:.0f} kernels per minute, "
+                  f"overhead {t['overhead_ms']:.0f} ms per kernel")
+    if args.json:
+        Path(args.json).write_text(json.dumps(out, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

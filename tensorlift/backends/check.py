@@ -1,0 +1,127 @@
+"""Running emitted code on the examples and comparing it with the C results."""
+from __future__ import annotations
+
+import copy
+from typing import Iterable, Optional
+
+import numpy as np
+
+from .. import carith
+from ..errors import TensorliftError
+from ..signature import Example, Signature
+from ..synth.check import dtypes_of, example_env, input_scale
+from ..taco.ir import Program
+from . import NEEDS, check_target, missing_library, emit, function_name
+
+
+def run_emitted(target: str, source: str, sig: Signature, example: Example) -> dict:
+    """Runs emitted source on an example's inputs; returns {output name: NumPy value} in
+    `sig.outputs` order (arrays for arrays, NumPy scalars for the returned value)."""
+    check_target(target)
+    if target == "taco":
+        from .arrays import emit_array_code
+        from .taco import read_taco_text
+        source = emit_array_code("numpy", read_taco_text(source), sig)
+    ns: dict = {"__name__": f"tensorlift_emitted_{target}"}
+    try:
+        exec(compile(source, f"<tensorlift {target} code for {sig.function}>", "exec"), ns)
+    except ImportError as e:
+        if target in NEEDS:
+            raise TensorliftError(missing_library(target)) from e
+        raise TensorliftError(f"{target} code for {sig.function} does not import: {e}") from e
+    except Exception as e:
+        raise TensorliftError(f"{target} code for {sig.function} does not load: "
+                              f"{type(e).__name__}: {e}") from e
+    fn = ns.get(function_name(sig))
+    if not callable(fn):
+        raise TensorliftError(f"{target} code defines no function {function_name(sig)}")
+    inputs = example_env(example, sig)   # a write-only output is passed as the zeros the C call started from
+    missing = [p.name for p in sig.params if p.name not in inputs]
+    if missing:
+        raise TensorliftError(f"the example has no input for {', '.join(missing)}")
+    originals = [inputs[p.name] for p in sig.params]
+    args = [copy.deepcopy(v) for v in originals]
+    try:
+        result = fn(*args)
+    except Exception as e:
+        raise TensorliftError(f"{target} code for {sig.function} failed: "
+                              f"{type(e).__name__}: {e}") from e
+    for p, before, after in zip(sig.params, originals, args):
+        if not _same(before, after):
+            raise TensorliftError(f"{target} code for {sig.function} modifies its argument {p.name}")
+    names = sig.outputs
+    values = [result] if len(names) == 1 else result
+    if len(names) != 1 and (not isinstance(values, (tuple, list)) or len(values) != len(names)):
+        raise TensorliftError(f"{target} code for {sig.function} should return "
+                              f"{len(names)} values ({', '.join(names)})")
+    out = {}
+    for name, v in zip(names, values):
+        arr = _to_numpy(v)
+        out[name] = arr[()] if name == sig.function and sig.returns else arr
+    return out
+
+
+def check_emitted(target: str, source: str, sig: Signature, examples: Iterable[Example],
+                  rtol: Optional[float] = None) -> None:
+    """Runs the source on every example and compares each output with the C result under
+    the policy of `carith.close` (`rtol` overrides its tolerance). Raises TensorliftError
+    naming the target, the output and the example index at the first mismatch."""
+    tol = carith.tolerance(dtypes_of(sig).values()) if rtol is None else rtol
+    for k, ex in enumerate(examples):
+        try:
+            got = run_emitted(target, source, sig, ex)
+        except TensorliftError as e:
+            raise TensorliftError(f"target {target}, example {k}: {e}") from e
+        for name in sig.outputs:
+            if name not in ex.outputs:
+                raise TensorliftError(f"example {k} has no value for the output {name}")
+            problem = _compare(got[name], ex.outputs[name], sig.dtype_of(name), tol, input_scale(ex))
+            if problem:
+                raise TensorliftError(f"target {target}: output {name} differs from the C "
+                                      f"result on example {k}: {problem}")
+
+
+def emit_checked(target: str, program: Program, sig: Signature,
+                 examples: Iterable[Example], rtol: Optional[float] = None) -> str:
+    """`emit`, then `check_emitted` on the examples; returns the source."""
+    source = emit(target, program, sig)
+    check_emitted(target, source, sig, examples, rtol)
+    return source
+
+
+# ---------------------------------------------------------------------- helpers
+
+def _to_numpy(v) -> np.ndarray:
+    if hasattr(v, "detach"):              # torch
+        v = v.detach().cpu().numpy()
+    return np.asarray(v)
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        a, b = np.asarray(a), np.asarray(b)
+        return a.shape == b.shape and a.dtype == b.dtype and \
+            np.array_equal(a, b, equal_nan=a.dtype.kind in "fc")
+    try:
+        return bool(a == b) or (a != a and b != b)
+    except Exception:
+        return True
+
+
+def _compare(got: np.ndarray, want, ctype: str, rtol: float, scale: float) -> str:
+    want = np.asarray(want)
+    got = np.asarray(got)
+    if got.shape != want.shape:
+        return f"shape {got.shape}, expected {want.shape}"
+    if got.dtype.kind not in "iufb":
+        return f"dtype {got.dtype} is not numeric"
+    if carith.is_int(ctype) and got.dtype.kind not in "iub":
+        return f"dtype {got.dtype} where C has an integer type"
+    bad = ~carith.close(got.astype(np.float64) if got.dtype.kind == "f" else got.astype(np.int64),
+                        want, ctype, rtol, scale)
+    if not np.any(bad):
+        return ""
+    idx = tuple(int(i) for i in np.argwhere(bad)[0])
+    at = f" at {list(idx)}" if idx else ""
+    return (f"{np.count_nonzero(bad)} of {bad.size} elements differ; first{at}: "
+            f"got {got[idx]!r}, expected {want[idx]!r}")
