@@ -1,4 +1,4 @@
-"""Every corpus kernel is analysed as its expectation block says."""
+"""Every corpus kernel is analysed as its expectation (`<name>.expect.json`) says."""
 import pytest
 
 from benchmarks.corpus import load_corpus
