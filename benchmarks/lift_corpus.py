@@ -3,7 +3,7 @@
     python benchmarks/lift_corpus.py [--timeout S] [--jobs N] [--guide static|none] [PATH ...]
 
 Each kernel runs in its own worker process. A lifted program is also compared with the
-expected program of the corpus file on the same examples.
+expected program of the kernel (its `<name>.expect.json`) on the same examples.
 """
 from __future__ import annotations
 
