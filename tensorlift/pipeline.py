@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 from .budget import Budget, OutOfTime
 from .c import ast as A
 from .c.frontend import load_kernel
-from .c.harness import start_build
+from .c.harness import smoke_macros, start_build
 from .c.roles import analyse_flows, scalar_roles
-from .c.slots import flatten
+from .c.slots import flatten, size_slots
 from .errors import TensorliftError
 from .llm.config import ModelConfig
 from .synth import GRAMMAR_STYLES as STYLES
@@ -87,8 +87,9 @@ def prepare(kernel: A.Kernel, budget: Budget, examples: int = 6, seed: int = 0) 
     if examples == 0:
         return analyze_kernel(kernel, None, budget), []
     slots = flatten(kernel)
-    build = start_build(kernel, slots)
     roles = scalar_roles(slots, analyse_flows(kernel, slots))
+    slots = size_slots(slots, roles)
+    build = start_build(kernel, slots, macros=smoke_macros(slots, roles))
     failure: list[BaseException] = []
 
     def watch():

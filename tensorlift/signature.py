@@ -17,6 +17,7 @@ class Param:
     access: Optional[str] = None        # arrays: "read" | "write" | "readwrite"
     shape: Optional[list[str]] = None   # arrays: affine expressions over dimension scalars
     role: Optional[str] = None          # scalars: "dimension" | "stride" | "value" | "flag"
+    macro: Optional[int] = None         # a size macro (`#define N 64`), not a parameter: its value
 
     def to_json(self) -> dict:
         d = {"name": self.name, "kind": self.kind, "dtype": self.dtype}
@@ -25,6 +26,8 @@ class Param:
             d["shape"] = list(self.shape or [])
         else:
             d["role"] = self.role
+        if self.macro is not None:
+            d["macro"] = self.macro
         return d
 
 

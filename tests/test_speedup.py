@@ -82,10 +82,12 @@ def test_tied_sizes_stay_tied():
     assert len(set(s[d] for d in r.analysis.dims)) == 1
 
 
-def test_fixed_sizes():
+def test_macro_sizes_scale_like_dimensions():
+    """`#define N 6` sizes are varied like size parameters: the C is compiled at the size timed."""
     r = lifted("utdsp/mult", "mult")
-    rep = measure_speedup(r, ["numpy"], repeats=1)
-    assert rep.sizes == {} and rep.elements == 30
+    rep = measure_speedup(r, ["numpy"], size=SMALL, repeats=1)
+    assert set(rep.sizes) == {"N", "M", "P"} and len(set(rep.sizes.values())) == 1
+    assert rep.sizes["N"] > 6 and rep.elements <= SMALL
     assert rep.c_seconds > 0 and rep.targets["numpy"]["matches"]
 
 

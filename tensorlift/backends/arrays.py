@@ -17,7 +17,7 @@ from typing import Optional
 from .. import carith
 from ..errors import TensorliftError
 from ..taco.ir import Access, BinOp, Call, Const, Neg
-from .plan import Node, Plan, StatementPlan, make_plan, parameter_doc, shape_code
+from .plan import Node, Plan, StatementPlan, make_plan, parameter_doc, shape_code, signature_code
 
 ADD, MUL, UNARY, ATOM = 1, 2, 3, 4
 OUTPUT_DTYPE = carith.NUMPY
@@ -202,7 +202,7 @@ class _Generator:
     def function(self) -> str:
         plan, sig, d = self.plan, self.plan.sig, self.d
         params = [plan.info(p.name) for p in sig.params]
-        lines = [f"def {plan.function}({', '.join(t.ident for t in params)}):"]
+        lines = [f"def {plan.function}({signature_code(plan)}):"]
         lines.append(f'    """{self._docstring()}"""')
         for t in params:
             if t.name in plan.reads:

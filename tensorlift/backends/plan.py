@@ -246,6 +246,13 @@ def shape_code(plan: Plan, t: TensorInfo) -> Optional[str]:
     return "(" + ", ".join(dims) + ("," if len(dims) == 1 else "") + ")"
 
 
+def signature_code(plan: Plan) -> str:
+    """The emitted function's parameters: the C parameters in C order, then the globals,
+    then the size macros, which default to the value the C file gives them."""
+    return ", ".join(plan.info(p.name).ident + (f"={p.macro}" if p.macro is not None else "")
+                     for p in plan.sig.params)
+
+
 def parameter_doc(plan: Plan, dtype_names: dict[str, str]) -> str:
     """The docstring lines that say what each parameter is."""
     lines = ["    Parameters, in C order:"]
@@ -255,6 +262,8 @@ def parameter_doc(plan: Plan, dtype_names: dict[str, str]) -> str:
         t = plan.info(p.name)
         if p.kind == "scalar":
             what = {"dimension": "size", "stride": "row stride (dense)", "flag": "flag"}.get(p.role, "value")
+            if p.macro is not None:
+                what += f", the macro {p.name} of the C (default {p.macro})"
             used = "" if p.name in plan.reads or p.name in shaped else ", accepted and ignored"
             lines.append(f"      {t.ident}: {what} ({p.dtype}){used}")
             continue

@@ -10,7 +10,8 @@ parameters take their dense value), the largest s such that
     statement's index variables (multiply-adds for a contraction), is at most
     `max_work` (default size ** 1.5 = 10^9 at the default size: a gemm runs at
     1000 x 1000 x 1000, 2mm, which does two such products, at 793).
-A kernel with fixed sizes runs at its own sizes. Sizes shared by several arrays are equal, so
+A kernel with fixed sizes runs at its own sizes; sizes given by macros (`#define N 64`) are
+varied like size parameters, the C compiled with the size chosen. Sizes shared by several arrays are equal, so
 a square matrix stays square.
 
 Inputs. The same random values go to the C and to every target: integers in [-9, 9],
@@ -205,7 +206,8 @@ def time_c(analysis: Analysis, inputs: _Inputs, repeats: int,
     """Best seconds per call of the -O2 kernel, calls per timed batch, and the outputs of
     its first call: {output name: value shaped as the analysis says}."""
     sig = analysis.signature
-    exe = start_build(analysis.kernel, analysis.slots, opt="-O2").exe()
+    macros = {s.name: inputs.case.scalars[s.name] for s in analysis.slots if s.macro}
+    exe = start_build(analysis.kernel, analysis.slots, opt="-O2", macros=macros).exe()
     runs, err = run_harness(exe, analysis.slots, [inputs.case], returned_dtype(analysis.kernel),
                             time_limit, timing=repeats)
     m = _TIME_LINE.search(err)

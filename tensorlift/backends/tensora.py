@@ -38,7 +38,7 @@ from ..taco.ir import Access, BinOp, Call, Const, Expr, Neg, Program, accesses
 from ..signature import Signature
 from .arrays import OUTPUT_DTYPE
 from .names import PYTHON_RESERVED, Namer, tensora_ident
-from .plan import Node, StatementPlan, make_plan, parameter_doc, shape_code
+from .plan import Node, StatementPlan, make_plan, parameter_doc, shape_code, signature_code
 
 _HELPER = '''
 def _evaluate(assignment, order, tensors):
@@ -56,7 +56,7 @@ def emit_tensora(program: Program, sig: Signature) -> str:
     names = Namer(clean=tensora_ident, reserved={"assignment"}, sep="")
     for t in plan.tensors.values():
         names(t.name)
-    lines = [f"def {plan.function}({', '.join(plan.info(p.name).ident for p in sig.params)}):",
+    lines = [f"def {plan.function}({signature_code(plan)}):",
              '    """TACO index notation:\n\n'
              + "".join(f"        {s}\n" for s in program.statements) + "\n"
              + parameter_doc(plan, OUTPUT_DTYPE) + "\n    Returns "

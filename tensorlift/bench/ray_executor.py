@@ -59,9 +59,11 @@ def _slot(command, memory_gib):
 
 
 def lift_task(request: dict, settings, worker_command: Optional[list[str]], text: Optional[bytes]):
-    """A Ray task: one kernel's record and the seconds the task took."""
+    """A Ray task: one kernel's record, the seconds the task took, and how many worker
+    processes it had to start (0 when this Ray worker's warm one served)."""
     start = time.monotonic()
     slot = _slot(worker_command, settings.memory_gib)
+    before = slot.started
     if text is not None and not os.path.exists(request["file"]):
         with tempfile.TemporaryDirectory(prefix="tensorlift-ray-") as tmp:
             copy = Path(tmp) / Path(request["file"]).name
@@ -69,7 +71,7 @@ def lift_task(request: dict, settings, worker_command: Optional[list[str]], text
             rec = slot.run(dict(request, file=str(copy)), settings.hard_limit)
     else:
         rec = slot.run(request, settings.hard_limit)
-    return rec, time.monotonic() - start
+    return rec, time.monotonic() - start, slot.started - before
 
 
 # ---------------------------------------------------------------- the driver
@@ -102,6 +104,7 @@ class RayExecutor:
         self.worker_command = list(worker_command) if worker_command else None
         self.address = address
         self.busy_seconds = 0.0
+        self.workers_started = 0
 
     def _connect(self, ray) -> bool:
         """Join the cluster, or start a local instance; True when we started one."""
@@ -144,8 +147,9 @@ class RayExecutor:
                 for ref in ready:
                     job = pending.pop(ref)
                     try:
-                        rec, seconds = ray.get(ref)
+                        rec, seconds, started = ray.get(ref)
                         self.busy_seconds += seconds
+                        self.workers_started += started
                     except Exception as e:         # the task failed MAX_RETRIES + 1 times
                         rec = blank_record(job.file, job.function, guide=self.settings.guide,
                                            error=f"ray task failed: {_first_line(e)}")

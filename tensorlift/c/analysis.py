@@ -24,7 +24,7 @@ from .affine import Affine, Product, fit, fit_extent
 from .frontend import load_kernel
 from .interp import Interpreter
 from .roles import Flows, analyse_flows, scalar_roles
-from .slots import ROW_PITCH, Slot, array_pointer, bind, flatten
+from .slots import ROW_PITCH, Slot, array_pointer, bind, flatten, size_slots
 
 BASE_SIZE = 3          # dimensions get 3, 4, 5, ... : distinct, so no index order passes by symmetry
 BASE_STRIDE = 50       # strides are set far beyond any extent, so rows separate in the trace
@@ -79,6 +79,7 @@ def analyze_kernel(kernel: A.Kernel, slots: Optional[list[Slot]] = None, budget=
     slots = slots if slots is not None else flatten(kernel)
     flows = analyse_flows(kernel, slots)
     roles = scalar_roles(slots, flows)
+    slots = size_slots(slots, roles)
     dims = [n for n, r in roles.items() if r == "dimension"]
     strides = [n for n, r in roles.items() if r == "stride"]
     ties: dict[str, str] = {}
@@ -93,7 +94,8 @@ def analyze_kernel(kernel: A.Kernel, slots: Optional[list[Slot]] = None, budget=
     params = []
     for s in slots:
         if s.kind == "scalar":
-            params.append(Param(s.name, "scalar", s.dtype, role=roles[s.name]))
+            params.append(Param(s.name, "scalar", s.dtype, role=roles[s.name],
+                                macro=kernel.macros[s.name].value if s.macro else None))
         else:
             lay = layouts[s.name]
             params.append(Param(s.name, "array", s.dtype, access=access[s.name],

@@ -286,6 +286,17 @@ class Global:
 
 
 @dataclass
+class Macro:
+    """An object-like macro whose value is an integer (`#define N 64`) and where it is
+    defined (file None: on the command line). A macro of a system header is never varied."""
+    name: str
+    value: int
+    file: Optional[str]
+    line: int
+    system: bool = False
+
+
+@dataclass
 class Kernel:
     """One function to lift and everything it needs: the functions it calls, the globals it
     uses, struct layouts, and how to compile the file it came from."""
@@ -298,7 +309,7 @@ class Kernel:
     path: Optional[Path]
     language: str                      # "c" | "c++"
     flags: list[str] = field(default_factory=list)
-    macros: dict[str, int] = field(default_factory=dict)   # object-like integer macros used
+    macros: dict[str, Macro] = field(default_factory=dict)  # integer macros the kernel uses
     includes: list[str] = field(default_factory=list)      # files the source includes
 
     @property

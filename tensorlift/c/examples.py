@@ -19,8 +19,8 @@ from .. import carith
 from ..errors import KernelRunError, TensorliftError
 from ..signature import Example
 from . import ast as A
-from .analysis import BASE_SIZE, BASE_STRIDE, Analysis, Layout
-from .harness import Build, slot_key, start_build
+from .analysis import Analysis, Layout
+from .harness import Build, slot_key, smoke_sizes, start_build
 from .interp import Interpreter
 from .slots import ROW_PITCH, Slot, array_pointer, bind
 
@@ -174,6 +174,8 @@ def stdin_bytes(slots: list[Slot], cases: list[Case], timing: int = 0) -> bytes:
     vals: list = [np.array([len(cases), timing], dtype=np.float64)]
     for c in cases:
         for s in slots:
+            if s.macro:
+                continue
             if s.kind == "scalar":
                 vals.append(np.array([c.scalars[s.name]], dtype=np.float64))
                 continue
@@ -251,14 +253,11 @@ def smoke_run(kernel, analysis_slots: list[Slot], roles: dict[str, str], build: 
     for the example runs to report with the right buffer sizes."""
     exe = build.exe()
     dims = [n for n, r in roles.items() if r == "dimension"]
-    strides = [n for n, r in roles.items() if r == "stride"]
     rng = np.random.default_rng(0)
-    scalars = {}
-    for s in analysis_slots:
-        if s.kind == "scalar":
-            scalars[s.name] = BASE_SIZE + dims.index(s.name) if s.name in dims else \
-                BASE_STRIDE * (strides.index(s.name) + 2) if s.name in strides else 1
-    regions = {s.name: Region((SMOKE_ELEMENTS,), (1,), False) if not s.rows else
+    scalars = smoke_sizes(analysis_slots, roles)
+    # a global's storage is the kernel's own: its size is left alone
+    regions = {s.name: Region((1,), (1,), False) if s.is_global else
+               Region((SMOKE_ELEMENTS,), (1,), False) if not s.rows else
                Region((256, SMOKE_ELEMENTS // 256), (1, 1), True)
                for s in analysis_slots if s.kind == "array"}
     flats = {n: random_values(rng, next(s.dtype for s in analysis_slots if s.name == n), r.flat_size(), True)
@@ -314,10 +313,15 @@ def make_examples(analysis: Analysis, count: int = 6, seed: int = 0, cross_check
         raise TensorliftError("at least one example is needed")
     rng = np.random.default_rng(seed)
     cases = [make_case(analysis, sample_sizes(analysis, i % 2), rng) for i in range(count)]
-    if build is None or build.slots != slot_key(analysis.slots):
-        build = start_build(analysis.kernel, analysis.slots)
     sig = analysis.signature
-    runs, _ = run_harness(build.exe(), analysis.slots, cases, returned_dtype(analysis.kernel), time_limit)
+    runs = [None] * len(cases)
+    for macros, idx in _by_macros(analysis, cases).items():
+        b = build if build is not None and build.slots == slot_key(analysis.slots) \
+            and build.macros == dict(macros) else start_build(analysis.kernel, analysis.slots, macros=dict(macros))
+        got, _ = run_harness(b.exe(), analysis.slots, [cases[i] for i in idx],
+                             returned_dtype(analysis.kernel), time_limit)
+        for i, r in zip(idx, got):
+            runs[i] = r
     for s in analysis.slots:
         if s.kind != "array":
             continue
@@ -332,6 +336,15 @@ def make_examples(analysis: Analysis, count: int = 6, seed: int = 0, cross_check
     if cross_check:
         _cross_check(analysis, cases[0], runs[0])
     return [_example(analysis, c, r.arrays, r.ret) for c, r in zip(cases, runs)]
+
+
+def _by_macros(analysis: Analysis, cases: list[Case]) -> dict[tuple, list[int]]:
+    """Cases grouped by the values of the size macros: each group needs its own build."""
+    groups: dict[tuple, list[int]] = {}
+    for i, c in enumerate(cases):
+        key = tuple((s.name, c.scalars[s.name]) for s in analysis.slots if s.macro)
+        groups.setdefault(key, []).append(i)
+    return groups
 
 
 def _cross_check(analysis: Analysis, case: Case, run: Run) -> None:

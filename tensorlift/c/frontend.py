@@ -221,7 +221,7 @@ class _Converter:
         self.functions: dict[str, A.Function] = {}
         self.globals: dict[str, A.Global] = {}
         self.structs: dict[str, list] = {}
-        self.macros: dict[str, int] = {}
+        self.macros: dict[str, A.Macro] = {}
         self.pending: list[str] = []
 
     def kernel(self, name: str) -> A.Kernel:
@@ -278,7 +278,7 @@ class _Converter:
                     fixed = t.get_size() // max(1, t.get_template_argument_type(0).get_size())
                 return A.Vector(elem, fixed)
             decl = t.get_declaration()
-            name = t.spelling
+            name = decl.type.spelling or t.spelling       # the declaration's: no const or volatile
             if name not in self.structs:
                 self.structs[name] = []
                 if decl.kind == K.UNION_DECL:
@@ -486,23 +486,37 @@ class _Converter:
         return A.Lit(_line(c), v, t, self.macro_of(c))
 
     def macro_of(self, c) -> Optional[str]:
-        """The object-like macro a literal was written as (`N` for `#define N 64`), if any."""
-        toks = list(c.get_tokens())
-        if len(toks) != 1 or toks[0].kind != ci.TokenKind.IDENTIFIER:
+        """The object-like macro a literal is the value of (`N` for `#define N 64`, also when
+        written through `#define SIZE (N*2)`), if any: the literal's own token then lies in the
+        macro's definition."""
+        toks = c.get_tokens()
+        first = next(iter(toks), None)
+        if first is None or (first.location.line, first.location.column) == (c.location.line, c.location.column):
             return None
-        at = ci.Cursor.from_location(self.unit.tu, toks[0].location)
-        if at is None or at.kind != K.MACRO_INSTANTIATION:
-            return None
-        d = at.referenced
+        d = ci.Cursor.from_location(self.unit.tu, first.location)
         if d is None or d.kind != K.MACRO_DEFINITION:
             return None
         body = [t.spelling for t in d.get_tokens()][1:]
         while len(body) >= 3 and body[0] == "(" and body[-1] == ")":
             body = body[1:-1]
         if len(body) == 1 and body[0].isdigit():
-            self.macros[d.spelling] = int(body[0])
+            f = d.location.file
+            self.macros[d.spelling] = A.Macro(d.spelling, int(body[0]), f.name if f else None,
+                                              d.location.line, not self.can_vary(f))
             return d.spelling
         return None
+
+    def can_vary(self, f) -> bool:
+        """Whether a macro defined in file `f` can be given other values when compiling: it is
+        defined on the command line, in the file itself, or in a header under the file's
+        directory or an include directory of the build (which the harness can shadow)."""
+        if f is None or (self.unit.path is None and f.name == self.unit.main_file):
+            return True
+        path = Path(f.name).resolve()
+        roots = [Path(a[2:]).resolve() for a in self.unit.flags if a.startswith("-I") and len(a) > 2]
+        if self.unit.path is not None:
+            roots.append(self.unit.path.parent)
+        return path == self.unit.path or any(r in path.parents for r in roots)
 
     def name(self, c) -> A.Expr:
         r = c.referenced

@@ -84,14 +84,69 @@ def _struct(t: A.Struct, kernel: A.Kernel, structs: dict[str, tuple]) -> str:
     return name
 
 
-def user_unit(kernel: A.Kernel, slots: list[Slot], included: str) -> str:
-    """The user's translation unit: their file, and the addresses the harness needs."""
+def user_unit(kernel: A.Kernel, slots: list[Slot], included: str, macros: dict[str, int]) -> str:
+    """The user's translation unit: their file, the addresses the harness needs, and a check
+    that each size macro has the value it was given (a definition the harness could not
+    shadow fails to compile instead of running at the wrong size)."""
     lines = [f'#include "{included}"',
              f"void (*const tl_entry)(void) = (void (*)(void)){kernel.name};"]
     for s in slots:
         if s.is_global:
             lines.append(f"void *const tl_g_{s.name} = (void *)&{s.name};")
+    for name, value in macros.items():
+        lines += [f"#if defined({name})", f"typedef char tl_size_{name}[({name}) == {value} ? 1 : -1];", "#endif"]
     return "\n".join(lines) + "\n"
+
+
+def smoke_sizes(slots: list[Slot], roles: dict[str, str]) -> dict[str, int]:
+    """Values of the scalars for the first run, which only checks that the kernel ends:
+    dimensions 3, 4, 5, ... and strides far beyond them, as analysis starts."""
+    dims = [s.name for s in slots if roles.get(s.name) == "dimension"]
+    strides = [s.name for s in slots if roles.get(s.name) == "stride"]
+    return {s.name: 3 + dims.index(s.name) if s.name in dims else 50 * (strides.index(s.name) + 2)
+            if s.name in strides else 1 for s in slots if s.kind == "scalar"}
+
+
+def smoke_macros(slots: list[Slot], roles: dict[str, str]) -> dict[str, int]:
+    sizes = smoke_sizes(slots, roles)
+    return {s.name: sizes[s.name] for s in slots if s.macro}
+
+
+def _shadowed(kernel: A.Kernel, macros: dict[str, int]) -> tuple[dict[str, str], list[str]]:
+    """Sources that give each size macro another value: copies of the files defining them,
+    the definition guarded by `#ifndef`, so that `-DN=5` wins. Returns {path in the build
+    directory: text} and the include flags that make the compiler find the copies first.
+    The user's file is always copied when anything is, so that its own directory is ours."""
+    edits: dict[str, list] = {}
+    for name in macros:
+        m = kernel.macros[name]
+        if m.file is not None:
+            edits.setdefault(m.file, []).append(m)
+    if not edits:
+        return {}, []
+    main = str(kernel.path) if kernel.path else None
+    base = kernel.path.parent if kernel.path else None
+    roots = [Path(a[2:]) for a in kernel.flags if a.startswith("-I") and len(a) > 2]
+    files: dict[str, str] = {}
+    flags: list[str] = [f"-iquote{base}"] if base else []
+    for path, ms in edits.items():
+        if main is not None and path != main and base is not None and base in Path(path).parents:
+            rel = str(Path(path).relative_to(base))
+        elif path == main or main is None:
+            rel = None
+        else:
+            root = next(r for r in roots if r in Path(path).parents)
+            rel = f"tl_include/{Path(path).relative_to(root)}"
+            flags.insert(0, "-Itl_include")
+        text = Path(path).read_text(errors="replace") if Path(path).exists() else kernel.source
+        lines = text.split("\n")
+        for m in sorted(ms, key=lambda m: -m.line):
+            k = m.line - 1
+            lines[k:k + 1] = [f"#ifndef {m.name}", lines[k], "#endif", f'#line {m.line + 1} "{path}"']
+        files[rel or "MAIN"] = "\n".join(lines)
+    if "MAIN" not in files:
+        files["MAIN"] = kernel.source
+    return files, flags
 
 
 def harness_unit(kernel: A.Kernel, slots: list[Slot]) -> str:
@@ -127,6 +182,8 @@ def harness_unit(kernel: A.Kernel, slots: list[Slot]) -> str:
     args: dict[str, str] = {}
     arrays: list[tuple[int, Slot, str]] = []
     for i, s in enumerate(slots):
+        if s.macro:
+            continue              # given when compiling
         p = next((q for q in kernel.params if q.name == s.param), None)
         holder = None
         if s.field is not None:
@@ -254,6 +311,7 @@ class Build:
     key: str
     path: Path
     slots: tuple = ()
+    macros: dict = field(default_factory=dict)      # the size macros' values it was built with
     thread: Optional[threading.Thread] = None
     error: Optional[BaseException] = None
     cached: bool = False
@@ -267,25 +325,38 @@ class Build:
         return self.path
 
 
-def start_build(kernel: A.Kernel, slots: list[Slot], opt: str = EXAMPLE_OPT) -> Build:
-    """Start compiling the harness for `kernel` (or find it in the cache)."""
+def start_build(kernel: A.Kernel, slots: list[Slot], opt: str = EXAMPLE_OPT,
+                macros: Optional[dict[str, int]] = None) -> Build:
+    """Start compiling the harness for `kernel` with these values of its size macros (or
+    find it in the cache)."""
     cxx = kernel.language == "c++"
     cc = find_compiler(cxx)
-    included = str(kernel.path) if kernel.path else "kernel" + (".cpp" if cxx else ".c")
-    user = user_unit(kernel, slots, included)
+    macros = dict(macros or {})
+    suffix = ".cpp" if cxx else ".c"
+    sources, include_flags = _shadowed(kernel, macros)
+    if "MAIN" in sources:
+        sources[f"tl_main{suffix}"] = sources.pop("MAIN")
+        included = f"tl_main{suffix}"
+    else:
+        included = str(kernel.path) if kernel.path else f"kernel{suffix}"
+        if kernel.path is None:
+            sources[included] = kernel.source
+    user = user_unit(kernel, slots, included, macros)
     harness = harness_unit(kernel, slots)
-    flags = [f for f in kernel.flags if not f.startswith(("-O", "-W", "-g"))]
+    flags = include_flags + [f for f in kernel.flags if not f.startswith(("-O", "-W", "-g"))] \
+        + [f"-D{n}={v}" for n, v in macros.items()]
     h = hashlib.sha256("\0".join([PROTOCOL, _compiler_id(cc), opt, *flags, user, harness,
+                                  *(f"{k}\0{v}" for k, v in sorted(sources.items())),
                                   _files_id(kernel)]).encode()).hexdigest()
     target = cache_dir() / "build" / h[:2] / h
-    build = Build(h, target, slot_key(slots))
+    build = Build(h, target, slot_key(slots), macros)
     if target.exists():
         build.cached = True
         return build
 
     def work():
         try:
-            _compile(cc, cxx, opt, flags, user, harness, kernel, target)
+            _compile(cc, cxx, opt, flags, user, harness, sources, target)
         except BaseException as e:   # reported when the executable is asked for
             build.error = e
     build.thread = threading.Thread(target=work, daemon=True)
@@ -293,15 +364,16 @@ def start_build(kernel: A.Kernel, slots: list[Slot], opt: str = EXAMPLE_OPT) -> 
     return build
 
 
-def _compile(cc, cxx, opt, flags, user, harness, kernel, target: Path) -> None:
+def _compile(cc, cxx, opt, flags, user, harness, sources: dict[str, str], target: Path) -> None:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix="build-", dir=target.parent))
     except OSError as e:
         raise TensorliftError(f"cannot write to the cache directory {cache_dir()}: {e.strerror}") from None
     try:
-        if kernel.path is None:
-            (tmp / ("kernel.cpp" if cxx else "kernel.c")).write_text(kernel.source)
+        for rel, text in sources.items():
+            (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
+            (tmp / rel).write_text(text)
         suffix = ".cpp" if cxx else ".c"
         (tmp / f"user{suffix}").write_text(user)
         (tmp / "harness.c").write_text(harness)
@@ -316,6 +388,11 @@ def _compile(cc, cxx, opt, flags, user, harness, kernel, target: Path) -> None:
         for p, err, what in zip(procs, errs, ("the kernel", "the harness")):
             if p.returncode != 0:
                 line = next((ln for ln in err.splitlines() if "error" in ln), err.strip()[:300])
+                size = next((ln.split("tl_size_", 1)[1].split("'")[0].split("’")[0] for ln in err.splitlines()
+                             if "tl_size_" in ln), None)
+                if size is not None:
+                    raise KernelRunError(f"cannot compile the kernel with another value of the size macro "
+                                         f"{size}: its definition could not be shadowed")
                 raise KernelRunError(f"the compiler rejected {what}: {line.split('error:', 1)[-1].strip()}")
         link = subprocess.run([cc, "-o", "harness", "user.o", "harness.o", "-lm"], cwd=tmp,
                               capture_output=True, text=True, timeout=300)

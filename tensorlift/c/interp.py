@@ -324,11 +324,14 @@ class Interpreter:
         self.journal: Optional[list] = None   # undo log while a branch runs on a symbolic condition
         self.scopes: list[dict] = []
         self.globals: dict[str, Var] = {}
+        self.macros: dict[str, int] = {}
 
     # -- entry ---------------------------------------------------------
-    def call(self, args: dict[str, Any], globals_: Optional[dict[str, Any]] = None):
-        """Run the kernel with parameter values by name (and values of the globals it uses);
-        returns its return value."""
+    def call(self, args: dict[str, Any], globals_: Optional[dict[str, Any]] = None,
+             macros: Optional[dict[str, int]] = None):
+        """Run the kernel with parameter values by name (and values of the globals it uses, and
+        of the size macros, which replace the literals written as them); returns its return value."""
+        self.macros = macros or {}
         for name, v in (globals_ or {}).items():
             t = self.k.globals[name].type
             if isinstance(t, A.Array) and isinstance(v, Ptr):
@@ -588,6 +591,8 @@ class Interpreter:
         return m(self, node)
 
     def e_lit(self, node: A.Lit):
+        if node.macro is not None and node.macro in self.macros:
+            return self.macros[node.macro]
         return node.value
 
     def e_name(self, node: A.Name):

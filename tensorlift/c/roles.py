@@ -32,6 +32,11 @@ def analyse_flows(kernel: A.Kernel, slots: list[Slot]) -> Flows:
         for p in f.params:
             if isinstance(A.strip_ref(p.type), (A.Pointer, A.Array, A.Vector)):
                 scan.pointers.add(p.name)
+            t = A.strip_ref(p.type)      # `double A[n][m]`: m is the pitch of A's rows
+            t = t.elem if isinstance(t, A.Array) else t.target if isinstance(t, A.Pointer) else None
+            while isinstance(t, A.Array):
+                scan.address |= scan.value(t.size)
+                t = t.elem
     for f in kernel.functions.values():
         scan.returns_to = "<return>" if f.name == kernel.name else f"{f.name}()"
         scan.visit(f.body)
@@ -81,8 +86,10 @@ class _Scan:
 
     def value(self, e) -> set[str]:
         """The names an expression's value depends on (subscripts go to `address`)."""
-        if e is None or isinstance(e, A.Lit):
+        if e is None:
             return set()
+        if isinstance(e, A.Lit):
+            return {e.macro} if e.macro else set()
         if isinstance(e, A.Name):
             return {e.name}
         if isinstance(e, A.Index):

@@ -29,6 +29,7 @@ class Slot:
     subscript: Optional[int] = None    # constant subscript of a pointer field (`dimensions[0]`)
     rows: bool = False                 # array reached through `T **`: rows allocated apart
     is_global: bool = False
+    macro: bool = False                # a size given by a macro (`#define N 64`): set when compiling
 
 
 def decayed(t: A.Type) -> A.Type:
@@ -75,6 +76,9 @@ def flatten(kernel: A.Kernel) -> list[Slot]:
             slots.append(_array_slot(g.name, g.name, A.Pointer(t.elem), g.line, is_global=True))
         else:
             raise UnsupportedConstruct(f"global '{g.name}' of this type", g.line)
+    for m in kernel.macros.values():
+        if not m.system:
+            slots.append(Slot(m.name, "scalar", "int", m.name, macro=True))
     return slots
 
 
@@ -131,6 +135,11 @@ def _root(node) -> Optional[str]:
             return None
 
 
+def size_slots(slots: list[Slot], roles: dict[str, str]) -> list[Slot]:
+    """The slots without the macros that size nothing: those stay the constants they are."""
+    return [s for s in slots if not s.macro or roles.get(s.name) in ("dimension", "stride")]
+
+
 # ---------------------------------------------------------------- binding values to a call
 
 
@@ -145,13 +154,18 @@ def array_pointer(slot: Slot, init: Callable[[int], Any], trace: Optional[list])
 
 
 def bind(kernel: A.Kernel, slots: list[Slot], scalars: dict[str, Any],
-         arrays: dict[str, Ptr]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Arguments by C parameter name, and values of the globals, from values of the slots."""
+         arrays: dict[str, Ptr]) -> tuple[dict[str, Any], dict[str, Any], dict[str, int]]:
+    """Arguments by C parameter name, values of the globals and of the size macros, from
+    values of the slots (the interpreter's `call`)."""
     args: dict[str, Any] = {}
     globals_: dict[str, Any] = {}
+    macros: dict[str, int] = {}
     structs: dict[str, StructVal] = {}
     for s in slots:
         value = scalars[s.name] if s.kind == "scalar" else arrays[s.name]
+        if s.macro:
+            macros[s.name] = value
+            continue
         if s.is_global:
             globals_[s.name] = value
             continue
@@ -172,4 +186,4 @@ def bind(kernel: A.Kernel, slots: list[Slot], scalars: dict[str, Any],
             args[p.name] = struct_pointer(structs[p.name], t.target) if isinstance(t, A.Pointer) else structs[p.name]
         elif p.name not in args:
             args[p.name] = StructVal({})  # a struct parameter whose fields are never used
-    return args, globals_
+    return args, globals_, macros

@@ -171,6 +171,7 @@ class _Feeds:
     def __init__(self, analysis: Analysis, site_array: dict[int, str]):
         self.site_array = site_array
         self.scalars = {s.name for s in analysis.slots if s.kind == "scalar"}
+        self.constants = {g.name: g.init for g in analysis.kernel.globals.values() if g.const}
         self.function = analysis.kernel.name
         self.assigned: dict[str, list] = {}
         self.stores: list = []          # (store site id, output, rhs, op)
@@ -233,6 +234,8 @@ class _Feeds:
         if isinstance(e, A.Name):
             if e.name in self.scalars:
                 f.scalars[e.name] += 1
+            elif e.scope == "global" and isinstance(self.constants.get(e.name), A.Lit):
+                f.add(self.feeds(self.constants[e.name]))      # a constant global: its value
             else:
                 f.add(self._local(e.name))
                 f.selected = f.selected or e.name in self.selects
