@@ -10,6 +10,7 @@ command -v "$PY" >/dev/null || PY=python3
 # PyTorch 2.13.0 (CPU) installs from a local file; JAX from the registry.
 .venv/bin/pip install -q --disable-pip-version-check 'torch==2.13.0' || echo "note: PyTorch not installed; its tests will be skipped"
 .venv/bin/pip install -q --disable-pip-version-check -e '.[jax,tensora]' || echo "note: JAX/tensora not installed; their tests will be skipped"
+.venv/bin/pip install -q --disable-pip-version-check -e '.[ray]' || echo "note: Ray not installed; the bench --executor ray test will be skipped"
 # A real headless browser for the HTML report test.
 if ! command -v chromium >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
