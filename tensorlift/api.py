@@ -58,15 +58,38 @@ def analyze(source: Source, function: Optional[str] = None, *, examples: int = 3
 def verify(source: Source, program, function: Optional[str] = None, *, bound: int = 3,
            timeout: float = 300.0, flags: Optional[list[str]] = None, language: Optional[str] = None):
     """Prove a program (TACO text or a Program) equivalent to the C for all sizes 1..bound."""
-    from .taco.ir import Program
+    from .c.roles import representative
+    from .pipeline import flag_intervals_of
+    from .taco.guards import cases_of
+    from .taco.ir import Guarded, Program
     from .taco.parse import parse_program
     from .verify.prove import Verifier
-    if not isinstance(program, Program):
+    if not isinstance(program, (Program, Guarded)):
         program = parse_program(program)
     kernel = _kernel(source, function, flags, language)
     budget = Budget(timeout)
-    analysis, _ = prepare(kernel, budget, examples=1)
-    return Verifier(analysis, bound).prove(program, timeout=max(1.0, budget.left()))
+    intervals = flag_intervals_of(kernel) if isinstance(program, Guarded) else {}
+    result = None
+    for k, case in enumerate(cases_of(intervals) if intervals else [{}]):
+        fixed = {f: representative(iv) for f, iv in case.items()}
+        analysis, _ = prepare(kernel, budget, 1, 0, fixed, smoke=k == 0)
+        verifier = Verifier(analysis, bound)
+        chosen = program
+        if isinstance(program, Guarded):
+            chosen = next((p for cond, p in program.cases if cond.holds(fixed)), None)
+            if chosen is None:
+                from .verify.prove import VerifyResult
+                return VerifyResult("refuted", bound, verifier.model, reason=f"no case of the program covers "
+                                    f"{', '.join(f'{f} = {v}' for f, v in fixed.items())}",
+                                    counterexample={"sizes": {}, "inputs": fixed, "expected": {}, "got": {},
+                                                    "reason": "no case of the program covers these flags"})
+        got = verifier.prove(chosen, timeout=max(1.0, budget.left()))
+        if got.verdict != "proved":
+            if fixed and got.reason:
+                got.reason = f"when {', '.join(f'{f} = {v}' for f, v in fixed.items())}: {got.reason}"
+            return got
+        result = got
+    return result
 
 
 __all__ = ["analyze", "kernels", "lift", "verify", "AnalyzeResult", "LiftResult"]

@@ -104,7 +104,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
-    args = _parser().parse_args(argv)
+    args = _parser().parse_args(_join_cflags(sys.argv[1:] if argv is None else list(argv)))
     try:
         if args.command in ("lift", "analyze", "verify"):
             _memory_ceiling(getattr(args, "memory", DEFAULT_MEMORY_GIB))
@@ -121,6 +121,15 @@ def main(argv=None) -> int:
         if os.environ.get("TENSORLIFT_DEBUG"):
             traceback.print_exc()
         return _fail(args, f"internal error: {type(e).__name__}: {e}".splitlines()[0], EXIT_INTERNAL)
+
+
+def _join_cflags(argv: list[str]) -> list[str]:
+    """`--cflags "-Iinclude -DN=4"`: a value that starts with '-' is taken as the value, as a
+    compiler driver would, not as another option."""
+    out, it = [], iter(argv)
+    for a in it:
+        out.append(f"--cflags={next(it, '')}" if a == "--cflags" else a)
+    return out
 
 
 def _memory_ceiling(gib: float) -> None:
@@ -277,7 +286,9 @@ def _emit(res, targets: list[str], directory) -> dict[str, str]:
     """Code for each target, each run on the examples first: a mismatch is an error, never output."""
     from pathlib import Path
     from .backends import emit_checked
-    code = {t: emit_checked(t, res.program, res.analysis.signature, res.examples) for t in targets}
+    case_sigs = res.case_signatures or None
+    code = {t: emit_checked(t, res.program, res.analysis.signature, res.examples, case_sigs=case_sigs)
+            for t in targets}
     if directory:
         d = Path(directory)
         try:

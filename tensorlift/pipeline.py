@@ -17,11 +17,13 @@ from .budget import Budget, OutOfTime
 from .c import ast as A
 from .c.frontend import load_kernel
 from .c.harness import smoke_macros, start_build
-from .c.roles import analyse_flows, scalar_roles
+from .c.roles import analyse_flows, flag_intervals, representative, scalar_roles
 from .c.slots import flatten, size_slots
-from .errors import TensorliftError
+from .errors import TensorliftError, UnsupportedConstruct
 from .llm.config import ModelConfig
 from .synth import GRAMMAR_STYLES as STYLES
+from .taco.guards import cases_of, guard
+from .taco.ir import Condition
 
 if TYPE_CHECKING:
     from .c.analysis import Analysis
@@ -62,6 +64,8 @@ class LiftResult:
     searched: Optional[str] = None              # what was searched, when nothing was found
     analysis: Optional[Analysis] = field(default=None, repr=False)
     examples: list[Example] = field(default_factory=list, repr=False)
+    cases: list[dict] = field(default_factory=list, repr=False)   # one per case of the flags
+    case_signatures: list = field(default_factory=list, repr=False)   # per case of a guarded program
 
     def to_json(self) -> dict:
         return {
@@ -75,21 +79,29 @@ class LiftResult:
             "verification_reason": self.verification_reason, "refuted": self.refuted,
             "answers_total": self.answers_total, "answers_parsed": self.answers_parsed,
             "answers_correct": self.answers_correct, "error": self.error, "searched": self.searched,
+            **({"cases": [{k: c[k] for k in ("when", "program", "verification", "verification_reason")}
+                          for c in self.cases]} if self.cases else {}),
         }
 
 
-def prepare(kernel: A.Kernel, budget: Budget, examples: int = 6, seed: int = 0) -> tuple[Analysis, list[Example]]:
-    """Analysis and examples of a kernel. The harness compiles while the analysis runs; its
-    first run, in a watchdog thread, stops the analysis at once if the kernel never ends.
-    With no examples asked for, nothing is compiled."""
+def prepare(kernel: A.Kernel, budget: Budget, examples: int = 6, seed: int = 0,
+            fixed: Optional[dict[str, int]] = None, smoke: bool = True) -> tuple[Analysis, list[Example]]:
+    """Analysis and examples of a kernel (with `fixed` scalars held at one value). The
+    harness compiles while the analysis runs; its first run (`smoke`), in a watchdog thread,
+    stops the analysis at once if the kernel never ends. With no examples asked for, nothing
+    is compiled."""
     from .c.analysis import analyze_kernel
     from .c.examples import make_examples, smoke_run
     if examples == 0:
-        return analyze_kernel(kernel, None, budget), []
+        return analyze_kernel(kernel, None, budget, fixed), []
     slots = flatten(kernel)
     roles = scalar_roles(slots, analyse_flows(kernel, slots))
     slots = size_slots(slots, roles)
     build = start_build(kernel, slots, macros=smoke_macros(slots, roles))
+    if not smoke:
+        analysis = analyze_kernel(kernel, slots, budget, fixed)
+        return analysis, make_examples(analysis, examples, seed=seed, build=build,
+                                       time_limit=max(1.0, min(10.0, budget.left())))
     failure: list[BaseException] = []
 
     def watch():
@@ -101,7 +113,7 @@ def prepare(kernel: A.Kernel, budget: Budget, examples: int = 6, seed: int = 0) 
     watchdog = threading.Thread(target=watch, daemon=True)
     watchdog.start()
     try:
-        analysis = analyze_kernel(kernel, slots, budget)
+        analysis = analyze_kernel(kernel, slots, budget, fixed)
     except TensorliftError:
         watchdog.join()
         if failure:          # the compiled run's verdict explains better than the interpreter's
@@ -142,19 +154,81 @@ def lift(source: Union[str, Path], function: Optional[str] = None, *, timeout: f
     _choose("verification", verify, ("bounded", "none"))
     budget = Budget(timeout, start)
     kernel = source if isinstance(source, A.Kernel) else load_kernel(source, function, flags, language)
-    try:
-        analysis, exs = prepare(kernel, budget, examples, seed)
-    except OutOfTime as e:
-        return LiftResult(kernel.name, "failed", guide=guide, grammar=grammar, enumerator=enumerator,
-                          searched=str(e), seconds=time.monotonic() - start)
-    result = _lift(kernel, analysis, exs, budget, guide, grammar, enumerator, answers, samples,
-                   offline, model, cache_dir, check_answers, verify, bound)
+    intervals = flag_intervals_of(kernel)
+    cases = cases_of(intervals) if intervals else [{}]
+    if len(cases) > MAX_CASES:
+        raise UnsupportedConstruct(f"{len(cases)} combinations of the flags {', '.join(intervals)}: "
+                                   f"more than {MAX_CASES} programs to find")
+    results = []
+    for k, case in enumerate(cases):
+        fixed = {f: representative(iv) for f, iv in case.items()}
+        try:
+            analysis, exs = prepare(kernel, budget, examples, seed, fixed, smoke=k == 0)
+        except OutOfTime as e:
+            return LiftResult(kernel.name, "failed", guide=guide, grammar=grammar, enumerator=enumerator,
+                              searched=str(e), seconds=time.monotonic() - start)
+        r = _lift(kernel, analysis, exs, budget, guide, grammar, enumerator, answers, samples,
+                  offline, model, cache_dir, check_answers, verify, bound)
+        results.append((case, r))
+        if r.status != "lifted":
+            break
+    result = results[0][1] if not intervals else _guarded(intervals, results)
     if require_proof and result.status == "lifted" and result.verification != "proved":
         result.status = "failed"
         result.searched = (f"found {result.program} but it is not proved "
                            f"({result.verification_reason or 'verification was not run'}); --require-proof")
     result.seconds = time.monotonic() - start
     return result
+
+
+MAX_CASES = 27
+
+
+def flag_intervals_of(kernel: A.Kernel) -> dict:
+    """The flags of a kernel (integer parameters that only choose code), each with the
+    intervals of its values that the code tells apart."""
+    slots = flatten(kernel)
+    roles = scalar_roles(slots, analyse_flows(kernel, slots))
+    out = {}
+    for s in slots:
+        if roles.get(s.name) == "flag" and s.field is None and not s.is_global:
+            ivs = flag_intervals(kernel, s.name, s.dtype)
+            if ivs and len(ivs) > 1:
+                out[s.name] = ivs
+    return out
+
+
+def _guarded(intervals, results) -> LiftResult:
+    """One result for the cases of the flags: the guarded program, every case's checks and
+    proofs (proved when every case is), or the first case that failed."""
+    first = results[0][1]
+    failed = next((r for _, r in results if r.status != "lifted"), None)
+    cond = lambda case: str(Condition(((tuple((f, (iv,)) for f, iv in case.items())),)))  # noqa: E731
+    merged = LiftResult(first.function, "failed", guide=first.guide, guidance=first.guidance,
+                        grammar=first.grammar, enumerator=first.enumerator, analysis=first.analysis)
+    merged.candidates = sum(r.candidates for _, r in results)
+    merged.refuted = sum(r.refuted for _, r in results)
+    merged.examples = [e for _, r in results for e in r.examples]
+    merged.cases = [{"when": cond(c), "program": str(r.program) if r.program else None,
+                     "verification": r.verification, "verification_reason": r.verification_reason,
+                     "analysis": r.analysis, "examples": r.examples} for c, r in results]
+    if failed is not None:
+        case = next(c for c, r in results if r is failed)
+        merged.searched = f"when {cond(case)}: {failed.searched}"
+        return merged
+    merged.status = "lifted"
+    shapes = lambda r: str([(p.name, p.shape) for p in r.analysis.signature.params])  # noqa: E731
+    merged.program, firsts = guard(intervals, [(c, r.program, shapes(r)) for c, r in results])
+    merged.case_signatures = [results[k][1].analysis.signature for k in firsts]
+    merged.examples_checked = len(merged.examples)
+    verdicts = [r for _, r in results]
+    unknown = next((r for r in verdicts if r.verification != "proved"), None)
+    merged.verification = "proved" if unknown is None else unknown.verification
+    merged.verification_bound, merged.verification_model = first.verification_bound, first.verification_model
+    if unknown is not None and unknown.verification_reason:
+        case = next(c for c, r in results if r is unknown)
+        merged.verification_reason = f"when {cond(case)}: {unknown.verification_reason}"
+    return merged
 
 
 def _lift(kernel, analysis, exs, budget: Budget, guide, grammar, enumerator, answers, samples,

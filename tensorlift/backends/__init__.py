@@ -56,20 +56,21 @@ def missing_library(target: str) -> str:
     return f"target {target} needs {what}: pip install 'tensorlift[{extra}]'"
 
 
-def emit(target: str, program: Program, sig: Signature) -> str:
+def emit(target: str, program: Program, sig: Signature, case_sigs=None) -> str:
     """Source text of `program` for `target`. Raises TensorliftError for an unknown target,
     a missing library, a program that does not fit the signature, or a construct the
-    target cannot express."""
+    target cannot express. A guarded program (one program per case of the kernel's flags)
+    comes with each case's signature in `case_sigs`."""
     check_target(target)
     _require(target)
     if target == "taco":
         from .taco import emit_taco
-        return emit_taco(program, sig)
+        return emit_taco(program, sig, case_sigs)
     if target == "tensora":
         from .tensora import emit_tensora
         return emit_tensora(program, sig)
     from .arrays import emit_array_code
-    return emit_array_code(target, program, sig)
+    return emit_array_code(target, program, sig, case_sigs)
 
 
 def function_name(sig: Signature) -> str:

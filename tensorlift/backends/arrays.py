@@ -11,12 +11,13 @@ double -> float64) on return.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Optional
 
 from .. import carith
 from ..errors import TensorliftError
-from ..taco.ir import Access, BinOp, Call, Const, Neg
+from ..taco.ir import Access, BinOp, Call, Const, Guarded, Neg
 from .plan import Node, Plan, StatementPlan, make_plan, parameter_doc, shape_code, signature_code
 
 ADD, MUL, UNARY, ATOM = 1, 2, 3, 4
@@ -176,16 +177,31 @@ def _c_div(a, b):
 DIALECTS = {d.target: d for d in (NumpyDialect(), TorchDialect(), JaxDialect())}
 
 
-def emit_array_code(target: str, program, sig) -> str:
+def emit_array_code(target: str, program, sig, case_sigs=None) -> str:
+    """A Python module for `target`. A guarded program (`case_sigs`: each case's signature)
+    becomes one function whose `if`/`elif` on the flags picks the case."""
     d = DIALECTS[target]
-    plan = make_plan(program, sig)
-    gen = _Generator(d, plan)
-    body = gen.function()
-    head = f'"""{sig.function}, lifted from C by tensorlift ({target} back end)."""\n{d.imports}'
+    if isinstance(program, Guarded):
+        plans = [make_plan(p, s) for (_, p), s in zip(program.cases, case_sigs or [sig] * len(program.cases))]
+        conds = [str(c) for c, _ in program.cases]
+    else:
+        plans, conds = [make_plan(program, sig)], [None]
+    gens = [_Generator(d, plan) for plan in plans]
+    first = plans[0]
+    lines = [f"def {first.function}({signature_code(first)}):", f'    """{gens[0].docstring(program)}"""']
+    for k, (gen, cond) in enumerate(zip(gens, conds)):
+        if cond is None:
+            lines += gen.body("    ")
+        else:
+            lines.append(f"    {'if' if k == 0 else 'elif'} {gen.python_condition(cond)}:")
+            lines += gen.body("        ")
+    if conds[0] is not None:
+        lines.append('    raise ValueError("no case of the flags holds")')
+    head = f'''"""{sig.function}, lifted from C by tensorlift ({target} back end)."""\n{d.imports}'''
     parts = [head]
-    if gen.uses_cdiv:
+    if any(g.uses_cdiv for g in gens):
         parts.append(d.cdiv_helper.strip("\n"))
-    parts.append(body)
+    parts.append("\n".join(lines))
     return "\n\n\n".join(parts) + "\n"
 
 
@@ -199,36 +215,44 @@ class _Generator:
 
     # ------------------------------------------------------------------ function
 
-    def function(self) -> str:
+    def body(self, indent: str) -> list[str]:
+        """The function's body for one program: inputs converted, statements, return."""
         plan, sig, d = self.plan, self.plan.sig, self.d
-        params = [plan.info(p.name) for p in sig.params]
-        lines = [f"def {plan.function}({signature_code(plan)}):"]
-        lines.append(f'    """{self._docstring()}"""')
-        for t in params:
+        lines = []
+        for t in (plan.info(p.name) for p in sig.params):
             if t.name in plan.reads:
                 code = d.convert_input(t.ident, t.kind)
                 shape = shape_code(plan, t) if t.param is not None and t.param.kind == "array" else None
                 if shape is not None:
                     code += f".reshape({shape})"
-                lines.append(f"    {t.ident} = {code}")
+                lines.append(f"{indent}{t.ident} = {code}")
         for sp in plan.statements:
             self.st = sp
             self.letters = _letters(sp.var_order)
-            lines.append(f"    # {sp.statement}")
-            lines.append(f"    {sp.lhs.ident} = {self._statement(sp)}")
+            lines.append(f"{indent}# {sp.statement}")
+            lines.append(f"{indent}{sp.lhs.ident} = {self._statement(sp)}")
         outs = [d.output(t.ident, t.ctype, t.role == "return") for t in plan.outputs]
-        lines.append(f"    return {', '.join(outs)}")
-        return "\n".join(lines)
+        lines.append(f"{indent}return {', '.join(outs)}")
+        return lines
 
-    def _docstring(self) -> str:
+    def python_condition(self, cond: str) -> str:
+        """A condition on flags in Python: the flags' names as the function's parameters."""
+        return re.sub(r"[A-Za-z_][\w.]*(?:\[\d+\])?",
+                      lambda m: self.plan.info(m.group()).ident if m.group() in self.plan.tensors else m.group(),
+                      cond)
+
+    def docstring(self, program) -> str:
         plan = self.plan
-        taco = "\n".join(f"        {s}" for s in plan.program.statements)
+        taco = "\n".join(f"        {line}" for line in str(program).split("\n")) if isinstance(program, Guarded) \
+            else "\n".join(f"        {s}" for s in plan.program.statements)
         outs = []
         for t in plan.outputs:
             shape = "" if t.role == "return" else f"[{', '.join(t.param.shape or [])}]"
             what = "returned value" if t.role == "return" else t.param.access
             outs.append(f"{t.ident} ({OUTPUT_DTYPE[t.ctype]}{shape}, {what})")
-        doc = [f"TACO index notation:\n\n{taco}\n", parameter_doc(plan, OUTPUT_DTYPE),
+        note = ["    (Array shapes are the first case's; each case's are in its branch.)"] \
+            if isinstance(program, Guarded) else []
+        doc = [f"TACO index notation:\n\n{taco}\n", parameter_doc(plan, OUTPUT_DTYPE), *note,
                f"    Returns {', '.join(outs)}" + ("" if len(outs) == 1 else " as a tuple") + ".",
                "    Arguments are never modified.\n    "]
         return "\n".join(doc)

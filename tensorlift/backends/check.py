@@ -14,14 +14,15 @@ from ..taco.ir import Program
 from . import NEEDS, check_target, missing_library, emit, function_name
 
 
-def run_emitted(target: str, source: str, sig: Signature, example: Example) -> dict:
+def run_emitted(target: str, source: str, sig: Signature, example: Example, case_sigs=None) -> dict:
     """Runs emitted source on an example's inputs; returns {output name: NumPy value} in
-    `sig.outputs` order (arrays for arrays, NumPy scalars for the returned value)."""
+    `sig.outputs` order (arrays for arrays, NumPy scalars for the returned value). TACO
+    text is read back and run through the NumPy back end."""
     check_target(target)
     if target == "taco":
+        from ..taco.parse import parse_program
         from .arrays import emit_array_code
-        from .taco import read_taco_text
-        source = emit_array_code("numpy", read_taco_text(source), sig)
+        source = emit_array_code("numpy", parse_program(source), sig, case_sigs)
     ns: dict = {"__name__": f"tensorlift_emitted_{target}"}
     try:
         exec(compile(source, f"<tensorlift {target} code for {sig.function}>", "exec"), ns)
@@ -62,14 +63,14 @@ def run_emitted(target: str, source: str, sig: Signature, example: Example) -> d
 
 
 def check_emitted(target: str, source: str, sig: Signature, examples: Iterable[Example],
-                  rtol: Optional[float] = None) -> None:
+                  rtol: Optional[float] = None, case_sigs=None) -> None:
     """Runs the source on every example and compares each output with the C result under
     the policy of `carith.close` (`rtol` overrides its tolerance). Raises TensorliftError
     naming the target, the output and the example index at the first mismatch."""
     tol = carith.tolerance(dtypes_of(sig).values()) if rtol is None else rtol
     for k, ex in enumerate(examples):
         try:
-            got = run_emitted(target, source, sig, ex)
+            got = run_emitted(target, source, sig, ex, case_sigs)
         except TensorliftError as e:
             raise TensorliftError(f"target {target}, example {k}: {e}") from e
         for name in sig.outputs:
@@ -82,10 +83,10 @@ def check_emitted(target: str, source: str, sig: Signature, examples: Iterable[E
 
 
 def emit_checked(target: str, program: Program, sig: Signature,
-                 examples: Iterable[Example], rtol: Optional[float] = None) -> str:
+                 examples: Iterable[Example], rtol: Optional[float] = None, case_sigs=None) -> str:
     """`emit`, then `check_emitted` on the examples; returns the source."""
-    source = emit(target, program, sig)
-    check_emitted(target, source, sig, examples, rtol)
+    source = emit(target, program, sig, case_sigs)
+    check_emitted(target, source, sig, examples, rtol, case_sigs)
     return source
 
 

@@ -261,10 +261,11 @@ def parameter_doc(plan: Plan, dtype_names: dict[str, str]) -> str:
     for p in plan.sig.params:
         t = plan.info(p.name)
         if p.kind == "scalar":
-            what = {"dimension": "size", "stride": "row stride (dense)", "flag": "flag"}.get(p.role, "value")
+            what = {"dimension": "size", "stride": "row stride (dense)",
+                    "flag": "flag that picks the case"}.get(p.role, "value")
             if p.macro is not None:
                 what += f", the macro {p.name} of the C (default {p.macro})"
-            used = "" if p.name in plan.reads or p.name in shaped else ", accepted and ignored"
+            used = "" if p.name in plan.reads or p.name in shaped or p.role == "flag" else ", accepted and ignored"
             lines.append(f"      {t.ident}: {what} ({p.dtype}){used}")
             continue
         shape = ", ".join(p.shape or [])

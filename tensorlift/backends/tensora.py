@@ -34,7 +34,7 @@ from __future__ import annotations
 import math
 
 from ..errors import TensorliftError
-from ..taco.ir import Access, BinOp, Call, Const, Expr, Neg, Program, accesses
+from ..taco.ir import Access, BinOp, Call, Const, Expr, Guarded, Neg, Program, accesses
 from ..signature import Signature
 from .arrays import OUTPUT_DTYPE
 from .names import PYTHON_RESERVED, Namer, tensora_ident
@@ -51,6 +51,9 @@ def _evaluate(assignment, order, tensors):
 
 
 def emit_tensora(program: Program, sig: Signature) -> str:
+    if isinstance(program, Guarded):
+        raise TensorliftError("target tensora cannot express one program per case of the flags "
+                              "(if/elif); use numpy, torch, jax or taco")
     plan = make_plan(program, sig)
     # "assignment" is a parameter of tensora.evaluate, which takes tensors as keywords
     names = Namer(clean=tensora_ident, reserved={"assignment"}, sep="")

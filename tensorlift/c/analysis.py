@@ -49,6 +49,7 @@ class Analysis:
     ties: dict[str, str]                 # tied dimension -> the dimension it equals
     flows: Flows
     dims: list[str] = field(default_factory=list)   # dimension slots, ties included
+    fixed: dict[str, int] = field(default_factory=dict)   # scalars held at one value (flags)
 
     def sizes(self, free: dict[str, int]) -> dict[str, int]:
         """Values of every dimension and stride, from values of the untied dimensions."""
@@ -75,7 +76,10 @@ def analyze(source: Union[str, Path], function: Optional[str] = None) -> Analysi
     return analyze_kernel(load_kernel(source, function))
 
 
-def analyze_kernel(kernel: A.Kernel, slots: Optional[list[Slot]] = None, budget=None) -> Analysis:
+def analyze_kernel(kernel: A.Kernel, slots: Optional[list[Slot]] = None, budget=None,
+                   fixed: Optional[dict[str, int]] = None) -> Analysis:
+    """`fixed`: scalars held at one value (a flag, for one case of the code it selects)."""
+    fixed = dict(fixed or {})
     slots = slots if slots is not None else flatten(kernel)
     flows = analyse_flows(kernel, slots)
     roles = scalar_roles(slots, flows)
@@ -85,7 +89,7 @@ def analyze_kernel(kernel: A.Kernel, slots: Optional[list[Slot]] = None, budget=
     ties: dict[str, str] = {}
     for _ in range(len(dims) + 1):
         try:
-            layouts, stride_values, access = _fit_layouts(kernel, slots, dims, strides, ties, budget)
+            layouts, stride_values, access = _fit_layouts(kernel, slots, dims, strides, ties, budget, fixed)
             break
         except _Tie as t:
             ties[t.second] = ties.get(t.first, t.first)
@@ -111,7 +115,7 @@ def analyze_kernel(kernel: A.Kernel, slots: Optional[list[Slot]] = None, budget=
             flows.returned & {p.name for p in params if p.kind == "array" or p.role in ("value", "flag")}:
         returns = kernel.returns.dtype
     sig = Signature(kernel.name, params, returns, tied)
-    return Analysis(kernel, slots, sig, layouts, stride_values, ties, flows, dims)
+    return Analysis(kernel, slots, sig, layouts, stride_values, ties, flows, dims, fixed)
 
 
 # ---------------------------------------------------------------- running and fitting
@@ -125,9 +129,10 @@ def _value_for(slot: Slot, rng: random.Random):
 
 
 def trace_run(kernel: A.Kernel, slots: list[Slot], env: dict[str, int], seed: int = 0,
-              writes: Optional[list] = None, budget=None):
+              writes: Optional[list] = None, budget=None, executed: Optional[set] = None):
     """Run the interpreter on pseudo-random nonzero data; returns the buffers by slot name.
-    `writes`, if given, collects the names of the buffers written, in order."""
+    `writes`, if given, collects the names of the buffers written, in order; `executed` the
+    ids of the statements and assignments that ran."""
     rng = random.Random(seed)
     scalars = {s.name: env[s.name] if s.name in env else _value_for(s, rng)
                for s in slots if s.kind == "scalar"}
@@ -137,7 +142,7 @@ def trace_run(kernel: A.Kernel, slots: list[Slot], env: dict[str, int], seed: in
             r = random.Random(f"{seed}/{s.name}")
             arrays[s.name], buffers[s.name] = array_pointer(s, lambda off, s=s, r=r: _value_for(s, r), trace=[])
             buffers[s.name].writes = writes
-    Interpreter(kernel, budget=budget).call(*bind(kernel, slots, scalars, arrays))
+    Interpreter(kernel, budget=budget, executed=executed).call(*bind(kernel, slots, scalars, arrays))
     return buffers
 
 
@@ -205,7 +210,7 @@ def _delinearise(offsets: list[int], coefs: set[int]) -> tuple[list[int], list[i
     return chain, extents
 
 
-def _fit_layouts(kernel, slots, dims, strides, ties, budget=None):
+def _fit_layouts(kernel, slots, dims, strides, ties, budget=None, fixed=None):
     """Layouts fitted over several runs, or a pair of dimensions to tie."""
     free = [d for d in dims if d not in ties]
     names = free + strides
@@ -213,6 +218,7 @@ def _fit_layouts(kernel, slots, dims, strides, ties, budget=None):
     def env_of(point):
         env = {d: point[ties.get(d, d)] for d in dims}
         env.update({s: point[s] for s in strides})
+        env.update(fixed or {})
         return env
 
     base = {d: BASE_SIZE + i for i, d in enumerate(free)}

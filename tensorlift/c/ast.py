@@ -199,8 +199,15 @@ class InitList(Node):
     type: Type
 
 
+@dataclass(eq=False)
+class StmtExpr(Node):
+    """GNU `({ ...; e; })`, as glibc writes `assert`: the value of its last statement."""
+    body: "Block"
+    type: Type
+
+
 Expr = Union[Lit, Name, Unary, Binary, Assign, Cond, Cast, Call, Index, Member, Method, Construct,
-             Comma, InitList]
+             Comma, InitList, StmtExpr]
 
 # ---------------------------------------------------------------- statements
 
@@ -283,6 +290,7 @@ class Global:
     init: Optional[Expr]
     const: bool
     line: int
+    offset: int = 0          # in its file: globals keep their declaration order
 
 
 @dataclass
@@ -364,6 +372,8 @@ def children(node) -> list:
         return list(node.exprs)
     if isinstance(node, InitList):
         return list(node.items)
+    if isinstance(node, StmtExpr):
+        return [node.body]
     if isinstance(node, Block):
         return list(node.items)
     if isinstance(node, Decl):

@@ -93,6 +93,21 @@ def evaluate(cursor):
         L.clang_EvalResult_dispose(r)
 
 
+def spelled_at(tu, cursor):
+    """Where the cursor's first token is written, when that is not where the cursor is: for
+    a literal that comes out of a macro, a place in the macro's definition (the `64` in
+    `#define N 64`). libclang reports locations of macro expansions at the use; the token
+    of the extent's start still carries the place of its text."""
+    start = cursor.extent.start
+    toks = list(tu.get_tokens(extent=ci.SourceRange.from_locations(start, start)))
+    if not toks:
+        return None
+    at, here = toks[0].location, cursor.location
+    same = (at.file.name if at.file else None, at.line, at.column) == \
+        (here.file.name if here.file else None, here.line, here.column)
+    return None if same else at
+
+
 def find_compiler(cplusplus: bool = False) -> str:
     env = os.environ.get("CXX" if cplusplus else "CC")
     names = (env, "c++", "g++", "clang++") if cplusplus else (env, "cc", "gcc", "clang")

@@ -134,8 +134,8 @@ def make_case(analysis: Analysis, sizes: dict[str, int], rng: np.random.Generato
     for s in analysis.slots:
         p = sig.param(s.name)
         if s.kind == "scalar":
-            if s.name in sizes:
-                scalars[s.name] = sizes[s.name]
+            if s.name in sizes or s.name in analysis.fixed:
+                scalars[s.name] = sizes.get(s.name, analysis.fixed.get(s.name))
             else:
                 v = random_values(rng, s.dtype, 1, nonzero=True)[0]
                 scalars[s.name] = int(v) if carith.is_int(s.dtype) else float(v)

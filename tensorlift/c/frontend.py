@@ -16,7 +16,7 @@ from typing import Optional, Union
 
 from ..errors import TensorliftError, UnsupportedConstruct
 from . import ast as A
-from .clang import binary_operator, builtin_include_dir, ci, evaluate, unary_operator, var_init
+from .clang import binary_operator, builtin_include_dir, ci, evaluate, spelled_at, unary_operator, var_init
 
 SUFFIXES = {".c": "c", ".h": "c", ".cc": "c++", ".cpp": "c++", ".cxx": "c++", ".c++": "c++",
             ".hpp": "c++", ".hh": "c++", ".hxx": "c++"}
@@ -31,6 +31,12 @@ _ARRAYS = (T.CONSTANTARRAY, T.VARIABLEARRAY, T.INCOMPLETEARRAY, T.DEPENDENTSIZED
 _STATEMENT_NAMES = {"SWITCH_STMT": "switch statement", "GOTO_STMT": "goto", "LABEL_STMT": "goto label",
                     "ASM_STMT": "inline assembly", "MS_ASM_STMT": "inline assembly",
                     "INDIRECT_GOTO_STMT": "goto", "CXX_TRY_STMT": "try block"}
+_EXPRESSION_NAMES = {"COMPOUND_LITERAL_EXPR": "compound literal", "LAMBDA_EXPR": "lambda",
+                     "CXX_NEW_EXPR": "new", "CXX_DELETE_EXPR": "delete", "CXX_THIS_EXPR": "this",
+                     "STRING_LITERAL": "string literal", "ADDR_LABEL_EXPR": "address of a label",
+                     "CXX_THROW_EXPR": "throw", "CXX_TYPEID_EXPR": "typeid"}
+_ASSERT_FAILS = {"__assert_fail", "__assert", "__assert_rtn", "_assert", "__builtin_trap", "abort"}
+"""What a failed assert calls: the arguments (file name, message) are not computed."""
 _VECTOR_METHODS = {"size", "push_back", "emplace_back", "resize", "back", "front", "clear",
                    "at", "empty", "reserve", "data", "assign"}
 
@@ -233,6 +239,7 @@ class _Converter:
                 self.functions[f] = self.function(self.unit.defs[f])
         u = self.unit
         includes = [str(inc.include.name) for inc in u.tu.get_includes()]
+        self.globals = dict(sorted(self.globals.items(), key=lambda kv: kv[1].offset))   # declaration order
         return A.Kernel(name, self.functions[name], self.functions, self.globals, self.structs,
                         u.text, u.path, u.language, u.flags, self.macros, includes)
 
@@ -464,14 +471,13 @@ class _Converter:
             return A.Cast(line, self.expr(inner[-1]), self.type(c.type))
         if k == K.CALL_EXPR:
             return self.call(c)
+        if k.name in ("StmtExpr", "STMT_EXPR"):
+            return A.StmtExpr(line, self.block(_only(c)), self.type(c.type))
         if k == K.INIT_LIST_EXPR:
             return A.InitList(line, [self.expr(x) for x in c.get_children()], self.type(c.type))
         if k == K.CXX_FUNCTIONAL_CAST_EXPR:
             return self.expr(_only(c))
-        names = {K.COMPOUND_LITERAL_EXPR: "compound literal", K.STMT_EXPR: "statement expression",
-                 K.LAMBDA_EXPR: "lambda", K.CXX_NEW_EXPR: "new", K.CXX_DELETE_EXPR: "delete",
-                 K.CXX_THIS_EXPR: "this", K.GNU_NULL_EXPR: "NULL"}
-        raise UnsupportedConstruct(names.get(k, k.name.lower().replace("_", " ")), line)
+        raise UnsupportedConstruct(_EXPRESSION_NAMES.get(k.name, k.name.lower().replace("_", " ")), line)
 
     def literal(self, c) -> A.Expr:
         v = evaluate(c)
@@ -489,11 +495,10 @@ class _Converter:
         """The object-like macro a literal is the value of (`N` for `#define N 64`, also when
         written through `#define SIZE (N*2)`), if any: the literal's own token then lies in the
         macro's definition."""
-        toks = c.get_tokens()
-        first = next(iter(toks), None)
-        if first is None or (first.location.line, first.location.column) == (c.location.line, c.location.column):
+        at = spelled_at(self.unit.tu, c)
+        if at is None:
             return None
-        d = ci.Cursor.from_location(self.unit.tu, first.location)
+        d = ci.Cursor.from_location(self.unit.tu, at)
         if d is None or d.kind != K.MACRO_DEFINITION:
             return None
         body = [t.spelling for t in d.get_tokens()][1:]
@@ -547,7 +552,8 @@ class _Converter:
         const = r.type.is_const_qualified() or (
             r.type.get_canonical().kind in _ARRAYS and r.type.get_canonical().element_type.is_const_qualified())
         self.globals[r.spelling] = A.Global(r.spelling, self.decl_type(r),
-                                            self.expr(init) if init is not None else None, const, _line(r))
+                                            self.expr(init) if init is not None else None, const, _line(r),
+                                            r.location.offset)
 
     def unexposed(self, c) -> A.Expr:
         """Implicit conversions and C++ wrappers (temporaries, constructions) are unexposed:
@@ -585,6 +591,8 @@ class _Converter:
         callee = _callee_name(kids[0])
         if callee is None:
             raise UnsupportedConstruct("call through a function pointer", line)
+        if callee in _ASSERT_FAILS:
+            return A.Call(line, "__assert_fail", [], A.VOID)
         args = [self.expr(x) for x in kids[1:]]
         if callee in self.unit.defs and callee not in self.functions:
             self.pending.append(callee)

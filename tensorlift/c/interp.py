@@ -312,9 +312,10 @@ class Interpreter:
     reported instead of hanging the analysis."""
 
     def __init__(self, kernel: A.Kernel, ops: Optional[Ops] = None, max_steps: int = 2_000_000,
-                 budget=None):
+                 budget=None, executed: Optional[set] = None):
         self.k = kernel
         self.budget = budget
+        self.executed = executed          # ids of the statements and assignments that ran
         self.ops = ops or Ops()
         self.max_steps = max_steps
         self.steps = 0
@@ -375,9 +376,9 @@ class Interpreter:
             return self.memory(name, args, node)
         if name in ("malloc", "calloc", "aligned_alloc"):
             return self.allocate(name, args, node)
-        if name in ("free", "__assert_fail", "__builtin_prefetch"):
-            if name == "__assert_fail":
-                raise KernelRunError(f"assertion failed at line {line}")
+        if name == "__assert_fail":
+            raise KernelRunError(f"the kernel's assertion at line {line} fails for these inputs")
+        if name in ("free", "__builtin_prefetch"):
             return None
         if name == "__builtin_expect":
             return args[0]
@@ -444,6 +445,8 @@ class Interpreter:
     # -- statements ----------------------------------------------------
     def exec(self, node):
         self.tick()
+        if self.executed is not None:
+            self.executed.add(id(node))
         if isinstance(node, A.ExprStmt):
             self.eval(node.expr)
         elif isinstance(node, A.Block):
@@ -737,6 +740,21 @@ class Interpreter:
             raise UnsupportedConstruct(f"struct field '{node.field}' has no value", node.line)
         return base.fields[node.field]
 
+    def e_stmt_expr(self, node: A.StmtExpr):
+        items = node.body.items
+        self.scopes.append({})
+        try:
+            for item in items[:-1]:
+                self.exec(item)
+            last = items[-1] if items else None
+            if isinstance(last, A.ExprStmt):
+                return self.eval(last.expr)
+            if last is not None:
+                self.exec(last)
+            return None
+        finally:
+            self.scopes.pop()
+
     def e_call(self, node: A.Call):
         args = [self.eval(a) for a in node.args]
         return self.invoke(node.func, args, node)
@@ -778,6 +796,8 @@ class Interpreter:
         return Ptr(buf, 0, A.Scalar("uint8"))
 
     def e_assign(self, node: A.Assign):
+        if self.executed is not None:
+            self.executed.add(id(node))
         if node.op == "=":
             value = self.eval(node.value)
             return self.assign(node.target, value)
@@ -844,7 +864,7 @@ class Interpreter:
 _EVAL = {A.Lit: Interpreter.e_lit, A.Name: Interpreter.e_name, A.Cast: Interpreter.e_cast,
          A.Comma: Interpreter.e_comma, A.Cond: Interpreter.e_cond, A.Binary: Interpreter.e_binary,
          A.Unary: Interpreter.e_unary, A.Index: Interpreter.e_index, A.Member: Interpreter.e_member,
-         A.Call: Interpreter.e_call, A.Assign: Interpreter.e_assign}
+         A.Call: Interpreter.e_call, A.Assign: Interpreter.e_assign, A.StmtExpr: Interpreter.e_stmt_expr}
 
 _ABSENT = object()
 

@@ -10,6 +10,7 @@ the conditions of `if` and `?:` is a flag.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Optional
 
 from .. import carith
 from . import ast as A
@@ -208,3 +209,63 @@ def scalar_roles(slots: list[Slot], flows: Flows) -> dict[str, str]:
         else:
             roles[s.name] = "value"
     return roles
+
+
+_COMPARE = {"<", ">", "<=", ">=", "==", "!="}
+
+
+def flag_intervals(kernel: A.Kernel, flag: str, dtype: str) -> Optional[list[tuple]]:
+    """The intervals of a flag's values inside which every condition on it comes out the
+    same, so that one value stands for each (None when the flag is used otherwise than in
+    tests against constants: then it is no flag). `if (TA)` gives TA < 0, TA == 0, TA > 0."""
+    names, constants = {flag}, set()
+    todo, seen = [kernel.name], set()
+    while todo:
+        fname = todo.pop()
+        if fname in seen or fname not in kernel.functions:
+            continue
+        seen.add(fname)
+        parents: dict[int, object] = {}
+        for node in A.walk(kernel.functions[fname].body):
+            for child in A.children(node):
+                parents[id(child)] = node
+            if not (isinstance(node, A.Name) and node.name in names):
+                continue
+            child, ctx = node, parents.get(id(node))
+            while isinstance(ctx, A.Cast):
+                child, ctx = ctx, parents.get(id(ctx))
+            if isinstance(ctx, A.Binary) and ctx.op in _COMPARE:
+                other = ctx.right if child is ctx.left else ctx.left
+                while isinstance(other, A.Cast):
+                    other = other.expr
+                if not isinstance(other, A.Lit) or not isinstance(other.value, int):
+                    return None
+                constants.add(other.value)
+            elif (isinstance(ctx, A.Unary) and ctx.op == "!") or (isinstance(ctx, A.Binary) and ctx.op in ("&&", "||")) \
+                    or (isinstance(ctx, (A.If, A.Cond, A.Loop)) and ctx.cond is child):
+                constants.add(0)
+            elif isinstance(ctx, A.Call) and ctx.func in kernel.functions:
+                names.add(kernel.functions[ctx.func].params[ctx.args.index(child)].name)
+                todo.append(ctx.func)
+            else:
+                return None
+    lo_t, hi_t = carith.bounds(dtype)
+    points = sorted(c for c in constants if lo_t <= c <= hi_t)
+    if not points:
+        return None
+    out, prev = [], None
+    for c in points:
+        start = lo_t if prev is None else prev + 1
+        if start <= c - 1:
+            out.append((start, c - 1))
+        out.append((c, c))
+        prev = c
+    if prev + 1 <= hi_t:
+        out.append((prev + 1, hi_t))
+    return [(None if lo == lo_t and lo_t < 0 else lo, None if hi == hi_t else hi) for lo, hi in out]
+
+
+def representative(iv: tuple) -> int:
+    """A value in an interval, small in magnitude."""
+    lo, hi = iv
+    return hi if lo is None else lo

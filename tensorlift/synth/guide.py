@@ -68,7 +68,8 @@ def static_guidance(analysis: Analysis) -> Guidance:
     sig = analysis.signature
     sizes = sample_sizes(analysis, 0)
     writes: list[str] = []
-    buffers = trace_run(k, analysis.slots, sizes, seed=1, writes=writes)
+    executed: set[int] = set()
+    buffers = trace_run(k, analysis.slots, {**sizes, **analysis.fixed}, seed=1, writes=writes, executed=executed)
     site_array: dict[int, str] = {}
     site_trace: dict[int, list] = {}
     for name, buf in buffers.items():
@@ -76,7 +77,7 @@ def static_guidance(analysis: Analysis) -> Guidance:
             site_array.setdefault(id(entry[0]), name)
             site_trace.setdefault(id(entry[0]), []).append(entry)
     strides = {n: Region.of(analysis.layouts[n], sizes).strides for n in buffers}
-    scan = _Feeds(analysis, site_array)
+    scan = _Feeds(analysis, site_array, executed)
     for f in k.functions.values():
         scan.collect(f)
     hints = {o: Hints() for o in sig.outputs}
@@ -168,8 +169,9 @@ class _Feed:
 class _Feeds:
     """Follows values back through locals (flow-insensitively) to what they are made of."""
 
-    def __init__(self, analysis: Analysis, site_array: dict[int, str]):
+    def __init__(self, analysis: Analysis, site_array: dict[int, str], executed: set[int]):
         self.site_array = site_array
+        self.executed = executed        # code that did not run (another case of a flag) says nothing
         self.scalars = {s.name for s in analysis.slots if s.kind == "scalar"}
         self.constants = {g.name: g.init for g in analysis.kernel.globals.values() if g.const}
         self.function = analysis.kernel.name
@@ -183,6 +185,8 @@ class _Feeds:
         guarded = {id(x) for n in A.walk(f.body) if isinstance(n, A.If) and self._reads_data(n.cond)
                    for branch in (n.then, n.other) if branch is not None for x in A.walk(branch)}
         for n in A.walk(f.body):
+            if isinstance(n, (A.Assign, A.Decl, A.Return)) and id(n) not in self.executed:
+                continue
             if isinstance(n, A.Assign):
                 lv = n.target
                 if isinstance(lv, A.Name):

@@ -12,10 +12,10 @@ as `Neg(Const(2))`: constants are never negative in parsed programs.
 from __future__ import annotations
 
 import re
-from typing import NamedTuple, NoReturn, Optional
+from typing import NamedTuple, NoReturn, Optional, Union
 
 from ..errors import TensorliftError
-from .ir import Access, BinOp, Call, Const, Expr, Neg, Program, Statement
+from .ir import Access, BinOp, Call, Condition, Const, Expr, Guarded, Neg, Program, Statement
 
 MAX_DEPTH = 64
 """Deeper nesting of brackets and unary minus is refused, so recursion stays far below
@@ -269,9 +269,112 @@ def number(text: str) -> Const:
     return Const(int(text))
 
 
-def parse_program(text: str) -> Program:
-    """Parse TACO text into a Program; `TensorliftError` (one line, with position) if bad."""
-    return Parser(tokenize(text), text).program()
+def parse_program(text: str) -> Union[Program, Guarded]:
+    """Parse TACO text into a Program; `TensorliftError` (one line, with position) if bad.
+    Text with `if COND:` / `elif COND:` lines is a guarded program: the indented statements
+    under each are the program of that case. `#` starts a comment."""
+    text = re.sub(r"#[^\n]*", lambda m: " " * len(m.group()), text)    # positions kept
+    lines = text.split("\n")
+    if not any(re.match(r"\s*if\s", ln) for ln in lines):
+        return Parser(tokenize(text), text).program()
+    cases: list = []
+    for n, ln in enumerate(lines, 1):
+        if not ln.strip():
+            continue
+        m = re.fullmatch(r"\s*(if|elif)\s+(.+):\s*", ln)
+        if m:
+            if (m.group(1) == "if") != (not cases):
+                raise TensorliftError(f"TACO parse error at line {n}: '{m.group(1)}' out of place")
+            cases.append((parse_condition(m.group(2)), []))
+        elif not cases:
+            raise TensorliftError(f"TACO parse error at line {n}: a statement before the first 'if'")
+        else:
+            cases[-1][1].append(ln.strip())
+    return Guarded(tuple((cond, Parser(tokenize("\n".join(st)), "\n".join(st)).program()) for cond, st in cases))
+
+
+_ATOM = re.compile(r"\s*(?:(-?\d+)\s*(<=|<)\s*)?([A-Za-z_][\w.]*(?:\[\d+\])?)\s*(==|!=|<=|>=|<|>)\s*(-?\d+)\s*")
+
+
+def parse_condition(text: str) -> Condition:
+    """`TA == 0 and (TB <= -1 or TB >= 1)`, `0 <= mode <= 3`: comparisons of flags with
+    integers joined by `and`, `or` and brackets, as `Condition` prints them."""
+    pos = 0
+
+    def fail(what):
+        raise TensorliftError(f"cannot read the condition {text!r}: {what}")
+
+    def disjunction():
+        nonlocal pos
+        terms = conjunction()
+        while text.startswith("or", pos := _skip(text, pos)):
+            pos += 2
+            terms = terms + conjunction()
+        return terms
+
+    def conjunction():
+        nonlocal pos
+        terms = factor()
+        while text.startswith("and", pos := _skip(text, pos)):
+            pos += 3
+            right = factor()
+            terms = [_intersect(a, b) for a in terms for b in right]
+        return terms
+
+    def factor():
+        nonlocal pos
+        pos = _skip(text, pos)
+        if text.startswith("(", pos):
+            pos += 1
+            terms = disjunction()
+            pos = _skip(text, pos)
+            if not text.startswith(")", pos):
+                fail("a ')' is missing")
+            pos += 1
+            return terms
+        m = _ATOM.match(text, pos)
+        if not m:
+            fail(f"expected a comparison at {text[pos:pos + 12]!r}")
+        pos = m.end()
+        lo_c, lo_op, name, op, c = m.groups()
+        ivs = _compare(op, int(c))
+        if lo_c is not None:
+            ivs = _intersect_ivs(ivs, [(int(lo_c) + (lo_op == "<"), None)])
+        return [{name: ivs}]
+
+    terms = disjunction()
+    if _skip(text, pos) != len(text):
+        fail(f"unexpected {text[pos:pos + 12]!r}")
+    return Condition(tuple(tuple((f, tuple(ivs)) for f, ivs in t.items()) for t in terms if all(t.values())))
+
+
+def _skip(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos].isspace():
+        pos += 1
+    return pos
+
+
+def _compare(op: str, c: int) -> list:
+    return {"==": [(c, c)], "!=": [(None, c - 1), (c + 1, None)], "<=": [(None, c)], "<": [(None, c - 1)],
+            ">=": [(c, None)], ">": [(c + 1, None)]}[op]
+
+
+def _intersect_ivs(a: list, b: list) -> list:
+    out = []
+    for alo, ahi in a:
+        for blo, bhi in b:
+            lo = alo if blo is None else blo if alo is None else max(alo, blo)
+            hi = ahi if bhi is None else bhi if ahi is None else min(ahi, bhi)
+            if lo is None or hi is None or lo <= hi:
+                out.append((lo, hi))
+    return out
+
+
+def _intersect(a: dict, b: dict) -> dict:
+    out = dict(a)
+    for f, ivs in b.items():
+        out[f] = _intersect_ivs(out[f], ivs) if f in out else ivs
+    return out
 
 
 def parse_statement(text: str) -> Statement:

@@ -225,9 +225,12 @@ def _execute(analysis: Analysis, sizes: dict[str, int]) -> _CRun:
     outside: list[str] = []
     for s in analysis.slots:
         if s.kind == "scalar":
-            scalars[s.name] = sizes[s.name] if s.name in sizes else _symbol(s.name, s.dtype, constraints)
-            if s.name not in sizes:
-                symbols[s.name] = scalars[s.name]
+            if s.name in sizes or s.name in analysis.fixed:
+                # a flag held for one case stands for every value of its interval: each
+                # condition on it compares it with constants and so comes out the same
+                scalars[s.name] = sizes.get(s.name, analysis.fixed.get(s.name))
+            else:
+                scalars[s.name] = symbols[s.name] = _symbol(s.name, s.dtype, constraints)
             continue
         reg = regions[s.name] = Region.of(analysis.layouts[s.name], sizes)
         init = np.empty(reg.shape, dtype=object)
