@@ -348,6 +348,20 @@ def test_ray_executor_without_ray_is_one_line(tmp_path):
         "tensorlift: error: --executor ray needs Ray: pip install 'tensorlift[ray]'"]
 
 
+def test_ray_address_without_a_cluster_is_one_line(tmp_path):
+    pytest.importorskip("ray")           # (test_bench_ray.py fails without it under CI=true)
+    import socket
+    with socket.socket() as s:           # a port where nothing listens
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = run_bench(DATA / "dot.c", "--executor", "ray", "--ray-address", f"127.0.0.1:{port}", timeout=60)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [
+        f"tensorlift: error: no Ray cluster at 127.0.0.1:{port}: Connection refused "
+        "(start one with `ray start --head`, or leave out --ray-address)"]
+    assert run_bench(DATA / "dot.c", "--ray-address", f"127.0.0.1:{port}").returncode == 2   # needs --executor ray
+
+
 def html_escape(text: str) -> str:
     import html
     return html.escape(text, quote=True)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import tempfile
 import time
 from pathlib import Path
@@ -30,6 +31,7 @@ from .sources import Job
 INSTALL_HINT = "pip install 'tensorlift[ray]'"
 MAX_RETRIES = 2                 # of a task whose Ray worker or node died
 TICK_SECONDS = 0.25
+CONNECT_SECONDS = 5.0           # to reach a cluster's address
 OBJECT_STORE_BYTES = 128 << 20  # records are small; a local instance needs little shared memory
 
 
@@ -90,6 +92,19 @@ def _first_line(e: BaseException) -> str:
     return f"{type(e).__name__}: {line}"[:300] if line else type(e).__name__
 
 
+def check_reachable(address: str, seconds: float = CONNECT_SECONDS) -> None:
+    """A HOST:PORT address must accept a connection: Ray itself waits for an absent cluster
+    for ever. Other forms ("auto", "ray://...") are left to Ray."""
+    host, sep, port = address.rpartition(":")
+    if not sep or not port.isdigit() or "/" in address:
+        return
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=seconds).close()
+    except OSError as e:
+        raise TensorliftError(f"no Ray cluster at {address}: {e.strerror or e} "
+                              "(start one with `ray start --head`, or leave out --ray-address)") from None
+
+
 class RayExecutor:
     """Runs each job as a Ray task; `results` yields (job, record) as tasks finish, and
     None every TICK_SECONDS while none does."""
@@ -111,6 +126,8 @@ class RayExecutor:
         if ray.is_initialized():
             return False
         os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")    # no reports home (no internet)
+        if self.address:
+            check_reachable(self.address)
         quiet = dict(logging_level=logging.ERROR, log_to_driver=False)
         try:
             if self.address:
@@ -126,7 +143,7 @@ class RayExecutor:
     def results(self, jobs: list[Job]) -> Iterator[Optional[tuple[Job, dict]]]:
         from .local import request_for
         ray = import_ray()
-        started = self._connect(ray)
+        own_instance = self._connect(ray)
         if self.jobs is None and self.address:
             self.workers = max(1, int(ray.cluster_resources().get("CPU", 1)))
         task = ray.remote(num_cpus=1, max_retries=MAX_RETRIES, retry_exceptions=False)(lift_task)
@@ -147,9 +164,9 @@ class RayExecutor:
                 for ref in ready:
                     job = pending.pop(ref)
                     try:
-                        rec, seconds, started = ray.get(ref)
+                        rec, seconds, spawned = ray.get(ref)
                         self.busy_seconds += seconds
-                        self.workers_started += started
+                        self.workers_started += spawned
                     except Exception as e:         # the task failed MAX_RETRIES + 1 times
                         rec = blank_record(job.file, job.function, guide=self.settings.guide,
                                            error=f"ray task failed: {_first_line(e)}")
@@ -160,5 +177,5 @@ class RayExecutor:
                     ray.cancel(ref, force=True)
                 except Exception:
                     pass
-            if started:
+            if own_instance:
                 ray.shutdown()

@@ -270,9 +270,11 @@ def run_batch(paths: Sequence[str | os.PathLike], *, jobs: Optional[int] = None,
     settings = Settings(timeout=timeout, guide=guide, grace=grace, memory_gib=memory_gib,
                         require_proof=require_proof)
     runner = make_executor(executor, jobs, settings, worker_command, ray_address)
-    if executor == "ray":
-        from .ray_executor import import_ray
-        import_ray()                     # fail before the listing, not after it
+    if executor == "ray":                # fail before the listing, not after it
+        from .ray_executor import check_reachable, import_ray
+        import_ray()
+        if ray_address:
+            check_reachable(ray_address)
     previous = read_report(reports[0]) if resume else []
     job_list = list_jobs(files, function, build)
     bar = Progress(progress, len(job_list), tty) if progress is not None else None
