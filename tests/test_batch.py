@@ -467,7 +467,7 @@ def test_terminated_batch_stops_its_workers(tmp_path):
                              "--report", str(report)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, env=env)
     deadline = time.monotonic() + 30
-    while not _workers_of(proc.pid) and time.monotonic() < deadline:
+    while not (report.exists() and _workers_of(proc.pid)) and time.monotonic() < deadline:
         time.sleep(0.02)
     assert _workers_of(proc.pid), "no worker started"
     proc.send_signal(signal.SIGTERM)

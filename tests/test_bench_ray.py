@@ -32,7 +32,7 @@ def ray_cluster():
     """A local Ray instance of two CPUs, started by the test; yields its address."""
     ray = need("ray")
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR,
+    ray.init(address="local", num_cpus=2, include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR,
              object_store_memory=128 << 20)
     try:
         yield ray.get_runtime_context().gcs_address
@@ -91,3 +91,21 @@ def test_cli_starts_its_own_local_instance(tmp_path):
     assert [(r["function"], r["status"]) for r in json.loads(report.read_text())] == \
         [("dot", "lifted"), ("crash", "error")]
     assert "Traceback" not in proc.stderr
+
+
+def test_a_node_without_the_file_lifts_the_text_it_was_sent(tmp_path):
+    """What a Ray task does on a machine that cannot see the kernel's file (no Ray needed:
+    the task is a plain function, run here with a real worker)."""
+    from tensorlift.bench import ray_executor
+    from tensorlift.bench.runner import Settings
+    text = (DATA / "dot.c").read_bytes()
+    request = {"file": str(tmp_path / "elsewhere" / "dot.c"), "function": "dot", "timeout": 20.0,
+               "guide": "auto", "require_proof": False, "flags": [], "language": None}
+    try:
+        rec, seconds, spawned = ray_executor.lift_task(request, Settings(timeout=20), None, text)
+        assert (rec["status"], rec["program"], spawned) == ("lifted", GOOD["dot"], 1)
+        rec, _, spawned = ray_executor.lift_task(request, Settings(timeout=20), None, None)
+        assert rec["status"] == "error" and "no such file" in rec["error"] and spawned == 0   # warm
+    finally:
+        ray_executor._SLOT.close()
+        ray_executor._SLOT = None

@@ -37,6 +37,21 @@ class LocalExecutor:
         self.workers_started = 0
         self.busy_seconds = 0.0           # time the workers spent on kernels, added up
         self._busy_lock = threading.Lock()
+        self._slots: list[Slot] = []
+
+    def prepare(self) -> None:
+        """Start the workers now, so that their imports overlap the listing of the files."""
+        while len(self._slots) < self.workers:
+            slot = Slot(self.worker_command, self.settings.memory_gib)
+            self._slots.append(slot)
+            slot.start()
+
+    def close(self) -> None:
+        """Stop every worker (idempotent)."""
+        slots, self._slots = self._slots, []
+        for s in slots:
+            s.close()
+        self.workers_started += sum(s.started for s in slots)
 
     def results(self, jobs: list[Job]) -> Iterator[Optional[tuple[Job, dict]]]:
         todo: "queue.SimpleQueue[Job]" = queue.SimpleQueue()
@@ -44,7 +59,11 @@ class LocalExecutor:
             todo.put(job)
         done: "queue.SimpleQueue[tuple]" = queue.SimpleQueue()
         n = min(self.workers, len(jobs))
-        slots = [Slot(self.worker_command, self.settings.memory_gib) for _ in range(n)]
+        while len(self._slots) < n:
+            self._slots.append(Slot(self.worker_command, self.settings.memory_gib))
+        slots = self._slots[:n]
+        for extra in self._slots[n:]:         # more workers than kernels
+            extra.close()
         hard_limit = self.settings.hard_limit
 
         def lane(slot: Slot) -> None:
@@ -90,6 +109,4 @@ class LocalExecutor:
                 s.shutdown()
             for t in threads:
                 t.join(timeout=10)
-            for s in slots:
-                s.close()
-            self.workers_started = sum(s.started for s in slots)
+            self.close()

@@ -133,11 +133,13 @@ class RayExecutor:
             if self.address:
                 ray.init(address=self.address, **quiet)
                 return True
-            ray.init(num_cpus=self.workers, include_dashboard=False,
+            ray.init(address="local", num_cpus=self.workers, include_dashboard=False,
                      object_store_memory=OBJECT_STORE_BYTES, **quiet)
         except Exception as e:
             where = f"the Ray cluster at {self.address}" if self.address else "a local Ray instance"
-            raise TensorliftError(f"cannot start or join {where}: {_first_line(e)}") from None
+            hint = (" (a cluster started with token authentication needs RAY_AUTH_MODE=token and its "
+                    "token here too: see `ray get-auth-token`)") if self.address else ""
+            raise TensorliftError(f"cannot start or join {where}: {_first_line(e)}{hint}") from None
         return True
 
     def results(self, jobs: list[Job]) -> Iterator[Optional[tuple[Job, dict]]]:

@@ -276,10 +276,17 @@ def run_batch(paths: Sequence[str | os.PathLike], *, jobs: Optional[int] = None,
         if ray_address:
             check_reachable(ray_address)
     previous = read_report(reports[0]) if resume else []
-    job_list = list_jobs(files, function, build)
-    bar = Progress(progress, len(job_list), tty) if progress is not None else None
-    batch = Batch(job_list, runner, settings, reports=reports, previous=previous, progress=bar)
-    return batch.run()
+    if hasattr(runner, "prepare"):
+        runner.prepare()                 # workers import while the files are listed
+    try:
+        job_list = list_jobs(files, function, build)
+        bar = Progress(progress, len(job_list), tty) if progress is not None else None
+        batch = Batch(job_list, runner, settings, reports=reports, previous=previous, progress=bar)
+        return batch.run()
+    finally:
+        if hasattr(runner, "close"):
+            with _uninterrupted():
+                runner.close()
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -115,6 +115,11 @@ class Slot:
         self.served, self._buf = 0, b""
         self.started += 1
 
+    def start(self) -> None:
+        """Start the worker ahead of its first kernel (it imports the pipeline meanwhile)."""
+        if self.proc is None:
+            self._spawn()
+
     def _exited(self) -> bool:
         """Has the worker ended? Checked without reaping it, so that its process group id
         cannot be reused before the group is killed."""
