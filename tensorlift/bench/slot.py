@@ -230,7 +230,11 @@ class Slot:
                 raise Stopped
             if self.proc is None or self._exited():
                 self._kill()              # died while idle: not this kernel's doing
-                self._spawn()
+                try:
+                    self._spawn()
+                except OSError as e:      # no processes or memory left to start one
+                    return blank_record(file, function, guide=guide,
+                                        error=f"cannot start a worker: {e.strerror or e}")
             warm = self.served > 0
             start = time.monotonic()
             outcome, rec = self._exchange(dict(request, hard_limit=hard_limit), start + hard_limit)
