@@ -18,6 +18,7 @@ class Param:
     shape: Optional[list[str]] = None   # arrays: affine expressions over dimension scalars
     role: Optional[str] = None          # scalars: "dimension" | "stride" | "value" | "flag"
     macro: Optional[int] = None         # a size macro (`#define N 64`), not a parameter: its value
+    size_of: Optional[str] = None       # a C++ vector's size (`base.size()`), not a parameter
 
     def to_json(self) -> dict:
         d = {"name": self.name, "kind": self.kind, "dtype": self.dtype}
@@ -37,12 +38,19 @@ class Signature:
     params: list[Param]
     returns: Optional[str] = None       # dtype of the returned value, if any
     tied_sizes: list[list[str]] = field(default_factory=list)
+    returns_shape: Optional[list[str]] = None   # a returned vector's shape (None: a scalar)
 
     def param(self, name: str) -> Param:
         for p in self.params:
             if p.name == name:
                 return p
         raise KeyError(name)
+
+    @property
+    def call_params(self) -> list[Param]:
+        """What the kernel is called with (and so emitted code): a C++ vector's sizes come
+        with the vector, not as parameters."""
+        return [p for p in self.params if p.size_of is None]
 
     @property
     def arrays(self) -> list[Param]:
@@ -64,12 +72,18 @@ class Signature:
         return self.param(name).dtype
 
     def to_json(self) -> dict:
-        return {
+        d = {
             "function": self.function,
-            "params": [p.to_json() for p in self.params],
-            "returns": {"dtype": self.returns} if self.returns else None,
+            "params": [p.to_json() for p in self.params if p.size_of is None],
+            "returns": ({"dtype": self.returns, **({"shape": list(self.returns_shape)}
+                                                    if self.returns_shape is not None else {})}
+                        if self.returns else None),
             "tied_sizes": [list(t) for t in self.tied_sizes],
         }
+        sizes = [p.name for p in self.params if p.size_of is not None]
+        if sizes:
+            d["sizes"] = sizes
+        return d
 
 
 Value = Union["np.ndarray", int, float]

@@ -219,7 +219,7 @@ class _Generator:
         """The function's body for one program: inputs converted, statements, return."""
         plan, sig, d = self.plan, self.plan.sig, self.d
         lines = []
-        for t in (plan.info(p.name) for p in sig.params):
+        for t in (plan.info(p.name) for p in sig.call_params):
             if t.name in plan.reads:
                 code = d.convert_input(t.ident, t.kind)
                 shape = shape_code(plan, t) if t.param is not None and t.param.kind == "array" else None
@@ -231,7 +231,7 @@ class _Generator:
             self.letters = _letters(sp.var_order)
             lines.append(f"{indent}# {sp.statement}")
             lines.append(f"{indent}{sp.lhs.ident} = {self._statement(sp)}")
-        outs = [d.output(t.ident, t.ctype, t.role == "return") for t in plan.outputs]
+        outs = [d.output(t.ident, t.ctype, t.role == "return" and not t.order) for t in plan.outputs]
         lines.append(f"{indent}return {', '.join(outs)}")
         return lines
 
@@ -247,7 +247,8 @@ class _Generator:
             else "\n".join(f"        {s}" for s in plan.program.statements)
         outs = []
         for t in plan.outputs:
-            shape = "" if t.role == "return" else f"[{', '.join(t.param.shape or [])}]"
+            shape = f"[{', '.join(t.param.shape or [])}]" if t.role != "return" else \
+                f"[{', '.join(plan.sig.returns_shape)}]" if t.order else ""
             what = "returned value" if t.role == "return" else t.param.access
             outs.append(f"{t.ident} ({OUTPUT_DTYPE[t.ctype]}{shape}, {what})")
         note = ["    (Array shapes are the first case's; each case's are in its branch.)"] \

@@ -37,17 +37,17 @@ def run_emitted(target: str, source: str, sig: Signature, example: Example, case
     if not callable(fn):
         raise TensorliftError(f"{target} code defines no function {function_name(sig)}")
     inputs = example_env(example, sig)   # a write-only output is passed as the zeros the C call started from
-    missing = [p.name for p in sig.params if p.name not in inputs]
+    missing = [p.name for p in sig.call_params if p.name not in inputs]
     if missing:
         raise TensorliftError(f"the example has no input for {', '.join(missing)}")
-    originals = [inputs[p.name] for p in sig.params]
+    originals = [inputs[p.name] for p in sig.call_params]
     args = [copy.deepcopy(v) for v in originals]
     try:
         result = fn(*args)
     except Exception as e:
         raise TensorliftError(f"{target} code for {sig.function} failed: "
                               f"{type(e).__name__}: {e}") from e
-    for p, before, after in zip(sig.params, originals, args):
+    for p, before, after in zip(sig.call_params, originals, args):
         if not _same(before, after):
             raise TensorliftError(f"{target} code for {sig.function} modifies its argument {p.name}")
     names = sig.outputs
@@ -58,7 +58,7 @@ def run_emitted(target: str, source: str, sig: Signature, example: Example, case
     out = {}
     for name, v in zip(names, values):
         arr = _to_numpy(v)
-        out[name] = arr[()] if name == sig.function and sig.returns else arr
+        out[name] = arr[()] if name == sig.function and sig.returns and sig.returns_shape is None else arr
     return out
 
 

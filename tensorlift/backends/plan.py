@@ -111,7 +111,7 @@ def make_plan(program: Program, sig: Signature, reserved=PYTHON_RESERVED) -> Pla
     if sig.returns:
         if sig.function in tensors:
             raise TensorliftError(f"the returned value {sig.function} has the name of a parameter")
-        tensors[sig.function] = TensorInfo(sig.function, namer(sig.function), 0, "return",
+        tensors[sig.function] = TensorInfo(sig.function, namer(sig.function), len(sig.returns_shape or []), "return",
                                            kind_of_ctype(sig.returns, "the returned value"),
                                            sig.returns)
 
@@ -140,8 +140,8 @@ def make_plan(program: Program, sig: Signature, reserved=PYTHON_RESERVED) -> Pla
                                                "temp", "int")
         elif t.param is not None and t.param.kind != "array":
             raise TensorliftError(f"{where}: assigns the scalar parameter {lhs.name}")
-        elif t.role == "return" and lhs.indices:
-            raise TensorliftError(f"{where}: the returned value {lhs.name} is a scalar")
+        elif t.role == "return" and len(lhs.indices) != t.order:
+            raise TensorliftError(f"{where}: the returned value {lhs.name} has order {t.order}")
         _check_order(lhs, t, where)
         if len(set(lhs.indices)) != len(lhs.indices):
             raise TensorliftError(f"{where}: assigning to a diagonal (repeated index on the "
@@ -240,7 +240,8 @@ def shape_code(plan: Plan, t: TensorInfo) -> Optional[str]:
     (`(M, N)`), so that a flat buffer of the C's can be reshaped; None if a size is not
     a parameter."""
     names = {m.group() for e in t.param.shape or [] for m in _SIZE_NAME.finditer(e)}
-    if any(n not in plan.tensors or plan.info(n).order for n in names):
+    params = {p.name for p in plan.sig.call_params}
+    if any(n not in params or plan.info(n).order for n in names):
         return None
     dims = [_SIZE_NAME.sub(lambda m: plan.info(m.group()).ident, e) for e in t.param.shape or []]
     return "(" + ", ".join(dims) + ("," if len(dims) == 1 else "") + ")"
@@ -250,7 +251,7 @@ def signature_code(plan: Plan) -> str:
     """The emitted function's parameters: the C parameters in C order, then the globals,
     then the size macros, which default to the value the C file gives them."""
     return ", ".join(plan.info(p.name).ident + (f"={p.macro}" if p.macro is not None else "")
-                     for p in plan.sig.params)
+                     for p in plan.sig.call_params)
 
 
 def parameter_doc(plan: Plan, dtype_names: dict[str, str]) -> str:
@@ -258,7 +259,7 @@ def parameter_doc(plan: Plan, dtype_names: dict[str, str]) -> str:
     lines = ["    Parameters, in C order:"]
     shaped = {m.group() for p in plan.sig.params if p.kind == "array" and p.name in plan.reads
               for e in p.shape or [] for m in _SIZE_NAME.finditer(e)}
-    for p in plan.sig.params:
+    for p in plan.sig.call_params:
         t = plan.info(p.name)
         if p.kind == "scalar":
             what = {"dimension": "size", "stride": "row stride (dense)",

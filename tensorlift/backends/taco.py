@@ -32,7 +32,7 @@ def emit_taco(program, sig: Signature, case_sigs=None) -> str:
             role = p.access if p.kind == "array" else f"{p.role or 'value'} scalar"
             shape = f"[{', '.join(p.shape or [])}]" if p.kind == "array" else ""
         elif t.role == "return":
-            role, shape = "returned", ""
+            role, shape = "returned", f"[{', '.join(sig.returns_shape)}]" if t.order else ""
         else:
             role, shape = "temporary", ""
         fmt = "d" * t.order if t.order else "-"

@@ -65,7 +65,7 @@ def emit_tensora(program: Program, sig: Signature) -> str:
              + parameter_doc(plan, OUTPUT_DTYPE) + "\n    Returns "
              + ", ".join(f"{t.ident} ({OUTPUT_DTYPE[t.ctype]})" for t in plan.outputs)
              + " as NumPy values.\n    Arguments are never modified.\n    \"\"\""]
-    for p in sig.params:
+    for p in sig.call_params:
         t = plan.info(p.name)
         shape = shape_code(plan, t) if p.kind == "array" and p.name in plan.reads else None
         if shape is not None:
@@ -77,7 +77,7 @@ def emit_tensora(program: Program, sig: Signature) -> str:
     outs = []
     for t in plan.outputs:
         dt = f"np.{OUTPUT_DTYPE[t.ctype]}"
-        outs.append(f"np.asarray({t.ident}).astype({dt})" + ("[()]" if t.role == "return" else ""))
+        outs.append(f"np.asarray({t.ident}).astype({dt})" + ("[()]" if t.role == "return" and not t.order else ""))
     lines.append(f"    return {', '.join(outs)}")
     return "\n\n\n".join([f'"""{sig.function}, lifted from C by tensorlift (tensora back end)."""'
                           "\nimport numpy as np\nimport tensora", _HELPER.strip("\n"),

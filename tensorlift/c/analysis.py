@@ -22,7 +22,7 @@ from ..signature import Param, Signature
 from . import ast as A
 from .affine import Affine, Product, fit, fit_extent
 from .frontend import load_kernel
-from .interp import Interpreter
+from .interp import Interpreter, Vec
 from .roles import Flows, analyse_flows, scalar_roles
 from .slots import ROW_PITCH, Slot, array_pointer, bind, flatten, size_slots
 
@@ -97,9 +97,11 @@ def analyze_kernel(kernel: A.Kernel, slots: Optional[list[Slot]] = None, budget=
         raise UnsupportedConstruct("array indexing that no tying of sizes makes consistent")
     params = []
     for s in slots:
+        if s.is_return:
+            continue
         if s.kind == "scalar":
             params.append(Param(s.name, "scalar", s.dtype, role=roles[s.name],
-                                macro=kernel.macros[s.name].value if s.macro else None))
+                                macro=kernel.macros[s.name].value if s.macro else None, size_of=s.size_of))
         else:
             lay = layouts[s.name]
             params.append(Param(s.name, "array", s.dtype, access=access[s.name],
@@ -110,11 +112,14 @@ def analyze_kernel(kernel: A.Kernel, slots: Optional[list[Slot]] = None, budget=
     tied = [g for g in groups.values() if len(g) > 1]
     # A return value computed from no array and no value scalar is a status code (TACO's
     # generated code always returns 0): it is not part of what the kernel computes.
-    returns = None
+    returns, returns_shape = None, None
     if isinstance(kernel.returns, A.Scalar) and \
             flows.returned & {p.name for p in params if p.kind == "array" or p.role in ("value", "flag")}:
         returns = kernel.returns.dtype
-    sig = Signature(kernel.name, params, returns, tied)
+    ret = next((s for s in slots if s.is_return), None)
+    if ret is not None:
+        returns, returns_shape = ret.dtype, [str(e) for e in layouts[ret.name].shape]
+    sig = Signature(kernel.name, params, returns, tied, returns_shape)
     return Analysis(kernel, slots, sig, layouts, stride_values, ties, flows, dims, fixed)
 
 
@@ -138,11 +143,19 @@ def trace_run(kernel: A.Kernel, slots: list[Slot], env: dict[str, int], seed: in
                for s in slots if s.kind == "scalar"}
     arrays, buffers = {}, {}
     for s in slots:
-        if s.kind == "array":
+        if s.kind == "array" and not s.is_return:
             r = random.Random(f"{seed}/{s.name}")
             arrays[s.name], buffers[s.name] = array_pointer(s, lambda off, s=s, r=r: _value_for(s, r), trace=[])
             buffers[s.name].writes = writes
-    Interpreter(kernel, budget=budget, executed=executed).call(*bind(kernel, slots, scalars, arrays))
+    interp = Interpreter(kernel, budget=budget, executed=executed)
+    interp.trace_locals = True
+    ret = interp.call(*bind(kernel, slots, scalars, arrays))
+    for s in slots:
+        if s.is_return:       # the returned vector: its elements, as computed
+            if not isinstance(ret, Vec):
+                raise UnsupportedConstruct("a returned vector that is not a local vector")
+            ret.buf.name = s.name
+            buffers[s.name] = ret.buf
     return buffers
 
 
@@ -302,7 +315,7 @@ def _fit_layouts(kernel, slots, dims, strides, ties, budget=None, fixed=None):
         # read or written in any run, at any size: not only in the first
         wrote = any(t[3] for bufs in runs for t in bufs[s.name].trace)
         read_initial = any(v for bufs in runs for v in bufs[s.name].first_read.values())
-        access[s.name] = "readwrite" if wrote and read_initial else "write" if wrote else "read"
+        access[s.name] = "write" if s.is_return else "readwrite" if wrote and read_initial else "write" if wrote else "read"
     # strides are dense in examples: substitute their values into every layout
     for lay in layouts.values():
         lay.strides = [st.substitute(stride_values) for st in lay.strides]

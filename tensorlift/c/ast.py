@@ -280,6 +280,7 @@ class Function:
     body: Block
     line: int
     in_main_file: bool = True
+    type_spelling: str = ""          # the function's type, as C++ spells it (to take its address)
 
 
 @dataclass(eq=False)

@@ -132,6 +132,10 @@ def make_case(analysis: Analysis, sizes: dict[str, int], rng: np.random.Generato
     sig = analysis.signature
     scalars, flats, regions = {}, {}, {}
     for s in analysis.slots:
+        if s.is_return:
+            reg = regions[s.name] = Region.of(analysis.layouts[s.name], sizes)
+            flats[s.name] = np.zeros(reg.flat_size(), dtype=np.int64 if carith.is_int(s.dtype) else np.float64)
+            continue
         p = sig.param(s.name)
         if s.kind == "scalar":
             if s.name in sizes or s.name in analysis.fixed:
@@ -153,6 +157,8 @@ def _example(analysis: Analysis, case: Case, written: dict[str, np.ndarray], ret
     inputs: dict = {}
     outputs: dict = {}
     for s in analysis.slots:
+        if s.is_return:
+            continue
         p = sig.param(s.name)
         if s.kind == "scalar":
             inputs[s.name] = case.scalars[s.name]
@@ -163,7 +169,8 @@ def _example(analysis: Analysis, case: Case, written: dict[str, np.ndarray], ret
             if p.access != "read":
                 outputs[s.name] = reg.gather(written[s.name])
     if sig.returns:
-        outputs[sig.function] = ret
+        outputs[sig.function] = case.regions[sig.function].gather(written[sig.function]) \
+            if sig.returns_shape is not None else ret
     return Example({k: v for k, v in case.sizes.items() if sig.param(k).role == "dimension"}, inputs, outputs)
 
 
@@ -174,7 +181,7 @@ def stdin_bytes(slots: list[Slot], cases: list[Case], timing: int = 0) -> bytes:
     vals: list = [np.array([len(cases), timing], dtype=np.float64)]
     for c in cases:
         for s in slots:
-            if s.macro:
+            if s.macro or s.size_of or s.is_return:
                 continue
             if s.kind == "scalar":
                 vals.append(np.array([c.scalars[s.name]], dtype=np.float64))
@@ -231,7 +238,19 @@ def run_harness(exe, slots: list[Slot], cases: list[Case], returns: Optional[str
             pos += 1
         arrays, guards = {}, {}
         for s in slots:
-            if s.kind != "array":
+            if s.is_return:        # a returned vector: rows, columns, elements
+                rows, cols = int(nums[pos]), int(nums[pos + 1])
+                if cols < 0:
+                    raise KernelRunError(f"the returned vector's rows differ in length at sizes {c.sizes}: "
+                                         "tensorlift lifts rectangular vectors of vectors only")
+                want = c.regions[s.name]
+                if (rows, cols) != ((want.nrows, want.inner_size) if want.rows else (want.flat_size(), 1)):
+                    raise KernelRunError(f"the returned vector has {rows} x {cols} elements at sizes {c.sizes}, "
+                                         f"where analysis expects shape {want.shape}")
+                arrays[s.name] = _typed(nums[pos + 2:pos + 2 + rows * cols], s.dtype)
+                pos += 2 + rows * cols
+        for s in slots:
+            if s.kind != "array" or s.is_return:
                 continue
             n = len(c.flats[s.name])
             arrays[s.name] = _typed(nums[pos:pos + n], s.dtype)
@@ -279,7 +298,7 @@ def run_interpreted(analysis: Analysis, case: Case):
     harness prints them), the return, and each array's last store site by flat offset."""
     arrays, bufs = {}, {}
     for s in analysis.slots:
-        if s.kind == "array":
+        if s.kind == "array" and not s.is_return:
             reg, flat = case.regions[s.name], case.flats[s.name]
 
             def init(off, reg=reg, flat=flat, dtype=s.dtype, name=s.name):
@@ -291,6 +310,9 @@ def run_interpreted(analysis: Analysis, case: Case):
                 return int(v) if carith.is_int(dtype) else float(v)
             arrays[s.name], bufs[s.name] = array_pointer(s, init, trace=[])
     ret = Interpreter(analysis.kernel).call(*bind(analysis.kernel, analysis.slots, case.scalars, arrays))
+    for s in analysis.slots:
+        if s.is_return:
+            bufs[s.name] = ret.buf
     written, writers = {}, {}
     for s in analysis.slots:
         if s.kind == "array":
@@ -301,7 +323,7 @@ def run_interpreted(analysis: Analysis, case: Case):
                 if 0 <= pos < len(out):
                     out[pos] = v
             written[s.name] = out
-            writers[s.name] = {reg.flat_offset(off): site.line for site, off, _, w, _ in bufs[s.name].trace if w}
+            writers[s.name] = {reg.flat_offset(off): site.line for site, off, _, w, _ in bufs[s.name].trace or () if w}
     return written, ret, writers
 
 
@@ -323,7 +345,7 @@ def make_examples(analysis: Analysis, count: int = 6, seed: int = 0, cross_check
         for i, r in zip(idx, got):
             runs[i] = r
     for s in analysis.slots:
-        if s.kind != "array":
+        if s.kind != "array" or s.is_return:
             continue
         bad = [c.sizes for c, r in zip(cases, runs) if r.guards.get(s.name)]
         if bad:
@@ -369,6 +391,6 @@ def _cross_check(analysis: Analysis, case: Case, run: Run) -> None:
                 f"{want[pos].item()!r}, the interpreter {got[pos].item()!r}"
                 + (f" (written at line {line})" if line else "")
                 + "; the kernel relies on behaviour tensorlift does not model")
-    if sig.returns and not carith.matches(ret, run.ret, sig.returns, rtol, scale):
+    if sig.returns and sig.returns_shape is None and not carith.matches(ret, run.ret, sig.returns, rtol, scale):
         raise TensorliftError(f"interpreter and compiled C disagree on the returned value at sizes "
                               f"{case.sizes}: the C gives {np.asarray(run.ret).item()!r}, the interpreter {ret!r}")

@@ -251,7 +251,7 @@ class _Converter:
         if body is None:
             raise UnsupportedConstruct(f"function '{c.spelling}' without a body", _line(c))
         return A.Function(c.spelling, params, self.type(c.result_type), self.block(body), _line(c),
-                          _in_file(c, self.unit.main_file))
+                          _in_file(c, self.unit.main_file), c.type.get_canonical().spelling)
 
     # -- types -----------------------------------------------------------------------
     def type(self, t, sizes: Optional[list] = None) -> A.Type:
@@ -581,11 +581,11 @@ class _Converter:
         ref = c.referenced
         if ref is not None and ref.kind == K.CONSTRUCTOR:
             return A.Construct(line, [self.expr(x) for x in kids if x.kind.is_expression()], t)
+        if ref is not None and ref.spelling.startswith("operator"):
+            return self.operator_call(c, kids, t)
         if ref is not None and ref.kind == K.CXX_METHOD or (kids and kids[0].kind == K.MEMBER_REF_EXPR
                                                              and ref is not None and ref.kind != K.FUNCTION_DECL):
             return self.method(c, kids, t)
-        if ref is not None and ref.spelling.startswith("operator"):
-            return self.operator_call(c, kids, t)
         if not kids:
             raise UnsupportedConstruct(f"call of '{c.spelling}'", line)
         callee = _callee_name(kids[0])

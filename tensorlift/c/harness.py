@@ -87,9 +87,17 @@ def _struct(t: A.Struct, kernel: A.Kernel, structs: dict[str, tuple]) -> str:
 def user_unit(kernel: A.Kernel, slots: list[Slot], included: str, macros: dict[str, int]) -> str:
     """The user's translation unit: their file, the addresses the harness needs, and a check
     that each size macro has the value it was given (a definition the harness could not
-    shadow fails to compile instead of running at the wrong size)."""
-    lines = [f'#include "{included}"',
-             f"void (*const tl_entry)(void) = (void (*)(void)){kernel.name};"]
+    shadow fails to compile instead of running at the wrong size). In C++ the address is
+    taken with the function's exact type (the name may be overloaded) and exported unmangled."""
+    if kernel.language == "c++":
+        ftype = kernel.function.type_spelling
+        lines = [f'#include "{included}"', "#include <type_traits>",
+                 'extern "C" void (*const tl_entry)(void);',
+                 f"void (*const tl_entry)(void) = reinterpret_cast<void (*)(void)>("
+                 f"static_cast<std::add_pointer_t<{ftype}>>(&{kernel.name}));"]
+    else:
+        lines = [f'#include "{included}"',
+                 f"void (*const tl_entry)(void) = (void (*)(void)){kernel.name};"]
     for s in slots:
         if s.is_global:
             lines.append(f"void *const tl_g_{s.name} = (void *)&{s.name};")
@@ -149,7 +157,101 @@ def _shadowed(kernel: A.Kernel, macros: dict[str, int]) -> tuple[dict[str, str],
     return files, flags
 
 
+def _cxx_type(t: A.Type) -> str:
+    if isinstance(t, A.Ref):
+        return f"{_cxx_type(t.target)} &"
+    if isinstance(t, A.Vector):
+        return f"std::vector<{_cxx_type(t.elem)}>"
+    if isinstance(t, A.Scalar):
+        return carith.C_NAMES[t.dtype] if t.dtype != "bool" else "bool"
+    if isinstance(t, A.Void):
+        return "void"
+    if isinstance(t, A.Pointer):
+        return "void *"
+    raise UnsupportedConstruct(f"a C++ parameter of type {type(t).__name__.lower()} in the harness")
+
+
+def harness_unit_cxx(kernel: A.Kernel, slots: list[Slot]) -> str:
+    """The C++ harness: vectors built from the samples, passed by value or by reference as
+    the kernel takes them; a returned vector printed as rows, columns and elements (-1
+    columns when its rows differ in length)."""
+    params = [_cxx_type(p.type if isinstance(p.type, A.Ref) else decayed(p.type)) for p in kernel.params]
+    out = ["#include <vector>", "#include <cstdio>", "#include <cstdlib>", "#include <cstring>", "#include <ctime>",
+           f"typedef {_cxx_type(kernel.returns)} (*tl_fn)({', '.join(params)});",
+           'extern "C" void (*const tl_entry)(void);',
+           "static double rd() { double v; if (fread(&v, sizeof v, 1, stdin) != 1) exit(3); return v; }",
+           "static void wr(double v) { fwrite(&v, sizeof v, 1, stdout); }",
+           "int main() {",
+           "  int samples = (int)rd(), timing = (int)rd();",
+           "  tl_fn fn = (tl_fn)tl_entry;",
+           "  for (int sample = 0; sample < samples; sample++) {"]
+    args: dict[str, str] = {}
+    arrays = []
+    for i, s in enumerate(slots):
+        if s.macro or s.size_of or s.is_return:
+            continue
+        ct = carith.C_NAMES[s.dtype]
+        if s.kind == "scalar":
+            out.append(f"    {ct} a{i} = ({ct})rd();")
+            args[s.param] = f"a{i}"
+            continue
+        out.append(f"    long n{i} = (long)rd(), r{i} = (long)rd(), e{i} = n{i} * r{i};")
+        if s.vector and s.rows:
+            out += [f"    std::vector<std::vector<{ct}>> v{i}(r{i}, std::vector<{ct}>(n{i}));",
+                    f"    for (long q = 0; q < e{i}; q++) v{i}[q / n{i}][q % n{i}] = ({ct})rd();"]
+        else:
+            out += [f"    std::vector<{ct}> v{i}(e{i} + {0 if s.vector else 1});",
+                    f"    for (long q = 0; q < e{i}; q++) v{i}[q] = ({ct})rd();"]
+        args[s.param] = f"v{i}" if s.vector else f"(void *)v{i}.data()"
+        arrays.append((i, s))
+    call = f"fn({', '.join(args.get(p.name, '0') for p in kernel.params)})"
+    ret = A.strip_ref(kernel.returns)
+    if isinstance(ret, A.Vector):
+        nested = isinstance(ret.elem, A.Vector)
+        out += [f"    auto ret = {call};",
+                "    long rows = (long)ret.size();"]
+        if nested:
+            out += ["    long cols = rows ? (long)ret[0].size() : 0;",
+                    "    for (long q = 0; q < rows; q++) if ((long)ret[q].size() != cols) cols = -1;",
+                    "    wr(rows); wr(cols);",
+                    "    if (cols >= 0) for (long q = 0; q < rows; q++) for (long c = 0; c < cols; c++) wr((double)ret[q][c]);"]
+        else:
+            out += ["    wr(rows); wr(1);", "    for (long q = 0; q < rows; q++) wr((double)ret[q]);"]
+    elif isinstance(ret, A.Scalar):
+        out.append(f"    wr((double){call});")
+    else:
+        out.append(f"    {call};")
+    for i, s in arrays:
+        if s.vector and s.rows:
+            out.append(f"    for (long q = 0; q < e{i}; q++) wr((double)v{i}[q / n{i}][q % n{i}]);")
+        else:
+            out.append(f"    for (long q = 0; q < e{i}; q++) wr((double)v{i}[q]);")
+        out.append("    wr(0);")
+    out.append("    fflush(stdout);")
+    out += ["    if (timing > 0) {",
+            *[f"      auto c{i} = v{i};" for i, _ in arrays],
+            "      tl_fn volatile vfn = fn;",
+            "      double best = 1e300; long inner = 1; int done = 0;",
+            "      while (done < timing) {",
+            *[f"        v{i} = c{i};" for i, _ in arrays],
+            "        struct timespec t0, t1;",
+            "        clock_gettime(CLOCK_MONOTONIC, &t0);",
+            f"        for (long q = 0; q < inner; q++) {call.replace('fn(', 'vfn(', 1)};",
+            "        clock_gettime(CLOCK_MONOTONIC, &t1);",
+            "        double el = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);",
+            f"        if (done == 0 && el < {TIMING_BATCH!r} && inner < (1L << 30)) {{ inner *= 2; continue; }}",
+            "        if (el / inner < best) best = el / inner;",
+            "        done++;",
+            "      }",
+            '      fprintf(stderr, "tensorlift-time %.9e %ld\\n", best, inner); fflush(stderr);',
+            "    }",
+            "  }", "  return 0;", "}"]
+    return "\n".join(out) + "\n"
+
+
 def harness_unit(kernel: A.Kernel, slots: list[Slot]) -> str:
+    if kernel.language == "c++":
+        return harness_unit_cxx(kernel, slots)
     structs: dict[str, tuple] = {}
     params = []
     for p in kernel.params:
@@ -182,8 +284,8 @@ def harness_unit(kernel: A.Kernel, slots: list[Slot]) -> str:
     args: dict[str, str] = {}
     arrays: list[tuple[int, Slot, str]] = []
     for i, s in enumerate(slots):
-        if s.macro:
-            continue              # given when compiling
+        if s.macro or s.size_of:
+            continue              # given when compiling, or the size of a vector
         p = next((q for q in kernel.params if q.name == s.param), None)
         holder = None
         if s.field is not None:
@@ -376,11 +478,12 @@ def _compile(cc, cxx, opt, flags, user, harness, sources: dict[str, str], target
             (tmp / rel).write_text(text)
         suffix = ".cpp" if cxx else ".c"
         (tmp / f"user{suffix}").write_text(user)
-        (tmp / "harness.c").write_text(harness)
-        hcc = find_compiler(False)
+        (tmp / f"harness{suffix}").write_text(harness)
+        hcc = find_compiler(cxx)
+        std = [f for f in flags if f.startswith("-std=")] if cxx else ["-std=gnu99"]
         jobs = [
             [cc, "-c", opt, "-w", *flags, "-Dmain=tl_user_main_", "-o", "user.o", f"user{suffix}"],
-            [hcc, "-c", "-O1", "-w", "-std=gnu99", "-o", "harness.o", "harness.c"],
+            [hcc, "-c", "-O1", "-w", *std, "-o", "harness.o", f"harness{suffix}"],
         ]
         procs = [subprocess.Popen(cmd, cwd=tmp, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
                  for cmd in jobs]

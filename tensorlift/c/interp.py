@@ -92,6 +92,22 @@ class Ptr:
         return Ptr(self.buf, self.off + k * self.step, self.target, self.dims)
 
 
+@dataclass(eq=False)
+class Vec:
+    """A C++ std::vector: `size` elements from offset `base` of `buf` (scalars), or, for a
+    vector of vectors, rows kept in `rows` whose elements lie ROW_PITCH apart in `buf`, as
+    for `T **`. Values are copied on assignment, as in C++."""
+    buf: Buffer
+    base: int
+    size: int
+    elem: A.Type
+    rows: Optional[Buffer] = None
+
+    @property
+    def nested(self) -> bool:
+        return isinstance(self.elem, A.Vector)
+
+
 @dataclass
 class StructVal:
     fields: dict[str, Any]
@@ -288,10 +304,10 @@ class Ops:
         if base is not None:
             r = MATH[base](*[float(a) for a in args])
             return float(r)
-        if name in INT_FUNCTIONS or name == "std::abs":
-            return carith.wrap(abs(args[0]), dtype)
-        if name in ("std::min", "std::max"):
-            return (min if name == "std::min" else max)(*args)
+        if name in INT_FUNCTIONS or name == "abs":
+            return float(abs(args[0])) if carith.is_float(dtype) else carith.wrap(abs(args[0]), dtype)
+        if name in ("min", "max"):             # std::min, std::max
+            return (min if name == "min" else max)(*args)
         raise UnsupportedConstruct(f"call to unknown function '{name}'", line)
 
 
@@ -316,6 +332,7 @@ class Interpreter:
         self.k = kernel
         self.budget = budget
         self.executed = executed          # ids of the statements and assignments that ran
+        self.trace_locals = False         # local vectors record their accesses too (analysis)
         self.ops = ops or Ops()
         self.max_steps = max_steps
         self.steps = 0
@@ -411,6 +428,8 @@ class Interpreter:
 
     def convert(self, v, t: A.Type):
         t = A.strip_ref(t)
+        if isinstance(t, A.Vector) or isinstance(v, Vec):
+            return v
         if isinstance(t, A.Scalar):
             if isinstance(v, Ptr):
                 if t.dtype == "bool":
@@ -493,6 +512,14 @@ class Interpreter:
             return
         if isinstance(t, A.Struct):
             raise UnsupportedConstruct(f"local struct variable '{node.name}'", node.line)
+        if isinstance(t, A.Ref) and node.init is not None:      # `auto& v = x[i]`, `const auto& row = m[i]`
+            target = self.eval(node.init) if isinstance(A.strip_ref(t), A.Vector) else self.lvalue_ptr(node.init)
+            self.scopes[-1][node.name] = Var(target, t)
+            return
+        if isinstance(t, A.Vector):
+            value = self.eval(node.init) if node.init is not None else self.new_vec(t, 0, node)
+            self.scopes[-1][node.name] = Var(value, t)
+            return
         value = None
         if node.init is not None:
             if isinstance(node.init, A.InitList):
@@ -503,7 +530,7 @@ class Interpreter:
     def loop(self, node: A.Loop):
         """Every loop form, counting its iterations for the trace (`counters`, `loops`)."""
         if node.over is not None:
-            raise UnsupportedConstruct("range-for", node.line)
+            return self.range_for(node)
         self.scopes.append({})
         self.counters.append(0)
         self.loops.append(id(node))
@@ -528,6 +555,135 @@ class Interpreter:
             self.counters.pop()
             self.loops.pop()
             self.scopes.pop()
+
+    def range_for(self, node: A.Loop):
+        """`for (auto x : v)` and `for (auto& x : v)`: the element bound at each iteration."""
+        vec = self.eval(node.over)
+        if not isinstance(vec, Vec):
+            raise UnsupportedConstruct("range-for over something that is not a vector", node.line)
+        decl = node.init
+        self.counters.append(0)
+        self.loops.append(id(node))
+        try:
+            for i in range(vec.size):
+                self.scopes.append({})
+                try:
+                    if vec.nested:
+                        value = vec.rows.load(i, decl, ())
+                    elif isinstance(decl.type, A.Ref):
+                        value = Ptr(vec.buf, vec.base + i, vec.elem)
+                    else:
+                        value = self.deref(Ptr(vec.buf, vec.base + i, vec.elem), decl)
+                    self.scopes[-1][decl.name] = Var(value, decl.type)
+                    self.exec(node.body)
+                except _Break:
+                    break
+                except _Continue:
+                    pass
+                finally:
+                    self.scopes.pop()
+                self.counters[-1] += 1
+                self.tick()
+        finally:
+            self.counters.pop()
+            self.loops.pop()
+
+    # -- C++ vectors ---------------------------------------------------
+    def new_vec(self, t: A.Vector, size: int, node, fill=None) -> Vec:
+        """A local vector of `size` elements (`fill`, or zeros)."""
+        name = f"vector@{node.line}"
+        trace = [] if self.trace_locals else None
+        if isinstance(t.elem, A.Vector):
+            from .slots import ROW_PITCH
+            data = Buffer(name, trace=trace)
+            rows = Buffer(name + "/rows")
+            vec = Vec(data, 0, 0, t.elem, rows)
+            for r in range(size):
+                self.push(vec, fill if isinstance(fill, Vec) else self.new_vec(t.elem, 0, node), node)
+            return vec
+        zero = self.convert(fill if fill is not None else 0, t.elem)
+        return Vec(Buffer(name, init=lambda off: zero, trace=trace), 0, size, t.elem)
+
+    def push(self, vec: Vec, value, node) -> None:
+        """`push_back`: a row is copied into the rows of a vector of vectors, with the record
+        of how its elements were computed (so that analysis sees them as the output's)."""
+        if not vec.nested:
+            self.store(Ptr(vec.buf, vec.base + vec.size, vec.elem), value, node)
+            vec.size += 1
+            return
+        from .slots import ROW_PITCH
+        if not isinstance(value, Vec):
+            raise UnsupportedConstruct("push_back of something that is not a vector into a vector of vectors", node.line)
+        r = vec.size
+        base = r * ROW_PITCH
+        src = value.buf
+        for c in range(value.size):
+            off = value.base + c
+            v = src.data[off] if off in src.data else src.init(off) if src.init is not None else None
+            if v is not None:
+                vec.buf.data[base + c] = v
+        if src.trace is not None and vec.buf.trace is not None:
+            for site, off, counters, write, loops in src.trace:
+                if value.base <= off < value.base + value.size:
+                    vec.buf.trace.append((site, base + off - value.base, counters, write, loops))
+        for off, first in src.first_read.items():
+            if value.base <= off < value.base + value.size:
+                vec.buf.first_read.setdefault(base + off - value.base, first)
+        if src.stored is not None and vec.buf.stored is not None:
+            for off, line in src.stored.items():
+                vec.buf.stored.setdefault(base + off - value.base, line)
+        vec.rows.data[r] = Vec(vec.buf, base, value.size, value.elem)
+        vec.size += 1
+
+    def copy_vec(self, v: Vec, node) -> Vec:
+        out = self.new_vec(A.Vector(v.elem), 0, node)
+        for i in range(v.size):
+            self.push(out, v.rows.load(i, node, ()) if v.nested else
+                      self.deref(Ptr(v.buf, v.base + i, v.elem), node), node)
+        return out
+
+    def e_construct(self, node: A.Construct):
+        t = A.strip_ref(node.type)
+        if not isinstance(t, A.Vector):
+            raise UnsupportedConstruct(f"construction of a {type(t).__name__.lower()}", node.line)
+        args = [self.eval(a) for a in node.args if not isinstance(A.strip_ref(getattr(a, "type", None)), A.Struct)]
+        if len(args) == 1 and isinstance(args[0], Vec):
+            return args[0]          # a copy that is moved or returned: the same vector
+        if t.fixed is not None and not args:
+            return self.new_vec(t, t.fixed, node)
+        size = self.int_value(args[0], node) if args else 0
+        return self.new_vec(t, size, node, args[1] if len(args) > 1 else None)
+
+    def e_method(self, node: A.Method):
+        vec = self.eval(node.obj)
+        if not isinstance(vec, Vec):
+            raise UnsupportedConstruct(f"method '{node.method}' of something that is not a vector", node.line)
+        args = [self.eval(a) for a in node.args]
+        m = node.method
+        if m == "size":
+            return vec.size
+        if m == "empty":
+            return int(vec.size == 0)
+        if m in ("push_back", "emplace_back"):
+            self.push(vec, args[0] if args else 0, node)
+            return None
+        if m in ("resize", "assign"):
+            n = self.int_value(args[0], node)
+            fill = args[1] if len(args) > 1 else 0
+            for k in range(vec.size if m == "resize" else 0, n):
+                self.store(Ptr(vec.buf, vec.base + k, vec.elem), fill, node)
+            vec.size = n
+            return None
+        if m == "clear":
+            vec.size = 0
+            return None
+        if m in ("back", "front"):
+            return self.deref(Ptr(vec.buf, vec.base + (vec.size - 1 if m == "back" else 0), vec.elem), node)
+        if m == "reserve":
+            return None
+        if m == "data":
+            return Ptr(vec.buf, vec.base, vec.elem)
+        raise UnsupportedConstruct(f"vector method '{m}'", node.line)
 
     def tick(self):
         self.steps += 1
@@ -604,6 +760,8 @@ class Interpreter:
         var = self.lookup(node)
         if var.value is None:
             raise KernelRunError(f"use of uninitialised variable '{node.name}' at line {node.line}")
+        if isinstance(var.type, A.Ref) and isinstance(var.value, Ptr):    # a C++ reference to an element
+            return self.deref(var.value, node)
         return var.value
 
     def e_cast(self, node: A.Cast):
@@ -692,13 +850,21 @@ class Interpreter:
         raise UnsupportedConstruct(f"unary operator '{op}'", node.line)
 
     def e_index(self, node: A.Index):
-        return self.deref(self.element_ptr(node), node)
+        base, idx = self.eval(node.base), self.eval(node.index)
+        if isinstance(base, Vec) and base.nested:       # a row: the vector itself, not a copy
+            return base.rows.load(self.int_value(idx, node), node, ())
+        return self.deref(self.ptr_at(base, idx, node), node)
 
     def element_ptr(self, node: A.Index) -> Ptr:
-        base = self.eval(node.base)
-        idx = self.eval(node.index)
+        return self.ptr_at(self.eval(node.base), self.eval(node.index), node)
+
+    def ptr_at(self, base, idx, node) -> Ptr:
         if isinstance(idx, Ptr):
             base, idx = idx, base
+        if isinstance(base, Vec):
+            if base.nested:
+                raise UnsupportedConstruct("address of a row of a vector", node.line)
+            return Ptr(base.buf, base.base + self.int_value(idx, node), base.elem)
         if not isinstance(base, Ptr):
             raise UnsupportedConstruct("subscript of something that is not an array", node.line)
         return base.moved(self.int_value(idx, node))
@@ -827,6 +993,10 @@ class Interpreter:
     def lvalue_ptr(self, lv) -> Ptr:
         if isinstance(lv, A.Index):
             return self.element_ptr(lv)
+        if isinstance(lv, A.Name):
+            var = self.lookup(lv)
+            if isinstance(var.type, A.Ref) and isinstance(var.value, Ptr):
+                return var.value
         if isinstance(lv, A.Unary) and lv.op == "*":
             p = self.eval(lv.operand)
             if not isinstance(p, Ptr):
@@ -839,6 +1009,10 @@ class Interpreter:
             var = self.lookup(lv)
             if var.is_array:
                 raise UnsupportedConstruct("assignment to an array", lv.line)
+            if isinstance(var.type, A.Ref) and isinstance(var.value, Ptr):
+                return self.store(var.value, value, lv)
+            if isinstance(value, Vec):
+                value = self.copy_vec(value, lv)
             if self.journal is not None:
                 self.journal.append(("var", var, var.value))
             var.value = self.convert(value, var.type)
@@ -864,7 +1038,8 @@ class Interpreter:
 _EVAL = {A.Lit: Interpreter.e_lit, A.Name: Interpreter.e_name, A.Cast: Interpreter.e_cast,
          A.Comma: Interpreter.e_comma, A.Cond: Interpreter.e_cond, A.Binary: Interpreter.e_binary,
          A.Unary: Interpreter.e_unary, A.Index: Interpreter.e_index, A.Member: Interpreter.e_member,
-         A.Call: Interpreter.e_call, A.Assign: Interpreter.e_assign, A.StmtExpr: Interpreter.e_stmt_expr}
+         A.Call: Interpreter.e_call, A.Assign: Interpreter.e_assign, A.StmtExpr: Interpreter.e_stmt_expr,
+         A.Construct: Interpreter.e_construct, A.Method: Interpreter.e_method}
 
 _ABSENT = object()
 

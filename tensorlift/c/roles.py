@@ -65,6 +65,7 @@ class _Scan:
     def __init__(self, kernel: A.Kernel, slots: list[Slot]):
         self.k = kernel
         self.slot_names = {s.name for s in slots}
+        self.vector_sizes = {(s.param, s.size_of.count("[0]")): s.name for s in slots if s.size_of}
         self.arrays = {s.name for s in slots if s.kind == "array"}
         self.deps: dict[str, set[str]] = {}
         self.pointers: set[str] = set()
@@ -127,6 +128,10 @@ class _Scan:
             if e.func in ("malloc", "calloc", "aligned_alloc"):
                 self.control |= set().union(*vals) if vals else set()
             return set().union(*vals) if vals else set()
+        if isinstance(e, A.Method) and e.method in ("size", "empty"):
+            size = self.vector_size(e.obj)
+            if size is not None:
+                return {size}
         if isinstance(e, (A.Method, A.Construct)):
             parts = [self.value(x) for x in A.children(e)]
             return set().union(*parts) if parts else set()
@@ -137,6 +142,14 @@ class _Scan:
             self.assignment(e.target, e.value, e.op)
             return self.value(e.target)
         return set()
+
+    def vector_size(self, obj) -> Optional[str]:
+        """The size slot of a parameter vector (`base.size()`, `base[i].size()`), if any."""
+        level = 0
+        while isinstance(obj, (A.Index, A.Cast)):
+            level += isinstance(obj, A.Index)
+            obj = obj.base if isinstance(obj, A.Index) else obj.expr
+        return self.vector_sizes.get((obj.name, level)) if isinstance(obj, A.Name) else None
 
     def _is_pointer(self, e) -> bool:
         """Whether an expression is a pointer (pointer arithmetic moves an address)."""
@@ -168,9 +181,12 @@ class _Scan:
                 t = t.elem
             return
         if isinstance(node, A.Loop):
-            self.visit(node.init)
+            if node.over is None:
+                self.visit(node.init)
             if node.over is not None:
-                self.control |= self.value(node.over)
+                size = self.vector_size(node.over)
+                self.control |= {size} if size else set()
+                self.deps.setdefault(node.init.name, set()).update(self.value(node.over))
             self.control |= self.value(node.cond)
             self.value(node.step)
             self.visit(node.body)

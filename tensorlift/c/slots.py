@@ -12,7 +12,7 @@ from typing import Any, Callable, Optional
 
 from ..errors import UnsupportedConstruct
 from . import ast as A
-from .interp import Buffer, Ptr, StructVal, struct_pointer
+from .interp import Buffer, Ptr, StructVal, Vec, struct_pointer
 
 ROW_PITCH = 1 << 16
 """Offset between the rows of an `int **` array in the interpreter's flat buffer: far
@@ -30,6 +30,10 @@ class Slot:
     rows: bool = False                 # array reached through `T **`: rows allocated apart
     is_global: bool = False
     macro: bool = False                # a size given by a macro (`#define N 64`): set when compiling
+    vector: bool = False               # a C++ std::vector (rows: a vector of vectors)
+    sizes: tuple = ()                  # vector: the size slot of each level (None: size not asked)
+    size_of: Optional[str] = None      # a vector's size (`base.size()`, `base[0].size()`): not a parameter
+    is_return: bool = False            # the returned vector
 
 
 def decayed(t: A.Type) -> A.Type:
@@ -54,11 +58,49 @@ def _array_slot(name: str, param: str, t: A.Type, line: int, **kw) -> Slot:
     return Slot(name, "array", elem.dtype, param, rows=levels == 2, **kw)
 
 
+def _vector_slot(name: str, t: A.Vector, line: int, queried: dict, sizes: list[Slot], **kw) -> Slot:
+    """A std::vector (of vectors): an array whose sizes are slots when the kernel asks them."""
+    levels, inner = 0, t
+    while isinstance(inner, A.Vector):
+        levels, inner = levels + 1, inner.elem
+    if levels > 2 or not isinstance(inner, A.Scalar):
+        raise UnsupportedConstruct(f"'{name}' of this type (vectors nested deeper, or of structs)", line)
+    names = []
+    for level in range(levels):
+        if (name, level) in queried:
+            size = Slot(f"n{len(sizes)}", "scalar", "int", name,
+                        size_of=name + "[0]" * level + ".size()")
+            sizes.append(size)
+            names.append(size.name)
+        else:
+            names.append(None)
+    return Slot(name, "array", inner.dtype, name, rows=levels == 2, vector=True, sizes=tuple(names), **kw)
+
+
+def queried_sizes(kernel: A.Kernel) -> dict:
+    """(vector parameter, level) whose size the kernel asks (`.size()`, a range-for)."""
+    params = {p.name for p in kernel.params}
+    out = {}
+    for node in A.walk(kernel.function.body):
+        obj = node.obj if isinstance(node, A.Method) and node.method in ("size", "empty") else \
+            node.over if isinstance(node, A.Loop) else None
+        level = 0
+        while isinstance(obj, (A.Index, A.Cast)):
+            level += isinstance(obj, A.Index)
+            obj = obj.base if isinstance(obj, A.Index) else obj.expr
+        if isinstance(obj, A.Name) and obj.name in params:
+            out[(obj.name, level)] = True
+    return out
+
+
 def flatten(kernel: A.Kernel) -> list[Slot]:
     slots: list[Slot] = []
+    queried, sizes = queried_sizes(kernel), []
     for p in kernel.params:
         t = decayed(p.type)
-        if isinstance(t, A.Scalar):
+        if isinstance(t, A.Vector):
+            slots.append(_vector_slot(p.name, t, p.line, queried, sizes))
+        elif isinstance(t, A.Scalar):
             slots.append(Slot(p.name, "scalar", t.dtype, p.name))
         elif isinstance(t, A.Struct) or isinstance(t, A.Pointer) and isinstance(t.target, A.Struct):
             slots.extend(_struct_slots(kernel, p.name, t.target if isinstance(t, A.Pointer) else t))
@@ -79,7 +121,10 @@ def flatten(kernel: A.Kernel) -> list[Slot]:
     for m in kernel.macros.values():
         if not m.system:
             slots.append(Slot(m.name, "scalar", "int", m.name, macro=True))
-    return slots
+    ret = A.strip_ref(kernel.returns)
+    if isinstance(ret, A.Vector):
+        slots.append(_vector_slot(kernel.name, ret, kernel.function.line, {}, sizes, is_return=True))
+    return slots + sizes
 
 
 def _struct_slots(kernel: A.Kernel, param: str, struct: A.Struct) -> list[Slot]:
@@ -136,17 +181,32 @@ def _root(node) -> Optional[str]:
 
 
 def size_slots(slots: list[Slot], roles: dict[str, str]) -> list[Slot]:
-    """The slots without the macros that size nothing: those stay the constants they are."""
-    return [s for s in slots if not s.macro or roles.get(s.name) in ("dimension", "stride")]
+    """The slots without the macros that size nothing (those stay the constants they are)
+    and without vector sizes that size no loop."""
+    return [s for s in slots if not (s.macro or s.size_of) or roles.get(s.name) in ("dimension", "stride")]
 
 
 # ---------------------------------------------------------------- binding values to a call
 
 
-def array_pointer(slot: Slot, init: Callable[[int], Any], trace: Optional[list]) -> tuple[Ptr, Buffer]:
-    """A fresh buffer for an array slot, and the pointer the kernel receives."""
+def _size_vector(vec: Vec, slot: Slot, scalars: dict[str, Any]) -> None:
+    """A parameter vector's sizes: those the kernel asks are slots; the others do not
+    matter to the kernel (it reads what analysis fitted)."""
+    outer = scalars[slot.sizes[0]] if slot.sizes[0] else 0
+    vec.size = outer
+    if slot.rows:
+        inner = scalars[slot.sizes[1]] if slot.sizes[1] else 0
+        elem = A.Scalar(slot.dtype)
+        vec.rows = Buffer(slot.name + "/rows", init=lambda r: Vec(vec.buf, r * ROW_PITCH, inner, elem))
+
+
+def array_pointer(slot: Slot, init: Callable[[int], Any], trace: Optional[list]) -> tuple[Any, Buffer]:
+    """A fresh buffer for an array slot, and the pointer (or vector, sized by `bind`) the
+    kernel receives."""
     buf = Buffer(slot.name, init=init, trace=trace)
     elem = A.Scalar(slot.dtype)
+    if slot.vector:
+        return Vec(buf, 0, 0, A.Vector(elem) if slot.rows else elem), buf
     if not slot.rows:
         return Ptr(buf, 0, elem), buf
     rows = Buffer(slot.name + "/rows", init=lambda r: Ptr(buf, r * ROW_PITCH, elem))
@@ -162,10 +222,14 @@ def bind(kernel: A.Kernel, slots: list[Slot], scalars: dict[str, Any],
     macros: dict[str, int] = {}
     structs: dict[str, StructVal] = {}
     for s in slots:
+        if s.is_return or s.size_of is not None:
+            continue
         value = scalars[s.name] if s.kind == "scalar" else arrays[s.name]
         if s.macro:
             macros[s.name] = value
             continue
+        if s.vector:
+            _size_vector(value, s, scalars)
         if s.is_global:
             globals_[s.name] = value
             continue

@@ -187,6 +187,11 @@ class _Feeds:
         for n in A.walk(f.body):
             if isinstance(n, (A.Assign, A.Decl, A.Return)) and id(n) not in self.executed:
                 continue
+            if isinstance(n, A.Method) and n.method in ("push_back", "emplace_back") and n.args \
+                    and id(n) in self.site_array:       # C++: an element appended to an output
+                self.stores.append((id(n), self.site_array[id(n)], n.args[0], "="))
+                if id(n) in guarded:
+                    self.selects.add(self.site_array[id(n)])
             if isinstance(n, A.Assign):
                 lv = n.target
                 if isinstance(lv, A.Name):

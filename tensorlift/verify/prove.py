@@ -24,7 +24,7 @@ import z3
 from .. import carith
 from ..c.analysis import Analysis
 from ..c.examples import Region
-from ..c.interp import Interpreter
+from ..c.interp import Interpreter, Vec
 from ..c.slots import array_pointer, bind
 from ..errors import KernelRunError, TensorliftError, UnsupportedConstruct
 from ..signature import Signature
@@ -117,6 +117,8 @@ def _eval_here(e: Expr, binding, env, ext, homes):
 def check_names(program: Program, sig: Signature) -> None:
     """A program that names unknown tensors or uses a wrong order is bad input."""
     orders = {p.name: len(p.shape or []) for p in sig.params if p.kind == "array"}
+    if sig.returns_shape is not None:
+        orders[sig.function] = len(sig.returns_shape)
     scalars = {p.name for p in sig.params if p.kind == "scalar"}
     outputs = set(sig.outputs)
     for st in program.statements:
@@ -224,6 +226,9 @@ def _execute(analysis: Analysis, sizes: dict[str, int]) -> _CRun:
     arrays, buffers, regions = {}, {}, {}
     outside: list[str] = []
     for s in analysis.slots:
+        if s.is_return:
+            regions[s.name] = Region.of(analysis.layouts[s.name], sizes)
+            continue
         if s.kind == "scalar":
             if s.name in sizes or s.name in analysis.fixed:
                 # a flag held for one case stands for every value of its interval: each
@@ -252,6 +257,9 @@ def _execute(analysis: Analysis, sizes: dict[str, int]) -> _CRun:
     expected: dict[str, object] = {}
     problem = None
     for s in analysis.slots:
+        if s.is_return:
+            expected[s.name] = _returned(ret, regions[s.name], sizes)
+            continue
         if s.kind != "array":
             continue
         reg = regions[s.name]
@@ -278,9 +286,23 @@ def _execute(analysis: Analysis, sizes: dict[str, int]) -> _CRun:
         expected[s.name] = final
     if outside and problem is None:
         problem = f"the C {outside[0]}, outside the region analysis fitted, at sizes {_dims(sig, sizes)}"
-    if sig.returns:
+    if sig.returns and sig.returns_shape is None:
         expected[sig.function] = ret
     return _CRun(sizes, symbols, scalars, regions, expected, constraints, problem)
+
+
+def _returned(vec, reg: Region, sizes: dict) -> np.ndarray:
+    """A returned vector's elements as the region analysis fitted: every one must be there."""
+    if not isinstance(vec, Vec) or vec.size != reg.shape[0] if reg.shape else False:
+        raise KernelRunError(f"the returned vector does not have the shape {reg.shape} at sizes {sizes}")
+    out = np.empty(reg.shape, dtype=object)
+    offs = reg.offsets()
+    for idx in itertools.product(*(range(n) for n in reg.shape)):
+        off = reg.interp_offset(int(offs[idx]))
+        if off not in vec.buf.data:
+            raise KernelRunError(f"the returned vector has no element {list(idx)} at sizes {sizes}")
+        out[idx] = vec.buf.data[off]
+    return out
 
 
 def _dims(sig: Signature, sizes: dict) -> dict:
