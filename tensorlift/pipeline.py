@@ -306,7 +306,7 @@ def _answers(kernel, sig, guide, answers, samples, offline, model, cache_dir, ch
                                   "OPENAI_API_KEY) or give recorded answers with --answers FILE")
         return None
     from .llm.client import sample_answers
-    messages = build_prompt(kernel.source, kernel.name, sig)
+    messages = build_prompt(kernel.source, kernel.name, sig, kernel.language)
     got = sample_answers(config, messages, samples, cache=Cache(cache_dir), offline=offline)
     return list(got.answers)
 

@@ -459,12 +459,14 @@ def test_prompt_contains_source_and_conventions():
     text = messages[-1]["content"]
     assert GEMV.strip() in text
     assert "`gemv`" in text
-    for convention in ("C parameter names", "`a.vals`", "order-0 tensor", "`dot = a(i) * b(i)`",
+    for convention in ("parameter names", "`s.vals`", "order-0 tensor", "`total = u(i) * w(i)`",
                        "absent from the left-hand side are summed", "`+=` accumulates",
                        "One statement per line", "several statements", "formula only"):
         assert convention in text, convention
-    assert "Arrays:" not in text
+    assert "Arrays:" not in text and "```c\n" in text
     assert build_prompt(GEMV, "gemv", None) == messages          # deterministic
+    cxx = build_prompt("int f(std::vector<int> v) { return v[0]; }", "f", None, "c++")[-1]["content"]
+    assert "C++ function `f`" in cxx and "```cpp" in cxx
     json.dumps(messages)                                          # plain data
 
 

@@ -17,6 +17,7 @@ from typing import Optional, Union
 from ..errors import TensorliftError, UnsupportedConstruct
 from . import ast as A
 from .clang import binary_operator, builtin_include_dir, ci, evaluate, spelled_at, unary_operator, var_init
+from .interp import known_function
 
 SUFFIXES = {".c": "c", ".h": "c", ".cc": "c++", ".cpp": "c++", ".cxx": "c++", ".c++": "c++",
             ".hpp": "c++", ".hh": "c++", ".hxx": "c++"}
@@ -181,6 +182,9 @@ def parse(source: Union[str, Path], flags: Optional[list[str]] = None, language:
     unit = Unit(tu, text, path, lang, args)
     _collect(tu.cursor, unit)
     if not unit.functions():
+        if unit.templates:
+            raise TensorliftError(f"{', '.join(sorted(unit.templates))}: a template that is never instantiated; "
+                                  "lift a function with concrete types")
         raise TensorliftError(f"no function definition found in {name}")
     return unit
 
@@ -593,6 +597,10 @@ class _Converter:
             raise UnsupportedConstruct("call through a function pointer", line)
         if callee in _ASSERT_FAILS:
             return A.Call(line, "__assert_fail", [], A.VOID)
+        if callee not in self.unit.defs and not known_function(callee):
+            qual = "std::" if ref is not None and ref.semantic_parent is not None \
+                and ref.semantic_parent.spelling == "std" else ""
+            raise UnsupportedConstruct(f"call of '{qual}{callee}', a library function tensorlift does not model", line)
         args = [self.expr(x) for x in kids[1:]]
         if callee in self.unit.defs and callee not in self.functions:
             self.pending.append(callee)

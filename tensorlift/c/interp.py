@@ -205,6 +205,13 @@ MATH = {
 }
 """libm functions, with the results C gives outside their domain (NaN, +-inf)."""
 INT_FUNCTIONS = {"abs", "labs", "llabs"}
+BUILTINS = {"memset", "memcpy", "memmove", "malloc", "calloc", "aligned_alloc", "free", "__assert_fail",
+            "__builtin_prefetch", "__builtin_expect", "min", "max", "abs", "labs", "llabs"}
+
+
+def known_function(name: str) -> bool:
+    """A library function the interpreter models."""
+    return name in BUILTINS or math_name(name) is not None
 
 
 def math_name(name: str) -> Optional[str]:

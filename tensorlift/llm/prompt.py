@@ -1,4 +1,4 @@
-"""The chat messages that ask a model for a C function in TACO index notation.
+"""The chat messages that ask a model for a C or C++ function in TACO index notation.
 
 The text is fixed and depends only on the arguments, so that the same kernel gives the same
 messages (and so the same cache keys) on every run.
@@ -9,16 +9,16 @@ from typing import Optional
 
 from ..signature import Signature
 
-SYSTEM = ("You translate C functions into TACO tensor index notation. "
+SYSTEM = ("You translate C and C++ functions into TACO tensor index notation. "
           "You answer with the formula only.")
 
 CONVENTIONS = """\
 Conventions:
-- Tensor names are the C parameter names; a struct field is written `a.vals`.
-- A scalar is an order-0 tensor written by its name alone, e.g. `alpha * x(i)`.
-- A returned value takes the function's name: `dot = a(i) * b(i)`.
-- Index variables absent from the left-hand side are summed: `y(i) = A(i,j) * x(j)`.
-- `+=` accumulates into the existing output: `C(i,j) += A(i,k) * B(k,j)`.
+- Tensor names are the parameter names; a struct field is written `s.vals`.
+- A scalar is an order-0 tensor written by its name alone, e.g. `gain * u(i)`.
+- A returned value (a scalar or a returned vector) takes the function's name: `total = u(i) * w(i)`.
+- Index variables absent from the left-hand side are summed: `r(i) = M(i,k) * v(k)`.
+- `+=` accumulates into the existing output: `P(i,j) += Q(i,k) * R(k,j)`.
 - One statement per line; write several statements if the function writes several arrays.
 - Answer with the formula only: no prose, no code fences."""
 
@@ -44,15 +44,19 @@ def describe_signature(function: str, signature: Signature) -> str:
     return "\n".join(lines)
 
 
-def build_prompt(c_source: str, function: str, signature: Optional[Signature] = None) -> list[dict]:
-    """Chat messages (system + user) asking for `function` of `c_source` in TACO notation."""
-    parts = [f"Translate the C function `{function}` below into TACO index notation.",
+def build_prompt(c_source: str, function: str, signature: Optional[Signature] = None,
+                 language: str = "c") -> list[dict]:
+    """Chat messages (system + user) asking for `function` of `c_source` (C or C++) in TACO
+    notation."""
+    lang = "C++" if language == "c++" else "C"
+    parts = [f"Translate the {lang} function `{function}` below into TACO index notation.",
              CONVENTIONS]
     if signature is not None:
         described = describe_signature(function, signature)
         if described:
             parts.append(described)
     source = "\n".join(line.rstrip() for line in c_source.strip("\n").splitlines())
-    parts.append(f"C code:\n```c\n{source}\n```")
+    fence = "cpp" if language == "c++" else "c"
+    parts.append(f"{lang} code:\n```{fence}\n{source}\n```")
     return [{"role": "system", "content": SYSTEM},
             {"role": "user", "content": "\n\n".join(parts)}]
