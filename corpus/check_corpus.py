@@ -29,13 +29,15 @@ from tensorlift.taco.ir import Access, BinOp, Call, Const, Neg  # noqa: E402
 from tensorlift.taco.parse import parse_program  # noqa: E402
 
 CATEGORIES = ("blas", "dsp", "darknet", "mathfu", "dspstone", "utdsp", "simple",
-              "taco", "polybench", "blend", "llama")
+              "taco", "polybench", "blend", "llama", "cpp")
+CPP_SUFFIXES = (".cc", ".cpp")
 MIN_KERNELS = 66
 MIN_PLAIN = 52
 MIN_TIED = 2
 
 TOP_KEYS = {"function", "plain", "program", "params", "returns", "tied_sizes"}
-OPTIONAL_KEYS = {"denominators"}
+OPTIONAL_KEYS = {"denominators", "sizes"}
+SIZE_DTYPE = "uint64"   # a C++ size (`x.size()`, a size_t) used in a program
 ACCESS = {"read", "write", "readwrite"}
 ROLES = {"dimension", "stride", "value"}
 # a parameter name: an identifier, or struct fields with constant subscripts
@@ -49,6 +51,20 @@ def check_shape_expr(expr: str, dims: set[str]) -> list[str]:
     except ValueError:
         return [f"bad shape expression {expr!r}"]
     return [f"shape {expr!r} uses {n!r}, not a dimension scalar" for n in sorted(names - dims)]
+
+
+def check_size_order(sizes: list[str], shapes: list[tuple[str, list]]) -> list[str]:
+    """C++ sizes are named in order of first appearance: parameters in order, then the
+    returned array, each shape outer extent first."""
+    seen: list[str] = []
+    for _, shape in shapes:
+        for s in shape:
+            seen += [n for n in sorted(parse_affine(str(s)).names) if n in sizes and n not in seen]
+    if seen != sizes:
+        unused = [n for n in sizes if n not in seen]
+        return [f"sizes {unused} appear in no shape" if unused else
+                f"sizes must be numbered in order of first appearance in the shapes: {seen}"]
+    return []
 
 
 def is_int_expr(e, dtypes: dict) -> bool:
@@ -87,10 +103,16 @@ def check_program(exp: dict) -> list[str]:
     errs = []
     params = {p["name"]: p for p in exp["params"]}
     result = exp["function"] if exp["returns"] else None
+    sizes = set(exp.get("sizes", []))
     dtypes = {n: p["dtype"] for n, p in params.items()}
+    dtypes.update({n: SIZE_DTYPE for n in sizes})
     if result:
         dtypes[result] = exp["returns"]["dtype"]
-    for name in sorted(notation.names(program) - set(params) - {result}):
+    orders = {n: len(p["shape"]) if p["kind"] == "array" else 0 for n, p in params.items()}
+    orders.update({n: 0 for n in sizes})
+    if result:
+        orders[result] = len(exp["returns"].get("shape", []))
+    for name in sorted(notation.names(program) - set(params) - sizes - {result}):
         errs.append(f"program uses unknown name {name!r}")
     for st in program.statements:
         p = params.get(st.lhs.name)
@@ -98,9 +120,8 @@ def check_program(exp: dict) -> list[str]:
             errs.append(f"statement {st} assigns to {st.lhs.name!r}, not an output")
     for st in program.statements:
         for n in [st.lhs, *notation.nodes(st.rhs)]:
-            if isinstance(n, (Access, notation.Shifted)) and n.name in params:
-                p = params[n.name]
-                order = len(p["shape"]) if p["kind"] == "array" else 0
+            if isinstance(n, (Access, notation.Shifted)) and n.name in orders:
+                order = orders[n.name]
                 if len(n.indices) != order:
                     errs.append(f"{n} has {len(n.indices)} indices, {n.name} has order {order}")
     if result and not any(st.lhs.name == result for st in program.statements):
@@ -118,7 +139,8 @@ def check_program(exp: dict) -> list[str]:
     return errs
 
 
-def check_expectation(exp: dict) -> list[str]:
+def check_expectation(exp: dict, cpp: bool = False) -> list[str]:
+    """Problems of one expectation; `cpp` for a C++ kernel (`sizes`, returned arrays)."""
     errs = []
     keys = set(exp)
     if TOP_KEYS - keys:
@@ -134,9 +156,23 @@ def check_expectation(exp: dict) -> list[str]:
     if not isinstance(exp["program"], str) or not exp["program"].strip():
         return errs + ["program must be a non-empty string"]
     ret = exp["returns"]
-    if ret is not None and (not isinstance(ret, dict) or set(ret) != {"dtype"}
+    ret_keys = ({"dtype"}, {"dtype", "shape"}) if cpp else ({"dtype"},)
+    if ret is not None and (not isinstance(ret, dict) or set(ret) not in ret_keys
                             or ret["dtype"] not in carith.DTYPES):
-        errs.append(f"returns must be null or {{\"dtype\": one of {', '.join(carith.DTYPES)}}}")
+        errs.append(f"returns must be null or {{\"dtype\": one of {', '.join(carith.DTYPES)}}}"
+                    + (" with an optional \"shape\" (a returned array)" if cpp else ""))
+    elif ret is not None and not isinstance(ret.get("shape", []), list):
+        errs.append("returns: shape must be a list")
+    sizes = exp.get("sizes", [])
+    if "sizes" in exp and not cpp:
+        errs.append("sizes is for C++ kernels (extents from .size()); C sizes are parameters")
+    elif "sizes" not in exp:
+        pass
+    elif not isinstance(sizes, list) or not sizes or any(not isinstance(n, str) for n in sizes):
+        errs.append("sizes must be a non-empty list of names (leave it out when there are none)")
+        sizes = []
+    elif sizes != [f"n{k}" for k in range(len(sizes))]:
+        errs.append(f"sizes must be named n0, n1, ... in order, not {sizes}")
 
     names, dims = [], set()
     for p in exp["params"]:
@@ -146,6 +182,10 @@ def check_expectation(exp: dict) -> list[str]:
             want = {"name", "kind", "dtype", "role"}
             if p.get("role") not in ROLES:
                 errs.append(f"{name}: bad role {p.get('role')!r}")
+            if "macro" in p:       # a size given by a macro: its value in the file
+                want.add("macro")
+                if p.get("role") != "dimension" or type(p["macro"]) is not int or p["macro"] <= 0:
+                    errs.append(f"{name}: macro must be a positive integer on a dimension scalar")
             if p.get("role") == "dimension":
                 dims.add(name)
         elif p.get("kind") == "array":
@@ -165,10 +205,17 @@ def check_expectation(exp: dict) -> list[str]:
             errs.append(f"bad parameter name {name!r}")
     if len(set(names)) != len(names):
         errs.append("duplicate parameter names")
-    for p in exp["params"]:
-        if p.get("kind") == "array" and isinstance(p.get("shape"), list):
-            for s in p["shape"]:
-                errs += [f"{p['name']}: {e}" for e in check_shape_expr(s, dims)]
+    errs += [f"size {n!r} is also a parameter" for n in sizes if n in names]
+    dims |= set(sizes)
+    shapes = [(p["name"], p["shape"]) for p in exp["params"]
+              if p.get("kind") == "array" and isinstance(p.get("shape"), list)]
+    if isinstance(ret, dict) and isinstance(ret.get("shape"), list):
+        shapes.append(("returns", ret["shape"]))
+    for name, shape in shapes:
+        for s in shape:
+            errs += [f"{name}: {e}" for e in check_shape_expr(s, dims)]
+    if sizes and not errs:
+        errs += check_size_order(sizes, shapes)
 
     tied = exp["tied_sizes"]
     if not isinstance(tied, list) or any(not isinstance(t, list) or len(t) < 2 for t in tied):
@@ -182,7 +229,8 @@ def check_expectation(exp: dict) -> list[str]:
 
 
 def compile_ok(path: Path, cc: str) -> str | None:
-    cmd = [cc, "-c", "-O2", "-Wall", "-Werror", "-I", str(path.parent), "-o", "/dev/null", str(path)]
+    std = ["-std=c++17"] if path.suffix in CPP_SUFFIXES else []
+    cmd = [cc, *std, "-c", "-O2", "-Wall", "-Werror", "-I", str(path.parent), "-o", "/dev/null", str(path)]
     r = subprocess.run(cmd, capture_output=True, text=True)
     return None if r.returncode == 0 else (r.stderr.strip() or "compiler failed")
 
@@ -218,7 +266,7 @@ def main(argv=None) -> int:
             continue
         if "tensorlift-expect" in path.read_text():
             problems.append(f"{rel}: an expectation block in the kernel file (the model reads it)")
-        problems += [f"{rel}: {e}" for e in check_expectation(exp)]
+        problems += [f"{rel}: {e}" for e in check_expectation(exp, path.suffix in CPP_SUFFIXES)]
         err = compile_ok(path, args.cc if path.suffix == ".c" else args.cxx)
         if err:
             problems.append(f"{rel}: does not compile:\n{err}")

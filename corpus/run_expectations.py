@@ -43,6 +43,8 @@ from tensorlift.c.affine import parse_affine  # noqa: E402
 from tensorlift.c.frontend import parse  # noqa: E402
 from tensorlift.errors import TensorliftError  # noqa: E402
 
+CPP_SUFFIXES = (".cc", ".cpp")
+SIZE_DTYPE = "uint64"   # a C++ size (`x.size()`, a size_t) used in a program
 CTYPES = {"bool": ctypes.c_bool, "int8": ctypes.c_int8, "uint8": ctypes.c_uint8,
           "int16": ctypes.c_int16, "uint16": ctypes.c_uint16, "int": ctypes.c_int32,
           "uint32": ctypes.c_uint32, "int64": ctypes.c_int64, "uint64": ctypes.c_uint64,
@@ -66,9 +68,10 @@ class Layout:
     def __init__(self, kernel: A.Kernel, exp: dict):
         self.kernel, self.errors, self.slots = kernel, [], []
         self.casts = self._casts()
-        expected = {p["name"]: p for p in exp["params"]}
+        c_params = [p for p in exp["params"] if "macro" not in p]   # a size macro is no parameter
+        expected = {p["name"]: p for p in c_params}
         by_c: dict[str, list[dict]] = {}
-        for p in exp["params"]:
+        for p in c_params:
             by_c.setdefault(p["name"].split(".")[0], []).append(p)
         cnames = [p.name for p in kernel.params]
         if list(by_c) != [c for c in cnames if c in by_c]:
@@ -224,15 +227,20 @@ def guards_ok(store, shape) -> bool:
 
 
 def random_values(rng, dtype: str, shape, nonzero: bool) -> np.ndarray:
-    """Floats in [-2, 2]; 8-bit integers over their whole range (pixels); wider integers
-    small, so that C's arithmetic in `int` never overflows."""
+    """Floats in [-2, 2]; 8-bit integers over their whole range (pixels), with the first
+    element the lowest value and the last the highest, where clamps and zero tests act;
+    wider integers small, so that C's arithmetic in `int` never overflows."""
     if carith.is_float(dtype):
         v = rng.uniform(-2.0, 2.0, size=shape)
         return np.sign(v + 1e-12) * (np.abs(v) + 0.5) if nonzero else v
     bits, signed = carith.INT_TYPES[dtype]
     lo, hi = carith.bounds(dtype) if bits <= 8 else (-9, 9) if signed else (0, 18)
     v = rng.integers(lo, hi + 1, size=shape)
-    return np.where(v == 0, 1, v) if nonzero else v
+    if nonzero:
+        return np.where(v == 0, 1, v)
+    if bits <= 8 and v.size >= 2:
+        v.flat[0], v.flat[-1] = lo, hi
+    return v
 
 
 def c_values(rng, dtype: str, shape, nonzero: bool) -> np.ndarray:
@@ -264,6 +272,7 @@ class Kernel:
 
     def __init__(self, path: Path, layout: Layout, function: str):
         self.layout = layout
+        self.ignored_return = layout.ignored_return
         self.fn = getattr(build(path), function)
         argtypes, self.structs = [], {}
         for slot in layout.slots:
@@ -310,10 +319,421 @@ class Kernel:
         return ret, out
 
 
+# ---------------------------------------------------------------- C++ kernels, through a driver
+
+
+class CallFailed(Exception):
+    """A C++ kernel that could not be compiled, crashed, threw, or gave unreadable output."""
+
+
+CPP_DRIVER = r'''
+// ---- the driver: the kernel's types come from its own signature ----
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <iostream>
+#include <limits>
+#include <string>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace tl_driver {
+
+template <class F> struct signature;
+template <class R, class... P> struct signature<R (*)(P...)> {
+    using result = R;
+    using params = std::tuple<P...>;
+};
+template <class R, class... P> struct signature<R (*)(P...) noexcept> : signature<R (*)(P...)> {};
+
+// a std::vector or std::array level: `fixed` is the std::array extent, -1 for a vector
+template <class T> struct level { static constexpr bool container = false; static constexpr int rank = 0; using elem = T; };
+template <class U, class A> struct level<std::vector<U, A>> {
+    static constexpr bool container = true;
+    static constexpr long fixed = -1;
+    static constexpr int rank = 1 + level<U>::rank;
+    using inner = U;
+    using elem = typename level<U>::elem;
+};
+template <class U, std::size_t N> struct level<std::array<U, N>> {
+    static constexpr bool container = true;
+    static constexpr long fixed = (long)N;
+    static constexpr int rank = 1 + level<U>::rank;
+    using inner = U;
+    using elem = typename level<U>::elem;
+};
+
+template <class T> std::string dtype_name() {
+    if constexpr (std::is_same_v<T, bool>) return "bool";
+    else if constexpr (std::is_integral_v<T>) {
+        int bits = 8 * (int)sizeof(T);
+        if (std::is_signed_v<T>) return bits == 32 ? "int" : "int" + std::to_string(bits);
+        return "uint" + std::to_string(bits);
+    } else if constexpr (std::is_same_v<T, float>) return "float";
+    else if constexpr (std::is_same_v<T, double>) return "double";
+    else return "unsupported";
+}
+
+template <class T> void extents(std::string& out) {
+    if constexpr (level<T>::container) {
+        out += level<T>::fixed < 0 ? " -" : " " + std::to_string(level<T>::fixed);
+        extents<typename level<T>::inner>(out);
+    }
+}
+
+// "<kind> <dtype> <writable> <rank> <extents>": kind is scalar, container, pointer or void
+template <class P> std::string describe() {
+    using D = std::remove_cv_t<std::remove_reference_t<P>>;
+    constexpr bool writable = std::is_lvalue_reference_v<P> && !std::is_const_v<std::remove_reference_t<P>>;
+    if constexpr (std::is_void_v<P>) return "void - 0 0";
+    else if constexpr (std::is_pointer_v<D>) {
+        using E = std::remove_pointer_t<D>;
+        bool w = !std::is_const_v<E> && std::is_arithmetic_v<E>;
+        return std::string("pointer ") + dtype_name<std::remove_cv_t<E>>() + (w ? " 1" : " 0") + " -1";
+    } else if constexpr (level<D>::container) {
+        std::string ext;
+        extents<D>(ext);
+        return std::string("container ") + dtype_name<typename level<D>::elem>() + (writable ? " 1 " : " 0 ")
+            + std::to_string(level<D>::rank) + ext;
+    } else {
+        return std::string("scalar ") + dtype_name<D>() + (writable ? " 1" : " 0") + " 0";
+    }
+}
+
+[[noreturn]] void fail(const std::string& why) {
+    std::printf("error %s\n", why.c_str());
+    std::fflush(stdout);
+    std::exit(3);
+}
+
+std::string token() {
+    std::string t;
+    if (!(std::cin >> t)) fail("input ends early");
+    return t;
+}
+
+template <class T> T read_value() {
+    std::string t = token();
+    if constexpr (std::is_integral_v<T>) return (T)std::stoll(t);
+    else return (T)std::strtod(t.c_str(), nullptr);
+}
+
+template <class T> void print_value(T v) {
+    if constexpr (std::is_same_v<T, float>) std::printf(" %.9g", (double)v);
+    else if constexpr (std::is_floating_point_v<T>) std::printf(" %.17g", (double)v);
+    else if constexpr (std::is_signed_v<T>) std::printf(" %lld", (long long)v);
+    else std::printf(" %llu", (unsigned long long)v);
+}
+
+template <class T> void fill_from_input(T& v, const std::vector<long>& shape, std::size_t dim) {
+    if constexpr (level<T>::container) {
+        if constexpr (level<T>::fixed < 0) v.resize(shape[dim]);
+        else if (level<T>::fixed != shape[dim]) fail("a std::array extent differs from the expected shape");
+        for (auto& e : v) fill_from_input(e, shape, dim + 1);
+    } else {
+        v = read_value<T>();
+    }
+}
+
+template <class T> void shape_into(const T& v, std::vector<long>& shape, std::size_t dim, bool& ragged) {
+    if constexpr (level<T>::container) {
+        if (shape.size() <= dim) shape.push_back((long)v.size());
+        else if (shape[dim] != (long)v.size()) ragged = true;
+        for (const auto& e : v) shape_into(e, shape, dim + 1, ragged);
+    }
+}
+
+template <class T> void print_values(const T& v) {
+    if constexpr (level<T>::container) { for (const auto& e : v) print_values(e); }
+    else print_value(v);
+}
+
+// "<ndim> <extents> <values>" in row-major order, or "ragged"
+template <class T> void print_any(const T& v) {
+    std::vector<long> shape;
+    bool ragged = false;
+    shape_into(v, shape, 0, ragged);
+    if (ragged) { std::printf(" ragged"); return; }
+    while ((int)shape.size() < level<T>::rank) shape.push_back(0);
+    std::printf(" %d", (int)shape.size());
+    for (long n : shape) std::printf(" %ld", n);
+    print_values(v);
+}
+
+template <class E> E sentinel() {
+    if constexpr (std::is_floating_point_v<E>) return std::numeric_limits<E>::quiet_NaN();
+    else return (E)std::min<long long>((long long)std::numeric_limits<E>::max(), 1LL << 20);
+}
+
+constexpr long PAD = 8;
+
+template <class P> struct Arg {
+    using D = std::remove_cv_t<std::remove_reference_t<P>>;
+    template <class X> struct pointee { using type = char; };
+    template <class X> struct pointee<X*> { using type = std::remove_cv_t<X>; };
+    using E = typename pointee<D>::type;
+
+    D value{};
+    std::vector<E> store;            // a pointer's buffer, with guard cells
+    std::vector<long> shape;
+    long count = 0;
+
+    void read() {
+        int ndim = std::stoi(token());
+        shape.clear();
+        for (int d = 0; d < ndim; d++) shape.push_back(std::stol(token()));
+        if constexpr (std::is_pointer_v<D>) {
+            count = 1;
+            for (long n : shape) count *= n;
+            store.assign(count + 2 * PAD, sentinel<E>());
+            for (long k = 0; k < count; k++) store[PAD + k] = read_value<E>();
+            value = store.data() + PAD;
+        } else if constexpr (level<D>::container) {
+            if (ndim != level<D>::rank) fail("rank differs from the expected shape");
+            fill_from_input(value, shape, 0);
+        } else {
+            if (ndim != 0) fail("a scalar parameter with a shape");
+            value = read_value<D>();
+        }
+    }
+
+    void print(int k) const {
+        std::printf("arg %d", k);
+        if constexpr (std::is_pointer_v<D>) {
+            std::printf(" %d", (int)shape.size());
+            for (long n : shape) std::printf(" %ld", n);
+            for (long i = 0; i < count; i++) print_value(store[PAD + i]);
+            bool ok = true;
+            for (long i = 0; i < (long)store.size(); i++) {
+                if (i >= PAD && i < PAD + count) continue;
+                E s = sentinel<E>();
+                if constexpr (std::is_floating_point_v<E>) ok = ok && std::isnan(store[i]);
+                else ok = ok && store[i] == s;
+            }
+            std::printf("\nguard %d %s", k, ok ? "ok" : "bad");
+        } else if constexpr (level<D>::container) {
+            print_any(value);
+        } else {
+            std::printf(" 0");
+            print_value(value);
+        }
+        std::printf("\n");
+    }
+};
+
+template <class Tuple> struct Args;
+template <class... P> struct Args<std::tuple<P...>> {
+    std::tuple<Arg<P>...> args;
+
+    static void describe_all() {
+        int k = 0;
+        ((std::printf("param %d %s\n", k++, describe<P>().c_str())), ...);
+    }
+    void read_all() { std::apply([](auto&... a) { (a.read(), ...); }, args); }
+    void print_all() const {
+        int k = 0;
+        std::apply([&](const auto&... a) { (a.print(k++), ...); }, args);
+    }
+    template <class F> decltype(auto) call(F f) {
+        return std::apply([&](auto&... a) -> decltype(auto) { return f(a.value...); }, args);
+    }
+};
+
+template <class F> int run(F kernel, int argc, char** argv) {
+    using Sig = signature<F>;
+    using R = typename Sig::result;
+    using All = Args<typename Sig::params>;
+    if (argc > 1 && std::string(argv[1]) == "--signature") {
+        All::describe_all();
+        std::printf("return %s\n", describe<R>().c_str());
+        return 0;
+    }
+    All all;
+    all.read_all();
+    try {
+        if constexpr (std::is_void_v<R>) {
+            all.call(kernel);
+            all.print_all();
+        } else {
+            std::remove_cv_t<std::remove_reference_t<R>> r = all.call(kernel);
+            all.print_all();
+            std::printf("ret");
+            if constexpr (level<std::remove_cv_t<std::remove_reference_t<R>>>::container) print_any(r);
+            else { std::printf(" 0"); print_value(r); }
+            std::printf("\n");
+        }
+    } catch (const std::exception& e) {
+        fail(std::string("the kernel threw: ") + e.what());
+    }
+    return 0;
+}
+
+}  // namespace tl_driver
+
+int main(int argc, char** argv) { return tl_driver::run(tl_driver::kernel, argc, argv); }
+'''
+
+
+class CppKernel:
+    """A C++ kernel compiled into one program with a generated driver (`CPP_DRIVER`), which
+    reads the kernel's types from its own signature: `--signature` describes the parameters
+    and the result, a call reads every argument from stdin (`ndim extents values`), builds
+    the vectors, std::arrays and guarded pointer buffers, calls the kernel and prints every
+    argument and the result back. Each call is a subprocess, so a crash takes only the call.
+    Same call interface as `Kernel`; `errors` lists where the expectation disagrees with the
+    C++ types."""
+
+    ignored_return = False
+
+    def __init__(self, path: Path, exp: dict, names: list[str]):
+        self.exp, self.params = exp, exp["params"]
+        self.tmp = tempfile.TemporaryDirectory(prefix="tl-corpus-cpp-")
+        src = Path(self.tmp.name) / "driver.cpp"
+        self.exe = str(Path(self.tmp.name) / "driver")
+        src.write_text(f'#include "{path}"\n'
+                       f"namespace tl_driver {{ constexpr auto kernel = &::{exp['function']}; }}\n"
+                       + CPP_DRIVER)
+        r = subprocess.run(["g++", "-std=c++17", "-O1", "-D_GLIBCXX_ASSERTIONS", "-I", str(path.parent),
+                            "-o", self.exe, str(src)], capture_output=True, text=True)
+        if r.returncode:
+            raise CallFailed(f"the driver does not compile:\n{r.stderr.strip()[-2000:]}")
+        sig = self._run(["--signature"], "")
+        params = [ln.split()[2:] for ln in sig if ln.startswith("param ")]
+        ret = next(ln.split()[1:] for ln in sig if ln.startswith("return "))
+        self.errors = self._agree(names, params, ret)
+
+    def _run(self, args: list[str], stdin: str) -> list[str]:
+        try:
+            r = subprocess.run([self.exe, *args], input=stdin, capture_output=True, text=True, timeout=60)
+        except subprocess.TimeoutExpired:
+            raise CallFailed("the kernel did not finish in 60 s") from None
+        lines = r.stdout.splitlines()
+        for ln in lines:
+            if ln.startswith("error "):
+                raise CallFailed(ln[len("error "):])
+        if r.returncode:
+            raise CallFailed(f"the kernel crashed (exit {r.returncode}): {r.stderr.strip()[-600:]}")
+        return lines
+
+    def _agree(self, names: list[str], params: list[list[str]], ret: list[str]) -> list[str]:
+        errs = []
+        expected = [p["name"] for p in self.params]
+        if expected != names:
+            return [f"params {expected} are not the C++ parameters {names}, in order"]
+        for p, (kind, dtype, writable, rank, *fixed) in zip(self.params, params):
+            name, writable = p["name"], writable == "1"
+            if dtype == "unsupported":
+                errs.append(f"{name}: element type not supported here")
+                continue
+            if kind == "scalar" and not writable:
+                want = "scalar"
+            elif kind == "scalar":       # a non-const reference: an order-0 output
+                want = "array"
+                if p["kind"] == "array" and p["shape"] != []:
+                    errs.append(f"{name} is a reference to a scalar: shape [], not {p['shape']}")
+            else:
+                want = "array"
+            if p["kind"] != want:
+                errs.append(f"{name} is a C++ {want}, the expectation says {p['kind']}")
+                continue
+            if p["dtype"] != dtype:
+                errs.append(f"{name}: dtype {p['dtype']}, C++ says {dtype}")
+            if kind == "container":
+                errs += self._shape_agrees(name, p["shape"], int(rank), fixed)
+            if p["kind"] == "array" and p["access"] != "read" and not writable:
+                how = "a pointer to const" if kind == "pointer" else "by value or by const reference"
+                errs.append(f"{name} is passed {how}: it cannot be an output ({p['access']})")
+        kind, dtype, _, rank, *fixed = ret
+        want = self.exp["returns"]
+        if kind == "void":
+            if want is not None:
+                errs.append(f"returns {want}, C++ returns void")
+        elif want is None:
+            errs.append(f"the C++ function returns a {dtype} {kind}, the expectation returns nothing")
+        else:
+            if want["dtype"] != dtype:
+                errs.append(f"returns dtype {want['dtype']}, C++ returns {dtype}")
+            if kind == "container" and "shape" not in want:
+                errs.append("the C++ function returns a container: returns needs a shape")
+            elif kind == "container":
+                errs += self._shape_agrees("the result", want["shape"], int(rank), fixed)
+            elif "shape" in want:
+                errs.append(f"the C++ function returns a scalar, returns has a shape {want['shape']}")
+        return errs
+
+    @staticmethod
+    def _shape_agrees(name: str, shape: list, rank: int, fixed: list[str]) -> list[str]:
+        if len(shape) != rank:
+            return [f"{name} has {rank} dimension(s) in C++, shape {shape}"]
+        errs = []
+        for extent, n in zip(shape, fixed):
+            if n != "-" and str(parse_affine(str(extent))) != n:
+                errs.append(f"{name}: a std::array extent is {n}, the shape says {extent}")
+        return errs
+
+    def __call__(self, values: dict, shapes: dict, errs: list):
+        """(returned value, {array name: its value after the call})."""
+        words = []
+        for p in self.params:
+            v = np.asarray(values[p["name"]])
+            shape = shapes[p["name"]] if p["kind"] == "array" else []
+            words += [str(len(shape)), *map(str, shape)]
+            words += [repr(float(x)) if carith.is_float(p["dtype"]) else str(int(x)) for x in v.reshape(-1)]
+        lines = self._run([], " ".join(words) + "\n")
+        out, ret = {}, None
+        for ln in lines:
+            head, *rest = ln.split()
+            if head == "guard" and rest[1] != "ok":
+                errs.append(f"{self.params[int(rest[0])]['name']} written outside its shape")
+            elif head == "arg":
+                p = self.params[int(rest[0])]
+                if p["kind"] == "array":
+                    value = self._value(rest[1:], p["dtype"], p["name"])
+                    if list(value.shape) != list(shapes[p["name"]]):
+                        errs.append(f"{p['name']} has shape {list(value.shape)} after the call, "
+                                    f"expected {shapes[p['name']]}")
+                    out[p["name"]] = value
+            elif head == "ret":
+                ret = self._value(rest, self.exp["returns"]["dtype"], "the result")
+                if ret.ndim == 0:
+                    ret = ret[()]
+        return ret, out
+
+    @staticmethod
+    def _value(words: list[str], dtype: str, name: str) -> np.ndarray:
+        if words[0] == "ragged":
+            raise CallFailed(f"{name} has rows of different lengths")
+        ndim = int(words[0])
+        shape = [int(w) for w in words[1:1 + ndim]]
+        items = words[1 + ndim:]
+        conv = float if carith.is_float(dtype) else int
+        return np.array([conv(w) for w in items], dtype=carith.NUMPY[dtype]).reshape(shape)
+
+
+def cpp_parameter_names(unit, function: str) -> list[str]:
+    """The C++ function's parameter names, in order, from the libclang cursor."""
+    return [a.spelling for a in unit.defs[function].get_arguments()]
+
+
 def same(a: dict, b: dict, ret_a, ret_b) -> bool:
-    """Two calls gave the same outputs, bit for bit (NaN equal to NaN)."""
-    return all(np.array_equal(a[k], b[k], equal_nan=True) for k in a) \
-        and (ret_a == ret_b or ret_a != ret_a and ret_b != ret_b)
+    """Two calls gave the same outputs, bit for bit (NaN equal to NaN); a returned value may
+    be an array (C++)."""
+    if (ret_a is None) != (ret_b is None):
+        return False
+    if ret_a is not None:
+        ra, rb = np.asarray(ret_a), np.asarray(ret_b)
+        if ra.shape != rb.shape or not np.all((ra == rb) | ((ra != ra) & (rb != rb))):
+            return False
+    return all(a[k].shape == b[k].shape and np.array_equal(a[k], b[k], equal_nan=True) for k in a)
+
+
+def show(v):
+    return np.asarray(v).tolist()
 
 
 def check_kernel(path: Path) -> list[str]:
@@ -321,16 +741,21 @@ def check_kernel(path: Path) -> list[str]:
     if not side.exists():
         return [f"no expectation {side.name} beside the kernel"]
     exp = json.loads(side.read_text())
+    cpp = path.suffix in CPP_SUFFIXES
+    layout = None
     try:
         unit = parse(path, ["-I", str(path.parent)])
         functions = unit.functions()
         if functions[-1] != exp["function"]:
             return [f"the last function is {functions[-1]}, expected {exp['function']}"]
-        layout = Layout(unit.kernel(exp["function"]), exp)
+        if cpp:
+            names = cpp_parameter_names(unit, exp["function"])
+        else:
+            layout = Layout(unit.kernel(exp["function"]), exp)
         program = notation.parse(exp["program"])
     except TensorliftError as e:
         return [str(e)]
-    if layout.errors:
+    if layout is not None and layout.errors:
         return layout.errors
     params = exp["params"]
     result = exp["function"] if exp["returns"] else None
@@ -343,14 +768,26 @@ def check_kernel(path: Path) -> list[str]:
     if result:
         dtypes[result] = exp["returns"]["dtype"]
     rtol = carith.tolerance(dtypes.values())
+    extents = exp.get("sizes", [])            # C++ extents from .size(): no parameters
+    dtypes.update({n: SIZE_DTYPE for n in extents})
     denominators = set(exp.get("denominators", []))
-    kernel = Kernel(path, layout, exp["function"])
-    dims = [p["name"] for p in params if p["kind"] == "scalar" and p["role"] == "dimension"]
+    if cpp:
+        try:
+            kernel = CppKernel(path, exp, names)
+        except CallFailed as e:
+            return [str(e)]
+        if kernel.errors:
+            return kernel.errors
+    else:
+        kernel = Kernel(path, layout, exp["function"])
+    macros = {p["name"]: p["macro"] for p in params if "macro" in p}   # fixed by the file
+    dims = [p["name"] for p in params if p["kind"] == "scalar" and p["role"] == "dimension"
+            and p["name"] not in macros] + extents
     rng = np.random.default_rng(7)
     errs: list[str] = []
     inert: dict[str, int] = {}
     for base_sizes in SIZE_SETS:
-        sizes: dict[str, int] = {}
+        sizes: dict[str, int] = dict(macros)
         for n, d in enumerate(dims):
             tie = next((t for t in exp["tied_sizes"] if d in t and t[0] in sizes), None)
             sizes[d] = sizes[tie[0]] if tie else base_sizes[n % len(base_sizes)]
@@ -368,11 +805,21 @@ def check_kernel(path: Path) -> list[str]:
                 values[name] = stride_value(name, shapes)
             else:
                 values[name] = c_values(rng, p["dtype"], [], name in denominators).item()
+        values.update({n: sizes[n] for n in extents})
         call_errs: list[str] = []
-        ret, got = kernel(values, shapes, call_errs)
-        errs += [where + e for e in call_errs]
         try:
-            want = notation.run(program, values, dtypes)
+            ret, got = kernel(values, shapes, call_errs)
+        except CallFailed as e:
+            return errs + [f"{where}{e}"]
+        errs += [where + e for e in call_errs]
+        env = dict(values)
+        if result and "shape" in exp["returns"]:      # a returned C++ container
+            ret_shape = [parse_affine(s).eval(sizes) for s in exp["returns"]["shape"]]
+            env[result] = np.zeros(ret_shape, dtype=carith.NUMPY[dtypes[result]])
+            if list(np.shape(ret)) != ret_shape:
+                errs.append(f"{where}the result has shape {list(np.shape(ret))}, expected {ret_shape}")
+        try:
+            want = notation.run(program, env, dtypes)
         except (TensorliftError, notation.EvalError) as e:
             return errs + [f"{where}the program does not evaluate: {e}"]
         scale = max([1.0] + [float(np.max(np.abs(v))) for v in values.values() if np.size(v)])
@@ -387,8 +834,8 @@ def check_kernel(path: Path) -> list[str]:
                 errs.append(f"{where}{name} = {got[name].tolist()} but the program gives "
                             f"{np.asarray(want[name]).tolist()}")
         if result and not carith.matches(ret, want[result], dtypes[result], rtol, scale):
-            errs.append(f"{where}returned {ret}, the program gives {want[result]}")
-        if layout.ignored_return and ret != 0:
+            errs.append(f"{where}returned {show(ret)}, the program gives {show(want[result])}")
+        if kernel.ignored_return and ret != 0:
             errs.append(f"{where}returned {ret}, but the expectation returns nothing (a status 0)")
 
         # access modes: write outputs must not depend on old contents; readwrite ones must
@@ -397,7 +844,10 @@ def check_kernel(path: Path) -> list[str]:
                 continue
             changed = dict(values)
             changed[p["name"]] = c_values(rng, p["dtype"], shapes[p["name"]], False) + 1
-            ret2, got2 = kernel(changed, shapes, [])
+            try:
+                ret2, got2 = kernel(changed, shapes, [])
+            except CallFailed as e:
+                return errs + [f"{where}with other contents of {p['name']}: {e}"]
             if p["access"] == "write" and not same(got, got2, ret, ret2):
                 errs.append(f"{where}{p['name']} is marked write but its old contents matter")
             if p["access"] == "readwrite" and same(got, got2, ret, ret2):
@@ -414,7 +864,10 @@ def check_kernel(path: Path) -> list[str]:
                 if v == 0 and p["name"] in denominators:
                     continue
                 changed[p["name"]] = v
-                ret2, got2 = kernel(changed, shapes, [])
+                try:
+                    ret2, got2 = kernel(changed, shapes, [])
+                except CallFailed as e:
+                    return errs + [f"{where}with {p['name']} = {v}: {e}"]
                 if not same(got, got2, ret, ret2):
                     break
             else:
