@@ -44,7 +44,10 @@ class LocalExecutor:
         while len(self._slots) < self.workers:
             slot = Slot(self.worker_command, self.settings.memory_gib)
             self._slots.append(slot)
-            slot.start()
+            try:
+                slot.start()
+            except OSError:                   # each kernel will say so (slot.run)
+                pass
 
     def close(self) -> None:
         """Stop every worker (idempotent)."""
