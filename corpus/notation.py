@@ -177,17 +177,21 @@ class Parser(P.Parser):
 
     def select(self) -> Select:
         left = self.expression()
-        tok = self.peek()
-        if not (tok.kind == "op" and tok.text in COMPARE):
-            self.fail(f"expected a comparison, found {tok.text!r}")
-        self.advance()
-        right = self.expression()
+        if isinstance(left, BinOp) and left.op in COMPARE:
+            # a parser that reads comparisons itself (tensorlift's extended grammar)
+            op, left, right = left.op, left.left, left.right
+        else:
+            tok = self.peek()
+            if not (tok.kind == "op" and tok.text in COMPARE):
+                self.fail(f"expected a comparison, found {tok.text!r}")
+            op = self.advance().text
+            right = self.expression()
         self.expect(",")
         then = self.expression()
         self.expect(",")
         other = self.expression()
         self.expect(")")
-        return Select(tok.text, left, right, then, other)
+        return Select(op, left, right, then, other)
 
 
 def parse(text: str) -> Program:

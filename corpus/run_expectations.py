@@ -14,7 +14,13 @@ written outside the expected shapes, `write` outputs independent of their old co
 `readwrite` outputs dependent on them, every value scalar changes some output, and a returned
 value the expectation ignores (TACO's status) is 0.
 
-Usage: python corpus/run_expectations.py [--jobs N] [KERNEL.c ...]   (default: the whole corpus)
+A C++ kernel (`.cc`, `.cpp`) is compiled with a generated driver instead (`CppKernel`): the
+driver takes the parameter and result types from the kernel's signature, builds vectors,
+std::arrays and guarded pointer buffers from the expected shapes (`sizes` name the extents read
+with `.size()`), and prints every argument and the result; a returned vector is compared with
+the program's value under the function's name.
+
+Usage: python corpus/run_expectations.py [--jobs N] [KERNEL.c|.cpp ...]   (default: the whole corpus)
 """
 from __future__ import annotations
 

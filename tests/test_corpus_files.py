@@ -33,3 +33,34 @@ def test_prompt_holds_no_expectation(entry):
         assert "".join(statement.split()) not in flat
     # the sidecar is plain JSON for this kernel
     assert json.loads(expectation_path(entry.path).read_text())["function"] == entry.function
+
+
+def _check_corpus():
+    """corpus/check_corpus.py as a module (it is a script beside the kernels, not a package)."""
+    import importlib.util
+    import sys
+    spec = importlib.util.spec_from_file_location("check_corpus", ROOT / "check_corpus.py")
+    module = importlib.util.module_from_spec(spec)
+    writes = sys.dont_write_bytecode
+    spec.loader.exec_module(module)          # it turns bytecode off to keep the corpus clean
+    sys.dont_write_bytecode = writes
+    return module
+
+
+CHECK = _check_corpus()
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=[e.name for e in ENTRIES])
+def test_sidecar_follows_the_conventions(entry):
+    """The static checks of check_corpus.py (no compiler): keys, names, shapes, C++ sizes and
+    returned shapes, the program's names and orders, `plain`."""
+    assert CHECK.check_expectation(entry.expect, entry.path.suffix in CHECK.CPP_SUFFIXES) == []
+
+
+def test_cpp_category():
+    cpp = [e for e in ENTRIES if e.path.parent.name == "cpp"]
+    assert all(e.path.suffix == ".cpp" for e in cpp)
+    assert len(cpp) >= 24 and sum(e.plain for e in cpp) >= 12
+    # the C++ conventions: sizes come from .size(), so they are never C parameters
+    for e in cpp:
+        assert not set(e.expect.get("sizes", [])) & {p["name"] for p in e.expect["params"]}
