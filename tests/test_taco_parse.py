@@ -52,6 +52,22 @@ def test_calls():
     assert parse_expression("sqrt(abs(s))") == Call("sqrt", (Call("abs", (A("s"),)),))
 
 
+@pytest.mark.parametrize("text", [
+    "m = max(x(i))", "r(i) = max(j, A(i,j))", "s = sum(i, abs(a(i) - b(i)))", "p = prod(i, x(i))",
+    "y(i) = where(x(i) > 0 && x(i) < 1, x(i), 0)", "y(i) = h(k) * x(i+k)", "c = h(i) * x(n-1-i)",
+    "q(i) = x(2*i+1)", "o(i) = q(h*hs+i)", "b(i) = (a(i-1) + a(i) + a(i+1)) / 3 for 1 <= i && i < n - 1",
+    "C(i,j) = beta * C(i,j) + alpha * A(i,k) * A(j,k) for j <= i", "z = !(a > b) || c", "o(i) = pow(x(i), 2)",
+])
+def test_extended_notation_round_trips(text):
+    p = parse_program(text)
+    assert str(p) == text and parse_program(str(p)) == p and not p.statements[0].plain
+
+
+def test_a_tensor_may_be_called_sum():
+    assert parse_program("sum(i) = input(i) * coefficient(i)").statements[0].lhs.name == "sum"
+    assert parse_program("y = sum(i, j)").statements[0].rhs == Access("sum", ("i", "j"))
+
+
 def test_newline_inside_brackets_continues_statement():
     assert parse_program("y(i) = (a(i)\n + b(i))") == parse_program("y(i) = a(i) + b(i)")
 
@@ -62,8 +78,8 @@ def test_newline_inside_brackets_continues_statement():
     ("y(i) = a b", "column 10"),
     ("y(i) = $", "column 8"),
     ("y(i) = exp(a, b)", "column 8"),
-    ("y(i) = min(a)", "column 8"),
-    ("y(i) = A(i+1)", "column 11"),
+    ("y(i) = where(a, b)", "column 8"),
+    ("y(i) = A(i/2)", "column 10"),
     ("y(i) = (a", "column 10"),
     ("\n\nx = 2 2", "line 3"),
     ("", "line 1"),

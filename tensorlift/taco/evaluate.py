@@ -27,8 +27,8 @@ from typing import Iterable, Mapping, Optional, Union
 import numpy as np
 
 from .. import carith
-from .ir import Access, BinOp, Call, Const, Expr, Neg, Program, Statement, accesses
-from .semantics import reduction_homes
+from .ir import Access, BinOp, Call, Const, Expr, Neg, Not, Program, Reduce, Statement, accesses, index_names
+from .semantics import reduce_vars, reduction_homes, size_names
 
 Value = Union[np.ndarray, int, float, np.generic]
 Env = Mapping[str, Value]
@@ -56,15 +56,18 @@ def _dtype(name: str, dtypes: Mapping[str, str], value: Optional[Value]) -> np.d
 
 
 def index_extents(target: Union[Expr, Statement], env: Env) -> dict[str, int]:
-    """Extent of every index variable, from the shapes of the arrays it indexes (and of the
-    output, for a statement whose output is in `env`). Inconsistency is an `EvalError`."""
-    if isinstance(target, Statement):
-        used = list(accesses(target.rhs))
-        if target.lhs.name in env:
-            used.append(target.lhs)
-    else:
-        used = list(accesses(target))
+    """Extent of every index variable, from the shapes of the arrays it indexes plainly (and of
+    the output, for a statement whose output is in `env`); an index expression (`x(i+k)`)
+    defines no extent. Inconsistency is an `EvalError`."""
     extents: dict[str, int] = {}
+    fixed: set[str] = set()
+    used = list(accesses(target.rhs if isinstance(target, Statement) else target))
+    if isinstance(target, Statement) and target.lhs.name in env:
+        shape = np.shape(env[target.lhs.name])
+        if len(shape) != len(target.lhs.indices):
+            raise EvalError(f"{target.lhs} has order {len(target.lhs.indices)} but the tensor has order {len(shape)}")
+        extents.update(zip(target.lhs.indices, shape))
+        fixed = set(target.lhs.indices)        # the left side's shape sets its variables
     for a in used:
         if a.name not in env:
             raise EvalError(f"unknown tensor {a.name}")
@@ -72,17 +75,35 @@ def index_extents(target: Union[Expr, Statement], env: Env) -> dict[str, int]:
         if len(shape) != len(a.indices):
             raise EvalError(f"{a} has order {len(a.indices)} but {a.name} has order {len(shape)}")
         for v, n in zip(a.indices, shape):
-            if extents.setdefault(v, n) != n:
+            if not isinstance(v, str):
+                continue
+            if v in fixed:
+                if n < extents[v]:             # a larger array is read in part (a slice)
+                    raise EvalError(f"index {v} runs to {extents[v]} but {a.name} has {n}")
+            elif extents.setdefault(v, n) != n:
                 raise EvalError(f"index {v} has extents {extents[v]} and {n}")
     return extents
 
 
-class _Evaluator:
-    """One right-hand side, with TACO's reduction rule (`semantics.reduction_homes`)."""
+def sizes_of(env: Env) -> frozenset:
+    """The names of scalars: in an index expression, a size, not a variable."""
+    return frozenset(k for k, v in env.items() if np.ndim(v) == 0)
 
-    def __init__(self, expr: Expr, env: Env, dtypes: Mapping[str, str], keep: frozenset[str]):
-        self.env, self.dtypes = env, dtypes
-        self.homes = reduction_homes(expr, keep)
+
+_FUNCS = {"exp": np.exp, "sqrt": np.sqrt, "abs": np.abs, "log": np.log, "floor": np.floor,
+          "ceil": np.ceil, "tanh": np.tanh}
+_REDUCE = {"sum": np.sum, "max": np.max, "min": np.min, "prod": np.prod}
+
+
+class _Evaluator:
+    """One right-hand side: values are arrays whose axes are named by index variables; TACO's
+    reduction rule and explicit reductions as `semantics` says."""
+
+    def __init__(self, expr: Expr, env: Env, dtypes: Mapping[str, str], keep: frozenset[str],
+                 extents: Mapping[str, int]):
+        self.env, self.dtypes, self.keep, self.extents = env, dtypes, keep, extents
+        self.sizes = size_names(expr, keep, sizes_of(env))
+        self.homes = reduction_homes(expr, keep, self.sizes)
 
     def load(self, a: Access) -> np.ndarray:
         if a.name not in self.env:
@@ -94,9 +115,24 @@ class _Evaluator:
         return arr
 
     def run(self, e: Expr) -> tuple[np.ndarray, tuple[str, ...]]:
+        arr, names = self.value(e)
+        summed = [v for v in self.homes.get(id(e), ()) if v in names]
+        if summed and not (isinstance(e, Access) or isinstance(e, BinOp) and e.op == "*"):
+            arr = np.sum(arr, axis=tuple(names.index(v) for v in summed))
+            names = tuple(v for v in names if v not in summed)
+        return arr, names
+
+    def value(self, e: Expr) -> tuple[np.ndarray, tuple[str, ...]]:
         summed = self.homes.get(id(e), ())
         if isinstance(e, Access):
+            if not all(isinstance(i, str) for i in e.indices):
+                return self.gather(e, summed)
             arr, names = self.load(e), e.indices
+            cut = tuple(slice(0, self.extents.get(v, n)) for v, n in zip(names, arr.shape))
+            if any(c.stop > n for c, n in zip(cut, arr.shape)):
+                raise EvalError(f"{e} runs past the end of {e.name}")
+            if any(c.stop < n for c, n in zip(cut, arr.shape)):
+                arr = arr[cut]                   # the part of a larger array the left side covers
             unique = tuple(dict.fromkeys(names))
             if summed or len(unique) < len(names):
                 out = tuple(v for v in unique if v not in summed)
@@ -109,24 +145,76 @@ class _Evaluator:
         if isinstance(e, Neg):
             arr, names = self.run(e.operand)
             return -arr, names
+        if isinstance(e, Not):
+            arr, names = self.run(e.operand)
+            return (arr == 0).astype(_INT), names
         if isinstance(e, BinOp):
-            return self.combine(e.op, [self.run(e.left), self.run(e.right)], summed)
+            if e.op == "*" and summed:
+                return self.combine("*", [self.run(e.left), self.run(e.right)], summed)
+            return self.combine(e.op, [self.run(e.left), self.run(e.right)], ())
         if isinstance(e, Call):
             args = [self.run(x) for x in e.args]
-            if e.func in ("exp", "sqrt", "abs"):
+            if e.func in _FUNCS:
                 if len(args) != 1:
                     raise EvalError(f"{e.func} takes one argument")
                 arr, names = args[0]
-                f = {"exp": np.exp, "sqrt": np.sqrt, "abs": np.abs}[e.func]
-                return f(arr), names
-            if e.func in ("min", "max") and args:
-                return self.combine(e.func, args, summed)
-            raise EvalError(f"unknown function {e.func}")
+                return _FUNCS[e.func](arr.astype(_FLOAT) if e.func != "abs" else arr), names
+            if e.func in ("min", "max", "pow") and len(args) == 2:
+                return self.combine(e.func, args, ())
+            if e.func == "where" and len(args) == 3:
+                names = tuple(dict.fromkeys(v for _, n in args for v in n))
+                c, a, b = (align(x, n, names) for x, n in args)
+                if a.dtype != b.dtype:
+                    a, b = a.astype(_FLOAT), b.astype(_FLOAT)
+                return np.where(c != 0, a, b), names
+            raise EvalError(f"unknown function {e.func} with {len(args)} arguments")
+        if isinstance(e, Reduce):
+            arr, names = self.run(e.body)
+            rv = [v for v in reduce_vars(e, self.keep, self.sizes) if v in names]
+            if any(np.shape(arr)[names.index(v)] == 0 for v in rv) and e.op in ("max", "min"):
+                raise EvalError(f"{e.op} over nothing")
+            if rv:
+                arr = _REDUCE[e.op](arr, axis=tuple(names.index(v) for v in rv))
+                names = tuple(v for v in names if v not in rv)
+            return np.asarray(arr), names
         raise EvalError(f"not an expression: {e!r}")
+
+    def gather(self, a: Access, summed) -> tuple[np.ndarray, tuple[str, ...]]:
+        """An access with index expressions: every index computed on the grid of the
+        variables it uses, out-of-range positions an EvalError."""
+        arr = self.load(a)
+        names = tuple(dict.fromkeys(v for i in a.indices for v in index_names(i) if v not in self.sizes))
+        missing = [v for v in names if v not in self.extents]
+        if missing:
+            raise EvalError(f"extent of {', '.join(missing)} unknown in {a}")
+        shape = [self.extents[v] for v in names]
+        grids = {v: np.arange(n).reshape([n if k == j else 1 for j in range(len(names))])
+                 for k, (v, n) in enumerate(zip(names, shape))}
+        pos = [self.index(i, grids) for i in a.indices]
+        for p, n in zip(pos, arr.shape):
+            if np.any((p < 0) | (p >= n)):
+                raise EvalError(f"{a} reaches outside {a.name}")
+        out = arr[tuple(np.broadcast_to(p, shape) for p in pos)] if pos else arr
+        if summed:
+            out = np.sum(out, axis=tuple(names.index(v) for v in summed if v in names))
+            names = tuple(v for v in names if v not in summed)
+        return out, names
+
+    def index(self, i, grids):
+        if isinstance(i, str):
+            return grids[i] if i in grids else np.asarray(int(self.env[i]))
+        if isinstance(i, Access):
+            return self.index(i.name, grids)
+        if isinstance(i, Const):
+            return np.asarray(i.value)
+        if isinstance(i, Neg):
+            return -self.index(i.operand, grids)
+        a, b = self.index(i.left, grids), self.index(i.right, grids)
+        return a + b if i.op == "+" else a - b if i.op == "-" else a * b
 
     def combine(self, op: str, args: list[tuple[np.ndarray, tuple[str, ...]]],
                 summed: tuple[str, ...]) -> tuple[np.ndarray, tuple[str, ...]]:
-        """Apply a binary (or folded n-ary) operator, then sum what is placed here."""
+        """Apply a binary operator; a product with sums placed at it goes through einsum."""
         names = tuple(dict.fromkeys(v for _, n in args for v in n))
         if op == "*" and summed:
             ids = {v: k for k, v in enumerate(names)}
@@ -138,9 +226,6 @@ class _Evaluator:
         arr = align(*args[0], names)
         for b, bn in args[1:]:
             arr = apply_op(op, arr, align(b, bn, names))
-        if summed:
-            arr = np.sum(arr, axis=tuple(names.index(v) for v in summed))
-            names = tuple(v for v in names if v not in summed)
         return arr, names
 
 
@@ -157,6 +242,15 @@ def align(arr: np.ndarray, names: tuple[str, ...], target: tuple[str, ...]) -> n
 
 
 def apply_op(op: str, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    if op in ("<", ">", "<=", ">=", "==", "!="):
+        return {"<": np.less, ">": np.greater, "<=": np.less_equal, ">=": np.greater_equal,
+                "==": np.equal, "!=": np.not_equal}[op](a, b).astype(_INT)
+    if op == "&&":
+        return ((a != 0) & (b != 0)).astype(_INT)
+    if op == "||":
+        return ((a != 0) | (b != 0)).astype(_INT)
+    if op == "pow":
+        return np.power(a.astype(_FLOAT), b.astype(_FLOAT))
     if op == "+":
         return a + b
     if op == "-":
@@ -175,10 +269,10 @@ def apply_op(op: str, a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def _int_divide(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """C's `/` on integers: truncates toward zero (NumPy's `//` floors)."""
-    if np.any(b == 0):
-        raise EvalError("integer division by zero")
-    return carith.c_div_array(a, b)
+    """C's `/` on integers: truncates toward zero (NumPy's `//` floors). A zero divisor gives
+    0: in C it is an error, so a C that runs never takes that branch (a select computes both)."""
+    safe = np.where(b == 0, 1, b)
+    return np.where(b == 0, 0, carith.c_div_array(a, safe))
 
 
 def evaluate_expr(expr: Expr, env: Env, dtypes: Mapping[str, str],
@@ -193,9 +287,9 @@ def evaluate_expr(expr: Expr, env: Env, dtypes: Mapping[str, str],
     (it skips the consistency check; pass what `index_extents` returned)."""
     with np.errstate(all="ignore"):
         if extents is None:
-            index_extents(expr, env)
+            extents = index_extents(expr, env)
         try:
-            return _Evaluator(expr, env, dtypes, frozenset(keep)).run(expr)
+            return _Evaluator(expr, env, dtypes, frozenset(keep), extents).run(expr)
         except (ValueError, OverflowError) as err:  # shapes disagree, constant too big
             raise EvalError(str(err)) from None
 
@@ -245,6 +339,11 @@ def evaluate(program: Program, env: Env, dtypes: Mapping[str, str]) -> dict[str,
             if st.accumulate:
                 old = current.get(name, 0)
                 value = np.asarray(old, dtype=_dtype(name, dtypes, old)) + value
+            if st.domain is not None:           # elsewhere the output keeps its value
+                if name not in current:
+                    raise EvalError(f"{name} has no value outside the domain of `{st}`")
+                mask = rhs_value(st.lhs, st.domain, current, dtypes, extents)
+                value = np.where(mask != 0, value, np.asarray(current[name]))
             out = _convert(value, dtypes.get(name), dtype)
             current[name] = results[name] = out[()] if out.ndim == 0 else out
     return results

@@ -1,7 +1,17 @@
-"""The IR of TACO index notation, shared by every stage.
+"""The IR of TACO index notation and its extension, shared by every stage.
 
 Nodes are frozen dataclasses so they hash: the search keeps sets of them and
-the evaluator caches on them. Printing gives TACO text that `taco.parse` reads back.
+the evaluator caches on them. Printing gives the text that `taco.parse` reads back.
+
+Plain TACO is sums of products: accesses `A(i,j)`, constants, `+ - * /`, unary minus, with
+every right-side index variable absent on the left summed. The extension (a program that
+plain TACO can express prints exactly as before) adds:
+- reductions by sum, max, min and product over named variables: `max(j, A(i,j))`; without
+  variables, over every variable not on the left: `max(x(i))`;
+- comparisons `< > <= >= == !=`, `&&`, `||`, `!` and selects `where(cond, a, b)`;
+- element functions `abs exp log sqrt pow floor ceil tanh` and two-argument `min`, `max`;
+- affine index expressions: `x(i+j)`, `x(2*i+1)`, `x(n-1-i)`, `q(h*hs+i)`;
+- a statement's domain: `C(i,j) = ... for j <= i` leaves the other elements as they were.
 """
 from __future__ import annotations
 
@@ -9,19 +19,25 @@ from dataclasses import dataclass
 from typing import Optional, Union
 
 BINARY_OPS = ("+", "-", "*", "/")
-# Functions beyond plain TACO (element-wise); the IR carries them so that later
-# stages can add them without a rewrite.
-FUNCTIONS = ("min", "max", "exp", "sqrt", "abs")
+COMPARISONS = ("<", ">", "<=", ">=", "==", "!=")
+LOGICAL = ("&&", "||")
+FUNCTIONS = ("min", "max", "exp", "sqrt", "abs", "log", "pow", "floor", "ceil", "tanh", "where")
+ARITY = {"min": 2, "max": 2, "exp": 1, "sqrt": 1, "abs": 1, "log": 1, "pow": 2, "floor": 1,
+         "ceil": 1, "tanh": 1, "where": 3}
+REDUCTIONS = ("sum", "max", "min", "prod")
 
 
 @dataclass(frozen=True)
 class Access:
-    """A tensor access `A(i,j)`; a scalar (order-0 tensor) has no indices."""
+    """A tensor access `A(i,j)`; a scalar (order-0 tensor) has no indices. An index is a
+    variable name, or an affine expression over variables and sizes (`i+k`, `n-1-i`)."""
     name: str
-    indices: tuple[str, ...] = ()
+    indices: tuple[Union[str, "Expr"], ...] = ()
 
     def __str__(self) -> str:
-        return f"{self.name}({','.join(self.indices)})" if self.indices else self.name
+        if not self.indices:
+            return self.name
+        return f"{self.name}({','.join(str(i).replace(' ', '') for i in self.indices)})"
 
 
 @dataclass(frozen=True)
@@ -61,18 +77,46 @@ class Call:
         return f"{self.func}({', '.join(str(a) for a in self.args)})"
 
 
-Expr = Union[Access, Const, Neg, BinOp, Call]
+@dataclass(frozen=True)
+class Not:
+    operand: "Expr"
+
+    def __str__(self) -> str:
+        return f"!{_wrap(self.operand, 3)}"
+
+
+@dataclass(frozen=True)
+class Reduce:
+    """`op(v1, ..., body)`: the body reduced by sum, max, min or product over the variables
+    `vars`; with none, over every variable of the body that the left side lacks."""
+    op: str
+    vars: tuple[str, ...]
+    body: "Expr"
+
+    def __str__(self) -> str:
+        return f"{self.op}({''.join(v + ', ' for v in self.vars)}{self.body})"
+
+
+Expr = Union[Access, Const, Neg, BinOp, Call, Not, Reduce]
 
 
 @dataclass(frozen=True)
 class Statement:
-    """`lhs = rhs`, or `lhs += rhs` when `accumulate` (adds to the existing output)."""
+    """`lhs = rhs`, or `lhs += rhs` when `accumulate` (adds to the existing output); with a
+    `domain` (a condition on the left side's variables), only the elements it holds for."""
     lhs: Access
     rhs: Expr
     accumulate: bool = False
+    domain: Optional[Expr] = None
 
     def __str__(self) -> str:
-        return f"{self.lhs} {'+=' if self.accumulate else '='} {self.rhs}"
+        text = f"{self.lhs} {'+=' if self.accumulate else '='} {self.rhs}"
+        return text if self.domain is None else f"{text} for {self.domain}"
+
+    @property
+    def plain(self) -> bool:
+        """Whether plain TACO can express the statement."""
+        return self.domain is None and _plain(self.rhs)
 
 
 @dataclass(frozen=True)
@@ -145,8 +189,8 @@ class Guarded:
 
 def _prec(e: Expr) -> int:
     if isinstance(e, BinOp):
-        return 1 if e.op in "+-" else 2
-    if isinstance(e, Neg):
+        return {"||": -2, "&&": -1, "+": 1, "-": 1, "*": 2, "/": 2}.get(e.op, 0)
+    if isinstance(e, (Neg, Not)):
         return 3
     return 4
 
@@ -155,19 +199,45 @@ def _wrap(e: Expr, min_prec: int) -> str:
     return f"({e})" if _prec(e) < min_prec else str(e)
 
 
+def children(e: Expr) -> list:
+    if isinstance(e, BinOp):
+        return [e.left, e.right]
+    if isinstance(e, (Neg, Not)):
+        return [e.operand]
+    if isinstance(e, Call):
+        return list(e.args)
+    if isinstance(e, Reduce):
+        return [e.body]
+    return []
+
+
 def accesses(e: Expr):
-    """Every tensor access in an expression, left to right."""
+    """Every tensor access in an expression, left to right (not the names inside index
+    expressions, which are variables and sizes)."""
     if isinstance(e, Access):
         yield e
-    elif isinstance(e, Neg):
-        yield from accesses(e.operand)
-    elif isinstance(e, BinOp):
-        yield from accesses(e.left)
-        yield from accesses(e.right)
-    elif isinstance(e, Call):
-        for a in e.args:
-            yield from accesses(a)
+    for c in children(e):
+        yield from accesses(c)
 
 
-def index_vars(e: Expr) -> set[str]:
-    return {v for a in accesses(e) for v in a.indices}
+def index_names(index) -> list[str]:
+    """The names an index uses: the variable, or the names of an index expression."""
+    if isinstance(index, str):
+        return [index]
+    if isinstance(index, Access):
+        return [index.name]
+    return [n for c in children(index) for n in index_names(c)] if not isinstance(index, Const) else []
+
+
+def index_vars(e: Expr, sizes=frozenset()) -> set[str]:
+    """The index variables of an expression (names in index expressions that are not sizes)."""
+    return {v for a in accesses(e) for i in a.indices for v in index_names(i) if v not in sizes}
+
+
+def _plain(e: Expr) -> bool:
+    if isinstance(e, Access):
+        return all(isinstance(i, str) for i in e.indices)
+    if isinstance(e, (Not, Reduce)) or (isinstance(e, Call)) or \
+            (isinstance(e, BinOp) and e.op not in BINARY_OPS):
+        return False
+    return all(_plain(c) for c in children(e))

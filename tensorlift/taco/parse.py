@@ -15,7 +15,8 @@ import re
 from typing import NamedTuple, NoReturn, Optional, Union
 
 from ..errors import TensorliftError
-from .ir import Access, BinOp, Call, Condition, Const, Expr, Guarded, Neg, Program, Statement
+from .ir import (ARITY, children, COMPARISONS, REDUCTIONS, Access, BinOp, Call, Condition, Const, Expr, Guarded, Neg,
+                 Not, Program, Reduce, Statement, index_vars)
 
 MAX_DEPTH = 64
 """Deeper nesting of brackets and unary minus is refused, so recursion stays far below
@@ -24,7 +25,6 @@ MAX_HEIGHT = 128
 """Expression trees taller than this (`a + a + ... + a` is as tall as it is long) are refused:
 hashing, printing and evaluating the IR recurse over the tree."""
 
-ARITY = {"min": 2, "max": 2, "exp": 1, "sqrt": 1, "abs": 1}
 
 NAME = r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*|\[[0-9]+\])*"
 NUMBER = r"(?:[0-9]+\.[0-9]+|\.[0-9]+|[0-9]+)(?:[eE][+-]?[0-9]+)?"
@@ -32,7 +32,7 @@ IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 _STRICT = re.compile(
     rf"(?P<ws>[ \t\r\f\v]+)|(?P<sep>[;\n])|(?P<num>{NUMBER})|(?P<name>{NAME})"
-    r"|(?P<op>\+=|[-+*/(),=])"
+    r"|(?P<op>\+=|<=|>=|==|!=|&&|\|\||[-+*/(),=<>!])"
 )
 
 
@@ -129,12 +129,7 @@ class Parser:
 
     def made(self, e: Expr) -> Expr:
         """Record the height of a node just built; refuse a tree taller than MAX_HEIGHT."""
-        if isinstance(e, Neg):
-            kids: tuple[Expr, ...] = (e.operand,)
-        elif isinstance(e, BinOp):
-            kids = (e.left, e.right)
-        else:
-            kids = e.args if isinstance(e, Call) else ()
+        kids = children(e)
         height = 1 + max((self._height(k) for k in kids), default=0)
         if height > MAX_HEIGHT:
             self.too_deep = True
@@ -148,12 +143,34 @@ class Parser:
 
     # -- expressions ---------------------------------------------------------------------
     def expression(self) -> Expr:
+        """`||` binds loosest, then `&&`, then comparisons, then `+ -`, then `* /`."""
         self._enter()
+        e = self.conjunction()
+        while self.at_op("||"):
+            self.advance()
+            e = self.made(BinOp("||", e, self.conjunction()))
+        self.depth -= 1
+        return e
+
+    def conjunction(self) -> Expr:
+        e = self.comparison()
+        while self.at_op("&&"):
+            self.advance()
+            e = self.made(BinOp("&&", e, self.comparison()))
+        return e
+
+    def comparison(self) -> Expr:
+        e = self.arith()
+        if self.at_op(*COMPARISONS):
+            op = self.advance().text
+            e = self.made(BinOp(op, e, self.arith()))
+        return e
+
+    def arith(self) -> Expr:
         e = self.term()
         while self.at_op("+", "-"):
             op = self.advance().text
             e = self.made(BinOp(op, e, self.term()))
-        self.depth -= 1
         return e
 
     def term(self) -> Expr:
@@ -164,10 +181,10 @@ class Parser:
         return e
 
     def unary(self) -> Expr:
-        if self.at_op("-"):
-            self.advance()
+        if self.at_op("-", "!"):
+            op = self.advance().text
             self._enter()
-            e = self.made(Neg(self.unary()))
+            e = self.made((Neg if op == "-" else Not)(self.unary()))
             self.depth -= 1
             return e
         return self.primary()
@@ -196,32 +213,52 @@ class Parser:
         if not self.at_op("("):
             return Access(tok.text)
         self.advance()
-        if tok.text in ARITY:
+        if tok.text in ARITY or tok.text in REDUCTIONS:
             return self.call(tok)
         return Access(tok.text, self.index_list())
 
-    def call(self, tok: Token) -> Call:
+    def call(self, tok: Token) -> Expr:
+        """A function, or a reduction: `max(j, e)` when every argument before the last is a
+        variable of the last; `max(e)`, `sum(e)` over the variables the left side lacks."""
         func = tok.text
         args = [self.expression()]
         while self.at_op(","):
             self.advance()
             args.append(self.expression())
         self.expect(")")
+        if func not in ARITY and all(isinstance(a, Access) and not a.indices and IDENT.fullmatch(a.name)
+                                     for a in args):
+            return Access(func, tuple(a.name for a in args))      # a tensor named `sum` or `prod`
+        if func in REDUCTIONS:
+            leading = [a.name for a in args[:-1] if isinstance(a, Access) and not a.indices]
+            if len(leading) == len(args) - 1 and set(leading) <= index_vars(args[-1]) \
+                    and (len(args) == 1 or func != "max" and func != "min" or leading):
+                if func in ARITY and len(args) == ARITY[func] and not leading:
+                    return self.made(Call(func, tuple(args)))
+                return self.made(Reduce(func, tuple(leading), args[-1]))
+            if func not in ARITY:
+                self.fail(f"{func}(v, ..., e) takes index variables of e before e", tok.pos)
         if len(args) != ARITY[func]:
             self.fail(f"{func} takes {ARITY[func]} argument(s), got {len(args)}", tok.pos)
         return self.made(Call(func, tuple(args)))
 
-    def index_list(self) -> tuple[str, ...]:
-        """Index variables up to the closing ')' (the '(' is consumed already)."""
-        names: list[str] = []
+    def index_list(self) -> tuple:
+        """Indices up to the closing ')' (the '(' is consumed already): variables, or affine
+        expressions over variables and sizes (`i+k`, `n-1-i`)."""
+        names: list = []
         if self.at_op(")"):
             self.advance()
             return ()
         while True:
             tok = self.peek()
-            if tok.kind != "name" or not IDENT.fullmatch(tok.text):
+            if tok.kind not in ("name", "num") and not self.at_op("(", "-"):
                 self.fail(f"expected an index variable, found {_shown(tok.text)}")
-            names.append(self.advance().text)
+            e = self.arith()
+            if isinstance(e, Access) and not e.indices and IDENT.fullmatch(e.name):
+                e = e.name
+            elif not _affine(e):
+                self.fail(f"an index must be a variable or an affine expression, not {e}", tok.pos)
+            names.append(e)
             if self.at_op(")"):
                 self.advance()
                 return tuple(names)
@@ -243,7 +280,13 @@ class Parser:
         if not self.at_op("=", "+="):
             self.fail(f"expected '=' or '+=', found {_shown(self.peek().text)}")
         accumulate = self.advance().text == "+="
-        return Statement(lhs, self.expression(), accumulate)
+        rhs = self.expression()
+        domain = None
+        tok = self.peek()
+        if tok.kind == "name" and tok.text == "for":
+            self.advance()
+            domain = self.expression()
+        return Statement(lhs, rhs, accumulate, domain)
 
     def skip_separators(self) -> None:
         while self.peek().kind == "sep":
@@ -260,6 +303,17 @@ class Parser:
         if not statements:
             self.fail("no statement")
         return Program(tuple(statements))
+
+
+def _affine(e) -> bool:
+    """Sums of products of names and integers: what an index may be."""
+    if isinstance(e, Const):
+        return isinstance(e.value, int)
+    if isinstance(e, Access):
+        return not e.indices
+    if isinstance(e, Neg):
+        return _affine(e.operand)
+    return isinstance(e, BinOp) and e.op in "+-*" and _affine(e.left) and _affine(e.right)
 
 
 def number(text: str) -> Const:

@@ -28,8 +28,8 @@ from ..c.interp import Interpreter, Vec
 from ..c.slots import array_pointer, bind
 from ..errors import KernelRunError, TensorliftError, UnsupportedConstruct
 from ..signature import Signature
-from ..taco.ir import Access, BinOp, Call, Const, Expr, Neg, Program, accesses
-from ..taco.semantics import reduction_homes
+from ..taco.ir import Access, BinOp, Call, Const, Expr, Neg, Not, Program, Reduce, accesses, index_names
+from ..taco.semantics import reduce_vars, reduction_homes, size_names
 from . import symbolic as S
 
 
@@ -54,61 +54,117 @@ class VerifyResult:
 # ---------------------------------------------------------------- the program on terms
 
 
-def eval_program(program: Program, env: dict, extents_of, dtypes: dict[str, str]) -> dict:
-    """Final values of the program's outputs on terms (arrays as object ndarrays)."""
+def eval_program(program: Program, env: dict, extents_of, dtypes: dict[str, str], sizes=frozenset()) -> dict:
+    """Final values of the program's outputs on terms (arrays as object ndarrays). `sizes`:
+    the names of sizes (ints in `env`), which index expressions may use."""
     env = dict(env)
     out: dict = {}
     for st in program.statements:
         rhs, lhs = st.rhs, st.lhs
         ext = extents_of(st, env)
-        homes = reduction_homes(rhs, lhs.indices)
+        names = size_names(rhs, lhs.indices, sizes)
+        ev = _Terms(env, ext, reduction_homes(rhs, lhs.indices, names), lhs.indices, names)
         ctype = dtypes.get(lhs.name, "int")
         shape = tuple(ext[v] for v in lhs.indices)
         result = np.empty(shape, dtype=object)
+        old_all = env.get(lhs.name)
         for idx in itertools.product(*(range(n) for n in shape)):
             binding = dict(zip(lhs.indices, idx))
-            v = _eval(rhs, binding, env, ext, homes)
+            old = old_all[idx] if isinstance(old_all, np.ndarray) else old_all
+            if st.domain is not None and not ev.condition(st.domain, binding):
+                if old is None:
+                    raise _Malformed(f"{lhs.name} has no value outside the domain of the statement")
+                result[idx] = old                   # outside the domain: as it was
+                continue
+            v = ev.eval(rhs, binding)
             if st.accumulate:
-                old = env.get(lhs.name, 0)      # a returned value starts at zero, as in `evaluate`
-                old = old[idx] if isinstance(old, np.ndarray) else old
-                v = S.arith("+", old, v)
+                v = S.arith("+", 0 if old is None else old, v)   # a returned value starts at zero
             result[idx] = S.convert(S.lift(v, S.is_real(v)), ctype)
         value = result if lhs.indices else result[()]
         env[lhs.name] = out[lhs.name] = value
     return out
 
 
-def _eval(e: Expr, binding: dict, env: dict, ext: dict, homes: dict):
-    summed = [v for v in homes.get(id(e), ()) if v not in binding]
-    if summed:
+class _Terms:
+    """One right side on terms, one element at a time."""
+
+    def __init__(self, env, ext, homes, keep, sizes):
+        self.env, self.ext, self.homes, self.keep, self.sizes = env, ext, homes, keep, sizes
+
+    def eval(self, e: Expr, binding: dict):
+        summed = [v for v in self.homes.get(id(e), ()) if v not in binding]
+        if summed:
+            return self.fold("sum", e, summed, binding, self.here)
+        return self.here(e, binding)
+
+    def fold(self, op, e, vars_, binding, each):
         total = None
-        for vals in itertools.product(*(range(ext[v]) for v in summed)):
-            b = dict(binding)
-            b.update(zip(summed, vals))
-            term = _eval_here(e, b, env, ext, homes)
-            total = term if total is None else S.arith("+", total, term)
-        return 0 if total is None else total
-    return _eval_here(e, binding, env, ext, homes)
+        for vals in itertools.product(*(range(self.ext[v]) for v in vars_)):
+            term = each(e, {**binding, **dict(zip(vars_, vals))})
+            if total is None:
+                total = term
+            elif op == "sum":
+                total = S.arith("+", total, term)
+            elif op == "prod":
+                total = S.arith("*", total, term)
+            else:
+                total = S.call(op, [total, term])
+        if total is None:
+            if op in ("max", "min"):
+                raise _Malformed(f"{op} over nothing")
+            return 0 if op == "sum" else 1
+        return total
 
+    def index(self, i, binding) -> int:
+        if isinstance(i, str):
+            return binding[i] if i in binding else int(self.env[i])
+        if isinstance(i, Access):
+            return self.index(i.name, binding)
+        if isinstance(i, Const):
+            return i.value
+        if isinstance(i, Neg):
+            return -self.index(i.operand, binding)
+        a, b = self.index(i.left, binding), self.index(i.right, binding)
+        return a + b if i.op == "+" else a - b if i.op == "-" else a * b
 
-def _eval_here(e: Expr, binding, env, ext, homes):
-    if isinstance(e, Const):
-        return e.value
-    if isinstance(e, Access):
-        if e.name not in env:      # the returned value read before the program defines it
-            raise _Malformed(f"'{e.name}' is read before it is defined")
-        v = env[e.name]
-        if isinstance(v, np.ndarray):   # an order-0 array is a 0-d ndarray of one term
-            return v[tuple(binding[i] for i in e.indices)]
-        return v
-    if isinstance(e, Neg):
-        return S.arith("-", 0, _eval(e.operand, binding, env, ext, homes))
-    if isinstance(e, BinOp):
-        return S.arith(e.op, _eval(e.left, binding, env, ext, homes), _eval(e.right, binding, env, ext, homes))
-    if isinstance(e, Call):
-        return S.call(e.func, [S.lift(x, S.is_real(x)) for x in
-                               (_eval(a, binding, env, ext, homes) for a in e.args)])
-    raise TensorliftError(f"cannot evaluate {e}")
+    def condition(self, e: Expr, binding: dict) -> bool:
+        """A domain: on index variables and sizes only, so a Python truth value."""
+        v = self.here(e, binding)
+        if S.is_term(v):
+            raise _Malformed(f"the domain {e} depends on values")
+        return bool(v)
+
+    def here(self, e: Expr, binding):
+        if isinstance(e, Const):
+            return e.value
+        if isinstance(e, Access):
+            if e.name not in self.env:      # the returned value read before the program defines it
+                if not e.indices and (e.name in binding or e.name in self.sizes):
+                    return binding.get(e.name, self.env.get(e.name))
+                raise _Malformed(f"'{e.name}' is read before it is defined")
+            v = self.env[e.name]
+            if isinstance(v, np.ndarray):   # an order-0 array is a 0-d ndarray of one term
+                pos = tuple(self.index(i, binding) for i in e.indices)
+                if any(not 0 <= p < n for p, n in zip(pos, v.shape)):
+                    raise _Malformed(f"{e} reaches outside {e.name}")
+                return v[pos]
+            return v
+        if isinstance(e, Neg):
+            return S.arith("-", 0, self.eval(e.operand, binding))
+        if isinstance(e, Not):
+            return S.logic("!", self.eval(e.operand, binding))
+        if isinstance(e, BinOp):
+            a, b = self.eval(e.left, binding), self.eval(e.right, binding)
+            return S.logic(e.op, a, b) if e.op in ("&&", "||") else S.arith(e.op, a, b)
+        if isinstance(e, Call):
+            args = [self.eval(a, binding) for a in e.args]
+            if e.func == "where":
+                return S.select(args[0], args[1], args[2]) if S.is_term(args[0]) else \
+                    (args[1] if args[0] else args[2])
+            return S.call(e.func, [S.lift(x, S.is_real(x)) for x in args])
+        if isinstance(e, Reduce):
+            return self.fold(e.op, e.body, reduce_vars(e, self.keep, self.sizes), binding, self.eval)
+        raise TensorliftError(f"cannot evaluate {e}")
 
 
 # ---------------------------------------------------------------- the proof
@@ -319,14 +375,22 @@ def _prove_case(analysis: Analysis, program: Program, run: _CRun, outputs, timeo
     shapes = {n: r.shape for n, r in run.regions.items()}
 
     def extents_of(st, env):
-        ext: dict[str, int] = {}
-        for a in [*accesses(st.rhs), st.lhs]:
+        """As the evaluator's: the left side's shape sets its variables; a larger array on
+        the right is read in part."""
+        ext: dict[str, int] = dict(zip(st.lhs.indices, shapes.get(st.lhs.name, ())))
+        fixed = set(ext)
+        for a in accesses(st.rhs):
             for v, n in zip(a.indices, shapes.get(a.name, ())):
-                if ext.setdefault(v, n) != n:
+                if not isinstance(v, str):
+                    continue
+                if v in fixed:
+                    if n < ext[v]:
+                        raise _Malformed(f"index '{v}' runs to {ext[v]} but {a.name} has {n}")
+                elif ext.setdefault(v, n) != n:
                     raise _Malformed(f"index '{v}' has extents {ext[v]} and {n}")
         return ext
     try:
-        got = eval_program(program, env, extents_of, dtypes)
+        got = eval_program(program, env, extents_of, dtypes, frozenset(sizes))
     except _Malformed as e:
         return "refuted", {"sizes": _dims(sig, sizes), "inputs": {}, "expected": {}, "got": {},
                            "reason": f"the program is not defined at these sizes: {e}"}

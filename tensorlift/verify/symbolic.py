@@ -17,6 +17,10 @@ from ..c.interp import MATH, Ops, math_name
 from ..errors import UnsupportedConstruct
 
 
+_COMPARE = {"<": lambda a, b: a < b, ">": lambda a, b: a > b, "<=": lambda a, b: a <= b,
+            ">=": lambda a, b: a >= b, "==": lambda a, b: a == b, "!=": lambda a, b: a != b}
+
+
 def is_term(v) -> bool:
     return isinstance(v, z3.ExprRef)
 
@@ -70,7 +74,16 @@ def math_function(name: str, arity: int = 1) -> z3.FuncDeclRef:
 
 
 def arith(op: str, a, b):
-    """`+ - * / %` and comparisons on terms, real if either side is."""
+    """`+ - * / %` and comparisons on terms, real if either side is (on two numbers, the
+    number C computes: comparisons give 0 or 1)."""
+    if not (is_term(a) or is_term(b)):
+        if op in _COMPARE:
+            return int(_COMPARE[op](a, b))
+        if op == "/" and isinstance(a, int) and isinstance(b, int):
+            return carith.c_div(a, b) if b else 0
+        if op == "%" and isinstance(a, int) and isinstance(b, int):
+            return carith.c_mod(a, b) if b else 0
+        return {"+": a + b, "-": a - b, "*": a * b, "/": a / b if b else float("nan")}[op]
     real = is_real(a) or is_real(b)
     x, y = lift(a, real), lift(b, real)
     if op == "+":
@@ -87,6 +100,17 @@ def arith(op: str, a, b):
     if op in cmp:
         return cmp[op]
     raise UnsupportedConstruct(f"operator '{op}' on symbolic values")
+
+
+def logic(op: str, a, b=None):
+    """`&&`, `||`, `!` on truth values that may be terms (as C's: 0 or 1)."""
+    def truth(v):
+        return (v if z3.is_bool(v) else v != 0) if is_term(v) else v != 0
+    if op == "!":
+        return z3.Not(truth(a)) if is_term(a) else int(not truth(a))
+    if not (is_term(a) or is_term(b)):
+        return int(truth(a) and truth(b)) if op == "&&" else int(truth(a) or truth(b))
+    return z3.And(truth(a), truth(b)) if op == "&&" else z3.Or(truth(a), truth(b))
 
 
 def select(cond, a, b):
