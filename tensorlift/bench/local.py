@@ -1,20 +1,19 @@
 """The local executor: `--jobs N` warm workers on this machine.
 
 Each of N threads owns a slot (one warm worker process, see slot.py) and takes the next
-kernel from a shared queue; results come back to the batch in the order they finish. The
-threads only wait on pipes, so the batch process stays free to write reports."""
+kernel from a shared queue as soon as it is submitted; results come back in the order they
+finish. The threads only wait on pipes, so the batch process stays free to list files and
+write reports meanwhile."""
 from __future__ import annotations
 
 import os
 import queue
 import threading
 import time
-from typing import Iterator, Optional, Sequence
+from typing import Optional, Sequence
 
 from .slot import Slot, Stopped
 from .sources import Job
-
-TICK_SECONDS = 0.25            # how often the caller gets a chance to redraw the progress bar
 
 
 def request_for(job: Job, settings) -> dict:
@@ -25,8 +24,8 @@ def request_for(job: Job, settings) -> dict:
 
 
 class LocalExecutor:
-    """Runs jobs in `workers` warm worker processes; `results` yields (job, record) as each
-    finishes, and None every TICK_SECONDS while nothing does."""
+    """Lifts submitted jobs in `workers` warm worker processes (the executor interface is
+    described in runner.Batch)."""
 
     name = "local"
 
@@ -36,80 +35,77 @@ class LocalExecutor:
         self.worker_command = worker_command
         self.workers_started = 0
         self.busy_seconds = 0.0           # time the workers spent on kernels, added up
-        self._busy_lock = threading.Lock()
+        self._lock = threading.Lock()
         self._slots: list[Slot] = []
+        self._threads: list[threading.Thread] = []
+        self._todo: "queue.SimpleQueue[Optional[Job]]" = queue.SimpleQueue()
+        self._done: "queue.SimpleQueue[tuple]" = queue.SimpleQueue()
+        self._pending = 0                 # submitted, no record yet
 
-    def prepare(self) -> None:
-        """Start the workers now, so that their imports overlap the listing of the files."""
-        while len(self._slots) < self.workers:
+    def start(self) -> None:
+        """Start the workers (they import the pipeline while the batch lists the files)."""
+        for i in range(self.workers - len(self._slots)):
             slot = Slot(self.worker_command, self.settings.memory_gib)
             self._slots.append(slot)
             try:
                 slot.start()
-            except OSError:                   # each kernel will say so (slot.run)
+            except OSError:               # each of its kernels will say so (slot.run)
                 pass
+            t = threading.Thread(target=self._lane, args=(slot,), daemon=True, name=f"bench-lane-{i}")
+            self._threads.append(t)
+            t.start()
 
-    def close(self) -> None:
-        """Stop every worker (idempotent)."""
-        slots, self._slots = self._slots, []
-        for s in slots:
-            s.close()
-        self.workers_started += sum(s.started for s in slots)
-
-    def results(self, jobs: list[Job]) -> Iterator[Optional[tuple[Job, dict]]]:
-        todo: "queue.SimpleQueue[Job]" = queue.SimpleQueue()
-        for job in jobs:
-            todo.put(job)
-        done: "queue.SimpleQueue[tuple]" = queue.SimpleQueue()
-        n = min(self.workers, len(jobs))
-        while len(self._slots) < n:
-            self._slots.append(Slot(self.worker_command, self.settings.memory_gib))
-        slots = self._slots[:n]
-        for extra in self._slots[n:]:         # more workers than kernels
-            extra.close()
+    def _lane(self, slot: Slot) -> None:
         hard_limit = self.settings.hard_limit
-
-        def lane(slot: Slot) -> None:
-            try:
-                while True:
-                    try:
-                        job = todo.get_nowait()
-                    except queue.Empty:
-                        return
-                    start = time.monotonic()
-                    rec = slot.run(request_for(job, self.settings), hard_limit)
-                    with self._busy_lock:
-                        self.busy_seconds += time.monotonic() - start
-                    done.put((job, rec))
-            except Stopped:
-                pass
-            except BaseException as e:       # a bug of ours: the batch must not wait forever
-                done.put((None, e))
-            finally:
-                done.put(None)                # this lane is finished
-
-        threads = [threading.Thread(target=lane, args=(s,), daemon=True, name=f"bench-lane-{i}")
-                   for i, s in enumerate(slots)]
         try:
-            for t in threads:
-                t.start()
-            running = len(threads)
-            while running:
-                try:
-                    item = done.get(timeout=TICK_SECONDS)
-                except queue.Empty:
-                    yield None
-                    continue
-                if item is None:
-                    running -= 1
-                    continue
+            while (job := self._todo.get()) is not None:
+                start = time.monotonic()
+                rec = slot.run(request_for(job, self.settings), hard_limit)
+                with self._lock:
+                    self.busy_seconds += time.monotonic() - start
+                self._done.put((job, rec))
+        except Stopped:
+            pass
+        except BaseException as e:       # a bug of ours: the batch must not wait for ever
+            self._done.put((None, e))
+
+    def submit(self, job: Job) -> None:
+        self._pending += 1
+        self._todo.put(job)
+
+    def finish(self) -> None:
+        for _ in self._threads:
+            self._todo.put(None)
+
+    @property
+    def busy(self) -> bool:
+        return self._pending > 0
+
+    def poll(self, timeout: float) -> list[tuple[Job, dict]]:
+        out: list[tuple[Job, dict]] = []
+        try:
+            item = self._done.get(timeout=timeout) if timeout > 0 else self._done.get_nowait()
+            while True:
                 job, rec = item
                 if job is None:
                     raise rec
-                yield job, rec
-        finally:
-            for s in slots:                   # interrupted or done: no worker outlives the batch
-                s.shutdown()
-            for t in threads:
-                t.join(timeout=10)
-            self.close()
+                self._pending -= 1
+                out.append((job, rec))
+                item = self._done.get_nowait()
+        except queue.Empty:
+            pass
+        return out
+
+    def close(self) -> None:
+        """Stop every worker now (idempotent): no worker outlives the batch."""
+        slots, self._slots = self._slots, []
+        threads, self._threads = self._threads, []
+        for s in slots:
+            s.shutdown()
+        for _ in threads:
+            self._todo.put(None)
+        for t in threads:
+            t.join(timeout=10)
+        for s in slots:
+            s.close()
+        self.workers_started += sum(s.started for s in slots)

@@ -21,8 +21,9 @@ import os
 import socket
 import tempfile
 import time
+from collections import deque
 from pathlib import Path
-from typing import Iterator, Optional, Sequence
+from typing import Optional, Sequence
 
 from ..errors import TensorliftError
 from .records import blank_record
@@ -30,7 +31,6 @@ from .sources import Job
 
 INSTALL_HINT = "pip install 'tensorlift[ray]'"
 MAX_RETRIES = 2                 # of a task whose Ray worker or node died
-TICK_SECONDS = 0.25
 CONNECT_SECONDS = 5.0           # to reach a cluster's address
 OBJECT_STORE_BYTES = 128 << 20  # records are small; a local instance needs little shared memory
 
@@ -106,8 +106,9 @@ def check_reachable(address: str, seconds: float = CONNECT_SECONDS) -> None:
 
 
 class RayExecutor:
-    """Runs each job as a Ray task; `results` yields (job, record) as tasks finish, and
-    None every TICK_SECONDS while none does."""
+    """Lifts each submitted job as a Ray task (the executor interface is described in
+    runner.Batch). At most twice as many tasks as CPUs are in flight: enough to keep every
+    CPU busy, few to cancel when the batch is interrupted."""
 
     name = "ray"
 
@@ -120,6 +121,11 @@ class RayExecutor:
         self.address = address
         self.busy_seconds = 0.0
         self.workers_started = 0
+        self._ray = None
+        self._own_instance = False
+        self._task = None
+        self._queue: deque[Job] = deque()
+        self._pending: dict = {}          # Ray object ref -> job
 
     def _connect(self, ray) -> bool:
         """Join the cluster, or start a local instance; True when we started one."""
@@ -142,42 +148,63 @@ class RayExecutor:
             raise TensorliftError(f"cannot start or join {where}: {_first_line(e)}{hint}") from None
         return True
 
-    def results(self, jobs: list[Job]) -> Iterator[Optional[tuple[Job, dict]]]:
-        from .local import request_for
+    def start(self) -> None:
         ray = import_ray()
-        own_instance = self._connect(ray)
+        self._own_instance = self._connect(ray)
+        self._ray = ray
         if self.jobs is None and self.address:
             self.workers = max(1, int(ray.cluster_resources().get("CPU", 1)))
-        task = ray.remote(num_cpus=1, max_retries=MAX_RETRIES, retry_exceptions=False)(lift_task)
-        window = 2 * self.workers          # tasks in flight: the running ones and one more each
-        queue = list(reversed(jobs))
-        pending: dict = {}
-        try:
-            while queue or pending:
-                while queue and len(pending) < window:
-                    job = queue.pop()
-                    ref = task.remote(request_for(job, self.settings), self.settings,
-                                      self.worker_command, _read(job.file))
-                    pending[ref] = job
-                ready, _ = ray.wait(list(pending), num_returns=1, timeout=TICK_SECONDS)
-                if not ready:
-                    yield None
-                    continue
-                for ref in ready:
-                    job = pending.pop(ref)
-                    try:
-                        rec, seconds, spawned = ray.get(ref)
-                        self.busy_seconds += seconds
-                        self.workers_started += spawned
-                    except Exception as e:         # the task failed MAX_RETRIES + 1 times
-                        rec = blank_record(job.file, job.function, guide=self.settings.guide,
-                                           error=f"ray task failed: {_first_line(e)}")
-                    yield job, rec
-        finally:
-            for ref in pending:                    # interrupted: nothing left running
-                try:
-                    ray.cancel(ref, force=True)
-                except Exception:
-                    pass
-            if own_instance:
-                ray.shutdown()
+        self._task = ray.remote(num_cpus=1, max_retries=MAX_RETRIES, retry_exceptions=False)(lift_task)
+
+    def submit(self, job: Job) -> None:
+        self._queue.append(job)
+
+    def finish(self) -> None:
+        pass
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._queue or self._pending)
+
+    def poll(self, timeout: float) -> list[tuple[Job, dict]]:
+        from .local import request_for
+        ray = self._ray
+        while self._queue and len(self._pending) < 2 * self.workers:
+            job = self._queue.popleft()
+            ref = self._task.remote(request_for(job, self.settings), self.settings,
+                                    self.worker_command, _read(job.file))
+            self._pending[ref] = job
+        if not self._pending:
+            return []
+        refs = list(self._pending)
+        ready, rest = ray.wait(refs, num_returns=1, timeout=timeout)
+        if ready and rest:
+            more, _ = ray.wait(rest, num_returns=len(rest), timeout=0)
+            ready += more
+        out = []
+        for ref in ready:
+            job = self._pending.pop(ref)
+            try:
+                rec, seconds, spawned = ray.get(ref)
+                self.busy_seconds += seconds
+                self.workers_started += spawned
+            except Exception as e:         # the task failed MAX_RETRIES + 1 times
+                rec = blank_record(job.file, job.function, guide=self.settings.guide,
+                                   error=f"ray task failed: {_first_line(e)}")
+            out.append((job, rec))
+        return out
+
+    def close(self) -> None:
+        """Cancel what is left (interrupted) and stop the instance we started (idempotent)."""
+        ray, self._ray = self._ray, None
+        if ray is None:
+            return
+        for ref in self._pending:
+            try:
+                ray.cancel(ref, force=True)
+            except Exception:
+                pass
+        self._pending.clear()
+        self._queue.clear()
+        if self._own_instance:
+            ray.shutdown()

@@ -55,6 +55,7 @@ DEFAULT_GRACE = 10.0          # seconds a worker may run past --timeout before i
 DEFAULT_MEMORY_GIB = 4.0      # address-space limit of one worker
 EXECUTORS = ("local", "ray")
 WRITE_SHARE = 0.1             # at most this share of the batch's time goes to rewriting reports
+TICK_SECONDS = 0.25           # the progress bar is redrawn this often while nothing finishes
 
 
 @dataclass(frozen=True)
@@ -110,27 +111,36 @@ def _uninterrupted():
 
 
 class Batch:
-    """Feeds jobs to an executor and keeps the records and the reports up to date."""
+    """Lists the files and feeds their kernels to an executor, which lifts them meanwhile;
+    keeps the records, the progress and the reports up to date.
 
-    def __init__(self, jobs: list[Job], executor, settings: Settings, *,
-                 reports: Sequence[Path] = (), previous: Sequence[dict] = (),
+    An executor has `workers`, `name`, `busy_seconds`, `workers_started` and: start()
+    (before the first kernel), submit(job), finish() (no more jobs), poll(timeout) (the
+    (job, record) pairs finished meanwhile), `busy` (submitted jobs without a record yet),
+    close() (stop every worker, idempotent)."""
+
+    def __init__(self, files: Sequence[Path], executor, settings: Settings, *, function: Optional[str] = None,
+                 build=None, reports: Sequence[Path] = (), previous: Sequence[dict] = (),
                  progress: Optional[Progress] = None, on_record: Optional[Callable[[dict], None]] = None):
-        self.jobs = jobs
+        self.files = list(files)
+        self.function, self.build = function, build
         self.executor = executor
         self.settings = settings
         self.reports = [Path(r) for r in reports]
         self.on_record = on_record
-        self.order = {job.key: i for i, job in enumerate(jobs)}
+        self.order: dict[tuple, int] = {}       # kernel -> its place in the input, as listed
         self.records: dict[tuple, dict] = {}
         for rec in previous:
             self.records[record_key(rec)] = rec
         self.resumed_keys = set(self.records)
-        self.sources = SourceCache({job.key: job.line for job in jobs if job.function and job.line})
+        self.skipped = 0
+        self.sources = SourceCache()
         self.progress = progress
         self.ran: list[dict] = []
         self.start = time.monotonic()
         self._next_write = 0.0
         self._unwritten = False
+        self._listing = True
 
     # -- records and reports
 
@@ -150,9 +160,9 @@ class Batch:
             self._unwritten = True
             return
         records = self.ordered()
-        meta = {"total": len(self.order) + len(self.resumed_keys - set(self.order)), "complete": complete,
-                "wall_seconds": now - self.start,
-                "busy_seconds": getattr(self.executor, "busy_seconds", 0.0),
+        meta = {"total": None if self._listing else len(self.order) + len(self.resumed_keys - set(self.order)),
+                "complete": complete, "wall_seconds": now - self.start,
+                "busy_seconds": self.executor.busy_seconds,
                 "generated": time.strftime("%Y-%m-%d %H:%M:%S"), "jobs": self.executor.workers,
                 "executor": self.executor.name,
                 "timeout": f"{self.settings.timeout:g} s", "guide": self.settings.guide}
@@ -174,6 +184,10 @@ class Batch:
         if self.on_record:
             self.on_record(rec)
 
+    def _take(self, finished) -> None:
+        for job, rec in finished:
+            self.add(job, rec)
+
     def _tick(self) -> None:
         if self._unwritten:
             self.write_reports(force=False)
@@ -182,53 +196,65 @@ class Batch:
 
     # -- the run
 
-    def run(self) -> BatchResult:
-        todo = [job for job in self.jobs if job.key not in self.records]
-        skipped = len(self.jobs) - len(todo)
-        # a file that did not parse before but lists kernels now: its old error record goes
-        files_now = {os.path.abspath(j.file) for j in self.jobs if j.function is not None}
-        for key in [k for k in self.records if k[1] is None and k[0] in files_now and k not in self.order]:
-            del self.records[key]
-            self.resumed_keys.discard(key)
-        if self.progress:
-            self.progress.total = len(todo)
-        self.start = time.monotonic()
-        self.write_reports(complete=not todo)
-        kernels = []
-        for job in todo:
-            if job.error is not None or job.function is None:
-                self.add(job, blank_record(job.file, None, guide=self.settings.guide,
-                                           error=job.error or "no function"))
+    def _list(self, file: Path) -> None:
+        """List one file; submit its kernels (those not in the earlier report)."""
+        for job in list_jobs([file], self.function, self.build):
+            key = job.key
+            if key in self.order:
+                continue
+            self.order[key] = len(self.order)
+            if job.line:
+                self.sources.lines[key] = job.line
+            stale = (key[0], None)             # the file did not parse before, but lists kernels now
+            if job.function is not None and stale in self.records and stale not in self.order:
+                del self.records[stale]
+                self.resumed_keys.discard(stale)
+            if key in self.records:
+                self.skipped += 1
+                continue
+            if self.progress:
+                self.progress.total += 1
+            if job.function is None:
+                self.add(job, blank_record(job.file, None, guide=self.settings.guide, error=job.error or "no function"))
             else:
-                kernels.append(job)
-        results = self.executor.results(kernels) if kernels else _nothing()
+                self.executor.submit(job)
+
+    def run(self) -> BatchResult:
+        ex = self.executor
+        if self.progress:
+            self.progress.total = 0
+        self.start = time.monotonic()
+        self.write_reports()
         try:
-            for item in results:
-                if item is None:
-                    self._tick()
+            ex.start()
+            for file in self.files:            # the workers lift while the files are listed
+                self._list(file)
+                self._take(ex.poll(0))
+            self._listing = False
+            ex.finish()
+            while ex.busy:
+                finished = ex.poll(TICK_SECONDS)
+                if finished:
+                    self._take(finished)
                 else:
-                    self.add(*item)
+                    self._tick()
         except BaseException:            # interrupted: stop the workers, keep what is done
             with _uninterrupted():
-                results.close()
+                ex.close()
                 self.write_reports(complete=False)
                 if self.progress:
                     self.progress.close()
             raise
+        with _uninterrupted():
+            ex.close()
         wall = time.monotonic() - self.start
         self.write_reports(complete=True)
         if self.progress:
             self.progress.close()
         return BatchResult(self.ordered(), list(self.ran),
-                           resumed=len(self.resumed_keys & set(self.records)), skipped=skipped,
-                           wall_seconds=wall, busy_seconds=getattr(self.executor, "busy_seconds", 0.0),
-                           jobs=self.executor.workers, executor=self.executor.name,
-                           workers_started=getattr(self.executor, "workers_started", 0))
-
-
-def _nothing():
-    return
-    yield
+                           resumed=len(self.resumed_keys & set(self.records)), skipped=self.skipped,
+                           wall_seconds=wall, busy_seconds=ex.busy_seconds, jobs=ex.workers,
+                           executor=ex.name, workers_started=ex.workers_started)
 
 
 def make_executor(name: str, jobs: Optional[int], settings: Settings,
@@ -270,23 +296,16 @@ def run_batch(paths: Sequence[str | os.PathLike], *, jobs: Optional[int] = None,
     settings = Settings(timeout=timeout, guide=guide, grace=grace, memory_gib=memory_gib,
                         require_proof=require_proof)
     runner = make_executor(executor, jobs, settings, worker_command, ray_address)
-    if executor == "ray":                # fail before the listing, not after it
+    if executor == "ray":                # fail before any report is written
         from .ray_executor import check_reachable, import_ray
         import_ray()
         if ray_address:
             check_reachable(ray_address)
     previous = read_report(reports[0]) if resume else []
-    if hasattr(runner, "prepare"):
-        runner.prepare()                 # workers import while the files are listed
-    try:
-        job_list = list_jobs(files, function, build)
-        bar = Progress(progress, len(job_list), tty) if progress is not None else None
-        batch = Batch(job_list, runner, settings, reports=reports, previous=previous, progress=bar)
-        return batch.run()
-    finally:
-        if hasattr(runner, "close"):
-            with _uninterrupted():
-                runner.close()
+    bar = Progress(progress, 0, tty) if progress is not None else None
+    batch = Batch(files, runner, settings, function=function, build=build, reports=reports,
+                  previous=previous, progress=bar)
+    return batch.run()
 
 
 def _parser() -> argparse.ArgumentParser:
