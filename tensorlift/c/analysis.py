@@ -164,7 +164,9 @@ def fit_site(offsets, counters) -> Optional[list[int]]:
     step * iteration number), or None when the offsets are not affine in the iterations."""
     a = np.array([list(c) + [1] for c in counters], dtype=float)
     b = np.array(offsets, dtype=float)
-    sol, *_ = np.linalg.lstsq(a, b, rcond=None)
+    sol, _, rank, _ = np.linalg.lstsq(a, b, rcond=None)
+    if rank < a.shape[1]:
+        return None        # iterations too few or too alike (a site under a condition) to tell the steps
     r = np.round(sol)
     if not np.allclose(a @ r, b):
         return None
@@ -315,7 +317,8 @@ def _fit_layouts(kernel, slots, dims, strides, ties, budget=None, fixed=None):
         # read or written in any run, at any size: not only in the first
         wrote = any(t[3] for bufs in runs for t in bufs[s.name].trace)
         read_initial = any(v for bufs in runs for v in bufs[s.name].first_read.values())
-        access[s.name] = "write" if s.is_return else "readwrite" if wrote and read_initial else "write" if wrote else "read"
+        access[s.name] = "write" if s.is_return else "read" if s.by_value else \
+            "readwrite" if wrote and read_initial else "write" if wrote else "read"
     # strides are dense in examples: substitute their values into every layout
     for lay in layouts.values():
         lay.strides = [st.substitute(stride_values) for st in lay.strides]

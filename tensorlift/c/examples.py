@@ -318,7 +318,7 @@ def run_interpreted(analysis: Analysis, case: Case):
         if s.kind == "array":
             reg = case.regions[s.name]
             out = case.flats[s.name].copy()
-            for off, v in bufs[s.name].data.items():
+            for off, v in bufs[s.name].data.items() if not s.by_value else ():
                 pos = reg.flat_offset(off)
                 if 0 <= pos < len(out):
                     out[pos] = v

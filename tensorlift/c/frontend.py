@@ -597,7 +597,10 @@ class _Converter:
             raise UnsupportedConstruct("call through a function pointer", line)
         if callee in _ASSERT_FAILS:
             return A.Call(line, "__assert_fail", [], A.VOID)
-        if callee not in self.unit.defs and not known_function(callee):
+        library = callee not in self.unit.defs or self.unit.defs[callee].location.is_in_system_header
+        if library and known_function(callee):
+            return A.Call(line, callee, [self.expr(x) for x in kids[1:]], t)    # std::abs, not its body
+        if library:
             qual = "std::" if ref is not None and ref.semantic_parent is not None \
                 and ref.semantic_parent.spelling == "std" else ""
             raise UnsupportedConstruct(f"call of '{qual}{callee}', a library function tensorlift does not model", line)

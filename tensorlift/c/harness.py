@@ -161,6 +161,8 @@ def _cxx_type(t: A.Type) -> str:
     if isinstance(t, A.Ref):
         return f"{_cxx_type(t.target)} &"
     if isinstance(t, A.Vector):
+        if t.fixed is not None:
+            return f"std::array<{_cxx_type(t.elem)}, {t.fixed}>"
         return f"std::vector<{_cxx_type(t.elem)}>"
     if isinstance(t, A.Scalar):
         return carith.C_NAMES[t.dtype] if t.dtype != "bool" else "bool"
@@ -176,7 +178,7 @@ def harness_unit_cxx(kernel: A.Kernel, slots: list[Slot]) -> str:
     the kernel takes them; a returned vector printed as rows, columns and elements (-1
     columns when its rows differ in length)."""
     params = [_cxx_type(p.type if isinstance(p.type, A.Ref) else decayed(p.type)) for p in kernel.params]
-    out = ["#include <vector>", "#include <cstdio>", "#include <cstdlib>", "#include <cstring>", "#include <ctime>",
+    out = ["#include <vector>", "#include <array>", "#include <cstdio>", "#include <cstdlib>", "#include <cstring>", "#include <ctime>",
            f"typedef {_cxx_type(kernel.returns)} (*tl_fn)({', '.join(params)});",
            'extern "C" void (*const tl_entry)(void);',
            "static double rd() { double v; if (fread(&v, sizeof v, 1, stdin) != 1) exit(3); return v; }",
@@ -196,13 +198,18 @@ def harness_unit_cxx(kernel: A.Kernel, slots: list[Slot]) -> str:
             args[s.param] = f"a{i}"
             continue
         out.append(f"    long n{i} = (long)rd(), r{i} = (long)rd(), e{i} = n{i} * r{i};")
-        if s.vector and s.rows:
+        ptype = next(p.type for p in kernel.params if p.name == s.param)
+        if s.vector and s.fixed and s.fixed[0] is not None:          # std::array: its own size
+            at = f"v{i}[q / n{i}][q % n{i}]" if s.rows else f"v{i}[q]"
+            out += [f"    {_cxx_type(A.strip_ref(ptype))} v{i}{{}};",
+                    f"    for (long q = 0; q < e{i}; q++) {at} = ({ct})rd();"]
+        elif s.vector and s.rows:
             out += [f"    std::vector<std::vector<{ct}>> v{i}(r{i}, std::vector<{ct}>(n{i}));",
                     f"    for (long q = 0; q < e{i}; q++) v{i}[q / n{i}][q % n{i}] = ({ct})rd();"]
         else:
             out += [f"    std::vector<{ct}> v{i}(e{i} + {0 if s.vector else 1});",
                     f"    for (long q = 0; q < e{i}; q++) v{i}[q] = ({ct})rd();"]
-        args[s.param] = f"v{i}" if s.vector else f"(void *)v{i}.data()"
+        args[s.param] = f"v{i}" if s.vector else f"v{i}[0]" if isinstance(ptype, A.Ref) else f"(void *)v{i}.data()"
         arrays.append((i, s))
     call = f"fn({', '.join(args.get(p.name, '0') for p in kernel.params)})"
     ret = A.strip_ref(kernel.returns)

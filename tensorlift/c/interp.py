@@ -382,6 +382,9 @@ class Interpreter:
                     t = A.Pointer(t.elem)
                     if isinstance(v, Ptr):
                         v = self.retype(v, t)
+                if isinstance(t, A.Ref) and isinstance(v, Ptr):      # `double& out`: the element
+                    scope[p.name] = Var(v, t)
+                    continue
                 scope[p.name] = Var(self.convert(v, t), t)
             try:
                 self.exec(f.body)
@@ -641,6 +644,17 @@ class Interpreter:
                 vec.buf.stored.setdefault(base + off - value.base, line)
         vec.rows.data[r] = Vec(vec.buf, base, value.size, value.elem)
         vec.size += 1
+
+    def e_initlist(self, node: A.InitList):
+        """`array<float, 3> r{}`, `vector<int> v{1, 2, 3}`: the listed elements, then zeros."""
+        t = A.strip_ref(node.type)
+        if not isinstance(t, A.Vector) or isinstance(t.elem, A.Vector):
+            raise UnsupportedConstruct("initializer list", node.line)
+        items = [self.eval(x) for x in node.items]
+        vec = self.new_vec(t, max(t.fixed or 0, len(items)), node)
+        for k, v in enumerate(items):
+            self.store(Ptr(vec.buf, k, vec.elem), v, node)
+        return vec
 
     def copy_vec(self, v: Vec, node) -> Vec:
         out = self.new_vec(A.Vector(v.elem), 0, node)
@@ -1046,7 +1060,8 @@ _EVAL = {A.Lit: Interpreter.e_lit, A.Name: Interpreter.e_name, A.Cast: Interpret
          A.Comma: Interpreter.e_comma, A.Cond: Interpreter.e_cond, A.Binary: Interpreter.e_binary,
          A.Unary: Interpreter.e_unary, A.Index: Interpreter.e_index, A.Member: Interpreter.e_member,
          A.Call: Interpreter.e_call, A.Assign: Interpreter.e_assign, A.StmtExpr: Interpreter.e_stmt_expr,
-         A.Construct: Interpreter.e_construct, A.Method: Interpreter.e_method}
+         A.Construct: Interpreter.e_construct, A.Method: Interpreter.e_method,
+         A.InitList: Interpreter.e_initlist}
 
 _ABSENT = object()
 

@@ -14,7 +14,7 @@ from typing import Optional
 
 from .. import carith
 from . import ast as A
-from .slots import Slot
+from .slots import Slot, path_of, vector_paths
 
 
 @dataclass
@@ -40,6 +40,7 @@ def analyse_flows(kernel: A.Kernel, slots: list[Slot]) -> Flows:
                 t = t.elem
     for f in kernel.functions.values():
         scan.returns_to = "<return>" if f.name == kernel.name else f"{f.name}()"
+        scan.function = f.name
         scan.visit(f.body)
     close = scan.closure
     names = {s.name for s in slots}
@@ -66,6 +67,8 @@ class _Scan:
         self.k = kernel
         self.slot_names = {s.name for s in slots}
         self.vector_sizes = {(s.param, s.size_of.count("[0]")): s.name for s in slots if s.size_of}
+        self.paths = vector_paths(kernel)
+        self.function = kernel.name
         self.arrays = {s.name for s in slots if s.kind == "array"}
         self.deps: dict[str, set[str]] = {}
         self.pointers: set[str] = set()
@@ -144,12 +147,10 @@ class _Scan:
         return set()
 
     def vector_size(self, obj) -> Optional[str]:
-        """The size slot of a parameter vector (`base.size()`, `base[i].size()`), if any."""
-        level = 0
-        while isinstance(obj, (A.Index, A.Cast)):
-            level += isinstance(obj, A.Index)
-            obj = obj.base if isinstance(obj, A.Index) else obj.expr
-        return self.vector_sizes.get((obj.name, level)) if isinstance(obj, A.Name) else None
+        """The size slot of a parameter vector (`base.size()`, `row.size()` of one of its
+        rows, in any function), if any."""
+        path = path_of(self.paths, self.function, obj)
+        return self.vector_sizes.get(path) if path else None
 
     def _is_pointer(self, e) -> bool:
         """Whether an expression is a pointer (pointer arithmetic moves an address)."""

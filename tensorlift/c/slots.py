@@ -34,6 +34,8 @@ class Slot:
     sizes: tuple = ()                  # vector: the size slot of each level (None: size not asked)
     size_of: Optional[str] = None      # a vector's size (`base.size()`, `base[0].size()`): not a parameter
     is_return: bool = False            # the returned vector
+    by_value: bool = False             # a vector passed by value: what the kernel writes stays its own
+    fixed: tuple = ()                  # a std::array's size at each level (None: a vector's)
 
 
 def decayed(t: A.Type) -> A.Type:
@@ -59,37 +61,84 @@ def _array_slot(name: str, param: str, t: A.Type, line: int, **kw) -> Slot:
 
 
 def _vector_slot(name: str, t: A.Vector, line: int, queried: dict, sizes: list[Slot], **kw) -> Slot:
-    """A std::vector (of vectors): an array whose sizes are slots when the kernel asks them."""
-    levels, inner = 0, t
+    """A std::vector (of vectors): an array whose sizes are slots when the kernel asks them
+    (a std::array's size is the constant it is)."""
+    levels, inner, fixed = 0, t, []
     while isinstance(inner, A.Vector):
+        fixed.append(inner.fixed)
         levels, inner = levels + 1, inner.elem
     if levels > 2 or not isinstance(inner, A.Scalar):
         raise UnsupportedConstruct(f"'{name}' of this type (vectors nested deeper, or of structs)", line)
     names = []
     for level in range(levels):
-        if (name, level) in queried:
+        if (name, level) in queried and fixed[level] is None:
             size = Slot(f"n{len(sizes)}", "scalar", "int", name,
                         size_of=name + "[0]" * level + ".size()")
             sizes.append(size)
             names.append(size.name)
         else:
             names.append(None)
-    return Slot(name, "array", inner.dtype, name, rows=levels == 2, vector=True, sizes=tuple(names), **kw)
+    return Slot(name, "array", inner.dtype, name, rows=levels == 2, vector=True, sizes=tuple(names),
+                fixed=tuple(fixed), **kw)
+
+
+def vector_paths(kernel: A.Kernel) -> dict[tuple[str, str], tuple[str, int]]:
+    """Which vector parameter (and level: 1 for its rows) each vector-valued name of each
+    function stands for: a range-for variable over rows, a reference to a row, a helper's
+    parameter given a row. Followed to a fixed point over the kernel's functions."""
+    paths = {(kernel.name, p.name): (p.name, 0) for p in kernel.params
+             if isinstance(A.strip_ref(p.type), A.Vector)}
+    changed = True
+    while changed:
+        changed = False
+        for f in kernel.functions.values():
+            for node in A.walk(f.body):
+                bound = []
+                if isinstance(node, A.Loop) and node.over is not None:
+                    path = path_of(paths, f.name, node.over)
+                    if path:
+                        bound.append(((f.name, node.init.name), (path[0], path[1] + 1)))
+                elif isinstance(node, A.Decl) and isinstance(node.type, A.Ref) and node.init is not None:
+                    path = path_of(paths, f.name, node.init)
+                    if path:
+                        bound.append(((f.name, node.name), path))
+                elif isinstance(node, A.Call) and node.func in kernel.functions:
+                    callee = kernel.functions[node.func]
+                    for param, arg in zip(callee.params, node.args):
+                        path = path_of(paths, f.name, arg)
+                        if path:
+                            bound.append(((callee.name, param.name), path))
+                for key, path in bound:
+                    if paths.get(key) != path:
+                        paths[key] = path
+                        changed = True
+    return paths
+
+
+def path_of(paths, function: str, e) -> Optional[tuple[str, int]]:
+    """The (vector parameter, level) an expression of `function` stands for, if any."""
+    level = 0
+    while isinstance(e, (A.Index, A.Cast)):
+        level += isinstance(e, A.Index)
+        e = e.base if isinstance(e, A.Index) else e.expr
+    if not isinstance(e, A.Name) or (function, e.name) not in paths:
+        return None
+    root, base = paths[(function, e.name)]
+    return root, base + level
 
 
 def queried_sizes(kernel: A.Kernel) -> dict:
-    """(vector parameter, level) whose size the kernel asks (`.size()`, a range-for)."""
-    params = {p.name for p in kernel.params}
+    """(vector parameter, level) whose size the kernel asks (`.size()`, a range-for), in any
+    of its functions."""
+    paths = vector_paths(kernel)
     out = {}
-    for node in A.walk(kernel.function.body):
-        obj = node.obj if isinstance(node, A.Method) and node.method in ("size", "empty") else \
-            node.over if isinstance(node, A.Loop) else None
-        level = 0
-        while isinstance(obj, (A.Index, A.Cast)):
-            level += isinstance(obj, A.Index)
-            obj = obj.base if isinstance(obj, A.Index) else obj.expr
-        if isinstance(obj, A.Name) and obj.name in params:
-            out[(obj.name, level)] = True
+    for f in kernel.functions.values():
+        for node in A.walk(f.body):
+            obj = node.obj if isinstance(node, A.Method) and node.method in ("size", "empty") else \
+                node.over if isinstance(node, A.Loop) else None
+            path = path_of(paths, f.name, obj) if obj is not None else None
+            if path:
+                out[path] = True
     return out
 
 
@@ -99,7 +148,9 @@ def flatten(kernel: A.Kernel) -> list[Slot]:
     for p in kernel.params:
         t = decayed(p.type)
         if isinstance(t, A.Vector):
-            slots.append(_vector_slot(p.name, t, p.line, queried, sizes))
+            slots.append(_vector_slot(p.name, t, p.line, queried, sizes, by_value=not isinstance(p.type, A.Ref)))
+        elif isinstance(p.type, A.Ref) and isinstance(t, A.Scalar):     # `double& out`: one element
+            slots.append(Slot(p.name, "array", t.dtype, p.name))
         elif isinstance(t, A.Scalar):
             slots.append(Slot(p.name, "scalar", t.dtype, p.name))
         elif isinstance(t, A.Struct) or isinstance(t, A.Pointer) and isinstance(t.target, A.Struct):
@@ -192,10 +243,12 @@ def size_slots(slots: list[Slot], roles: dict[str, str]) -> list[Slot]:
 def _size_vector(vec: Vec, slot: Slot, scalars: dict[str, Any]) -> None:
     """A parameter vector's sizes: those the kernel asks are slots; the others do not
     matter to the kernel (it reads what analysis fitted)."""
-    outer = scalars[slot.sizes[0]] if slot.sizes[0] else 0
-    vec.size = outer
+    def size(level):
+        return slot.fixed[level] if slot.fixed[level] is not None else \
+            scalars[slot.sizes[level]] if slot.sizes[level] else 0
+    vec.size = size(0)
     if slot.rows:
-        inner = scalars[slot.sizes[1]] if slot.sizes[1] else 0
+        inner = size(1)
         elem = A.Scalar(slot.dtype)
         vec.rows = Buffer(slot.name + "/rows", init=lambda r: Vec(vec.buf, r * ROW_PITCH, inner, elem))
 

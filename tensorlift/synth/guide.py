@@ -72,7 +72,8 @@ def static_guidance(analysis: Analysis) -> Guidance:
     buffers = trace_run(k, analysis.slots, {**sizes, **analysis.fixed}, seed=1, writes=writes, executed=executed)
     site_array: dict[int, str] = {}
     site_trace: dict[int, list] = {}
-    for name, buf in buffers.items():
+    # a buffer that is several slots (a vector passed by value and returned) is the output's
+    for name, buf in sorted(buffers.items(), key=lambda kv: kv[0] not in sig.outputs):
         for entry in buf.trace:
             site_array.setdefault(id(entry[0]), name)
             site_trace.setdefault(id(entry[0]), []).append(entry)
@@ -174,6 +175,8 @@ class _Feeds:
         self.executed = executed        # code that did not run (another case of a flag) says nothing
         self.scalars = {s.name for s in analysis.slots if s.kind == "scalar"}
         self.constants = {g.name: g.init for g in analysis.kernel.globals.values() if g.const}
+        self.functions = analysis.kernel.functions
+        self.returns: dict[str, list] = {}      # helper function -> the values it returns
         self.function = analysis.kernel.name
         self.assigned: dict[str, list] = {}
         self.stores: list = []          # (store site id, output, rhs, op)
@@ -194,16 +197,22 @@ class _Feeds:
                     self.selects.add(self.site_array[id(n)])
             if isinstance(n, A.Assign):
                 lv = n.target
-                if isinstance(lv, A.Name):
-                    self.assigned.setdefault(lv.name, []).append((n.value, n.op))
-                elif id(lv) in self.site_array:
+                if id(lv) in self.site_array:            # an element, also through a reference
                     self.stores.append((id(lv), self.site_array[id(lv)], n.value, n.op))
+                elif isinstance(lv, A.Name):
+                    self.assigned.setdefault(lv.name, []).append((n.value, n.op))
                 if id(n) in guarded:      # set under a condition on data: a select, min or max
                     self.selects.add(self.site_array.get(id(lv)) or getattr(lv, "name", None))
             elif isinstance(n, A.Decl) and n.init is not None:
                 self.assigned.setdefault(n.name, []).append((n.init, "="))
-            elif isinstance(n, A.Return) and n.value is not None and f.name == self.function:
-                self.stores.append((None, self.function, n.value, "="))
+            elif isinstance(n, A.Return) and n.value is not None:
+                if f.name == self.function:
+                    self.stores.append((None, self.function, n.value, "="))
+                else:
+                    self.returns.setdefault(f.name, []).append(n.value)
+            elif isinstance(n, A.Call) and n.func in self.functions:
+                for param, arg in zip(self.functions[n.func].params, n.args):   # a helper's
+                    self.assigned.setdefault(param.name, []).append((arg, "="))   # parameters
 
     def chains(self, e, depth: int = 0) -> tuple[int, list[int]]:
         """Terms of the value's top sum and factors of each term, with locals inlined
@@ -236,7 +245,7 @@ class _Feeds:
         f = _Feed()
         if e is None:
             return f
-        if isinstance(e, (A.Index, A.Unary)) and id(e) in self.site_array:
+        if isinstance(e, (A.Index, A.Unary, A.Name)) and id(e) in self.site_array:
             f.sites.append(id(e))
             f.arrays[self.site_array[id(e)]] += 1
             return f
@@ -284,6 +293,13 @@ class _Feeds:
                 f.add(self.feeds(part))
             return f
         if isinstance(e, A.Call):
+            if e.func in self.functions:            # a helper: what it returns
+                if e.func not in self._active:
+                    self._active.add(e.func)
+                    for value in self.returns.get(e.func, []):
+                        f.add(self.feeds(value))
+                    self._active.discard(e.func)
+                return f
             f.calls[e.func.rstrip("f")] += 1
             for a in e.args:
                 f.add(self.feeds(a))

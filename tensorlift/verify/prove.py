@@ -320,7 +320,7 @@ def _execute(analysis: Analysis, sizes: dict[str, int]) -> _CRun:
             continue
         reg = regions[s.name]
         offs = {reg.interp_offset(int(o)) for o in np.ravel(reg.offsets())}
-        stored = buffers[s.name].stored
+        stored = buffers[s.name].stored if not s.by_value else {}   # a copy's stores stay the kernel's
         access = sig.param(s.name).access
         if stored and access == "read":
             problem = problem or (f"the C may store into '{s.name}' (line {min(stored.values())}), "
