@@ -107,8 +107,8 @@ def check_reachable(address: str, seconds: float = CONNECT_SECONDS) -> None:
 
 class RayExecutor:
     """Lifts each submitted job as a Ray task (the executor interface is described in
-    runner.Batch). At most twice as many tasks as CPUs are in flight: enough to keep every
-    CPU busy, few to cancel when the batch is interrupted."""
+    runner.Batch). At most twice as many tasks as CPUs are in flight (`--jobs` on a cluster):
+    enough to keep every CPU busy, few to cancel when the batch is interrupted."""
 
     name = "ray"
 
@@ -169,7 +169,10 @@ class RayExecutor:
     def poll(self, timeout: float) -> list[tuple[Job, dict]]:
         from .local import request_for
         ray = self._ray
-        while self._queue and len(self._pending) < 2 * self.workers:
+        # in flight: one more per CPU, so that none waits for the driver; on a cluster, --jobs
+        # is a cap (a local instance has only `workers` CPUs anyway)
+        window = self.workers if (self.address and self.jobs) else 2 * self.workers
+        while self._queue and len(self._pending) < window:
             job = self._queue.popleft()
             ref = self._task.remote(request_for(job, self.settings), self.settings,
                                     self.worker_command, _read(job.file))
