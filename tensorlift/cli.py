@@ -74,6 +74,9 @@ def _parser() -> argparse.ArgumentParser:
                     help="grammar style (the published ablation; default learned)")
     lf.add_argument("--enumerator", default="top-down", choices=("top-down", "bottom-up"),
                     help="A* over the grammar, or bottom-up by cost with observational equivalence")
+    lf.add_argument("--no-translate", dest="translate", action="store_false",
+                    help="search only: do not first try the statements read off the C code "
+                         "(to measure the search and its guidance)")
     lf.add_argument("--check-answers", action="store_true",
                     help="check the model's answers as written instead of searching (a baseline)")
     lf.add_argument("--target", default="taco", metavar="LIST",
@@ -225,7 +228,7 @@ def cmd_lift(args) -> int:
             res = lift(kernel, timeout=args.timeout, guide=args.guide, verify=args.verify,
                        bound=args.bound, answers=args.answers, samples=args.samples, offline=args.offline,
                        grammar=args.grammar, enumerator=args.enumerator, check_answers=args.check_answers,
-                       require_proof=args.require_proof)
+                       require_proof=args.require_proof, translate=args.translate)
         except TensorliftError as e:
             if len(kernels) == 1:
                 raise
@@ -303,6 +306,8 @@ def _emit(res, targets: list[str], directory) -> dict[str, str]:
 def _verification(res) -> str:
     if res.verification == "proved":
         arith = "real arithmetic for floating point" if res.verification_model == "reals" else "integers"
+        if res.verification_bound is None:
+            return f"proved at its fixed sizes ({arith})"
         return f"proved for all sizes up to {res.verification_bound} ({arith})"
     if res.verification == "unknown":
         return f"NOT proved: {res.verification_reason}"
@@ -321,8 +326,9 @@ def cmd_verify(args) -> int:
     else:
         arith = "real arithmetic for floating point" if res.model == "reals" else "integers"
         scope = "for all sizes up to" if res.verdict == "proved" else "with sizes up to"
+        scope = f"{scope} {res.bound}" if res.bound is not None else "at its fixed sizes"
         word = res.verdict if res.verdict != "unknown" else "unknown: NOT proved"
-        print(f"{word} {scope} {res.bound} ({arith}), {res.seconds:.2f} s")
+        print(f"{word} {scope} ({arith}), {res.seconds:.2f} s")
         if res.reason:
             print(f"  {res.reason}")
         cex = res.counterexample

@@ -5,9 +5,10 @@ outputs, so a later statement can read what an earlier one computed (a temporary
 """
 from __future__ import annotations
 
+import itertools
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Optional, Union
 
@@ -134,7 +135,7 @@ def lift(source: Union[str, Path], function: Optional[str] = None, *, timeout: f
          model: Optional[ModelConfig] = None, cache_dir: Optional[str] = None,
          check_answers: bool = False, examples: int = 6, seed: int = 0, verify: str = "bounded",
          bound: int = 3, require_proof: bool = False, flags: Optional[list[str]] = None,
-         language: Optional[str] = None) -> LiftResult:
+         language: Optional[str] = None, translate: bool = True) -> LiftResult:
     """Lift a C kernel (a path or C source text) to a TACO program checked on examples and,
     unless `verify="none"`, proved equivalent for all sizes up to `bound`.
 
@@ -146,7 +147,9 @@ def lift(source: Union[str, Path], function: Optional[str] = None, *, timeout: f
     answer that is right as written before it searches. Bad input raises
     TensorliftError; a kernel that is not found in time gives status "failed". `timeout`
     bounds the whole lift (analysis, examples, search and proofs). With `require_proof`, a
-    program that is not proved is not lifted. `flags`: the build's compiler flags."""
+    program that is not proved is not lifted. `flags`: the build's compiler flags.
+    `translate=False` leaves out the statements read off the C (static guidance tries them
+    before it searches): the search and its guidance alone, for measuring them."""
     start = time.monotonic()
     _choose("guide", guide, GUIDES)
     _choose("grammar", grammar, STYLES)
@@ -168,7 +171,7 @@ def lift(source: Union[str, Path], function: Optional[str] = None, *, timeout: f
             return LiftResult(kernel.name, "failed", guide=guide, grammar=grammar, enumerator=enumerator,
                               searched=str(e), seconds=time.monotonic() - start)
         r = _lift(kernel, analysis, exs, budget, guide, grammar, enumerator, answers, samples,
-                  offline, model, cache_dir, check_answers, verify, bound)
+                  offline, model, cache_dir, check_answers, verify, bound, translate)
         results.append((case, r))
         if r.status != "lifted":
             break
@@ -232,7 +235,7 @@ def _guarded(intervals, results) -> LiftResult:
 
 
 def _lift(kernel, analysis, exs, budget: Budget, guide, grammar, enumerator, answers, samples,
-          offline, model, cache_dir, check_answers, verify, bound) -> LiftResult:
+          offline, model, cache_dir, check_answers, verify, bound, translate=True) -> LiftResult:
     from .synth.guide import no_guidance, static_guidance, write_order
     from .synth.learn import learned_guidance, merge, read_answers
     sig = analysis.signature
@@ -273,6 +276,8 @@ def _lift(kernel, analysis, exs, budget: Budget, guide, grammar, enumerator, ans
         guidance = learned_guidance(said, sig)
     else:
         guidance = merge(learned_guidance(said, sig), static)
+    if not translate:
+        guidance.outputs = {o: replace(h, translations=[]) for o, h in guidance.outputs.items()}
     result.guidance = guidance.name
     feeds = {o: set(h.arrays) for o, h in merge(guidance, static).outputs.items()}
     order = write_order(analysis, static.writes, feeds)
@@ -347,7 +352,7 @@ def _record_proof(result: LiftResult, verifier, proofs) -> None:
         return
     unknown = [v for v in proofs if v.verdict != "proved"]
     result.verification = "unknown" if unknown else "proved"
-    result.verification_bound = verifier.bound
+    result.verification_bound = verifier.bound if verifier.analysis.free_dims else None
     result.verification_model = verifier.model
     result.verification_reason = unknown[0].reason if unknown else None
 
@@ -376,10 +381,14 @@ def synthesize(analysis: Analysis, exs: list[Example], guidance: Guidance, order
     avoid = {p.name for p in sig.params} | {sig.function}
     for out in order:
         operands = readable | set(done)
-        g = build_grammar(analysis, out, guidance.outputs.get(out) or Hints(), operands, style)
+        hints = guidance.outputs.get(out) or Hints()
+        g = build_grammar(analysis, out, hints, operands, style)
         search = Search(g, avoid)
         chosen = None
-        for stmt in search.passing(Checker(sig, exs, out, done), deadline):
+        check = Checker(sig, exs, out, done)
+        translated = [st for st in hints.translations if check(st)]
+        result.candidates += len(hints.translations)
+        for stmt in itertools.chain(translated, search.passing(check, deadline)):
             if verifier is None:
                 chosen = stmt
                 break

@@ -30,13 +30,7 @@ def test_corpus_is_large_and_varied():
     assert len({e.path.parent.name for e in ENTRIES}) >= 10
 
 
-# C++ kernels (corpus/cpp/*.cpp) wait for tensorlift's C++ support (issue 13): expected to fail
-# until then, and to pass once it lands (strict=False keeps a pass from failing the run).
-CPP_PENDING = pytest.mark.xfail(reason="tensorlift does not lift C++ yet (issue 13)", strict=False)
-PARAMS = [pytest.param(e, marks=CPP_PENDING) if e.path.suffix == ".cpp" else e for e in ENTRIES]
-
-
-@pytest.mark.parametrize("entry", PARAMS, ids=[e.name for e in ENTRIES])
+@pytest.mark.parametrize("entry", ENTRIES, ids=[e.name for e in ENTRIES])
 def test_analysis_matches_expectation(entry):
     got = analyze(entry.path, entry.function, examples=0).to_json()
     assert got["function"] == entry.function

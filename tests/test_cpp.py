@@ -64,7 +64,7 @@ EXPECTED = {
     "dot": "dot = a(i) * b(i)",
     "vadd": "vadd(i) = a(i) + b(i)",
     "sumsq": "sumsq = x(i) * x(i)",
-    "scale": "x(i) = a * x(i)",
+    "scale": "x(i) = x(i) * a",
     "matmul": "matmul(i,j) = A(i,k) * B(k,j)",
 }
 

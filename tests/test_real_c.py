@@ -174,8 +174,8 @@ def test_a_flag_gives_one_proved_program_per_case(tmp_path):
     k = write_kernel(tmp_path, GEMM_CPU)
     proc, out = cli_json("lift", k, "--function", "gemm_cpu", "--target", "taco,numpy,torch,jax")
     assert out["status"] == "lifted" and out["verification"] == "proved", proc.stderr
-    assert out["program"] == ("if TA != 0:\n    C(i,j) = ALPHA * A(k,i) * B(k,j) + BETA * C(i,j)\n"
-                              "elif TA == 0:\n    C(i,j) = ALPHA * A(i,k) * B(k,j) + BETA * C(i,j)")
+    assert out["program"] == ("if TA != 0:\n    C(i,j) = C(i,j) * BETA + ALPHA * A(k,i) * B(k,j)\n"
+                              "elif TA == 0:\n    C(i,j) = C(i,j) * BETA + ALPHA * A(i,k) * B(k,j)")
     assert [c["verification"] for c in out["cases"]] == ["proved"] * 3      # TA < 0, == 0, > 0
     assert "if TA != 0:" in out["code"]["numpy"] and "elif TA == 0:" in out["code"]["jax"]
     assert cli("verify", k, out["program"], "--function", "gemm_cpu").returncode == 0

@@ -17,8 +17,9 @@ from typing import Optional
 
 from .. import carith
 from ..errors import TensorliftError
-from ..taco.ir import Access, BinOp, Call, Const, Guarded, Neg
-from .plan import Node, Plan, StatementPlan, make_plan, parameter_doc, shape_code, signature_code
+from ..taco.ir import COMPARISONS, LOGICAL, Access, BinOp, Call, Const, Guarded, Neg, Not, Reduce, accesses
+from .plan import (Node, Plan, StatementPlan, TensorInfo, make_plan, parameter_doc, promote, shape_code,
+                   signature_code, size_sources, _SIZE_NAME)
 
 ADD, MUL, UNARY, ATOM = 1, 2, 3, 4
 OUTPUT_DTYPE = carith.NUMPY
@@ -82,17 +83,31 @@ class Dialect:
         return f"{self.lib}.asarray({v.code}, dtype={self.dtype(INNER_DTYPE[v.kind])})"
 
     def call(self, func: str, args: list[Val], kind: str) -> str:
-        name = {"min": "minimum", "max": "maximum"}.get(func, func)
+        name = {"min": "minimum", "max": "maximum", "pow": "power" if self.lib != "torch" else "pow"}.get(func, func)
         codes = [a.code for a in args]
         out = codes[0]
         if func in ("min", "max"):
             for c in codes[1:]:
                 out = f"{self.lib}.{name}({out}, {c})"
             return out
-        return f"{self.lib}.{name}({out})"
+        return f"{self.lib}.{name}({', '.join(codes)})"
 
     def output(self, ident: str, ctype: str, scalar: bool) -> str:
         return f"{self.lib}.asarray({ident}, dtype={self.dtype(OUTPUT_DTYPE[ctype])})"
+
+    def reduce(self, op: str, code: str, axes: list[int]) -> str:
+        """A reduction by sum, max, min or product over the given axes (all when empty)."""
+        if op == "sum":
+            return self.sum(code, axes)
+        ax = "" if not axes else f", {self.axis}={axes[0] if len(axes) == 1 else tuple(axes)}"
+        return f"{self.lib}.{op}({code}{ax})"
+
+    def arange(self, extent: str, axis: int, ndim: int) -> str:
+        """The positions 0..extent-1 along one of `ndim` broadcast axes."""
+        code = f"{self.lib}.arange({extent})"
+        if ndim > 1:
+            code += f".reshape({tuple(-1 if k == axis else 1 for k in range(ndim))})"
+        return code
 
 
 class NumpyDialect(Dialect):
@@ -160,6 +175,18 @@ def _c_div(a, b):
     def output(self, ident: str, ctype: str, scalar: bool) -> str:
         return f"{ident}.to({self.dtype(OUTPUT_DTYPE[ctype])}, copy=True)"
 
+    def reduce(self, op: str, code: str, axes: list[int]) -> str:
+        if op in ("sum", "max", "min") and axes:
+            name = {"sum": "sum", "max": "amax", "min": "amin"}[op]
+            return f"torch.{name}({code}, dim={axes[0] if len(axes) == 1 else tuple(axes)})"
+        if op in ("max", "min", "sum"):
+            return f"torch.{op}({code})"
+        if not axes:
+            return f"torch.prod({code})"
+        for a in sorted(axes, reverse=True):      # torch.prod takes one dimension at a time
+            code = f"torch.prod({code}, dim={a})"
+        return code
+
 
 class JaxDialect(Dialect):
     target = "jax"
@@ -226,11 +253,18 @@ class _Generator:
                 if shape is not None:
                     code += f".reshape({shape})"
                 lines.append(f"{indent}{t.ident} = {code}")
+        computed = []
         for sp in plan.statements:
             self.st = sp
             self.letters = _letters(sp.var_order)
-            lines.append(f"{indent}# {sp.statement}")
-            lines.append(f"{indent}{sp.lhs.ident} = {self._statement(sp)}")
+            computed.append(f"{indent}# {sp.statement}")
+            computed.append(f"{indent}{sp.lhs.ident} = {self._statement(sp)}")
+        code = "\n".join(computed)
+        for size, (array, depth) in size_sources(plan).items():   # a C++ vector's size, where used
+            if re.search(rf"\b{plan.info(size).ident}\b", code):
+                n = d.convert_input(f"len({plan.info(array).ident}{'[0]' * depth})", "int")
+                lines.append(f"{indent}{plan.info(size).ident} = {n}")
+        lines += computed
         outs = [d.output(t.ident, t.ctype, t.role == "return" and not t.order) for t in plan.outputs]
         lines.append(f"{indent}return {', '.join(outs)}")
         return lines
@@ -276,6 +310,10 @@ class _Generator:
                 v = Val(d.number(v), (), v.kind)
             if sp.broadcast:
                 v = Val(d.broadcast_to(v, f"{sp.lhs.ident}.shape"), target, v.kind)
+        if sp.domain is not None:              # elsewhere the output keeps its value
+            mask = self._align(self._gen(sp.domain), target)
+            v = Val(f"{d.lib}.where({self._truth(mask)}, {self._operand(v, v.kind, 0)}, {sp.lhs.ident})",
+                    target, promote(v.kind, sp.old_kind))
         if v.kind != sp.new_kind:
             v = Val(d.cast(v, sp.new_kind), v.vars, sp.new_kind)
         return v.code
@@ -283,27 +321,42 @@ class _Generator:
     # ------------------------------------------------------------------ expressions
 
     def _gen(self, n: Node) -> Val:
-        e = n.expr
+        e, d = n.expr, self.d
         if isinstance(e, Const):
             return _number(e.value)
+        if isinstance(e, Access) and not e.indices and e.name in self.st.statement.lhs.indices:
+            return Val(d.arange(self._extent(e.name), 0, 1), (e.name,), "int")   # a domain's index
+        if isinstance(e, Access) and not all(isinstance(i, str) for i in e.indices):
+            return self._reduce(self._gather(e, n), n)
         if isinstance(e, Access):
             t = self.plan.info(e.name)
             if len(set(e.indices)) != len(e.indices):       # a diagonal
                 spec = self._spec([e.indices], n.free)
-                return Val(self.d.einsum(spec, [t.ident]), n.free, n.kind)
+                return Val(d.einsum(spec, [t.ident]), n.free, n.kind)
             return self._reduce(Val(t.ident, tuple(e.indices), n.kind), n)
         if isinstance(e, Neg):
             v = self._gen(n.children[0])
-            return self._reduce(Val(f"-{paren(v, UNARY)}", v.vars, v.kind, UNARY, v.array), n)
+            return self._reduce(Val(f"-{self._operand(v, n.kind, UNARY)}", v.vars, n.kind, UNARY, v.array), n)
+        if isinstance(e, Not):
+            v = self._gen(n.children[0])
+            return self._reduce(Val(f"~{self._truth(v)}", v.vars, "bool", UNARY), n)
         if isinstance(e, BinOp) and e.op == "*":
             return self._product(n)
         if isinstance(e, BinOp):
             left, right = (self._gen(c) for c in n.children)
             target = self._union(left, right)
             left, right = self._align(left, target), self._align(right, target)
+            if e.op in COMPARISONS:
+                kind = promote(left.kind, right.kind)
+                v = Val(f"({self._operand(left, kind, ADD)} {e.op} {self._operand(right, kind, ADD)})",
+                        target, "bool", ATOM, left.array or right.array)
+                return self._reduce(v, n)
+            if e.op in LOGICAL:
+                op = "&" if e.op == "&&" else "|"
+                return self._reduce(Val(f"({self._truth(left)} {op} {self._truth(right)})", target, "bool"), n)
             if e.op == "/" and n.kind == "int":
                 self.uses_cdiv = True
-                v = Val(f"_c_div({left.code}, {right.code})", target, "int")
+                v = Val(f"_c_div({self._operand(left, 'int', 0)}, {self._operand(right, 'int', 0)})", target, "int")
                 v.array = True
                 return self._reduce(v, n)
             elif e.op == "/":
@@ -314,12 +367,69 @@ class _Generator:
                         f"{self._operand(right, n.kind, MUL)}", target, n.kind, ADD)
             v.array = left.array or right.array
             return self._reduce(v, n)
+        if isinstance(e, Call) and e.func == "where":
+            c, a, b = (self._gen(x) for x in n.children)
+            target = self._union(c, a, b)
+            c, a, b = (self._align(x, target) for x in (c, a, b))
+            a, b = (x if x.array else Val(d.number(Val(x.code, (), n.kind)), (), n.kind) for x in (a, b))
+            code = f"{d.lib}.where({self._truth(c)}, {self._operand(a, n.kind, 0)}, {self._operand(b, n.kind, 0)})"
+            return self._reduce(Val(code, target, n.kind), n)
         if isinstance(e, Call):
             args = [self._gen(c) for c in n.children]
             target = self._union(*args)
             args = [self._align(a, target) for a in args]
+            if n.kind == "float" or any(a.kind == "bool" for a in args):
+                args = [Val(self._operand(a, n.kind, 0), a.vars, n.kind, ATOM, a.array) for a in args]
             return self._reduce(Val(self.d.call(e.func, args, n.kind), target, n.kind), n)
+        if isinstance(e, Reduce):
+            v = self._gen(n.children[0])
+            if not n.reduce:
+                return v
+            axes = [v.vars.index(x) for x in n.reduce]
+            rest = tuple(x for x in v.vars if x not in n.reduce)
+            code = self._operand(v, n.kind, 0)
+            return Val(d.reduce(e.op, code, axes if rest else []), rest, n.kind)
         raise TensorliftError(f"unsupported expression {e!r}")
+
+    def _gather(self, e: Access, n: Node) -> Val:
+        """An access with index expressions: NumPy-style indexing by broadcast position grids
+        (a window `x(i+k)` is `x[i[:, None] + k[None, :]]`), one axis per variable."""
+        names = tuple(v for v in self.st.var_order if v in n.free or v in n.reduce)
+        idx = ", ".join(self._index(i, names) for i in e.indices)
+        return Val(f"{self.plan.info(e.name).ident}[{idx}]", names, n.kind)
+
+    def _index(self, i, names) -> str:
+        if isinstance(i, str) or (isinstance(i, Access) and not i.indices):
+            v = i if isinstance(i, str) else i.name
+            if v in names:
+                return self.d.arange(self._extent(v), names.index(v), len(names))
+            return self.plan.info(v).ident         # a size
+        if isinstance(i, Const):
+            return str(i.value)
+        if isinstance(i, Neg):
+            return f"(-{self._index(i.operand, names)})"
+        return f"({self._index(i.left, names)} {i.op} {self._index(i.right, names)})"
+
+    def _extent(self, var: str) -> str:
+        """The extent of an index variable at run time: the left side's, else that of an
+        array it indexes plainly."""
+        sp = self.st
+        lhs = sp.statement.lhs
+        if var in lhs.indices:
+            axis = lhs.indices.index(var)
+            if sp.old_kind is not None:
+                return f"{sp.lhs.ident}.shape[{axis}]"
+            shape = _shape_exprs(self.plan, sp.lhs)
+            if shape is not None:
+                return shape[axis]
+        for a in accesses(sp.statement.rhs):
+            if var in a.indices and a.name in self.plan.tensors:
+                return f"{self.plan.info(a.name).ident}.shape[{a.indices.index(var)}]"
+        raise TensorliftError(f"in `{sp.statement}`: the extent of {var} is not known before the statement runs")
+
+    def _truth(self, v: Val) -> str:
+        """A condition as a boolean array."""
+        return paren(v, ATOM) if v.kind == "bool" else f"({paren(v, ADD)} != 0)"
 
     def _product(self, n: Node) -> Val:
         factors: list[Node] = []
@@ -365,6 +475,8 @@ class _Generator:
 
     def _operand(self, v: Val, kind: str, prec: int) -> str:
         """`v` as an operand of an operation of kind `kind` at precedence `prec`."""
+        if v.kind == "bool" and v.array:         # a condition used as a number: 0 or 1
+            return self.d.cast(v, "float" if kind == "float" else "int")
         if kind == "float" and v.kind == "int" and v.array:
             code = self.d.float_operand(v)
             if code != v.code:
@@ -403,6 +515,15 @@ class _Generator:
         L = self.letters
         return ",".join("".join(L[x] for x in ax) for ax in inputs) + "->" + \
             "".join(L[x] for x in output)
+
+
+def _shape_exprs(plan: Plan, t: TensorInfo) -> Optional[list[str]]:
+    """An output's extents from its C shape, in the function's own size arguments."""
+    shape = t.param.shape if t.param is not None else plan.sig.returns_shape if t.role == "return" else None
+    sizes = {p.name for p in plan.sig.params if p.kind == "scalar"}
+    if shape is None or any(m.group() not in sizes for e in shape for m in _SIZE_NAME.finditer(e)):
+        return None
+    return [_SIZE_NAME.sub(lambda m: plan.info(m.group()).ident, e) for e in shape]
 
 
 def _letters(order) -> dict[str, str]:

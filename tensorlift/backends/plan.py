@@ -14,13 +14,14 @@ statement by statement:
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Optional
 
 from .. import carith
 from ..errors import TensorliftError
-from ..taco.ir import FUNCTIONS, Access, BinOp, Call, Const, Expr, Neg, Program, Statement, accesses
+from ..taco.ir import (ARITY, BINARY_OPS, COMPARISONS, FUNCTIONS, LOGICAL, Access, BinOp, Call, Const, Expr, Neg,
+                       Not, Program, Reduce, Statement, accesses, index_names)
+from ..taco.semantics import reduce_vars, reduction_homes, size_names
 from ..signature import Param, Signature
 from .names import PYTHON_RESERVED, Namer
 
@@ -57,8 +58,7 @@ class Node:
     here, and the variables still free after that (in the statement's variable order)."""
     expr: Expr
     children: tuple["Node", ...]
-    kind: str
-    uses: Counter
+    kind: str                    # "int" | "float" | "bool" (a condition)
     reduce: tuple[str, ...]
     free: tuple[str, ...]
 
@@ -74,6 +74,7 @@ class StatementPlan:
     value_kind: str              # kind of what is computed before conversion to new_kind
     broadcast: tuple[str, ...]   # left-side variables absent on the right
     kinds: dict[str, str]        # kind of every tensor as this statement reads it
+    domain: Optional[Node] = None   # the elements the statement covers (a "bool" value)
 
     @property
     def accumulates(self) -> bool:
@@ -116,6 +117,7 @@ def make_plan(program: Program, sig: Signature, reserved=PYTHON_RESERVED) -> Pla
                                            sig.returns)
 
     defined = {p.name for p in sig.params}
+    scalars = {p.name for p in sig.params if p.kind == "scalar"}
     kinds = {name: t.kind for name, t in tensors.items()}
     plans: list[StatementPlan] = []
     reads: set[str] = set()
@@ -148,15 +150,26 @@ def make_plan(program: Program, sig: Signature, reserved=PYTHON_RESERVED) -> Pla
                                   f"left) is not supported")
 
         exists = lhs.name in defined
+        sizes = size_names(st.rhs, lhs.indices, scalars)
         rhs_vars: list[str] = []
         for a in accesses(st.rhs):
-            for v in a.indices:
-                if v not in rhs_vars:
-                    rhs_vars.append(v)
+            for i in a.indices:
+                for v in index_names(i):
+                    if v in sizes:
+                        reads.add(v)
+                    elif v not in rhs_vars:
+                        rhs_vars.append(v)
         var_order = tuple(lhs.indices) + tuple(v for v in rhs_vars if v not in lhs.indices)
-        summed = [v for v in rhs_vars if v not in lhs.indices]
-        total = Counter(v for a in accesses(st.rhs) for v in a.indices)
-        root = _annotate(st.rhs, summed, total, var_order, kinds, where)
+        ctx = _Context(reduction_homes(st.rhs, lhs.indices, sizes), var_order, kinds, where,
+                       frozenset(lhs.indices), sizes)
+        root = _annotate(st.rhs, ctx)
+        domain = None
+        if st.domain is not None:
+            domain = _annotate(st.domain, _Context({}, var_order, kinds, where, frozenset(lhs.indices),
+                                                   sizes, index_values=True))
+            reads.update(a.name for a in accesses(st.domain) if a.name in tensors)
+            if not exists:
+                raise TensorliftError(f"{where}: {lhs.name} has no value outside the statement's domain")
         broadcast = tuple(v for v in lhs.indices if v not in rhs_vars)
         if broadcast and not exists:
             raise TensorliftError(f"{where}: the extent of {', '.join(broadcast)} is unknown "
@@ -167,8 +180,10 @@ def make_plan(program: Program, sig: Signature, reserved=PYTHON_RESERVED) -> Pla
         new_kind = t.kind if t.fixed_kind else value_kind
         if t.role == "param" and (st.accumulate or broadcast) and lhs.name not in assigned:
             reads.add(lhs.name)
+        if t.role == "param" and st.domain is not None and lhs.name not in assigned:
+            reads.add(lhs.name)
         plans.append(StatementPlan(st, t, root, var_order, old_kind, new_kind, value_kind,
-                                   broadcast, dict(kinds)))
+                                   broadcast, dict(kinds), domain))
         kinds[lhs.name] = new_kind
         if not t.fixed_kind:
             t.kind = new_kind
@@ -191,45 +206,62 @@ def _check_order(a: Access, t: TensorInfo, where: str) -> None:
                               f"order {t.order}")
 
 
-def _annotate(e: Expr, summed, total: Counter, order, kinds, where) -> Node:
+@dataclass
+class _Context:
+    homes: dict                  # node id -> variables implicitly summed there
+    order: tuple[str, ...]
+    kinds: dict[str, str]
+    where: str
+    keep: frozenset              # the left side's variables
+    sizes: frozenset             # names that are sizes in index expressions
+    index_values: bool = False   # a domain: a bare left-side variable is its index
+
+
+_FLOAT_FUNCTIONS = ("exp", "sqrt", "log", "tanh", "pow", "floor", "ceil")
+
+
+def _annotate(e: Expr, ctx: _Context) -> Node:
+    """Kinds and reductions of every subexpression ("bool" for conditions)."""
+    where = ctx.where
+    own: set[str] = set()
     if isinstance(e, Access):
         children: tuple[Node, ...] = ()
-        uses = Counter(e.indices)
-        kind = kinds[e.name]
-        own = set(e.indices)
+        if not e.indices and ctx.index_values and e.name in ctx.keep:
+            kind, own = "int", {e.name}
+        else:
+            kind = ctx.kinds[e.name]
+            own = {v for i in e.indices for v in index_names(i) if v not in ctx.sizes}
     elif isinstance(e, Const):
         if isinstance(e.value, bool) or not isinstance(e.value, (int, float)):
             raise TensorliftError(f"{where}: unsupported constant {e.value!r}")
-        children, uses, own = (), Counter(), set()
+        children = ()
         kind = "int" if isinstance(e.value, int) else "float"
-    elif isinstance(e, (Neg, BinOp, Call)):
-        subs = (e.operand,) if isinstance(e, Neg) else \
-            (e.left, e.right) if isinstance(e, BinOp) else e.args
-        children = tuple(_annotate(s, summed, total, order, kinds, where) for s in subs)
-        uses = sum((c.uses for c in children), Counter())
-        own = set()
+    elif isinstance(e, (Neg, Not, BinOp, Call, Reduce)):
+        subs = (e.operand,) if isinstance(e, (Neg, Not)) else (e.left, e.right) if isinstance(e, BinOp) \
+            else (e.body,) if isinstance(e, Reduce) else e.args
+        children = tuple(_annotate(x, ctx) for x in subs)
         ck = [c.kind for c in children]
-        if isinstance(e, Neg):
-            kind = ck[0]
+        if isinstance(e, (Neg, Reduce)):
+            kind = promote(*ck) if ck[0] == "bool" else ck[0]
+        elif isinstance(e, Not) or (isinstance(e, BinOp) and e.op in COMPARISONS + LOGICAL):
+            kind = "bool"
         elif isinstance(e, BinOp):
-            if e.op not in "+-*/" or len(e.op) != 1:
+            if e.op not in BINARY_OPS:
                 raise TensorliftError(f"{where}: unsupported operator {e.op!r}")
             kind = promote(*ck)
         else:
-            if e.func not in FUNCTIONS:
-                raise TensorliftError(f"{where}: unsupported function {e.func}")
-            unary = e.func in ("exp", "sqrt", "abs")
-            if (len(e.args) != 1) if unary else (len(e.args) < 2):
-                raise TensorliftError(f"{where}: {e.func} takes "
-                                      f"{'one argument' if unary else 'two or more arguments'}")
-            kind = "float" if e.func in ("exp", "sqrt") else promote(*ck)
+            if e.func not in FUNCTIONS or len(e.args) != ARITY[e.func]:
+                raise TensorliftError(f"{where}: {e.func} takes {ARITY.get(e.func, 'no')} arguments")
+            kind = "float" if e.func in _FLOAT_FUNCTIONS else promote(*(ck[1:] if e.func == "where" else ck))
     else:
         raise TensorliftError(f"{where}: unsupported expression {e!r}")
-    reduce = tuple(v for v in order if v in summed and uses[v] == total[v]
-                   and all(c.uses[v] < total[v] for c in children))
-    free_set = (own | {v for c in children for v in c.free}) - set(reduce)
-    free = tuple(v for v in order if v in free_set)
-    return Node(e, children, kind, uses, reduce, free)
+    inner = own | {v for c in children for v in c.free}
+    if isinstance(e, Reduce):
+        reduce = tuple(v for v in reduce_vars(e, ctx.keep, ctx.sizes) if v in inner)
+    else:
+        reduce = tuple(ctx.homes.get(id(e), ()))
+    free = tuple(v for v in ctx.order if v in inner and v not in reduce)
+    return Node(e, children, kind, reduce, free)
 
 
 _SIZE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*|\[[0-9]+\])*")
@@ -245,6 +277,20 @@ def shape_code(plan: Plan, t: TensorInfo) -> Optional[str]:
         return None
     dims = [_SIZE_NAME.sub(lambda m: plan.info(m.group()).ident, e) for e in t.param.shape or []]
     return "(" + ", ".join(dims) + ("," if len(dims) == 1 else "") + ")"
+
+
+_SIZE_OF = re.compile(r"([A-Za-z_]\w*)((?:\[0\])*)\.size\(\)")
+
+
+def size_sources(plan: Plan) -> dict[str, tuple[str, int]]:
+    """The sizes of C++ vectors (`n0` of `x.size()`): size -> (the vector, how deep), to be
+    read off the vector in emitted code."""
+    out = {}
+    for p in plan.sig.params:
+        m = _SIZE_OF.fullmatch(p.size_of or "")
+        if m and m.group(1) in plan.tensors:
+            out[p.name] = (m.group(1), m.group(2).count("["))
+    return out
 
 
 def signature_code(plan: Plan) -> str:

@@ -223,6 +223,26 @@ def _line(c) -> int:
         return 0
 
 
+def _early_returns(items: list) -> list:
+    """`if (c) return a; rest` as `if (c) return a; else { rest }`: the same program, in
+    which a condition on data has a value on each branch (the verifier merges the two)."""
+    for k, s in enumerate(items):
+        if isinstance(s, A.If) and k + 1 < len(items) and _ends_in_return(s.then):
+            rest = _early_returns(items[k + 1:])
+            other = A.Block(items[k + 1].line, ([s.other] if s.other is not None else []) + rest, scoped=False)
+            return items[:k] + [A.If(s.line, s.cond, s.then, other)]
+    return items
+
+
+def _ends_in_return(node) -> bool:
+    if isinstance(node, A.Return):
+        return True
+    if isinstance(node, A.Block):
+        return bool(node.items) and _ends_in_return(node.items[-1])
+    return isinstance(node, A.If) and node.other is not None and _ends_in_return(node.then) \
+        and _ends_in_return(node.other)
+
+
 class _Converter:
     """Builds the kernel AST for one function and everything it reaches."""
 
@@ -325,7 +345,7 @@ class _Converter:
             s = self.stmt(ch)
             if s is not None:
                 items.append(s)
-        return A.Block(_line(c), items)
+        return A.Block(_line(c), _early_returns(items))
 
     def stmt(self, c) -> Optional[A.Stmt]:
         k = c.kind

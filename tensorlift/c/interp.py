@@ -727,14 +727,17 @@ class Interpreter:
         variable and memory cell they touched into `select(cond, then, else)`."""
         outer = self.journal
         old: dict = {}          # location -> (undo entry) at first touch
-        finals = []
+        finals, returned = [], []
         for branch in (node.then, node.other):
             self.journal = []
             try:
                 if branch is not None:
                     self.exec(branch)
+                returned.append(_ABSENT)
+            except _Return as r:     # both branches return (early returns are normalised so)
+                returned.append(r.value)
             except _Signal:
-                raise UnsupportedConstruct("break, continue or return under a condition on array values",
+                raise UnsupportedConstruct("break or continue under a condition on array values",
                                            node.line) from None
             finals.append({_loc(e): _current(e) for e in self.journal})
             for e in reversed(self.journal):
@@ -754,6 +757,10 @@ class Interpreter:
                 entry[1].value = merged
             else:
                 entry[1].data[entry[2]] = merged
+        if (returned[0] is _ABSENT) != (returned[1] is _ABSENT):
+            raise UnsupportedConstruct("a return on one branch only of a condition on array values", node.line)
+        if returned[0] is not _ABSENT:
+            raise _Return(None if returned[0] is None else self.ops.select(cond, returned[0], returned[1]))
 
     def log(self, entry):
         if self.journal is not None:

@@ -132,9 +132,8 @@ class _Scan:
                 self.control |= set().union(*vals) if vals else set()
             return set().union(*vals) if vals else set()
         if isinstance(e, A.Method) and e.method in ("size", "empty"):
-            size = self.vector_size(e.obj)
-            if size is not None:
-                return {size}
+            size = self.vector_size(e.obj)   # a size never depends on the elements
+            return {size} if size is not None else set()
         if isinstance(e, (A.Method, A.Construct)):
             parts = [self.value(x) for x in A.children(e)]
             return set().union(*parts) if parts else set()

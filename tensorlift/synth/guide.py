@@ -17,6 +17,7 @@ from ..c import ast as A
 from ..c.analysis import Analysis, fit_site, trace_run
 from ..c.examples import Region, sample_sizes
 from ..c.roles import field_path
+from .translate import TraceFacts, translate
 
 REDUCTION = -1   # a pattern position moved by a loop that does not move the output
 
@@ -33,6 +34,7 @@ class Hints:
     calls: Counter = field(default_factory=Counter)        # math functions: "sqrt", "max", ...
     prods: Counter = field(default_factory=Counter)        # (nonterminal, label) -> uses in answers
     accumulate: bool = False                               # updated in place (`+=`, or reads itself)
+    translations: list = field(default_factory=list)       # statements read off the C, tried first
 
 
 @dataclass
@@ -63,22 +65,32 @@ def no_guidance(analysis: Analysis) -> Guidance:
     return Guidance("none", {o: Hints() for o in analysis.signature.outputs})
 
 
-def static_guidance(analysis: Analysis) -> Guidance:
-    k = analysis.kernel
-    sig = analysis.signature
+def trace_facts(analysis: Analysis) -> tuple[TraceFacts, list[str]]:
+    """One traced run at small sizes: where every access site reads or writes, and the
+    order in which the C writes its arrays."""
     sizes = sample_sizes(analysis, 0)
     writes: list[str] = []
     executed: set[int] = set()
-    buffers = trace_run(k, analysis.slots, {**sizes, **analysis.fixed}, seed=1, writes=writes, executed=executed)
-    site_array: dict[int, str] = {}
-    site_trace: dict[int, list] = {}
+    buffers = trace_run(analysis.kernel, analysis.slots, {**sizes, **analysis.fixed}, seed=1,
+                        writes=writes, executed=executed)
+    facts = TraceFacts(sizes, {}, {}, {n: Region.of(analysis.layouts[n], sizes).strides for n in buffers}, executed)
     # a buffer that is several slots (a vector passed by value and returned) is the output's
-    for name, buf in sorted(buffers.items(), key=lambda kv: kv[0] not in sig.outputs):
-        for entry in buf.trace:
-            site_array.setdefault(id(entry[0]), name)
-            site_trace.setdefault(id(entry[0]), []).append(entry)
-    strides = {n: Region.of(analysis.layouts[n], sizes).strides for n in buffers}
-    scan = _Feeds(analysis, site_array, executed)
+    outputs = analysis.signature.outputs
+    for name, buf in sorted(buffers.items(), key=lambda kv: kv[0] not in outputs):
+        for pos, entry in enumerate(buf.trace):
+            sid = id(entry[0])
+            facts.site_array.setdefault(sid, name)
+            facts.site_trace.setdefault(sid, []).append(entry)
+            facts.order[sid] = (facts.order.get(sid, (pos,))[0], pos)
+    return facts, writes
+
+
+def static_guidance(analysis: Analysis) -> Guidance:
+    k = analysis.kernel
+    sig = analysis.signature
+    facts, writes = trace_facts(analysis)
+    site_array, site_trace, strides = facts.site_array, facts.site_trace, facts.strides
+    scan = _Feeds(analysis, site_array, facts.executed)
     for f in k.functions.values():
         scan.collect(f)
     hints = {o: Hints() for o in sig.outputs}
@@ -117,6 +129,8 @@ def static_guidance(analysis: Analysis) -> Guidance:
                            strides.get(out_name, ()))
             if pat is not None:
                 h.patterns[(arr, pat)] += 1
+    for out, statements in translate(analysis, facts).items():
+        hints[out].translations = statements
     return Guidance("static", hints, writes)
 
 

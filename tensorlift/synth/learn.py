@@ -214,4 +214,5 @@ def merge(*guides: Guidance) -> Guidance:
             for attr in ("patterns", "arrays", "scalars", "constants", "ops", "calls", "prods"):
                 getattr(m, attr).update(getattr(h, attr))
             m.accumulate = m.accumulate or h.accumulate
+            m.translations += [t for t in h.translations if t not in m.translations]
     return Guidance("+".join(g.name for g in guides), outputs)

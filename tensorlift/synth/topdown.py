@@ -51,6 +51,8 @@ class Search:
         # what a production adds to h: the cheapest completions of the symbols it pushes
         self.rhs_h = {i: sum(grammar.min_cost[s] for s in p.rhs) for i, p in self.by_id.items()}
         self.out_vars, self.red_vars = index_variables(grammar, avoid_names)
+        self.candidates = self.expansions = 0
+        self.exhausted = False
 
     def passing(self, check: Callable[[Statement], bool], deadline: float, max_candidates: int = 1_000_000):
         """Statements that pass `check`, cheapest first; the caller may reject one (say,

@@ -124,6 +124,8 @@ class _Evaluator:
 
     def value(self, e: Expr) -> tuple[np.ndarray, tuple[str, ...]]:
         summed = self.homes.get(id(e), ())
+        if isinstance(e, Access) and not e.indices and e.name in self.keep and e.name in self.extents:
+            return np.arange(self.extents[e.name]), (e.name,)   # an index variable as a value (domains)
         if isinstance(e, Access):
             if not all(isinstance(i, str) for i in e.indices):
                 return self.gather(e, summed)

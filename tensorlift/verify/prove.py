@@ -36,7 +36,7 @@ from . import symbolic as S
 @dataclass
 class VerifyResult:
     verdict: str                         # "proved" | "refuted" | "unknown"
-    bound: int
+    bound: Optional[int]                 # None: no size varies, the one fixed size is proved
     model: str                           # "integers" | "reals"
     counterexample: Optional[dict] = None
     seconds: float = 0.0
@@ -228,7 +228,7 @@ class Verifier:
         analysis = self.analysis
         check_names(program, analysis.signature)
         free = analysis.free_dims
-        result = VerifyResult("proved", self.bound, self.model)
+        result = VerifyResult("proved", self.bound if free else None, self.model)
         deadline = start + timeout
         for values in itertools.product(range(1, self.bound + 1), repeat=len(free)):
             remaining = deadline - time.monotonic()
@@ -263,7 +263,8 @@ class Verifier:
         return self._runs[values]
 
 
-def _symbol(name: str, dtype: str, constraints: list):
+def _symbol(name: str, dtype: str, constraints: list, types: dict):
+    types[name] = dtype
     if carith.is_float(dtype):
         return z3.Real(name)
     v = z3.Int(name)
@@ -279,6 +280,7 @@ def _execute(analysis: Analysis, sizes: dict[str, int]) -> _CRun:
     symbols: dict[str, object] = {}
     scalars: dict[str, object] = {}
     constraints: list = []
+    types: dict[str, str] = {}      # input symbol -> its C type
     arrays, buffers, regions = {}, {}, {}
     outside: list[str] = []
     for s in analysis.slots:
@@ -291,14 +293,14 @@ def _execute(analysis: Analysis, sizes: dict[str, int]) -> _CRun:
                 # condition on it compares it with constants and so comes out the same
                 scalars[s.name] = sizes.get(s.name, analysis.fixed.get(s.name))
             else:
-                scalars[s.name] = symbols[s.name] = _symbol(s.name, s.dtype, constraints)
+                scalars[s.name] = symbols[s.name] = _symbol(s.name, s.dtype, constraints, types)
             continue
         reg = regions[s.name] = Region.of(analysis.layouts[s.name], sizes)
         init = np.empty(reg.shape, dtype=object)
         where = {}
         offs = reg.offsets()
         for idx in itertools.product(*(range(n) for n in reg.shape)):
-            init[idx] = _symbol(f"{s.name}[{','.join(map(str, idx))}]" if idx else s.name, s.dtype, constraints)
+            init[idx] = _symbol(f"{s.name}[{','.join(map(str, idx))}]" if idx else s.name, s.dtype, constraints, types)
             where[reg.interp_offset(int(offs[idx]))] = init[idx]
         symbols[s.name] = init
 
@@ -306,10 +308,10 @@ def _execute(analysis: Analysis, sizes: dict[str, int]) -> _CRun:
             if off in where:
                 return where[off]
             outside.append(f"reads {name} at offset {off}")
-            return _symbol(f"{name}@{off}", dtype, constraints)
+            return _symbol(f"{name}@{off}", dtype, constraints, types)
         arrays[s.name], buffers[s.name] = array_pointer(s, fresh, trace=None)
         buffers[s.name].stored = {}
-    ret = Interpreter(k, S.SymbolicOps()).call(*bind(k, analysis.slots, scalars, arrays))
+    ret = Interpreter(k, S.SymbolicOps(types)).call(*bind(k, analysis.slots, scalars, arrays))
     expected: dict[str, object] = {}
     problem = None
     for s in analysis.slots:
@@ -411,16 +413,24 @@ def _prove_case(analysis: Analysis, program: Program, run: _CRun, outputs, timeo
                 diffs.append((name, idx, a, b))
     if not diffs:
         return "proved", None
-    solver = z3.Solver()
-    solver.set("timeout", max(1, int(timeout * 1000)))
-    solver.add(*run.constraints)
-    solver.add(z3.Or([a != b for _, _, a, b in diffs]))
-    answer = solver.check()
-    if answer == z3.unsat:
-        return "proved", None
-    if answer == z3.unknown:
-        return "unknown", f"the solver gave up at sizes {_dims(sig, sizes)}: {solver.reason_unknown()}"
-    return "refuted", _counterexample(solver.model(), sig, sizes, symbols, expected, got, diffs)
+    deadline = time.monotonic() + timeout
+    # every element at once; if the solver gives up, one element at a time (elements of
+    # element-wise kernels share no inputs, and one small query is far easier than their union)
+    groups = [diffs] + ([[d] for d in diffs] if len(diffs) > 1 else [])
+    for k, group in enumerate(groups):
+        left = deadline - time.monotonic()
+        solver = z3.Solver()
+        solver.set("timeout", max(1, int((left / 3 if k == 0 and len(groups) > 1 else left) * 1000)))
+        solver.add(*run.constraints)
+        solver.add(z3.Or([a != b for _, _, a, b in group]))
+        answer = solver.check()
+        if answer == z3.sat:
+            return "refuted", _counterexample(solver.model(), sig, sizes, symbols, expected, got, group)
+        if answer == z3.unsat and k == 0:
+            return "proved", None
+        if answer == z3.unknown and (k > 0 or len(groups) == 1):
+            return "unknown", f"the solver gave up at sizes {_dims(sig, sizes)}: {solver.reason_unknown()}"
+    return "proved", None
 
 
 def _is_zero(d) -> bool:

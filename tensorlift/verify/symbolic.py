@@ -9,6 +9,7 @@ uninterpreted functions of the reals, the same symbol in the C and in the progra
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Optional
 
 import z3
 
@@ -152,7 +153,11 @@ def call(name: str, args: list):
 
 class SymbolicOps(Ops):
     """C arithmetic where values may be z3 terms. Control flow must not depend on them
-    except through `if` and `?:`, which the interpreter merges."""
+    except through `if` and `?:`, which the interpreter merges. `types`: the C type of each
+    input symbol, whose conversion to a type that holds every value of it is the symbol."""
+
+    def __init__(self, types: Optional[dict] = None):
+        self.types = types or {}
 
     def arith(self, op, a, b, dtype, line):
         if not (is_term(a) or is_term(b)):
@@ -207,6 +212,12 @@ class SymbolicOps(Ops):
     def convert(self, v, dtype):
         if not is_term(v):
             return super().convert(v, dtype)
+        held = self.types.get(str(v)) if z3.is_const(v) else None
+        if held is not None and carith.is_int(held) and carith.is_int(dtype):
+            lo, hi = carith.bounds(held)
+            tlo, thi = carith.bounds(dtype)
+            if tlo <= lo and hi <= thi:
+                return v
         return convert(v, dtype)
 
     def call(self, name, args, dtype, line):

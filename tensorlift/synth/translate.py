@@ -1,0 +1,649 @@
+"""Candidate statements read off the C code, one per output, checked like any other.
+
+A symbolic walk over the kernel's statements keeps, for every local and for the current
+element of every output, an expression in index notation. Array reads become accesses
+indexed by the loops that move them (from the interpreter's trace, so pointer walks and
+flattened subscripts read the same as `A[i][j]`); a condition on data becomes `where`;
+a loop that does not move an output element folds what it does to a value into a
+reduction: `s += e` a sum, `s *= e` a product, `s = max(s, e)` or `if (e > s) s = e` a
+max. Loops that move the output are the left side's variables.
+
+This is guidance, not an answer: it is right when the C is as simple as it looks, and a
+program built from it is checked on the examples and proved like a searched one. What the
+walk cannot follow (a condition on a loop variable, a temporary array, a value left over
+from the last iteration) leaves the output without a candidate, and the search finds it.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Optional
+
+from ..c import ast as A
+from ..c.affine import Affine
+from ..c.analysis import Analysis, fit_site
+from ..c.interp import math_name
+from ..taco import ir
+from ..taco.parse import parse_statement
+from ..errors import TensorliftError
+
+Expr = ir.Expr
+_FUNCTIONS = {"fabs": "abs", "labs": "abs", "llabs": "abs", "fmax": "max", "fmin": "min"}
+_MAX_NODES = 400      # an expression this large is no program a user wants to read
+
+
+@dataclass
+class TraceFacts:
+    """What one traced run of the interpreter says about the kernel's access sites."""
+    sizes: dict
+    site_array: dict            # site id -> the slot it reads or writes
+    site_trace: dict            # site id -> trace entries (site, offset, counters, write, loops)
+    strides: dict               # slot -> strides at `sizes`
+    executed: set               # ids of statements that ran
+    order: dict = field(default_factory=dict)   # site id -> (first, last) position in its buffer's trace
+
+
+@dataclass(frozen=True)
+class _Site:
+    array: str
+    dims: tuple            # per dimension an Affine over loop symbols "@n"
+
+
+def _placeholder(key: str) -> ir.Access:
+    return ir.Access(f"§{key}")
+
+
+def _dim(d: int) -> str:
+    return f"§{d}"
+
+
+class _Walk:
+    def __init__(self, analysis: Analysis, facts: TraceFacts):
+        self.analysis = analysis
+        self.facts = facts
+        self.kernel = analysis.kernel
+        sig = analysis.signature
+        self.outputs = set(sig.outputs)
+        self.scalars = {p.name for p in sig.params if p.kind == "scalar"}
+        self.fixed = set(analysis.dims) | set(analysis.fixed)     # sizes and flags: not data
+        self.constants = {g.name: g.init for g in self.kernel.globals.values() if g.const}
+        self.syms: dict[int, str] = {}
+        self.sites = {sid: s for sid in facts.site_array if (s := self._site(sid)) is not None}
+        self.last_store: dict[str, int] = {}      # array -> its last write, as a position in its trace
+        for sid, array in facts.site_array.items():
+            if sid in facts.order and any(e[3] for e in facts.site_trace[sid]):
+                self.last_store[array] = max(self.last_store.get(array, -1), facts.order[sid][1])
+        self._borrow_fits(analysis.kernel)
+        self.elem: dict[str, Optional[Expr]] = {}
+        self.stored: set[str] = set()
+        self.active: list[str] = []         # helpers being inlined (no recursion)
+        self.selecting = False              # inside a select on data: both sides count
+        self.back: dict[str, dict] = {}     # output -> loop symbols as its dimensions, at its last store
+
+    # ---------------------------------------------------------------- sites
+    def sym(self, loop_id: int) -> str:
+        return self.syms.setdefault(loop_id, f"@{len(self.syms)}")
+
+    def _site(self, sid: int) -> Optional[_Site]:
+        """The index of an access site per dimension, affine in its loops' iteration numbers."""
+        entries = self.facts.site_trace.get(sid, [])
+        array = self.facts.site_array[sid]
+        strides = self.facts.strides.get(array, ())
+        if not entries:
+            return None
+        loops = Counter(e[4] for e in entries).most_common(1)[0][0]
+        pts = [e for e in entries if e[4] == loops]
+        steps = fit_site([e[1] for e in pts], [e[2] for e in pts]) if loops else []
+        if steps is None or (not loops and len({e[1] for e in pts}) != 1):
+            return None
+        c0 = pts[0][1] - sum(s * c for s, c in zip(steps, pts[0][2]))
+        dims = [dict() for _ in strides]
+        for loop, step in zip(loops, steps):
+            if step == 0:
+                continue
+            d = next((d for d, st in enumerate(strides) if st and abs(step) >= st and step % st == 0), None)
+            if d is None:
+                return None
+            dims[d][self.sym(loop)] = dims[d].get(self.sym(loop), 0) + step // strides[d]
+        consts = []
+        for st in strides:          # the constant part, each dimension's share nearest zero
+            q = round(c0 / st) if st else 0
+            consts.append(q)
+            c0 -= q * st
+        if c0 or (not strides and pts[0][1] != 0):
+            return None
+        return _Site(array, tuple(Affine(tuple(t.items()), c) for t, c in zip(dims, consts)))
+
+    def _borrow_fits(self, kernel) -> None:
+        """A site that ran too few times to fit (a branch taken twice) takes the index of a
+        site that reads the same array with the same subscripts, if that explains every
+        offset it saw."""
+        nodes = {id(n): n for f in kernel.functions.values() for n in A.walk(f.body)}
+        fitted: dict = {}
+        for sid, site in self.sites.items():
+            if sid in nodes:
+                fitted.setdefault(_key(nodes[sid]), []).append(site)
+        for sid, array in self.facts.site_array.items():
+            if sid in self.sites or sid not in nodes:
+                continue
+            for site in fitted.get(_key(nodes[sid]), []):
+                if site.array == array and self._explains(site, sid):
+                    self.sites[sid] = site
+                    break
+
+    def _explains(self, site: _Site, sid: int) -> bool:
+        strides = self.facts.strides.get(site.array, ())
+        for _, off, counters, _, loops in self.facts.site_trace.get(sid, ()):
+            env = {self.syms.get(lp, ""): c for lp, c in zip(loops, counters)}
+            try:
+                if sum(st * aff.eval(env) for st, aff in zip(strides, site.dims)) != off:
+                    return False
+            except KeyError:
+                return False
+        return True
+
+    def element_map(self, site: _Site) -> Optional[dict[str, Affine]]:
+        """For an access of one element per iteration (`y[i+1]`, each index one loop with
+        step 1): output dimension variable -> its value in loop symbols."""
+        out = {}
+        for d, aff in enumerate(site.dims):
+            if len(aff.terms) != 1 or aff.terms[0][1] != 1:
+                return None
+            out[_dim(d)] = Affine(aff.terms, aff.const)
+        return out
+
+    # ---------------------------------------------------------------- expressions
+    def access(self, site: _Site) -> ir.Access:
+        return ir.Access(site.array, site.dims)
+
+    def initial(self, array: str) -> ir.Access:
+        """An output element's value before the kernel writes it (its input value)."""
+        order = len(self.analysis.layouts[array].shape) if array in self.analysis.layouts else 0
+        return ir.Access(array, tuple(Affine(((_dim(d), 1),)) for d in range(order)))
+
+    def read(self, node) -> Optional[Expr]:
+        site = self.sites.get(id(node))
+        if site is None:
+            return None
+        if site.array in self.outputs and site.array in self.stored:
+            if self.facts.order.get(id(node), (-1,))[0] > self.last_store.get(site.array, -1):
+                return self.access(site)        # the output as computed: an earlier statement's
+        if site.array in self.outputs and site.array in self.elem:
+            m = self.element_map(site)
+            if m is None:
+                return None                     # another element while they are computed
+            value = self.elem[site.array]       # the element this iteration computes
+            return _subst(value, m) if value is not None else None
+        return self.access(site)
+
+    def expr(self, e, frame: dict) -> Optional[Expr]:
+        if id(e) in self.facts.site_array and isinstance(e, (A.Index, A.Unary, A.Name, A.Decl)):
+            return self.read(e)
+        if isinstance(e, A.Cast):
+            return self.expr(e.expr, frame)
+        if isinstance(e, A.Lit):
+            return ir.Const(e.value)
+        if isinstance(e, A.Name):
+            if e.name in frame:
+                return frame[e.name]
+            if e.scope == "param" and e.name in self.scalars:
+                return ir.Access(e.name)
+            if e.scope == "global":
+                if e.name in self.scalars:
+                    return ir.Access(e.name)
+                init = self.constants.get(e.name)
+                return self.expr(init, {}) if isinstance(init, A.Lit) else None
+            return None
+        if isinstance(e, A.Unary):
+            v = self.expr(e.operand, frame)
+            if v is None or e.op not in ("-", "+", "!"):
+                return None
+            if e.op == "-":
+                return ir.Const(-v.value) if isinstance(v, ir.Const) else ir.Neg(v)
+            return v if e.op == "+" else ir.Not(v)
+        if isinstance(e, A.Binary):
+            if e.op not in ir.BINARY_OPS + ir.COMPARISONS + ir.LOGICAL:
+                return None
+            left, right = self.expr(e.left, frame), self.expr(e.right, frame)
+            return None if left is None or right is None else ir.BinOp(e.op, left, right)
+        if isinstance(e, A.Cond):
+            parts = [self.expr(x, frame) for x in (e.cond, e.then, e.other)]
+            return None if None in parts else ir.Call("where", tuple(parts))
+        if isinstance(e, A.Call):
+            args = [self.expr(a, frame) for a in e.args]
+            if e.func in self.kernel.functions:
+                return None if None in args else self.inline(e.func, args)
+            name = _FUNCTIONS.get(e.func) or _FUNCTIONS.get(math_name(e.func) or "") or math_name(e.func) or e.func
+            if name not in ir.ARITY or ir.ARITY[name] != len(args) or None in args:
+                return None
+            return ir.Call(name, tuple(args))
+        return None
+
+    def inline(self, name: str, args: list) -> Optional[Expr]:
+        """A helper's returned value, its parameters bound to the arguments' values."""
+        f = self.kernel.functions[name]
+        if name in self.active or len(f.params) != len(args):
+            return None
+        self.active.append(name)
+        frame = {p.name: a for p, a in zip(f.params, args)}
+        try:
+            self.block(f.body.items, frame)
+        finally:
+            self.active.pop()
+        return frame.get("$return")
+
+    # ---------------------------------------------------------------- statements
+    def block(self, items: list, frame: dict) -> None:
+        for node in items:
+            if "$return" in frame:
+                return
+            self.stmt(node, frame)
+
+    def stmt(self, node, frame: dict) -> None:
+        if node is None or (id(node) not in self.facts.executed and not self.selecting):
+            return      # another case of a flag or a size (a side of a select on data did not run by chance)
+        if isinstance(node, A.Block):
+            self.block(node.items, frame)
+        elif isinstance(node, A.Decl):
+            if isinstance(node.type, A.Scalar):
+                frame[node.name] = self.expr(node.init, frame) if node.init is not None else None
+            elif isinstance(A.strip_ref(node.type), A.Scalar) and node.init is not None:
+                frame[node.name] = self.expr(node.init, frame)
+        elif isinstance(node, A.ExprStmt):
+            self.effect(node.expr, frame)
+        elif isinstance(node, A.Return):
+            if node.value is None:
+                return
+            if self.active:
+                frame["$return"] = self.expr(node.value, frame)
+            elif self.analysis.signature.returns_shape is None and self.analysis.signature.returns:
+                self.elem[self.kernel.name] = self.expr(node.value, frame)
+                self.stored.add(self.kernel.name)
+        elif isinstance(node, A.If):
+            self.branch(node, frame)
+        elif isinstance(node, A.Loop):
+            self.loop(node, frame)
+        else:
+            self.spoil(node, frame)
+
+    def effect(self, e, frame: dict) -> None:
+        if isinstance(e, A.Assign):
+            self.assign(e, frame)
+        elif isinstance(e, A.Method) and e.method in ("push_back", "emplace_back") and e.args:
+            if id(e) in self.facts.site_array:
+                self.store(e, "=", self.expr(e.args[0], frame))
+        elif isinstance(e, A.Unary) and e.op in ("++", "--", "p++", "p--"):
+            if isinstance(e.operand, A.Name) and e.operand.name in frame and frame[e.operand.name] is not None:
+                one = ir.BinOp("+" if "+" in e.op else "-", frame[e.operand.name], ir.Const(1))
+                frame[e.operand.name] = one
+        elif isinstance(e, A.Call) and e.func in self.kernel.functions:
+            f = self.kernel.functions[e.func]
+            if e.func in self.active:
+                return self.spoil(e, frame)
+            self.active.append(e.func)
+            inner = {p.name: self.expr(a, frame) for p, a in zip(f.params, e.args)}
+            try:
+                self.block(f.body.items, inner)
+            finally:
+                self.active.pop()
+        elif isinstance(e, A.Comma):
+            for x in e.exprs:
+                self.effect(x, frame)
+        elif not isinstance(e, (A.Method, A.Call)) or _writes(e, self.facts.site_array):
+            self.spoil(e, frame)
+
+    def assign(self, e: A.Assign, frame: dict) -> None:
+        value = self.expr(e.value, frame)
+        op = e.op
+        if op != "=" and op[0] not in "+-*/":
+            value = None
+        if id(e.target) in self.facts.site_array:
+            return self.store(e.target, op, value)
+        if isinstance(e.target, A.Name) and (e.target.name in frame or e.target.scope == "local"):
+            if isinstance(A.strip_ref(e.target.type), A.Scalar):
+                old = frame.get(e.target.name)
+                frame[e.target.name] = value if op == "=" else _binop(op[0], old, value)
+
+    def store(self, node, op: str, value: Optional[Expr]) -> None:
+        array = self.facts.site_array[id(node)]
+        if array not in self.outputs:
+            return
+        site = self.sites.get(id(node))
+        m = self.element_map(site) if site is not None else None
+        if m is None:
+            self.elem[array] = None
+            self.stored.add(array)
+            return
+        cur = self.elem.get(array, self.initial(array))
+        cur = _subst(cur, m) if cur is not None else None
+        new = value if op == "=" else _binop(op[0], cur, value)
+        back = {s: Affine(((_dim(d), 1),), -aff.const) for d, aff in enumerate(site.dims) for s, _ in aff.terms}
+        self.elem[array] = _subst(new, back) if new is not None else None
+        self.back[array] = back
+        self.stored.add(array)
+
+    def branch(self, node: A.If, frame: dict) -> None:
+        cond = self.expr(node.cond, frame)
+        if cond is None:
+            return self.spoil(node, frame)      # a condition on loop variables: no select
+        if not any(isinstance(x, ir.Access) and x.name not in self.fixed for x in _nodes(cond)):
+            for b in (node.then, node.other):   # on sizes and flags: the side that ran is this case
+                self.stmt(b, frame)
+            return
+        states = []
+        saved, selecting = self.elem, self.selecting
+        self.selecting = True
+        for b in (node.then, node.other):
+            f = dict(frame)
+            self.elem = dict(saved)
+            if b is not None:
+                self.stmt(b, f)
+            states.append((f, self.elem))
+        self.elem, self.selecting = saved, selecting
+        (ft, et), (fo, eo) = states
+        for key in set(ft) | set(fo):
+            frame[key] = _select(cond, ft.get(key), fo.get(key))
+        for key in set(et) | set(eo):
+            self.elem[key] = _select(_subst(cond, self.back.get(key, {})), et.get(key, self.initial(key)),
+                                     eo.get(key, self.initial(key)))
+
+    def loop(self, node: A.Loop, frame: dict) -> None:
+        if id(node.body) not in self.facts.executed:
+            return
+        sym = self.sym(id(node))
+        assigned = _assigned(node.body)
+        maps = {self.facts.site_array[s] for s in _store_sites(node.body, self.facts.site_array)
+                if self.sites.get(s) is not None and any(sym in a.names for a in self.sites[s].dims)}
+        if node.over is not None:
+            decl = node.init
+            frame[decl.name] = self.read(decl) if not isinstance(decl.type, A.Ref) else None
+        elif isinstance(node.init, A.Decl):
+            frame[node.init.name] = None      # the loop variable has no value in a program
+        elif isinstance(node.init, A.ExprStmt) and isinstance(node.init.expr, A.Assign) \
+                and isinstance(node.init.expr.target, A.Name):
+            frame[node.init.expr.target.name] = None
+        before_frame = {k: frame.get(k) for k in assigned if k in frame}
+        before_elem = dict(self.elem)
+        for k in before_frame:
+            frame[k] = _placeholder(k)
+        touched = {self.facts.site_array[s] for s in _store_sites(node.body, self.facts.site_array)}
+        for a in touched - maps:
+            if a in self.outputs:
+                self.elem[a] = _placeholder("a:" + a)
+        self.stmt(node.body, frame)
+        for k, before in before_frame.items():
+            frame[k] = _fold(frame.get(k), _placeholder(k), before, sym)
+        for a in touched - maps:
+            if a in self.outputs:
+                before = before_elem[a] if a in before_elem else self.initial(a)
+                self.elem[a] = _fold(self.elem.get(a), _placeholder("a:" + a), before, sym)
+
+    def spoil(self, node, frame: dict) -> None:
+        """What the walk cannot follow leaves every value it may change unknown."""
+        for k in _assigned(node):
+            frame[k] = None
+        for s in _store_sites(node, self.facts.site_array):
+            self.elem[self.facts.site_array[s]] = None
+            self.stored.add(self.facts.site_array[s])
+
+
+# ---------------------------------------------------------------- folding a loop
+
+
+def _fold(after, p: ir.Access, before, sym: str) -> Optional[Expr]:
+    """The value after a loop (over `sym`) of a variable that is `before` before it and
+    `after` (in terms of its value `p` at the start of an iteration) after one iteration."""
+    if after is None:
+        return None
+    if after == p:
+        return before
+    if p not in _nodes(after):
+        return after if sym not in _syms(after) else None
+    if before is None:
+        return None
+    parts = _reduction(after, p)
+    if parts is None:
+        return None
+    op, body = parts
+    if p in _nodes(body):
+        return None
+    red = ir.Reduce(op, (sym,), body)
+    if op == "sum":
+        if before == ir.Const(0) or before == ir.Const(0.0):
+            return red
+        return ir.BinOp("+", before, red)
+    if op == "diff":
+        return ir.BinOp("-", before, ir.Reduce("sum", (sym,), body))
+    if op == "prod":
+        return red if before in (ir.Const(1), ir.Const(1.0)) else ir.BinOp("*", before, red)
+    # max, min: an initial value that is one of the elements (x[0]) or beyond every element
+    if (isinstance(before, ir.Access) and before.name in {a.name for a in ir.accesses(body)}) or \
+            (isinstance(before, ir.Const) and abs(before.value) >= 1e30):
+        return red
+    return ir.Call(op, (before, red))
+
+
+def _reduction(e: Expr, p) -> Optional[tuple[str, Expr]]:
+    if isinstance(e, ir.BinOp):
+        if e.op == "+" and e.left == p:
+            return "sum", e.right
+        if e.op == "+" and e.right == p:
+            return "sum", e.left
+        if e.op == "-" and e.left == p:
+            return "diff", e.right
+        if e.op == "*" and e.left == p:
+            return "prod", e.right
+        if e.op == "*" and e.right == p:
+            return "prod", e.left
+    if isinstance(e, ir.Call) and e.func in ("max", "min") and p in e.args:
+        other = e.args[1] if e.args[0] == p else e.args[0]
+        return e.func, other
+    if isinstance(e, ir.Call) and e.func == "where":
+        cond, a, b = e.args
+        if isinstance(cond, ir.BinOp) and cond.op in ("<", "<=", ">", ">=") and {a, b} == {cond.left, cond.right} \
+                and p in (a, b):
+            x = b if a == p else a
+            bigger_on_true = (cond.op in (">", ">=")) == (cond.left == a)
+            return ("max" if bigger_on_true else "min"), x
+        if b == p and isinstance(a, ir.BinOp) and a.op == "+" and p in (a.left, a.right) and p not in _nodes(cond):
+            term = a.right if a.left == p else a.left     # a conditional sum: `if (c) s += e`
+            return "sum", ir.Call("where", (cond, term, ir.Const(0)))
+    return None
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _select(cond, a, b):
+    """`where(cond, a, b)`; `min`/`max` when it picks the smaller or larger of what it compares."""
+    if a == b:
+        return a
+    if a is None or b is None:
+        return None
+    if isinstance(cond, ir.BinOp) and cond.op in ("<", "<=", ">", ">=") and {a, b} == {cond.left, cond.right}:
+        larger = (cond.op in (">", ">=")) == (a == cond.left)
+        return ir.Call("max" if larger else "min", (cond.left, cond.right))
+    return ir.Call("where", (cond, a, b))
+
+
+def _binop(op: str, a, b):
+    return None if a is None or b is None else ir.BinOp(op, a, b)
+
+
+def _nodes(e):
+    yield e
+    if isinstance(e, ir.Access):
+        return
+    for c in ir.children(e):
+        yield from _nodes(c)
+
+
+def _syms(e) -> set[str]:
+    """Loop symbols used outside a reduction that binds them."""
+    out: set[str] = set()
+
+    def walk(x, bound):
+        if isinstance(x, ir.Access):
+            out.update(n for i in x.indices if isinstance(i, Affine) for n in i.names
+                       if n.startswith("@") and n not in bound)
+            return
+        if isinstance(x, ir.Reduce):
+            bound = bound | set(x.vars)
+        for c in ir.children(x):
+            walk(c, bound)
+    walk(e, frozenset())
+    return out
+
+
+def _subst(e, env: dict[str, Affine]):
+    """Index names replaced in every access (loop symbols <-> output dimensions)."""
+    if isinstance(e, ir.Access):
+        return ir.Access(e.name, tuple(i.substitute(env) if isinstance(i, Affine) else i for i in e.indices))
+    if isinstance(e, ir.Reduce):
+        return ir.Reduce(e.op, e.vars, _subst(e.body, env))
+    if isinstance(e, ir.BinOp):
+        return ir.BinOp(e.op, _subst(e.left, env), _subst(e.right, env))
+    if isinstance(e, ir.Neg):
+        return ir.Neg(_subst(e.operand, env))
+    if isinstance(e, ir.Not):
+        return ir.Not(_subst(e.operand, env))
+    if isinstance(e, ir.Call):
+        return ir.Call(e.func, tuple(_subst(a, env) for a in e.args))
+    return e
+
+
+def _assigned(node) -> set[str]:
+    """Locals a statement may assign (not those it declares inside itself)."""
+    declared = {n.name for n in A.walk(node) if isinstance(n, A.Decl)}
+    names = set()
+    for n in A.walk(node):
+        if isinstance(n, A.Assign) and isinstance(n.target, A.Name):
+            names.add(n.target.name)
+        if isinstance(n, A.Unary) and n.op in ("++", "--", "p++", "p--") and isinstance(n.operand, A.Name):
+            names.add(n.operand.name)
+    return names - declared
+
+
+def _store_sites(node, site_array) -> list[int]:
+    out = []
+    for n in A.walk(node):
+        if isinstance(n, A.Assign) and id(n.target) in site_array:
+            out.append(id(n.target))
+        elif isinstance(n, A.Method) and n.method in ("push_back", "emplace_back") and id(n) in site_array:
+            out.append(id(n))
+    return out
+
+
+def _writes(e, site_array) -> bool:
+    return bool(_store_sites(e, site_array)) or any(isinstance(n, A.Assign) for n in A.walk(e))
+
+
+def _key(node) -> tuple:
+    """The structure of an expression without its position: equal subscripts compare equal."""
+    own = tuple(getattr(node, f, None) for f in ("name", "op", "value", "method", "field", "func"))
+    return (type(node).__name__, own, tuple(_key(c) for c in A.children(node)))
+
+
+# ---------------------------------------------------------------- statements out
+
+
+def translate(analysis: Analysis, facts: TraceFacts) -> dict[str, list[ir.Statement]]:
+    """Candidate statements per output: with implicit sums where TACO's rule places them
+    as the C does, then with every reduction explicit."""
+    walk = _Walk(analysis, facts)
+    try:
+        walk.stmt(analysis.kernel.function.body, {})
+    except RecursionError:
+        return {}
+    sig = analysis.signature
+    taken = {p.name for p in sig.params} | {sig.function} | set(analysis.dims)
+    out: dict[str, list[ir.Statement]] = {}
+    for name in sig.outputs:
+        value = walk.elem.get(name)
+        if value is None or name not in walk.stored or _syms(value) or _size(value) > _MAX_NODES:
+            continue
+        if any(isinstance(x, ir.Access) and x.name.startswith("§") for x in _nodes(value)):
+            continue
+        order = len(analysis.layouts[name].shape) if name in analysis.layouts else 0
+        stmts = []
+        for text in _texts(name, order, value, analysis, taken):
+            try:
+                st = parse_statement(text)
+            except TensorliftError:
+                continue
+            if st not in stmts:
+                stmts.append(st)
+        if stmts:
+            out[name] = stmts
+    return out
+
+
+def _size(e) -> int:
+    return sum(1 for _ in _nodes(e))
+
+
+_LETTERS = "ijklmnpqrstuvwxyzabcdefgh"
+
+
+def _texts(name: str, order: int, value: Expr, analysis: Analysis, taken: set[str]) -> list[str]:
+    letters = [c for c in _LETTERS if c not in taken]
+    dims = {_dim(d): letters[d] for d in range(order)}
+    rest = iter(letters[order:])
+    syms: dict[str, str] = {}
+
+    def rename(index) -> str:
+        if not isinstance(index, Affine):
+            return str(index)
+        env = {}
+        for n in index.names:
+            if n in dims:
+                env[n] = Affine(((dims[n], 1),))
+            elif n.startswith("@"):
+                if n not in syms:
+                    syms[n] = next(rest)
+                env[n] = Affine(((syms[n], 1),))
+        return str(index.substitute(env)).replace(" ", "")
+
+    def show(e, explicit: bool) -> str:
+        if isinstance(e, ir.Access):
+            return e.name if not e.indices else f"{e.name}({','.join(rename(i) for i in e.indices)})"
+        if isinstance(e, ir.Const):
+            v = e.value
+            return f"({v!r})" if v < 0 else repr(v) if isinstance(v, float) else str(v)
+        if isinstance(e, ir.Neg):
+            return f"-({show(e.operand, explicit)})"
+        if isinstance(e, ir.Not):
+            return f"!({show(e.operand, explicit)})"
+        if isinstance(e, ir.BinOp):
+            return f"({show(e.left, explicit)} {e.op} {show(e.right, explicit)})"
+        if isinstance(e, ir.Call):
+            return f"{e.func}({', '.join(show(a, explicit) for a in e.args)})"
+        if isinstance(e, ir.Reduce):
+            body = e.body
+            vars_ = list(e.vars)
+            while isinstance(body, ir.Reduce) and body.op == e.op:     # sum(k, sum(j, e)) = sum(k, j, e)
+                vars_ += body.vars
+                body = body.body
+            inner = show(body, explicit)
+            if e.op == "sum" and not explicit:
+                return f"({inner})"
+            names = [syms.setdefault(v, next(rest)) for v in vars_]
+            return f"{e.op}({', '.join(names)}, {inner})"
+        raise ValueError(e)
+
+    lhs = name if order == 0 else f"{name}({','.join(letters[:order])})"
+    sig = analysis.signature
+    texts = []
+    for explicit in (False, True):
+        syms.clear()
+        rest = iter(letters[order:])
+        rhs, acc = value, False
+        param = next((p for p in sig.params if p.name == name), None)
+        if param is not None and param.access == "readwrite" and isinstance(value, ir.BinOp) and value.op == "+":
+            own = ir.Access(name, tuple(Affine(((_dim(d), 1),)) for d in range(order)))
+            if value.left == own:
+                rhs, acc = value.right, True
+            elif value.right == own:
+                rhs, acc = value.left, True
+        texts.append(f"{lhs} {'+=' if acc else '='} {show(rhs, explicit)}")
+    return texts
