@@ -79,8 +79,9 @@ def _parser() -> argparse.ArgumentParser:
                          "(to measure the search and its guidance)")
     lf.add_argument("--check-answers", action="store_true",
                     help="check the model's answers as written instead of searching (a baseline)")
-    lf.add_argument("--target", default="taco", metavar="LIST",
-                    help=f"comma-separated: {TARGET_NAMES} (each emitted program is run on the examples)")
+    lf.add_argument("--target", metavar="LIST",
+                    help=f"comma-separated: {TARGET_NAMES} (each emitted program is run on the examples; "
+                         "default taco, or numpy when the program is beyond plain TACO)")
     lf.add_argument("--emit", metavar="DIR", help="write one file per target into DIR")
     lf.add_argument("--speedup", action="store_true",
                     help="time the compiled C (-O2) against each Python target at a realistic size")
@@ -216,7 +217,7 @@ def _print_analysis(res) -> None:
 
 def cmd_lift(args) -> int:
     from .api import lift
-    targets = _targets(args.target)
+    targets = _targets(args.target) if args.target else None
     if args.samples < 1:
         raise TensorliftError("--samples must be at least 1")
     kernels = _kernels(args)
@@ -228,7 +229,8 @@ def cmd_lift(args) -> int:
             res = lift(kernel, timeout=args.timeout, guide=args.guide, verify=args.verify,
                        bound=args.bound, answers=args.answers, samples=args.samples, offline=args.offline,
                        grammar=args.grammar, enumerator=args.enumerator, check_answers=args.check_answers,
-                       require_proof=args.require_proof, translate=args.translate)
+                       require_proof=args.require_proof, translate=args.translate,
+                       plain=bool(targets) and bool({"taco", "tensora"} & set(targets)))
         except TensorliftError as e:
             if len(kernels) == 1:
                 raise
@@ -240,6 +242,12 @@ def cmd_lift(args) -> int:
 
 
 def _report_lift(args, res, targets, header: bool) -> int:
+    if targets is None:     # by default the TACO text, checked; numpy for what TACO cannot say
+        plain = res.program is None or all(st.plain for st in res.program.statements)
+        targets = ["taco"] if plain else ["numpy"]
+        explicit = False
+    else:
+        explicit = True
     code = _emit(res, targets, args.emit) if res.status == "lifted" else {}
     speed = None
     if args.speedup and res.status == "lifted":
@@ -248,7 +256,7 @@ def _report_lift(args, res, targets, header: bool) -> int:
         speed = measure_speedup(res, timed)
     if args.json:
         out = res.to_json()
-        if targets != ["taco"] or args.emit:
+        if explicit or args.emit:
             out["code"] = code
         if speed is not None:
             out["speedup"] = speed.to_json()
@@ -260,7 +268,7 @@ def _report_lift(args, res, targets, header: bool) -> int:
         print(f"checked: matches the compiled C on {res.examples_checked} random examples "
               f"({res.candidates} candidates, {res.seconds:.2f} s); verification: {_verification(res)}")
         for t in targets:
-            if t != "taco" and not args.emit:
+            if t != "taco" and not args.emit and explicit:
                 print(f"\n# --- {t} (checked on the examples) ---\n{code[t]}", end="")
         if args.emit:
             print(f"wrote {', '.join(t for t in targets)} code to {args.emit}")

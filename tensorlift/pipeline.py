@@ -135,7 +135,7 @@ def lift(source: Union[str, Path], function: Optional[str] = None, *, timeout: f
          model: Optional[ModelConfig] = None, cache_dir: Optional[str] = None,
          check_answers: bool = False, examples: int = 6, seed: int = 0, verify: str = "bounded",
          bound: int = 3, require_proof: bool = False, flags: Optional[list[str]] = None,
-         language: Optional[str] = None, translate: bool = True) -> LiftResult:
+         language: Optional[str] = None, translate: bool = True, plain: bool = False) -> LiftResult:
     """Lift a C kernel (a path or C source text) to a TACO program checked on examples and,
     unless `verify="none"`, proved equivalent for all sizes up to `bound`.
 
@@ -149,7 +149,9 @@ def lift(source: Union[str, Path], function: Optional[str] = None, *, timeout: f
     bounds the whole lift (analysis, examples, search and proofs). With `require_proof`, a
     program that is not proved is not lifted. `flags`: the build's compiler flags.
     `translate=False` leaves out the statements read off the C (static guidance tries them
-    before it searches): the search and its guidance alone, for measuring them."""
+    before it searches): the search and its guidance alone, for measuring them. `plain`
+    asks for plain TACO (for the taco and tensora targets): a statement read off the C
+    that goes beyond it is not tried."""
     start = time.monotonic()
     _choose("guide", guide, GUIDES)
     _choose("grammar", grammar, STYLES)
@@ -171,7 +173,7 @@ def lift(source: Union[str, Path], function: Optional[str] = None, *, timeout: f
             return LiftResult(kernel.name, "failed", guide=guide, grammar=grammar, enumerator=enumerator,
                               searched=str(e), seconds=time.monotonic() - start)
         r = _lift(kernel, analysis, exs, budget, guide, grammar, enumerator, answers, samples,
-                  offline, model, cache_dir, check_answers, verify, bound, translate)
+                  offline, model, cache_dir, check_answers, verify, bound, translate, plain)
         results.append((case, r))
         if r.status != "lifted":
             break
@@ -235,7 +237,7 @@ def _guarded(intervals, results) -> LiftResult:
 
 
 def _lift(kernel, analysis, exs, budget: Budget, guide, grammar, enumerator, answers, samples,
-          offline, model, cache_dir, check_answers, verify, bound, translate=True) -> LiftResult:
+          offline, model, cache_dir, check_answers, verify, bound, translate=True, plain=False) -> LiftResult:
     from .synth.guide import no_guidance, static_guidance, write_order
     from .synth.learn import learned_guidance, merge, read_answers
     sig = analysis.signature
@@ -276,8 +278,9 @@ def _lift(kernel, analysis, exs, budget: Budget, guide, grammar, enumerator, ans
         guidance = learned_guidance(said, sig)
     else:
         guidance = merge(learned_guidance(said, sig), static)
-    if not translate:
-        guidance.outputs = {o: replace(h, translations=[]) for o, h in guidance.outputs.items()}
+    if not translate or plain:
+        guidance.outputs = {o: replace(h, translations=[t for t in h.translations if translate and t.plain])
+                            for o, h in guidance.outputs.items()}
     result.guidance = guidance.name
     feeds = {o: set(h.arrays) for o, h in merge(guidance, static).outputs.items()}
     order = write_order(analysis, static.writes, feeds)

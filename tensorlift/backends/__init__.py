@@ -24,6 +24,7 @@ import importlib.util
 from typing import TYPE_CHECKING
 
 from ..errors import TensorliftError
+from ..taco.ir import extension_used
 from .names import Namer
 
 if TYPE_CHECKING:
@@ -63,6 +64,11 @@ def emit(target: str, program: Program, sig: Signature, case_sigs=None) -> str:
     comes with each case's signature in `case_sigs`."""
     check_target(target)
     _require(target)
+    if target in ("taco", "tensora"):
+        what = next((w for st in program.statements if (w := extension_used(st))), None)
+        if what is not None:
+            raise TensorliftError(f"target {target} cannot express {what} (plain TACO has no such "
+                                  "construct): choose numpy, torch or jax")
     if target == "taco":
         from .taco import emit_taco
         return emit_taco(program, sig, case_sigs)

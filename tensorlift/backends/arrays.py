@@ -456,7 +456,7 @@ class _Generator:
         operands: list[tuple[str, tuple[str, ...]]] = []
         for f in factors:
             e = f.expr
-            if isinstance(e, Access) and e.indices:
+            if isinstance(e, Access) and e.indices and all(isinstance(i, str) for i in e.indices):
                 t = self.plan.info(e.name)
                 operands.append((self._operand(Val(t.ident, e.indices, f.kind), kind, 0),
                                  tuple(e.indices)))

@@ -275,9 +275,7 @@ def smoke_run(kernel, analysis_slots: list[Slot], roles: dict[str, str], build: 
     rng = np.random.default_rng(0)
     scalars = smoke_sizes(analysis_slots, roles)
     # a global's storage is the kernel's own: its size is left alone
-    regions = {s.name: Region((1,), (1,), False) if s.is_global else
-               Region((SMOKE_ELEMENTS,), (1,), False) if not s.rows else
-               Region((256, SMOKE_ELEMENTS // 256), (1, 1), True)
+    regions = {s.name: Region((1,), (1,), False) if s.is_global else _smoke_region(s, scalars)
                for s in analysis_slots if s.kind == "array"}
     flats = {n: random_values(rng, next(s.dtype for s in analysis_slots if s.name == n), r.flat_size(), True)
              for n, r in regions.items()}
@@ -288,6 +286,18 @@ def smoke_run(kernel, analysis_slots: list[Slot], roles: dict[str, str], build: 
         if "did not finish" in str(e):
             raise KernelRunError(f"the kernel did not finish within {SMOKE_LIMIT:g} s at sizes "
                                  f"{case.sizes}: it may never end") from None
+
+
+def _smoke_region(s: Slot, scalars: dict) -> Region:
+    """Large buffers, except where a C++ vector's size is a size the kernel reads (its
+    loops run to it) or fixed."""
+    default = (256, SMOKE_ELEMENTS // 256) if s.rows else (SMOKE_ELEMENTS,)
+    shape = []
+    for level, n in enumerate(default):
+        size = s.sizes[level] if s.vector and s.sizes and level < len(s.sizes) else None
+        fixed = s.fixed[level] if s.vector and s.fixed and level < len(s.fixed) else None
+        shape.append(fixed or (scalars[size] if size in scalars else n))
+    return Region(tuple(shape), (1,) * len(shape), s.rows)
 
 
 # ---------------------------------------------------------------- the interpreted run

@@ -17,6 +17,7 @@ from ..c import ast as A
 from ..c.analysis import Analysis, fit_site, trace_run
 from ..c.examples import Region, sample_sizes
 from ..c.roles import field_path
+from ..errors import TensorliftError
 from .translate import TraceFacts, translate
 
 REDUCTION = -1   # a pattern position moved by a loop that does not move the output
@@ -65,10 +66,10 @@ def no_guidance(analysis: Analysis) -> Guidance:
     return Guidance("none", {o: Hints() for o in analysis.signature.outputs})
 
 
-def trace_facts(analysis: Analysis) -> tuple[TraceFacts, list[str]]:
+def trace_facts(analysis: Analysis, variant: int = 0) -> tuple[TraceFacts, list[str]]:
     """One traced run at small sizes: where every access site reads or writes, and the
-    order in which the C writes its arrays."""
-    sizes = sample_sizes(analysis, 0)
+    order in which the C writes its arrays; with a second run at other sizes."""
+    sizes = sample_sizes(analysis, variant)
     writes: list[str] = []
     executed: set[int] = set()
     buffers = trace_run(analysis.kernel, analysis.slots, {**sizes, **analysis.fixed}, seed=1,
@@ -82,6 +83,11 @@ def trace_facts(analysis: Analysis) -> tuple[TraceFacts, list[str]]:
             facts.site_array.setdefault(sid, name)
             facts.site_trace.setdefault(sid, []).append(entry)
             facts.order[sid] = (facts.order.get(sid, (pos,))[0], pos)
+    if variant == 0 and analysis.free_dims:
+        try:
+            facts.alt = trace_facts(analysis, 1)[0]
+        except TensorliftError:
+            pass        # the kernel does not run at those sizes: constants stay constants
     return facts, writes
 
 

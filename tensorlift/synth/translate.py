@@ -23,8 +23,10 @@ from ..c import ast as A
 from ..c.affine import Affine
 from ..c.analysis import Analysis, fit_site
 from ..c.interp import math_name
+from ..c.slots import path_of, vector_paths
 from ..taco import ir
 from ..taco.parse import parse_statement
+from ..taco.semantics import reduction_homes, size_names
 from ..errors import TensorliftError
 
 Expr = ir.Expr
@@ -41,6 +43,7 @@ class TraceFacts:
     strides: dict               # slot -> strides at `sizes`
     executed: set               # ids of statements that ran
     order: dict = field(default_factory=dict)   # site id -> (first, last) position in its buffer's trace
+    alt: Optional["TraceFacts"] = None          # a second run at other sizes (constants that move with them)
 
 
 @dataclass(frozen=True)
@@ -66,9 +69,12 @@ class _Walk:
         self.outputs = set(sig.outputs)
         self.scalars = {p.name for p in sig.params if p.kind == "scalar"}
         self.fixed = set(analysis.dims) | set(analysis.fixed)     # sizes and flags: not data
+        self.paths = vector_paths(self.kernel)
+        self.vector_sizes = {(s.param, s.size_of.count("[0]")): s.name for s in analysis.slots if s.size_of}
         self.constants = {g.name: g.init for g in self.kernel.globals.values() if g.const}
         self.syms: dict[int, str] = {}
         self.sites = {sid: s for sid in facts.site_array if (s := self._site(sid)) is not None}
+        self.by_key: dict[tuple, list[_Site]] = {}
         self.last_store: dict[str, int] = {}      # array -> its last write, as a position in its trace
         for sid, array in facts.site_array.items():
             if sid in facts.order and any(e[3] for e in facts.site_trace[sid]):
@@ -78,6 +84,7 @@ class _Walk:
         self.stored: set[str] = set()
         self.active: list[str] = []         # helpers being inlined (no recursion)
         self.selecting = False              # inside a select on data: both sides count
+        self.loop_syms: list[str] = []      # the loops around the statement walked
         self.back: dict[str, dict] = {}     # output -> loop symbols as its dimensions, at its last store
 
     # ---------------------------------------------------------------- sites
@@ -85,51 +92,63 @@ class _Walk:
         return self.syms.setdefault(loop_id, f"@{len(self.syms)}")
 
     def _site(self, sid: int) -> Optional[_Site]:
-        """The index of an access site per dimension, affine in its loops' iteration numbers."""
-        entries = self.facts.site_trace.get(sid, [])
+        """The index of an access site per dimension: affine in its loops' iteration numbers,
+        and in the sizes when a second run at other sizes moves its constant (`x[n-1-i]`)."""
         array = self.facts.site_array[sid]
-        strides = self.facts.strides.get(array, ())
-        if not entries:
+        fit = _fit(self.facts, sid, self.sym)
+        if fit is None:
             return None
-        loops = Counter(e[4] for e in entries).most_common(1)[0][0]
-        pts = [e for e in entries if e[4] == loops]
-        steps = fit_site([e[1] for e in pts], [e[2] for e in pts]) if loops else []
-        if steps is None or (not loops and len({e[1] for e in pts}) != 1):
-            return None
-        c0 = pts[0][1] - sum(s * c for s, c in zip(steps, pts[0][2]))
-        dims = [dict() for _ in strides]
-        for loop, step in zip(loops, steps):
-            if step == 0:
-                continue
-            d = next((d for d, st in enumerate(strides) if st and abs(step) >= st and step % st == 0), None)
-            if d is None:
-                return None
-            dims[d][self.sym(loop)] = dims[d].get(self.sym(loop), 0) + step // strides[d]
-        consts = []
-        for st in strides:          # the constant part, each dimension's share nearest zero
-            q = round(c0 / st) if st else 0
-            consts.append(q)
-            c0 -= q * st
-        if c0 or (not strides and pts[0][1] != 0):
-            return None
-        return _Site(array, tuple(Affine(tuple(t.items()), c) for t, c in zip(dims, consts)))
+        terms, consts = fit
+        other = _fit(self.facts.alt, sid, self.sym) if self.facts.alt is not None else None
+        dims = []
+        for d, (t, c) in enumerate(zip(terms, consts)):
+            aff = Affine(tuple(t.items()), c)
+            if other is not None and other[1][d] != c:
+                aff = self._sized(array, d, c, other[1][d], aff)
+                if aff is None:
+                    return None
+            dims.append(aff)
+        return _Site(array, tuple(dims))
+
+    def _sized(self, array: str, d: int, c: int, c_alt: int, aff: Affine) -> Optional[Affine]:
+        """A constant that moves with the sizes: the dimension's extent, or a size, plus a
+        constant (`n - 1`)."""
+        shape = self.analysis.layouts[array].shape
+        options = [shape[d]] if d < len(shape) else []
+        options += [Affine(((n, 1),)) for n in self.analysis.free_dims]
+        for size in options:
+            k = c - size.eval(self.facts.sizes)
+            if c_alt - size.eval(self.facts.alt.sizes) == k:
+                return aff + Affine(size.terms, size.const + k - c)
+        return None
 
     def _borrow_fits(self, kernel) -> None:
-        """A site that ran too few times to fit (a branch taken twice) takes the index of a
-        site that reads the same array with the same subscripts, if that explains every
-        offset it saw."""
+        """A site that ran too few times to fit (a branch taken twice), or never, takes the
+        index of a site with the same subscripts (`m = a[i]` under `if (a[i] > m)`), if that
+        explains every offset it saw."""
         nodes = {id(n): n for f in kernel.functions.values() for n in A.walk(f.body)}
-        fitted: dict = {}
-        for sid, site in self.sites.items():
+        for sid, site in list(self.sites.items()):
             if sid in nodes:
-                fitted.setdefault(_key(nodes[sid]), []).append(site)
+                key = _key(nodes[sid])
+                if site not in self.by_key.setdefault(key, []):
+                    self.by_key[key].append(site)
         for sid, array in self.facts.site_array.items():
             if sid in self.sites or sid not in nodes:
                 continue
-            for site in fitted.get(_key(nodes[sid]), []):
+            for site in self.by_key.get(_key(nodes[sid]), []):
                 if site.array == array and self._explains(site, sid):
                     self.sites[sid] = site
                     break
+
+    def site_of(self, node) -> Optional[_Site]:
+        if id(node) in self.sites:
+            return self.sites[id(node)]
+        if id(node) in self.facts.site_array:
+            return None          # it ran, and no index explains its offsets
+        # never ran: as a site with its subscripts, in the loops around it
+        same = [st for st in self.by_key.get(_key(node), [])
+                if all(n in self.loop_syms for d in st.dims for n in d.names if n.startswith("@"))]
+        return same[0] if len(same) == 1 else None
 
     def _explains(self, site: _Site, sid: int) -> bool:
         strides = self.facts.strides.get(site.array, ())
@@ -162,7 +181,7 @@ class _Walk:
         return ir.Access(array, tuple(Affine(((_dim(d), 1),)) for d in range(order)))
 
     def read(self, node) -> Optional[Expr]:
-        site = self.sites.get(id(node))
+        site = self.site_of(node)
         if site is None:
             return None
         if site.array in self.outputs and site.array in self.stored:
@@ -177,7 +196,8 @@ class _Walk:
         return self.access(site)
 
     def expr(self, e, frame: dict) -> Optional[Expr]:
-        if id(e) in self.facts.site_array and isinstance(e, (A.Index, A.Unary, A.Name, A.Decl)):
+        if isinstance(e, (A.Index, A.Unary, A.Name, A.Decl)) and (
+                id(e) in self.facts.site_array or (isinstance(e, A.Index) and self.selecting)):
             return self.read(e)
         if isinstance(e, A.Cast):
             return self.expr(e.expr, frame)
@@ -206,13 +226,20 @@ class _Walk:
                 return None
             left, right = self.expr(e.left, frame), self.expr(e.right, frame)
             return None if left is None or right is None else ir.BinOp(e.op, left, right)
+        if isinstance(e, A.Method) and e.method == "size" and not e.args:
+            path = path_of(self.paths, self.active[-1] if self.active else self.kernel.name, e.obj)
+            size = self.vector_sizes.get(path) if path else None      # `x.size()` is the size n0
+            return ir.Access(size) if size else None
         if isinstance(e, A.Cond):
             parts = [self.expr(x, frame) for x in (e.cond, e.then, e.other)]
-            return None if None in parts else ir.Call("where", tuple(parts))
+            return None if parts[0] is None else _select(*parts)
         if isinstance(e, A.Call):
             args = [self.expr(a, frame) for a in e.args]
             if e.func in self.kernel.functions:
-                return None if None in args else self.inline(e.func, args)
+                params = self.kernel.functions[e.func].params
+                if any(v is None and isinstance(A.strip_ref(p.type), A.Scalar) for p, v in zip(params, args)):
+                    return None         # arrays are passed as nothing: their reads are traced
+                return self.inline(e.func, args)
             name = _FUNCTIONS.get(e.func) or _FUNCTIONS.get(math_name(e.func) or "") or math_name(e.func) or e.func
             if name not in ir.ARITY or ir.ARITY[name] != len(args) or None in args:
                 return None
@@ -297,7 +324,7 @@ class _Walk:
         op = e.op
         if op != "=" and op[0] not in "+-*/":
             value = None
-        if id(e.target) in self.facts.site_array:
+        if id(e.target) in self.facts.site_array or (self.selecting and isinstance(e.target, A.Index)):
             return self.store(e.target, op, value)
         if isinstance(e.target, A.Name) and (e.target.name in frame or e.target.scope == "local"):
             if isinstance(A.strip_ref(e.target.type), A.Scalar):
@@ -305,10 +332,10 @@ class _Walk:
                 frame[e.target.name] = value if op == "=" else _binop(op[0], old, value)
 
     def store(self, node, op: str, value: Optional[Expr]) -> None:
-        array = self.facts.site_array[id(node)]
+        site = self.site_of(node)
+        array = self.facts.site_array.get(id(node)) or (site.array if site is not None else _root(node))
         if array not in self.outputs:
             return
-        site = self.sites.get(id(node))
         m = self.element_map(site) if site is not None else None
         if m is None:
             self.elem[array] = None
@@ -351,6 +378,13 @@ class _Walk:
         if id(node.body) not in self.facts.executed:
             return
         sym = self.sym(id(node))
+        self.loop_syms.append(sym)
+        try:
+            self._loop(node, frame, sym)
+        finally:
+            self.loop_syms.pop()
+
+    def _loop(self, node: A.Loop, frame: dict, sym: str) -> None:
         assigned = _assigned(node.body)
         maps = {self.facts.site_array[s] for s in _store_sites(node.body, self.facts.site_array)
                 if self.sites.get(s) is not None and any(sym in a.names for a in self.sites[s].dims)}
@@ -407,6 +441,10 @@ def _fold(after, p: ir.Access, before, sym: str) -> Optional[Expr]:
     op, body = parts
     if p in _nodes(body):
         return None
+    shift = Affine(((sym, 1),), -1)
+    if op != "diff" and _subst(body, {sym: Affine((), -1)}) == before:
+        # `m = a[0]; for (i = 1; ...) m = max(m, a[i])`: the first element starts the reduction
+        return ir.Reduce(op, (sym,), _subst(body, {sym: shift}))
     red = ir.Reduce(op, (sym,), body)
     if op == "sum":
         if before == ir.Const(0) or before == ir.Const(0.0):
@@ -538,6 +576,46 @@ def _writes(e, site_array) -> bool:
     return bool(_store_sites(e, site_array)) or any(isinstance(n, A.Assign) for n in A.walk(e))
 
 
+def _fit(facts: TraceFacts, sid: int, sym) -> Optional[tuple[list[dict], list[int]]]:
+    """Per dimension of the array: loop symbol -> coefficient, and the constant."""
+    entries = facts.site_trace.get(sid, [])
+    strides = facts.strides.get(facts.site_array.get(sid), ())
+    if not entries:
+        return None
+    loops = Counter(e[4] for e in entries).most_common(1)[0][0]
+    pts = [e for e in entries if e[4] == loops]
+    steps = fit_site([e[1] for e in pts], [e[2] for e in pts]) if loops else []
+    if steps is None or (not loops and len({e[1] for e in pts}) != 1):
+        return None
+    c0 = pts[0][1] - sum(s * c for s, c in zip(steps, pts[0][2]))
+    terms: list[dict] = [dict() for _ in strides]
+    for loop, step in zip(loops, steps):
+        if step == 0:
+            continue
+        d = next((d for d, st in enumerate(strides) if st and abs(step) >= st and step % st == 0), None)
+        if d is None:
+            return None
+        terms[d][sym(loop)] = terms[d].get(sym(loop), 0) + step // strides[d]
+    consts = []
+    for st in strides:          # the constant part, each dimension's share nearest zero
+        q = round(c0 / st) if st else 0
+        consts.append(q)
+        c0 -= q * st
+    if c0 or (not strides and pts[0][1] != 0):
+        return None
+    return terms, consts
+
+
+def _root(node) -> Optional[str]:
+    """The variable an lvalue is based on (`out` of `out[i*n+j]` or `*(out + i)`)."""
+    while not isinstance(node, A.Name):
+        kids = A.children(node)
+        if not kids:
+            return None
+        node = kids[0]
+    return node.name
+
+
 def _key(node) -> tuple:
     """The structure of an expression without its position: equal subscripts compare equal."""
     own = tuple(getattr(node, f, None) for f in ("name", "op", "value", "method", "field", "func"))
@@ -548,8 +626,8 @@ def _key(node) -> tuple:
 
 
 def translate(analysis: Analysis, facts: TraceFacts) -> dict[str, list[ir.Statement]]:
-    """Candidate statements per output: with implicit sums where TACO's rule places them
-    as the C does, then with every reduction explicit."""
+    """Candidate statements per output: with the sums that TACO's rule places where the C
+    does left implicit, then with every reduction explicit."""
     walk = _Walk(analysis, facts)
     try:
         walk.stmt(analysis.kernel.function.body, {})
@@ -557,6 +635,7 @@ def translate(analysis: Analysis, facts: TraceFacts) -> dict[str, list[ir.Statem
         return {}
     sig = analysis.signature
     taken = {p.name for p in sig.params} | {sig.function} | set(analysis.dims)
+    scalars = {p.name for p in sig.params if p.kind == "scalar"}
     out: dict[str, list[ir.Statement]] = {}
     for name in sig.outputs:
         value = walk.elem.get(name)
@@ -565,17 +644,57 @@ def translate(analysis: Analysis, facts: TraceFacts) -> dict[str, list[ir.Statem
         if any(isinstance(x, ir.Access) and x.name.startswith("§") for x in _nodes(value)):
             continue
         order = len(analysis.layouts[name].shape) if name in analysis.layouts else 0
-        stmts = []
-        for text in _texts(name, order, value, analysis, taken):
-            try:
-                st = parse_statement(text)
-            except TensorliftError:
-                continue
-            if st not in stmts:
-                stmts.append(st)
-        if stmts:
-            out[name] = stmts
+        try:
+            st = parse_statement(_text(name, order, value, analysis, taken))
+        except TensorliftError:
+            continue
+        simple = _implicit_sums(st, scalars)
+        out[name] = [simple, st] if simple != st else [st]
     return out
+
+
+def _implicit_sums(st: ir.Statement, scalars) -> ir.Statement:
+    """Explicit sums dropped, one at a time, where TACO's rule sums their variables at the
+    same place (and moves no sum dropped before)."""
+    implicit = 0            # variables summed implicitly so far
+    while True:
+        for node in _nodes(st.rhs):
+            if not (isinstance(node, ir.Reduce) and node.op == "sum"):
+                continue
+            rhs = _replace(st.rhs, node, node.body)
+            homes = reduction_homes(rhs, st.lhs.indices, size_names(rhs, st.lhs.indices, scalars))
+            inside = {id(x) for x in _nodes(node.body)}
+            here = tuple(homes.get(id(node.body), ()))
+            # a sum over a product may sit at any factor that holds its uses: it is the same sum
+            moved = _product(node.body) and sorted(v for k, vs in homes.items() if k in inside for v in vs) \
+                == sorted(node.vars)
+            if (here == node.vars or moved) and sum(map(len, homes.values())) == implicit + len(node.vars):
+                st = ir.Statement(st.lhs, rhs, st.accumulate, st.domain)
+                implicit += len(node.vars)
+                break
+        else:
+            return st
+
+
+def _product(e) -> bool:
+    return isinstance(e, ir.Access) or isinstance(e, ir.Const) or \
+        (isinstance(e, ir.BinOp) and e.op == "*" and _product(e.left) and _product(e.right))
+
+
+def _replace(e, old, new):
+    if e is old:
+        return new
+    if isinstance(e, ir.BinOp):
+        return ir.BinOp(e.op, _replace(e.left, old, new), _replace(e.right, old, new))
+    if isinstance(e, ir.Neg):
+        return ir.Neg(_replace(e.operand, old, new))
+    if isinstance(e, ir.Not):
+        return ir.Not(_replace(e.operand, old, new))
+    if isinstance(e, ir.Call):
+        return ir.Call(e.func, tuple(_replace(a, old, new) for a in e.args))
+    if isinstance(e, ir.Reduce):
+        return ir.Reduce(e.op, e.vars, _replace(e.body, old, new))
+    return e
 
 
 def _size(e) -> int:
@@ -585,65 +704,55 @@ def _size(e) -> int:
 _LETTERS = "ijklmnpqrstuvwxyzabcdefgh"
 
 
-def _texts(name: str, order: int, value: Expr, analysis: Analysis, taken: set[str]) -> list[str]:
+def _text(name: str, order: int, value: Expr, analysis: Analysis, taken: set[str]) -> str:
+    """The statement in index notation, every reduction explicit: output dimensions named
+    i, j, ... and reduction loops the next free letters."""
     letters = [c for c in _LETTERS if c not in taken]
     dims = {_dim(d): letters[d] for d in range(order)}
     rest = iter(letters[order:])
     syms: dict[str, str] = {}
 
+    def letter(sym: str) -> str:
+        if sym not in syms:
+            syms[sym] = next(rest)
+        return syms[sym]
+
     def rename(index) -> str:
         if not isinstance(index, Affine):
             return str(index)
-        env = {}
-        for n in index.names:
-            if n in dims:
-                env[n] = Affine(((dims[n], 1),))
-            elif n.startswith("@"):
-                if n not in syms:
-                    syms[n] = next(rest)
-                env[n] = Affine(((syms[n], 1),))
-        return str(index.substitute(env)).replace(" ", "")
+        env = {n: Affine(((dims[n] if n in dims else letter(n), 1),)) for n in index.names
+               if n in dims or n.startswith("@")}
+        named = index.substitute(env)
+        return str(Affine(tuple(sorted(named.terms, key=lambda t: t[1] < 0)), named.const)).replace(" ", "")
 
-    def show(e, explicit: bool) -> str:
+    def show(e) -> str:
         if isinstance(e, ir.Access):
             return e.name if not e.indices else f"{e.name}({','.join(rename(i) for i in e.indices)})"
         if isinstance(e, ir.Const):
             v = e.value
             return f"({v!r})" if v < 0 else repr(v) if isinstance(v, float) else str(v)
         if isinstance(e, ir.Neg):
-            return f"-({show(e.operand, explicit)})"
+            return f"-({show(e.operand)})"
         if isinstance(e, ir.Not):
-            return f"!({show(e.operand, explicit)})"
+            return f"!({show(e.operand)})"
         if isinstance(e, ir.BinOp):
-            return f"({show(e.left, explicit)} {e.op} {show(e.right, explicit)})"
+            return f"({show(e.left)} {e.op} {show(e.right)})"
         if isinstance(e, ir.Call):
-            return f"{e.func}({', '.join(show(a, explicit) for a in e.args)})"
-        if isinstance(e, ir.Reduce):
-            body = e.body
-            vars_ = list(e.vars)
-            while isinstance(body, ir.Reduce) and body.op == e.op:     # sum(k, sum(j, e)) = sum(k, j, e)
-                vars_ += body.vars
-                body = body.body
-            inner = show(body, explicit)
-            if e.op == "sum" and not explicit:
-                return f"({inner})"
-            names = [syms.setdefault(v, next(rest)) for v in vars_]
-            return f"{e.op}({', '.join(names)}, {inner})"
-        raise ValueError(e)
+            return f"{e.func}({', '.join(show(a) for a in e.args)})"
+        body, vars_ = e.body, list(e.vars)
+        while isinstance(body, ir.Reduce) and body.op == e.op:     # sum(k, sum(j, e)) = sum(k, j, e)
+            vars_ += body.vars
+            body = body.body
+        names = [letter(v) for v in vars_]
+        return f"{e.op}({', '.join(names)}, {show(body)})"
 
     lhs = name if order == 0 else f"{name}({','.join(letters[:order])})"
-    sig = analysis.signature
-    texts = []
-    for explicit in (False, True):
-        syms.clear()
-        rest = iter(letters[order:])
-        rhs, acc = value, False
-        param = next((p for p in sig.params if p.name == name), None)
-        if param is not None and param.access == "readwrite" and isinstance(value, ir.BinOp) and value.op == "+":
-            own = ir.Access(name, tuple(Affine(((_dim(d), 1),)) for d in range(order)))
-            if value.left == own:
-                rhs, acc = value.right, True
-            elif value.right == own:
-                rhs, acc = value.left, True
-        texts.append(f"{lhs} {'+=' if acc else '='} {show(rhs, explicit)}")
-    return texts
+    rhs, acc = value, False
+    param = next((p for p in analysis.signature.params if p.name == name), None)
+    if param is not None and param.access == "readwrite" and isinstance(value, ir.BinOp) and value.op == "+":
+        own = ir.Access(name, tuple(Affine(((_dim(d), 1),)) for d in range(order)))
+        if value.left == own:
+            rhs, acc = value.right, True
+        elif value.right == own:
+            rhs, acc = value.left, True
+    return f"{lhs} {'+=' if acc else '='} {show(rhs)}"

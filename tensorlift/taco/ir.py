@@ -115,8 +115,9 @@ class Statement:
 
     @property
     def plain(self) -> bool:
-        """Whether plain TACO can express the statement."""
-        return self.domain is None and _plain(self.rhs)
+        """Whether plain TACO (with the element functions min, max, exp, sqrt, abs) can
+        express the statement."""
+        return extension_used(self) is None
 
 
 @dataclass(frozen=True)
@@ -234,10 +235,24 @@ def index_vars(e: Expr, sizes=frozenset()) -> set[str]:
     return {v for a in accesses(e) for i in a.indices for v in index_names(i) if v not in sizes}
 
 
-def _plain(e: Expr) -> bool:
-    if isinstance(e, Access):
-        return all(isinstance(i, str) for i in e.indices)
-    if isinstance(e, (Not, Reduce)) or (isinstance(e, Call)) or \
-            (isinstance(e, BinOp) and e.op not in BINARY_OPS):
-        return False
-    return all(_plain(c) for c in children(e))
+def extension_used(st: Statement) -> Optional[str]:
+    """What in a statement plain TACO cannot express, named for an error message (None if
+    nothing)."""
+    if st.domain is not None:
+        return f"the domain `for {st.domain}`"
+    todo = [st.rhs]
+    while todo:
+        e = todo.pop()
+        if isinstance(e, Access) and not all(isinstance(i, str) for i in e.indices):
+            return f"the index expression in `{e}`"
+        if isinstance(e, Reduce):
+            return f"the {e.op} reduction `{e}`"
+        if isinstance(e, Not) or (isinstance(e, BinOp) and e.op not in BINARY_OPS):
+            return f"the condition `{e}`"
+        if isinstance(e, Call) and e.func not in _PLAIN_FUNCTIONS:
+            return f"the function {e.func} in `{e}`"
+        todo += children(e)
+    return None
+
+
+_PLAIN_FUNCTIONS = ("min", "max", "exp", "sqrt", "abs")   # what the original IR had, kept by the taco target
