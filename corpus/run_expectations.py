@@ -4,8 +4,9 @@ C code does.
 
 The C side is read with tensorlift's front end (libclang): parameter kinds, dtypes, struct
 fields and the type a struct's `vals` is cast to. The expected program is read and evaluated
-with tensorlift's TACO parser and evaluator (through corpus/notation.py for the corpus's
-extended constructs), so TACO's reduction rule is the one of tensorlift/taco/semantics.py.
+with tensorlift's TACO parser and evaluator (`tensorlift.taco.parse`, `tensorlift.taco.evaluate`,
+the extended notation included), so TACO's reduction rule is the one of
+tensorlift/taco/semantics.py.
 For each kernel: compile it into a shared library, build the arguments from the expected
 parameters (sizes distinct unless tied, strides = dense row lengths, random values, guard
 cells around every array), call it, and compare with the program. Also checks: the kernel is
@@ -41,13 +42,15 @@ CORPUS = Path(__file__).resolve().parent
 sys.path[:0] = [str(CORPUS), str(CORPUS.parent)]
 sys.dont_write_bytecode = True  # keep the corpus free of __pycache__ directories
 
-import notation  # noqa: E402
 from benchmarks.corpus import expectation_path, kernel_files  # noqa: E402
 from tensorlift import carith  # noqa: E402
 from tensorlift.c import ast as A  # noqa: E402
 from tensorlift.c.affine import parse_affine  # noqa: E402
 from tensorlift.c.frontend import parse  # noqa: E402
 from tensorlift.errors import TensorliftError  # noqa: E402
+from tensorlift.taco.evaluate import EvalError, evaluate  # noqa: E402
+from tensorlift.taco.ir import Program  # noqa: E402
+from tensorlift.taco.parse import parse_program  # noqa: E402
 
 CPP_SUFFIXES = (".cc", ".cpp")
 SIZE_DTYPE = "uint64"   # a C++ size (`x.size()`, a size_t) used in a program
@@ -758,9 +761,11 @@ def check_kernel(path: Path) -> list[str]:
             names = cpp_parameter_names(unit, exp["function"])
         else:
             layout = Layout(unit.kernel(exp["function"]), exp)
-        program = notation.parse(exp["program"])
+        program = parse_program(exp["program"])
     except TensorliftError as e:
         return [str(e)]
+    if not isinstance(program, Program):
+        return ["the program has cases (`if ...:`); a sidecar holds one program"]
     if layout is not None and layout.errors:
         return layout.errors
     params = exp["params"]
@@ -825,8 +830,8 @@ def check_kernel(path: Path) -> list[str]:
             if list(np.shape(ret)) != ret_shape:
                 errs.append(f"{where}the result has shape {list(np.shape(ret))}, expected {ret_shape}")
         try:
-            want = notation.run(program, env, dtypes)
-        except (TensorliftError, notation.EvalError) as e:
+            want = evaluate(program, env, dtypes)
+        except (TensorliftError, EvalError) as e:
             return errs + [f"{where}the program does not evaluate: {e}"]
         scale = max([1.0] + [float(np.max(np.abs(v))) for v in values.values() if np.size(v)])
         for p in params:

@@ -64,3 +64,15 @@ def test_cpp_category():
     # the C++ conventions: sizes come from .size(), so they are never C parameters
     for e in cpp:
         assert not set(e.expect.get("sizes", [])) & {p["name"] for p in e.expect["params"]}
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=[e.name for e in ENTRIES])
+def test_program_is_tensorlifts_notation(entry):
+    """No corpus dialect: tensorlift's parser reads every program, and `plain` is what
+    tensorlift's `Statement.plain` says of its statements."""
+    from tensorlift.taco.ir import Program
+    from tensorlift.taco.parse import parse_program
+    program = parse_program(entry.program)
+    assert isinstance(program, Program)
+    assert entry.plain == all(st.plain for st in program.statements)
+    assert not (ROOT / "notation.py").exists()

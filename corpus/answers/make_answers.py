@@ -11,7 +11,8 @@ ways models do (fences, prose, lists, spacing), seeded, so that the output is re
 
 The check evaluates what each answer means (specs.py gives it; it is read from the formula)
 on random inputs against the expected program of the kernel (its `<name>.expect.json`), with
-tensorlift's TACO evaluator through corpus/notation.py, and writes:
+tensorlift's TACO parser and evaluator (its extended notation: `where`, reductions, index
+expressions), and writes:
 - correct.json:    "<category>/<name>" -> 0-based lines that are correct as written;
 - equivalent.json: lines not counted correct that still compute the same outputs (different
                    operators, extra temporaries, split statements);
@@ -37,11 +38,12 @@ sys.path.insert(0, str(CORPUS))
 sys.path.insert(0, str(CORPUS.parent))
 sys.path.insert(0, str(HERE))
 
-import notation  # noqa: E402  (the corpus notation on tensorlift's parser and evaluator)
 from benchmarks.corpus import load_corpus  # noqa: E402
 from specs import HARD, SPECS, Entry  # noqa: E402
 from tensorlift import carith  # noqa: E402
 from tensorlift.c.affine import parse_affine  # noqa: E402
+from tensorlift.taco.evaluate import evaluate  # noqa: E402
+from tensorlift.taco.parse import parse_program  # noqa: E402
 
 N_ANSWERS = 10
 
@@ -328,7 +330,7 @@ def generate(key: str, meta: dict) -> list[tuple[str, Entry]]:
 
 # ---------------------------------------------------------------- meaning of an answer
 
-ALIASES = {"fmaxf": "max", "fmax": "max", "fminf": "min", "fmin": "min", "expf": "exp",
+ALIASES = {"select": "where", "fmaxf": "max", "fmax": "max", "fminf": "min", "fmin": "min", "expf": "exp",
            "sqrtf": "sqrt", "fabs": "abs", "fabsf": "abs"}
 
 
@@ -377,7 +379,7 @@ def _drop_sums(s: str) -> str:
 
 
 def normalise(core: str) -> list[str]:
-    """The statements of a formula in the corpus notation (corpus/notation.py)."""
+    """The statements of a formula in tensorlift's notation (`select` read as `where`)."""
     out = []
     for s in statements(core):
         s = s.rstrip(";").strip()
@@ -451,7 +453,7 @@ def run(stmts_text: list[str], meta: dict, env: dict):
         rename["_"] = ret
     text = re.sub(r"(?<![\w.])([A-Za-z_]\w*)(?![\w.\[])",
                   lambda m: rename.get(m.group(1), m.group(1)), text)
-    program = notation.parse(text)
+    program = parse_program(text)
     defined = set(env)
     for st in program.statements:
         if st.accumulate and st.lhs.name not in defined:   # tensorlift would start from 0
@@ -460,7 +462,7 @@ def run(stmts_text: list[str], meta: dict, env: dict):
     dtypes = {p["name"]: p["dtype"] for p in meta["params"]}
     if ret:
         dtypes[ret] = meta["returns"]["dtype"]
-    return {**env, **notation.run(program, env, dtypes)}, [st.lhs.name for st in program.statements]
+    return {**env, **evaluate(program, env, dtypes)}, [st.lhs.name for st in program.statements]
 
 
 def outputs_equal(a: dict, b: dict, names) -> bool:
