@@ -102,6 +102,10 @@ class Dialect:
         ax = "" if not axes else f", {self.axis}={axes[0] if len(axes) == 1 else tuple(axes)}"
         return f"{self.lib}.{op}({code}{ax})"
 
+    def clip(self, code: str, top: str) -> str:
+        """Positions held in 0..top (a domain's elements never read the clipped ones)."""
+        return f"{self.lib}.clip({code}, 0, {top})"
+
     def arange(self, extent: str, axis: int, ndim: int) -> str:
         """The positions 0..extent-1 along one of `ndim` broadcast axes."""
         code = f"{self.lib}.arange({extent})"
@@ -174,6 +178,9 @@ def _c_div(a, b):
 
     def output(self, ident: str, ctype: str, scalar: bool) -> str:
         return f"{ident}.to({self.dtype(OUTPUT_DTYPE[ctype])}, copy=True)"
+
+    def clip(self, code: str, top: str) -> str:
+        return f"torch.clamp({code}, 0, {top})"
 
     def reduce(self, op: str, code: str, axes: list[int]) -> str:
         if op in ("sum", "max", "min") and axes:
@@ -333,7 +340,7 @@ class _Generator:
             if len(set(e.indices)) != len(e.indices):       # a diagonal
                 spec = self._spec([e.indices], n.free)
                 return Val(d.einsum(spec, [t.ident]), n.free, n.kind)
-            return self._reduce(Val(t.ident, tuple(e.indices), n.kind), n)
+            return self._reduce(self._load(e, n.kind), n)
         if isinstance(e, Neg):
             v = self._gen(n.children[0])
             return self._reduce(Val(f"-{self._operand(v, n.kind, UNARY)}", v.vars, n.kind, UNARY, v.array), n)
@@ -391,12 +398,39 @@ class _Generator:
             return Val(d.reduce(e.op, code, axes if rest else []), rest, n.kind)
         raise TensorliftError(f"unsupported expression {e!r}")
 
+    def _load(self, e: Access, kind: str) -> Val:
+        """A plain access: the array, cut to the left side's extents where its shape is
+        larger (`b(i) = a(i)` with b of n-1 elements and a of n reads `a[:n - 1]`)."""
+        t = self.plan.info(e.name)
+        cuts = [self._cut(t, axis, v) for axis, v in enumerate(e.indices)]
+        while cuts and cuts[-1] == ":":
+            cuts.pop()
+        code = f"{t.ident}[{', '.join(cuts)}]" if cuts else t.ident
+        return Val(code, tuple(e.indices), kind)
+
+    def _cut(self, t: TensorInfo, axis: int, var: str) -> str:
+        lhs = self.st.statement.lhs
+        if var not in lhs.indices or t is self.st.lhs:
+            return ":"
+        mine, theirs = _shape_exprs(self.plan, t), _shape_exprs(self.plan, self.st.lhs)
+        if mine is None or theirs is None:
+            return ":"
+        if mine[axis].replace(" ", "") == theirs[lhs.indices.index(var)].replace(" ", ""):
+            return ":"
+        return f":{self._extent(var)}"
+
     def _gather(self, e: Access, n: Node) -> Val:
         """An access with index expressions: NumPy-style indexing by broadcast position grids
-        (a window `x(i+k)` is `x[i[:, None] + k[None, :]]`), one axis per variable."""
+        (a window `x(i+k)` is `x[i[:, None] + k[None, :]]`), one axis per variable. Under a
+        domain, positions are clipped into the array: the elements that would leave it are
+        outside the domain (the evaluator checks so), and are computed but never stored."""
         names = tuple(v for v in self.st.var_order if v in n.free or v in n.reduce)
-        idx = ", ".join(self._index(i, names) for i in e.indices)
-        return Val(f"{self.plan.info(e.name).ident}[{idx}]", names, n.kind)
+        ident = self.plan.info(e.name).ident
+        idx = [self._index(i, names) for i in e.indices]
+        if self.st.domain is not None:
+            idx = [c if isinstance(i, str) else self.d.clip(c, f"{ident}.shape[{k}] - 1")
+                   for k, (i, c) in enumerate(zip(e.indices, idx))]
+        return Val(f"{ident}[{', '.join(idx)}]", names, n.kind)
 
     def _index(self, i, names) -> str:
         if isinstance(i, str) or (isinstance(i, Access) and not i.indices):
@@ -417,7 +451,11 @@ class _Generator:
         lhs = sp.statement.lhs
         if var in lhs.indices:
             axis = lhs.indices.index(var)
-            if sp.old_kind is not None:
+            # a write-only output's argument may be None or a flat buffer: its shape is read
+            # only once the function holds its value (read in, or assigned before)
+            held = sp.lhs.role != "param" or sp.lhs.name in self.plan.reads or \
+                any(p.statement.lhs.name == lhs.name for p in self.plan.statements[:self.plan.statements.index(sp)])
+            if sp.old_kind is not None and held:
                 return f"{sp.lhs.ident}.shape[{axis}]"
             shape = _shape_exprs(self.plan, sp.lhs)
             if shape is not None:
@@ -457,9 +495,7 @@ class _Generator:
         for f in factors:
             e = f.expr
             if isinstance(e, Access) and e.indices and all(isinstance(i, str) for i in e.indices):
-                t = self.plan.info(e.name)
-                operands.append((self._operand(Val(t.ident, e.indices, f.kind), kind, 0),
-                                 tuple(e.indices)))
+                operands.append((self._operand(self._load(e, f.kind), kind, 0), tuple(e.indices)))
                 continue
             v = self._gen(f)
             if v.vars:

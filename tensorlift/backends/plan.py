@@ -316,7 +316,11 @@ def parameter_doc(plan: Plan, dtype_names: dict[str, str]) -> str:
             lines.append(f"      {t.ident}: {what} ({p.dtype}){used}")
             continue
         shape = ", ".join(p.shape or [])
-        if p.access == "write":
+        if p.access == "write" and p.name in plan.reads:    # a domain keeps its other elements
+            lines.append(f"      {t.ident}: {dtype_names[p.dtype]}[{shape}] (or the C's flat buffer of it), "
+                         f"output: the elements the program does not assign keep their values (a new array "
+                         f"is returned)")
+        elif p.access == "write":
             lines.append(f"      {t.ident}: {dtype_names[p.dtype]}[{shape}], output only: may be None")
         else:
             lines.append(f"      {t.ident}: {dtype_names[p.dtype]}[{shape}] (or the C's flat buffer of it), "

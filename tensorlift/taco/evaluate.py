@@ -100,8 +100,9 @@ class _Evaluator:
     reduction rule and explicit reductions as `semantics` says."""
 
     def __init__(self, expr: Expr, env: Env, dtypes: Mapping[str, str], keep: frozenset[str],
-                 extents: Mapping[str, int]):
+                 extents: Mapping[str, int], inside=None):
         self.env, self.dtypes, self.keep, self.extents = env, dtypes, keep, extents
+        self.inside = inside        # (mask, its variables): the elements a statement's domain covers
         self.sizes = size_names(expr, keep, sizes_of(env))
         self.homes = reduction_homes(expr, keep, self.sizes)
 
@@ -193,14 +194,31 @@ class _Evaluator:
         grids = {v: np.arange(n).reshape([n if k == j else 1 for j in range(len(names))])
                  for k, (v, n) in enumerate(zip(names, shape))}
         pos = [self.index(i, grids) for i in a.indices]
+        outside = np.zeros(shape, dtype=bool)
         for p, n in zip(pos, arr.shape):
-            if np.any((p < 0) | (p >= n)):
+            outside |= (p < 0) | (p >= n)
+        if np.any(outside):
+            if 0 in arr.shape or not self.never_stored(outside, names):
                 raise EvalError(f"{a} reaches outside {a.name}")
+            pos = [np.clip(p, 0, n - 1) for p, n in zip(pos, arr.shape)]
         out = arr[tuple(np.broadcast_to(p, shape) for p in pos)] if pos else arr
         if summed:
             out = np.sum(out, axis=tuple(names.index(v) for v in summed if v in names))
             names = tuple(v for v in names if v not in summed)
         return out, names
+
+    def never_stored(self, outside: np.ndarray, names: tuple[str, ...]) -> bool:
+        """Whether every position in `outside` (over `names`) is outside the statement's
+        domain: `b(i) = a(i-1) for i >= 1` never reads a(-1), though the value is computed
+        for the whole grid before the domain picks the elements it stores."""
+        if self.inside is None:
+            return False
+        mask, lhs = self.inside
+        dropped = tuple(k for k, v in enumerate(lhs) if v not in names)
+        if dropped:            # the value does not vary along them: stored if any is inside
+            mask = np.any(mask, axis=dropped)
+        kept = tuple(v for v in lhs if v in names)
+        return not np.any(outside & align(mask, kept, names))
 
     def index(self, i, grids):
         if isinstance(i, str):
@@ -279,32 +297,36 @@ def _int_divide(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 def evaluate_expr(expr: Expr, env: Env, dtypes: Mapping[str, str],
                   extents: Optional[Mapping[str, int]] = None,
-                  keep: Iterable[str] = ()) -> tuple[np.ndarray, tuple[str, ...]]:
+                  keep: Iterable[str] = (), inside=None) -> tuple[np.ndarray, tuple[str, ...]]:
     """Value of `expr` over the variables left free, and those variables (axis order).
 
     `keep` names the variables never summed: the left side's indices for a right-hand side,
     plus, for a subexpression evaluated alone, the variables also used outside it. Every other
     variable is summed at the smallest subexpression holding all its uses, so the free
     variables returned are exactly the kept ones that occur. `extents`, when given, is trusted
-    (it skips the consistency check; pass what `index_extents` returned)."""
+    (it skips the consistency check; pass what `index_extents` returned). `inside`, for a
+    statement with a domain: (mask, the left side's variables), the elements it stores; an
+    index expression may leave its array only outside them."""
     with np.errstate(all="ignore"):
         if extents is None:
             extents = index_extents(expr, env)
         try:
-            return _Evaluator(expr, env, dtypes, frozenset(keep), extents).run(expr)
+            return _Evaluator(expr, env, dtypes, frozenset(keep), extents, inside).run(expr)
         except (ValueError, OverflowError) as err:  # shapes disagree, constant too big
             raise EvalError(str(err)) from None
 
 
 def rhs_value(lhs: Access, rhs: Expr, env: Env, dtypes: Mapping[str, str],
-              extents: Optional[Mapping[str, int]] = None) -> np.ndarray:
+              extents: Optional[Mapping[str, int]] = None, inside=None) -> np.ndarray:
     """The right side's value laid out over the left side's indices (broadcast over those it
-    lacks), in the right side's own type: what `lhs = rhs` stores before conversion."""
+    lacks), in the right side's own type: what `lhs = rhs` stores before conversion. `inside`:
+    the domain's mask over the left side's indices, where the value is stored."""
     if len(set(lhs.indices)) != len(lhs.indices):
         raise EvalError(f"repeated index on the left side: {lhs}")
     if extents is None:
         extents = index_extents(Statement(lhs, rhs), env)
-    arr, names = evaluate_expr(rhs, env, dtypes, extents, keep=lhs.indices)
+    arr, names = evaluate_expr(rhs, env, dtypes, extents, keep=lhs.indices,
+                               inside=None if inside is None else (inside, tuple(lhs.indices)))
     missing = [v for v in lhs.indices if v not in extents]
     if missing:
         raise EvalError(f"extent of {', '.join(missing)} unknown in {lhs}")
@@ -335,17 +357,19 @@ def evaluate(program: Program, env: Env, dtypes: Mapping[str, str]) -> dict[str,
     with np.errstate(all="ignore"):
         for st in program.statements:
             extents = index_extents(st, current)
-            value = rhs_value(st.lhs, st.rhs, current, dtypes, extents)
             name = st.lhs.name
+            mask = None
+            if st.domain is not None:
+                if name not in current:
+                    raise EvalError(f"{name} has no value outside the domain of `{st}`")
+                mask = rhs_value(st.lhs, st.domain, current, dtypes, extents) != 0
+            value = rhs_value(st.lhs, st.rhs, current, dtypes, extents, mask)
             dtype = _dtype(name, dtypes, current.get(name, value))
             if st.accumulate:
                 old = current.get(name, 0)
                 value = np.asarray(old, dtype=_dtype(name, dtypes, old)) + value
-            if st.domain is not None:           # elsewhere the output keeps its value
-                if name not in current:
-                    raise EvalError(f"{name} has no value outside the domain of `{st}`")
-                mask = rhs_value(st.lhs, st.domain, current, dtypes, extents)
-                value = np.where(mask != 0, value, np.asarray(current[name]))
+            if mask is not None:                # elsewhere the output keeps its value
+                value = np.where(mask, value, np.asarray(current[name]))
             out = _convert(value, dtypes.get(name), dtype)
             current[name] = results[name] = out[()] if out.ndim == 0 else out
     return results

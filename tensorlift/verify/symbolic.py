@@ -140,15 +140,27 @@ def call(name: str, args: list):
         return select(arith("<", args[0], args[1]), args[0], args[1])
     if base in ("fabs", "abs", "labs", "llabs") and len(args) == 1:
         return select(arith("<", args[0], 0), arith("-", 0, args[0]), args[0])
-    if base == "pow" and len(args) == 2 and not is_term(args[1]) and float(args[1]).is_integer() \
-            and 0 <= args[1] <= 8:
+    power = _numeral(args[1]) if base == "pow" and len(args) == 2 else None
+    if power is not None and float(power).is_integer() and 0 <= power <= 8:
         out = lift(1, True)
-        for _ in range(int(args[1])):
+        for _ in range(int(power)):
             out = out * lift(args[0], True)
         return out
     if base in MATH:
         return math_function(base, len(args))(*[lift(a, True) for a in args])
     raise UnsupportedConstruct(f"call to '{name}' on symbolic values")
+
+
+def _numeral(v):
+    """A number, or a term that is one (a program's constants arrive lifted), as a Python
+    number; None for any other term. `pow(y, 2)` must be `y*y` on both sides of a proof."""
+    if not is_term(v):
+        return v
+    if z3.is_int_value(v):
+        return v.as_long()
+    if z3.is_rational_value(v):
+        return Fraction(v.as_fraction())
+    return None
 
 
 class SymbolicOps(Ops):
