@@ -120,9 +120,11 @@ class NumpyDialect(Dialect):
     lib = "np"
     cdiv_helper = '''
 def _c_div(a, b):
-    """Integer division as in C: the quotient is truncated toward zero."""
-    q = np.abs(a) // np.abs(b)
-    return np.where((np.asarray(a) < 0) != (np.asarray(b) < 0), -q, q)
+    """Integer division as in C: the quotient is truncated toward zero. A zero divisor
+    gives 0: C never divides by zero where it runs, but a where computes both branches."""
+    a, b = np.asarray(a), np.asarray(b)
+    q = np.abs(a) // np.where(b == 0, 1, np.abs(b))
+    return np.where(b == 0, 0, np.where((a < 0) != (b < 0), -q, q))
 '''
 
     def number(self, v: Val) -> str:
@@ -145,8 +147,11 @@ class TorchDialect(Dialect):
     axis = "dim"
     cdiv_helper = '''
 def _c_div(a, b):
-    """Integer division as in C: the quotient is truncated toward zero."""
-    return torch.div(torch.as_tensor(a), torch.as_tensor(b), rounding_mode="trunc")
+    """Integer division as in C: the quotient is truncated toward zero. A zero divisor
+    gives 0: C never divides by zero where it runs, but a where computes both branches."""
+    a, b = torch.as_tensor(a), torch.as_tensor(b)
+    q = torch.div(a, torch.where(b == 0, torch.ones_like(b), b), rounding_mode="trunc")
+    return torch.where(b == 0, torch.zeros_like(q), q)
 '''
 
     def convert_input(self, ident: str, kind: str) -> str:
@@ -202,9 +207,11 @@ class JaxDialect(Dialect):
     lib = "jnp"
     cdiv_helper = '''
 def _c_div(a, b):
-    """Integer division as in C: the quotient is truncated toward zero."""
-    q = jnp.abs(a) // jnp.abs(b)
-    return jnp.where((jnp.asarray(a) < 0) != (jnp.asarray(b) < 0), -q, q)
+    """Integer division as in C: the quotient is truncated toward zero. A zero divisor
+    gives 0: C never divides by zero where it runs, but a where computes both branches."""
+    a, b = jnp.asarray(a), jnp.asarray(b)
+    q = jnp.abs(a) // jnp.where(b == 0, 1, jnp.abs(b))
+    return jnp.where(b == 0, 0, jnp.where((a < 0) != (b < 0), -q, q))
 '''
 
 
@@ -339,7 +346,7 @@ class _Generator:
             t = self.plan.info(e.name)
             if len(set(e.indices)) != len(e.indices):       # a diagonal
                 spec = self._spec([e.indices], n.free)
-                return Val(d.einsum(spec, [t.ident]), n.free, n.kind)
+                return Val(d.einsum(spec, [self._load(e, n.kind).code]), n.free, n.kind)
             return self._reduce(self._load(e, n.kind), n)
         if isinstance(e, Neg):
             v = self._gen(n.children[0])

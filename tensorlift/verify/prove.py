@@ -28,7 +28,8 @@ from ..c.interp import Interpreter, Vec
 from ..c.slots import array_pointer, bind
 from ..errors import KernelRunError, TensorliftError, UnsupportedConstruct
 from ..signature import Signature
-from ..taco.ir import Access, BinOp, Call, Const, Expr, Neg, Not, Program, Reduce, accesses, index_names
+from ..taco.ir import (COMPARISONS, Access, BinOp, Call, Const, Expr, Neg, Not, Program, Reduce, accesses, children,
+                       index_names)
 from ..taco.semantics import reduce_vars, reduction_homes, size_names
 from . import symbolic as S
 
@@ -98,6 +99,9 @@ class _Terms:
         return self.here(e, binding)
 
     def fold(self, op, e, vars_, binding, each):
+        unknown = [v for v in vars_ if v not in self.ext]
+        if unknown:     # used only inside index expressions (`x(i+j)`): nothing sets its extent
+            raise _Malformed(f"the extent of {', '.join(unknown)} is unknown in {e}")
         total = None
         for vals in itertools.product(*(range(self.ext[v]) for v in vars_)):
             term = each(e, {**binding, **dict(zip(vars_, vals))})
@@ -165,6 +169,61 @@ class _Terms:
         if isinstance(e, Reduce):
             return self.fold(e.op, e.body, reduce_vars(e, self.keep, self.sizes), binding, self.eval)
         raise TensorliftError(f"cannot evaluate {e}")
+
+
+def _decided_within(program: Program, top: int, names: set) -> Optional[Expr]:
+    """A comparison of index variables with a constant that holds alike for every index
+    0..top but not for larger ones (`for j <= 5` when sizes stop at 3): a bounded proof
+    cannot tell it from `true`, so it proves nothing about it. None if there is none."""
+    for st in program.statements:
+        todo = [st.rhs] + ([st.domain] if st.domain is not None else [])
+        while todo:
+            e = todo.pop()
+            todo += children(e)
+            if not (isinstance(e, BinOp) and e.op in COMPARISONS):
+                continue
+            lin = _linear(BinOp("-", e.left, e.right), names)
+            if lin is not None and lin[0] and _decided(*lin, e.op, top) and not _decided(*lin, e.op, None):
+                return e
+    return None
+
+
+def _linear(e, names: set):
+    """`e` as ({variable: coefficient}, constant) when it is affine in index variables
+    alone (no sizes, scalars or tensors: those move with the sizes); else None."""
+    if isinstance(e, Const):
+        return ({}, e.value) if isinstance(e.value, int) else None
+    if isinstance(e, Access):
+        return None if e.indices or e.name in names else ({e.name: 1}, 0)
+    if isinstance(e, Neg):
+        inner = _linear(e.operand, names)
+        return None if inner is None else ({v: -c for v, c in inner[0].items()}, -inner[1])
+    if not isinstance(e, BinOp) or e.op not in "+-*":
+        return None
+    a, b = _linear(e.left, names), _linear(e.right, names)
+    if a is None or b is None:
+        return None
+    if e.op == "*":
+        if a[0] and b[0]:
+            return None
+        k, (vs, c) = (a[1], b) if not a[0] else (b[1], a)
+        return {v: k * x for v, x in vs.items() if k * x}, k * c
+    sign = 1 if e.op == "+" else -1
+    coefs = dict(a[0])
+    for v, x in b[0].items():
+        coefs[v] = coefs.get(v, 0) + sign * x
+    return {v: x for v, x in coefs.items() if x}, a[1] + sign * b[1]
+
+
+def _decided(coefs: dict, const: int, op: str, top: Optional[int]) -> bool:
+    """Whether `sum(coefs[v] * v) + const  op  0` has one truth value for every variable in
+    0..top (None: unbounded)."""
+    inf = float("inf")
+    lo = const + sum(x * (top if top is not None else inf) for x in coefs.values() if x < 0)
+    hi = const + sum(x * (top if top is not None else inf) for x in coefs.values() if x > 0)
+    return {"<": hi < 0 or lo >= 0, "<=": hi <= 0 or lo > 0, ">": lo > 0 or hi <= 0,
+            ">=": lo >= 0 or hi < 0, "==": lo > 0 or hi < 0 or lo == hi == 0,
+            "!=": lo > 0 or hi < 0 or lo == hi == 0}[op]
 
 
 # ---------------------------------------------------------------- the proof
@@ -253,6 +312,13 @@ class Verifier:
                     result.reason = cex
                 break
             result.cases += 1
+        if result.verdict == "proved" and free:
+            top = max((n for run in self._runs.values() for r in run.regions.values() for n in r.shape), default=1) - 1
+            beyond = _decided_within(program, top, {p.name for p in analysis.signature.params})
+            if beyond is not None:
+                result.verdict = "unknown"
+                result.reason = (f"`{beyond}` compares indices with a constant that no size up to the bound "
+                                 f"{self.bound} reaches: raise the bound (--bound) to cover it")
         result.seconds = time.monotonic() - start
         return result
 
