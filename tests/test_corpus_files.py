@@ -76,3 +76,31 @@ def test_program_is_tensorlifts_notation(entry):
     assert isinstance(program, Program)
     assert entry.plain == all(st.plain for st in program.statements)
     assert not (ROOT / "notation.py").exists()
+
+
+def test_corpus_covers_the_extended_notation():
+    """Issue 14: kernels for every construct of the extended notation are in the corpus."""
+    from tensorlift.taco.ir import BinOp, Call, Reduce, accesses, children
+    from tensorlift.taco.parse import parse_program
+
+    def nodes(e):
+        yield e
+        for c in children(e):
+            yield from nodes(c)
+
+    seen = set()
+    for e in ENTRIES:
+        for st in parse_program(e.program).statements:
+            if st.domain is not None:
+                seen.add("domain")
+            if any(not isinstance(i, str) for a in accesses(st.rhs) for i in a.indices):
+                seen.add("index expression")
+            for n in nodes(st.rhs):
+                if isinstance(n, Reduce):
+                    seen.add(f"{n.op} reduction")
+                elif isinstance(n, Call):
+                    seen.add(n.func)
+                elif isinstance(n, BinOp) and n.op in ("&&", "||"):
+                    seen.add("logic")
+    assert {"domain", "index expression", "max reduction", "sum reduction", "where", "abs",
+            "exp", "sqrt", "pow", "logic"} <= seen
