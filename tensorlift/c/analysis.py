@@ -236,17 +236,22 @@ def _fit_layouts(kernel, slots, dims, strides, ties, budget=None, fixed=None):
         env.update(fixed or {})
         return env
 
-    base = {d: BASE_SIZE + i for i, d in enumerate(free)}
-    base.update({s: BASE_STRIDE * (i + 2) for i, s in enumerate(strides)})
-    points = [dict(base)]
-    for n in names:
-        p = dict(base)
-        p[n] += 1 if n in free else 7
-        points.append(p)
-    check = {n: v + (2 if n in free else 3) for n, v in base.items()}
-    points.append(check)
-
-    runs = [trace_run(kernel, slots, env_of(p), seed=i, budget=budget) for i, p in enumerate(points)]
+    for descending in (False, True):
+        # sizes 3, 4, 5, ...; if some run leaves an array untouched (`n - m + 1` iterations
+        # is none when m > n), the other way round: 5, 4, 3
+        base = {d: BASE_SIZE + (len(free) - 1 - i if descending else i) for i, d in enumerate(free)}
+        base.update({s: BASE_STRIDE * (i + 2) for i, s in enumerate(strides)})
+        points = [dict(base)]
+        for n in names:
+            p = dict(base)
+            p[n] += 1 if n in free else 7
+            points.append(p)
+        check = {n: v + (2 if n in free else 3) for n, v in base.items()}
+        points.append(check)
+        runs = [trace_run(kernel, slots, env_of(p), seed=i, budget=budget) for i, p in enumerate(points)]
+        touched = [{n for n, b in bufs.items() if b.trace} for bufs in runs]
+        if all(t == touched[0] for t in touched):
+            break
     layouts: dict[str, Layout] = {}
     stride_values: dict[str, Affine] = {}
     access: dict[str, str] = {}
@@ -262,6 +267,10 @@ def _fit_layouts(kernel, slots, dims, strides, ties, budget=None, fixed=None):
             per_run.append((chain, extents))
             loops.append([coefs.get(c, e) for c, e in zip(chain, extents)])
             flats.append(flat // chain[0] if flat and chain else 0)
+        if {len(ch) for ch, _ in per_run} == {0, 1}:
+            # one element at some sizes (a loop to `n - m + 1` that ran once): a vector there too
+            per_run = [(ch, ext) if ch else ([1], [1]) for ch, ext in per_run]
+            loops = [lp if lp else [1] for lp in loops]
         if len({len(ch) for ch, _ in per_run}) != 1:
             raise UnsupportedConstruct(f"the layout of '{s.name}' changes with the sizes")
         order = len(per_run[0][0])
@@ -287,7 +296,12 @@ def _fit_layouts(kernel, slots, dims, strides, ties, budget=None, fixed=None):
                         raise UnsupportedConstruct(f"stride expression {st} of '{s.name}'")
                     stride_values[st.terms[0][0]] = Affine((), 1)
                 elif k == order - 1 and st != Affine((), 1):
-                    raise UnsupportedConstruct(f"access with a constant step of {st} to '{s.name}'")
+                    if order > 1:
+                        raise UnsupportedConstruct(f"access with a constant step of {st} to '{s.name}'")
+                    # `x[2*i]`: a dense vector read every st elements, as long as the last one read
+                    st = Affine((), 1)
+                    fitted_extents[k] = fit_extent(names, points, [max(t[1] for t in bufs[s.name].trace) + 1
+                                                                   for bufs in runs])
                 fitted_strides[k] = Product((st,))
                 continue
             ratio = fit(names, points, [ch[k] // ch[k + 1] for ch, _ in per_run])
@@ -308,6 +322,12 @@ def _fit_layouts(kernel, slots, dims, strides, ties, budget=None, fixed=None):
             diff = ratio - want
             if len(diff.terms) == 2 and sorted(c for _, c in diff.terms) == [-1, 1]:
                 raise _Tie(*sorted((n for n, _ in diff.terms), key=dims.index))
+            if not diff.terms and diff.const > 0 and k == order - 2 and fitted_extents[k] is not None and all(
+                    max(t[1] for t in bufs[s.name].trace) // want.eval(p) + 1 == fitted_extents[k].eval(p)
+                    for bufs, p in zip(runs, points) if bufs[s.name].trace):
+                # a row step of `n + 1` is a loop starting on the diagonal (`for (j = i; ...)
+                # A[i*n + j]`) when the rows of n hold every element touched: dense rows
+                fitted_strides[k] = fitted_strides[k + 1].times(want)
         if None in fitted_extents:
             raise UnsupportedConstruct(f"the extent of '{s.name}' is not affine in the sizes")
         layouts[s.name] = Layout(fitted_extents, fitted_strides, s.rows)

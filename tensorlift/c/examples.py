@@ -89,13 +89,17 @@ class Region:
 
 
 def sample_sizes(analysis: Analysis, variant: int) -> dict[str, int]:
-    """Distinct, non-square sizes; the second variant permutes and grows them."""
+    """Distinct, non-square sizes; the second variant permutes and grows them; variants 2
+    and 3 are the first two in descending order (for kernels with loops to `n - m`)."""
     free = analysis.free_dims
-    if variant == 0:
-        vals = [3 + i for i in range(len(free))]
+    k = len(free)
+    if variant % 2 == 0:
+        vals = [3 + i for i in range(k)]
     else:
-        vals = [4 + (i + 1) % max(1, len(free)) + (1 if i == 0 else 0) for i in range(len(free))]
+        vals = [4 + (i + 1) % max(1, k) + (1 if i == 0 else 0) for i in range(k)]
         vals = [v if v not in vals[:i] else max(vals) + 1 for i, v in enumerate(vals)]
+    if variant >= 2:
+        vals = sorted(vals, reverse=True)
     return analysis.sizes(dict(zip(free, vals)))
 
 

@@ -17,7 +17,7 @@ from ..c import ast as A
 from ..c.analysis import Analysis, fit_site, trace_run
 from ..c.examples import Region, sample_sizes
 from ..c.roles import field_path
-from ..errors import TensorliftError
+from ..errors import TensorliftError, UnsupportedConstruct
 from .translate import TraceFacts, translate
 
 REDUCTION = -1   # a pattern position moved by a loop that does not move the output
@@ -66,10 +66,37 @@ def no_guidance(analysis: Analysis) -> Guidance:
     return Guidance("none", {o: Hints() for o in analysis.signature.outputs})
 
 
-def trace_facts(analysis: Analysis, variant: int = 0) -> tuple[TraceFacts, list[str]]:
-    """One traced run at small sizes: where every access site reads or writes, and the
-    order in which the C writes its arrays; with a second run at other sizes."""
-    sizes = sample_sizes(analysis, variant)
+def trace_facts(analysis: Analysis) -> tuple[TraceFacts, list[str]]:
+    """A traced run at small sizes: where every access site reads or writes, and the order
+    in which the C writes its arrays; with a second run at other sizes. Sizes in descending
+    order when ascending ones leave an array untouched (a loop to `n - m`)."""
+    runs = []
+    for variant in (0, 1, 2, 3):
+        try:
+            runs.append(_traced(analysis, variant))
+        except TensorliftError:
+            runs.append(None)
+        if variant == 1 and runs[0] is not None and all(runs[0][2]):
+            break
+    first, second = (runs[0], runs[1]) if len(runs) == 2 else (runs[2] or runs[0], runs[3])
+    if first is None:
+        raise UnsupportedConstruct("the kernel does not run at small sizes")
+    facts, writes, _ = first
+    facts.alt = second[0] if second is not None and analysis.free_dims else None
+    return facts, writes
+
+
+_TRACE_SIZES = ((5, 6, 7, 8, 9, 10, 11, 12), (9, 7, 12, 10, 14, 8, 16, 11))
+"""Sizes of the traced runs: large enough that a loop over the interior (1 .. n-2) runs
+often enough to fit its steps; the second set moves every size and no two alike (a trip
+count `n` is not mistaken for `m + 1`)."""
+
+
+def _traced(analysis: Analysis, variant: int):
+    free = analysis.free_dims
+    vals = list(_TRACE_SIZES[variant % 2][:len(free)])
+    vals += [max(vals or [0]) + 1 + i for i in range(len(free) - len(vals))]
+    sizes = analysis.sizes(dict(zip(free, sorted(vals, reverse=True) if variant >= 2 else vals)))
     writes: list[str] = []
     executed: set[int] = set()
     buffers = trace_run(analysis.kernel, analysis.slots, {**sizes, **analysis.fixed}, seed=1,
@@ -83,12 +110,7 @@ def trace_facts(analysis: Analysis, variant: int = 0) -> tuple[TraceFacts, list[
             facts.site_array.setdefault(sid, name)
             facts.site_trace.setdefault(sid, []).append(entry)
             facts.order[sid] = (facts.order.get(sid, (pos,))[0], pos)
-    if variant == 0 and analysis.free_dims:
-        try:
-            facts.alt = trace_facts(analysis, 1)[0]
-        except TensorliftError:
-            pass        # the kernel does not run at those sizes: constants stay constants
-    return facts, writes
+    return facts, writes, [bool(b.trace) for b in buffers.values()]
 
 
 def static_guidance(analysis: Analysis) -> Guidance:

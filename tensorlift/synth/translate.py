@@ -15,12 +15,13 @@ from the last iteration) leaves the output without a candidate, and the search f
 """
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Optional
 
 from ..c import ast as A
-from ..c.affine import Affine
+from ..c.affine import Affine, fit
 from ..c.analysis import Analysis, fit_site
 from ..c.interp import math_name
 from ..c.slots import path_of, vector_paths
@@ -86,6 +87,7 @@ class _Walk:
         self.selecting = False              # inside a select on data: both sides count
         self.loop_syms: list[str] = []      # the loops around the statement walked
         self.back: dict[str, dict] = {}     # output -> loop symbols as its dimensions, at its last store
+        self.domain: dict[str, Optional[tuple]] = {}   # output -> the part its stores cover
 
     # ---------------------------------------------------------------- sites
     def sym(self, loop_id: int) -> str:
@@ -93,18 +95,42 @@ class _Walk:
 
     def _site(self, sid: int) -> Optional[_Site]:
         """The index of an access site per dimension: affine in its loops' iteration numbers,
-        and in the sizes when a second run at other sizes moves its constant (`x[n-1-i]`)."""
+        and in the sizes when a second run at other sizes moves its constant (`x[n-1-i]`).
+        A step is split over the dimensions so that both runs agree (`A[i*n + i + j]` moves
+        both indices with i)."""
         array = self.facts.site_array[sid]
-        fit = _fit(self.facts, sid, self.sym)
-        if fit is None:
+        raw = _raw_fit(self.facts, sid)
+        if raw is None:
             return None
-        terms, consts = fit
-        other = _fit(self.facts.alt, sid, self.sym) if self.facts.alt is not None else None
+        alt = self.facts.alt
+        raw_alt = _raw_fit(alt, sid) if alt is not None else None
+        if raw_alt is not None and raw_alt[0] != raw[0]:
+            raw_alt = None
+        loops, steps, c0 = raw
+        strides = self.facts.strides.get(array, ())
+        strides_alt = alt.strides.get(array, ()) if raw_alt is not None else None
+        terms: list[dict] = [dict() for _ in strides]
+        for k, (loop, step) in enumerate(zip(loops, steps)):
+            if step == 0 and (raw_alt is None or raw_alt[1][k] == 0):
+                continue
+            split = _split(step, strides, raw_alt[1][k] if raw_alt else None, strides_alt)
+            if split is None:
+                return None
+            for d, a in enumerate(split):
+                if a:
+                    terms[d][self.sym(loop)] = a
+        consts = _split(c0, strides, raw_alt[2] if raw_alt else None, strides_alt)
+        if consts is not None:
+            return _Site(array, tuple(Affine(tuple(t.items()), c) for t, c in zip(terms, consts)))
+        consts = _split(c0, strides, None, None)
+        if consts is None:
+            return None
+        other = _split(raw_alt[2], strides_alt, None, None) if raw_alt is not None else None
         dims = []
         for d, (t, c) in enumerate(zip(terms, consts)):
             aff = Affine(tuple(t.items()), c)
-            if other is not None and other[1][d] != c:
-                aff = self._sized(array, d, c, other[1][d], aff)
+            if other is not None and other[d] != c:
+                aff = self._sized(array, d, c, other[d], aff)
                 if aff is None:
                     return None
             dims.append(aff)
@@ -114,7 +140,7 @@ class _Walk:
         """A constant that moves with the sizes: the dimension's extent, or a size, plus a
         constant (`n - 1`)."""
         shape = self.analysis.layouts[array].shape
-        options = [shape[d]] if d < len(shape) else []
+        options = [shape[d]] if d < len(shape) and isinstance(shape[d], Affine) else []
         options += [Affine(((n, 1),)) for n in self.analysis.free_dims]
         for size in options:
             k = c - size.eval(self.facts.sizes)
@@ -162,14 +188,23 @@ class _Walk:
         return True
 
     def element_map(self, site: _Site) -> Optional[dict[str, Affine]]:
-        """For an access of one element per iteration (`y[i+1]`, each index one loop with
-        step 1): output dimension variable -> its value in loop symbols."""
-        out = {}
+        """For an access of one element per iteration: output dimension variable -> its value
+        in loop symbols (`y[i+1]`, or `C[i][i+j]` when j starts at i)."""
+        if self.inverse(site) is None:
+            return None
+        return {_dim(d): aff for d, aff in enumerate(site.dims)}
+
+    def inverse(self, site: _Site) -> Optional[dict[str, Affine]]:
+        """Loop symbol -> its value in the output dimensions: the dimensions must be moved
+        by as many loops, each new loop by step 1 (a triangular solve)."""
+        back: dict[str, Affine] = {}
         for d, aff in enumerate(site.dims):
-            if len(aff.terms) != 1 or aff.terms[0][1] != 1:
+            new = [(n, c) for n, c in aff.terms if n not in back]
+            if len(new) != 1 or new[0][1] != 1:
                 return None
-            out[_dim(d)] = Affine(aff.terms, aff.const)
-        return out
+            rest = Affine(tuple((n, c) for n, c in aff.terms if n in back), aff.const).substitute(back)
+            back[new[0][0]] = Affine(((_dim(d), 1),)) - rest
+        return back
 
     # ---------------------------------------------------------------- expressions
     def access(self, site: _Site) -> ir.Access:
@@ -344,10 +379,59 @@ class _Walk:
         cur = self.elem.get(array, self.initial(array))
         cur = _subst(cur, m) if cur is not None else None
         new = value if op == "=" else _binop(op[0], cur, value)
-        back = {s: Affine(((_dim(d), 1),), -aff.const) for d, aff in enumerate(site.dims) for s, _ in aff.terms}
+        back = self.inverse(site)
         self.elem[array] = _subst(new, back) if new is not None else None
         self.back[array] = back
+        domain = self.coverage(node, site, back)
+        if array in self.domain and self.domain[array] != domain:
+            self.elem[array] = None       # stores that cover different parts of the output
+        self.domain[array] = domain
         self.stored.add(array)
+
+    def coverage(self, node, site: _Site, back: dict[str, Affine]) -> Optional[tuple]:
+        """The part of the output a store site covers, as conditions `affine >= 0` on the
+        output's dimensions and sizes (None: all of it). Each loop that moves the store runs
+        a number of times affine in the loops around it and in the sizes (`j <= i`,
+        `1 <= i <= n-2`)."""
+        entries = self.facts.site_trace.get(id(node))
+        if not entries or not site.dims:
+            return None
+        loops = entries[0][4]
+        conds = []
+        for k, loop in enumerate(loops):
+            sym = self.syms.get(loop)
+            if sym not in back:
+                continue
+            count = _trip_count(entries, k, loops, self.sym)
+            alt = self.facts.alt.site_trace.get(id(node)) if self.facts.alt is not None else None
+            count_alt = _trip_count(alt, k, loops, self.sym) if alt else None
+            if count is None:
+                return ("?",)
+            if count_alt is not None and count_alt.const != count.const:
+                own = next(d for d, aff in enumerate(site.dims) if sym in aff.names)
+                sized = self._sized_count(count, count_alt, site, own)
+                if sized is None:
+                    return ("?",)
+                count = sized
+            conds.append(back[sym])                                        # sym >= 0
+            conds.append((count - Affine((), 1) - Affine(((sym, 1),))).substitute(back))   # sym <= count-1
+        shape = self.analysis.layouts[site.array].shape
+        full = {Affine(((_dim(d), 1),)) for d in range(len(shape))} | \
+            {shape[d] - Affine((), 1) - Affine(((_dim(d), 1),)) for d in range(len(shape)) if isinstance(shape[d], Affine)}
+        kept = tuple(sorted((c for c in conds if c not in full and not (not c.terms and c.const >= 0)), key=str))
+        return kept or None
+
+    def _sized_count(self, count: Affine, count_alt: Affine, site: _Site, own: int) -> Optional[Affine]:
+        """A trip count whose constant moves with the sizes: the extent of the dimension the
+        loop moves, another extent, or a size, plus a constant."""
+        shape = self.analysis.layouts[site.array].shape
+        options = [e for e in [shape[own]] + list(shape) if isinstance(e, Affine)] + \
+            [Affine(((n, 1),)) for n in self.analysis.free_dims]
+        for size in options:
+            k = count.const - size.eval(self.facts.sizes)
+            if count_alt.const - size.eval(self.facts.alt.sizes) == k:
+                return Affine(count.terms, 0) + size + Affine((), k)
+        return None
 
     def branch(self, node: A.If, frame: dict) -> None:
         cond = self.expr(node.cond, frame)
@@ -576,10 +660,9 @@ def _writes(e, site_array) -> bool:
     return bool(_store_sites(e, site_array)) or any(isinstance(n, A.Assign) for n in A.walk(e))
 
 
-def _fit(facts: TraceFacts, sid: int, sym) -> Optional[tuple[list[dict], list[int]]]:
-    """Per dimension of the array: loop symbol -> coefficient, and the constant."""
+def _raw_fit(facts: TraceFacts, sid: int) -> Optional[tuple[tuple, list[int], int]]:
+    """A site's loops, the step of each in its flat offset, and the constant."""
     entries = facts.site_trace.get(sid, [])
-    strides = facts.strides.get(facts.site_array.get(sid), ())
     if not entries:
         return None
     loops = Counter(e[4] for e in entries).most_common(1)[0][0]
@@ -587,23 +670,45 @@ def _fit(facts: TraceFacts, sid: int, sym) -> Optional[tuple[list[dict], list[in
     steps = fit_site([e[1] for e in pts], [e[2] for e in pts]) if loops else []
     if steps is None or (not loops and len({e[1] for e in pts}) != 1):
         return None
-    c0 = pts[0][1] - sum(s * c for s, c in zip(steps, pts[0][2]))
-    terms: list[dict] = [dict() for _ in strides]
-    for loop, step in zip(loops, steps):
-        if step == 0:
-            continue
-        d = next((d for d, st in enumerate(strides) if st and abs(step) >= st and step % st == 0), None)
-        if d is None:
-            return None
-        terms[d][sym(loop)] = terms[d].get(sym(loop), 0) + step // strides[d]
-    consts = []
-    for st in strides:          # the constant part, each dimension's share nearest zero
-        q = round(c0 / st) if st else 0
-        consts.append(q)
-        c0 -= q * st
-    if c0 or (not strides and pts[0][1] != 0):
+    return loops, steps, pts[0][1] - sum(s * c for s, c in zip(steps, pts[0][2]))
+
+
+def _split(value: int, strides, value_alt, strides_alt) -> Optional[list[int]]:
+    """Coefficients per dimension, small and few, whose sum with the strides is the value
+    (in the second run too, when given); with no second run, the share of each
+    dimension nearest zero."""
+    if not strides:
+        return [] if value == 0 and not value_alt else None
+    if value_alt is None:
+        out = []
+        for st in strides:
+            q = round(value / st) if st else 0
+            out.append(q)
+            value -= q * st
+        return out if value == 0 else None
+    ranges = [range(-3, 4)] * len(strides) if len(strides) <= 4 else None
+    if ranges is None:
         return None
-    return terms, consts
+    best = None
+    for a in itertools.product(*ranges):
+        if sum(x * st for x, st in zip(a, strides)) == value and \
+                sum(x * st for x, st in zip(a, strides_alt)) == value_alt:
+            key = (sum(1 for x in a if x), sum(map(abs, a)))
+            if best is None or key < best[0]:
+                best = (key, list(a))
+    return best[1] if best else None
+
+
+def _trip_count(entries, k: int, loops: tuple, sym) -> Optional[Affine]:
+    """How many times loop k runs, affine in the iteration numbers of the loops around it."""
+    runs: dict[tuple, int] = {}
+    for e in entries:
+        if e[4] == loops:
+            outer = tuple(e[2][:k])
+            runs[outer] = max(runs.get(outer, 0), e[2][k] + 1)
+    names = [sym(lp) for lp in loops[:k]]
+    points = [dict(zip(names, o)) for o in runs]
+    return fit(names, points, list(runs.values())) if runs else None
 
 
 def _root(node) -> Optional[str]:
@@ -644,8 +749,11 @@ def translate(analysis: Analysis, facts: TraceFacts) -> dict[str, list[ir.Statem
         if any(isinstance(x, ir.Access) and x.name.startswith("§") for x in _nodes(value)):
             continue
         order = len(analysis.layouts[name].shape) if name in analysis.layouts else 0
+        domain = walk.domain.get(name)
+        if domain is not None and ("?" in domain or any(n.startswith("@") for c in domain for n in c.names)):
+            continue        # a part of the output that is not a condition on its indices
         try:
-            st = parse_statement(_text(name, order, value, analysis, taken))
+            st = parse_statement(_text(name, order, value, analysis, taken, domain))
         except TensorliftError:
             continue
         simple = _implicit_sums(st, scalars)
@@ -704,7 +812,7 @@ def _size(e) -> int:
 _LETTERS = "ijklmnpqrstuvwxyzabcdefgh"
 
 
-def _text(name: str, order: int, value: Expr, analysis: Analysis, taken: set[str]) -> str:
+def _text(name: str, order: int, value: Expr, analysis: Analysis, taken: set[str], domain=None) -> str:
     """The statement in index notation, every reduction explicit: output dimensions named
     i, j, ... and reduction loops the next free letters."""
     letters = [c for c in _LETTERS if c not in taken]
@@ -755,4 +863,17 @@ def _text(name: str, order: int, value: Expr, analysis: Analysis, taken: set[str
             rhs, acc = value.right, True
         elif value.right == own:
             rhs, acc = value.left, True
-    return f"{lhs} {'+=' if acc else '='} {show(rhs)}"
+    text = f"{lhs} {'+=' if acc else '='} {show(rhs)}"
+    if domain:
+        text += " for " + " && ".join(_condition(c, rename) for c in domain)
+    return text
+
+
+def _condition(c: Affine, rename) -> str:
+    """`c >= 0` with the output's indices on the left: `j >= i`, `i <= n-2`."""
+    pos = Affine(tuple(t for t in c.terms if t[1] > 0))
+    neg = Affine(tuple((n, -k) for n, k in c.terms if k < 0))
+    has_dim = lambda a: any(n.startswith("§") for n in a.names)  # noqa: E731
+    if has_dim(neg) and not has_dim(pos):
+        return f"{rename(neg)} <= {rename(Affine(pos.terms, c.const))}"
+    return f"{rename(pos)} >= {rename(Affine(neg.terms, -c.const))}"
