@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import json
 import itertools
 import math
 import re
@@ -20,9 +21,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
-from helpers import cli_json, need
+from helpers import cli, need
 
-from tensorlift import api
+from tensorlift import api, carith
 from tensorlift.backends import check_emitted, emit, function_name, run_emitted
 from tensorlift.errors import TensorliftError
 from tensorlift.synth.check import dtypes_of, example_env
@@ -606,6 +607,41 @@ def test_verifier_says_unknown_when_it_cannot_cover_the_c(tmp_path, c, program, 
     assert why in got.reason
 
 
+def test_verifier_bound_must_reach_a_constant_threshold(tmp_path):
+    """`for i < 4` holds for every index when sizes stop at 3: no proof of it at that bound."""
+    path = tmp_path / "cap.c"
+    path.write_text("void cap(int n, const int *x, int *y) { for (int i = 0; i < n; i++) y[i] = i < 4 ? x[i] : -x[i]; }")
+    right, near = "y(i) = -x(i); y(i) = x(i) for i < 4", "y(i) = -x(i); y(i) = x(i) for i < 3"
+    got = api.verify(path, right, bound=3)
+    assert got.verdict == "unknown" and "i < 4" in got.reason and "bound" in got.reason
+    assert api.verify(path, near, bound=3).verdict == "unknown"
+    assert api.verify(path, right, bound=5).verdict == "proved"
+    assert api.verify(path, near, bound=5).verdict == "refuted"
+    assert api.verify(path, "y(i) = -x(i); y(i) = x(i) for 3 >= i", bound=5).verdict == "proved"
+
+
+def test_verifier_refutes_a_variable_without_extent(kernel_dir):
+    """`j` only inside an index expression: nothing gives its extent; refuted, not a crash."""
+    got = api.verify(kernel_path(kernel_dir, "fir_block"), "y(i) = max(j, x(i+j))")
+    assert got.verdict == "refuted" and "extent of j" in got.counterexample["reason"]
+
+
+def test_short_circuit_logic_in_the_c_is_never_proved_wrongly(tmp_path):
+    """`&&` and `||` on array values branch in C; the symbolic run may not follow them (then
+    `unknown`, with why), but a near miss is never proved."""
+    path = tmp_path / "band.c"
+    path.write_text("""
+        void band(int n, const int *x, const int *f, int lo, int hi, int *m) {
+            for (int i = 0; i < n; i++) m[i] = (x[i] > lo && x[i] <= hi) || !f[i];
+        }""")
+    got = api.verify(path, "m(i) = x(i) > lo && x(i) <= hi || !f(i)")
+    assert got.verdict in ("proved", "unknown"), got
+    if got.verdict == "unknown":
+        assert "control flow" in got.reason
+    for wrong in ("m(i) = x(i) >= lo && x(i) <= hi || !f(i)", "m(i) = x(i) > lo && x(i) <= hi && !f(i)"):
+        assert api.verify(path, wrong).verdict in ("refuted", "unknown")
+
+
 # ====================================================================== 4. back ends
 
 ARRAY_TARGETS = ("numpy", "torch", "jax")
@@ -696,21 +732,60 @@ def test_uint8_outputs_come_back_as_uint8(kernel_dir):
 
 # ====================================================================== 5. end to end
 
+CLI_KERNELS = {                  # function -> the programs a lift may give (None: any proved one)
+    "rowmax": ("r(i) = max(j, A(i,j))", "r(i) = max(A(i,j))"),
+    "burn": ("out(i) = where(active(i) == 0, 255, 255 - (255 - base(i)) / active(i))",),
+    "fir_block": None, "softmax2": None, "smooth": None, "multiply8": None, "relu_gemv": None,
+    "downsample": ("y(i) = x(2*i) - x(2*i+1)",),
+    # the translation once proposed `... for j <= 5`: true up to the bound, wrong beyond it
+    "center": ("B(i,j) = A(i,j) - max(k, A(i,k))",),
+    "lower": ("C(i,j) = A(i,j) for j <= i", "C(i,j) = A(i,j) for i >= j"),
+}
 
-@pytest.mark.parametrize("name, programs", [
-    ("rowmax", ("r(i) = max(j, A(i,j))", "r(i) = max(A(i,j))")),
-    ("burn", ("out(i) = where(active(i) == 0, 255, 255 - (255 - base(i)) / active(i))",)),
-    ("fir_block", None),
-    ("softmax2", None),
-])
-def test_cli_lift_proves_and_emits_every_array_target(kernel_dir, name, programs):
-    proc, out = cli_json("lift", kernel_path(kernel_dir, name), "--target", "numpy,torch,jax")
+
+def test_cli_lift_proves_and_emits_every_array_target(tmp_path):
+    """One file with several kernels (one process: start-up is most of a lift's time)."""
+    text = "#include <math.h>\n#include <stdint.h>\n" + "\n".join(
+        re.sub(r"#include <\w+\.h>", "", KERNELS[name].c) for name in CLI_KERNELS)
+    path = tmp_path / "many.c"
+    path.write_text(text)
+    proc = cli("lift", path, "--target", "numpy,torch,jax", "--json")
     assert proc.returncode == 0, proc.stderr
-    assert out["status"] == "lifted" and out["verification"] == "proved", out
-    if programs is not None:
-        assert parse_program(out["program"]) in [parse_program(p) for p in programs], out["program"]
-    assert set(out["code"]) == set(ARRAY_TARGETS)
-    sig = analyzed(kernel_dir, name).signature
-    examples = analyzed(kernel_dir, name).examples
-    for target, source in out["code"].items():
-        check_emitted(target, source, sig, examples)
+    results = {r["function"]: r for r in map(json.loads, proc.stdout.splitlines())}
+    assert set(results) == set(CLI_KERNELS)
+    for name, programs in CLI_KERNELS.items():
+        out = results[name]
+        assert out["status"] == "lifted" and out["verification"] == "proved", out
+        if programs is not None:
+            assert parse_program(out["program"]) in [parse_program(p) for p in programs], out["program"]
+        assert set(out["code"]) == set(ARRAY_TARGETS)
+        res = api.analyze(path, name, examples=2, seed=1)
+        lifted = parse_program(out["program"])
+        for target, source in out["code"].items():
+            assert_vectorised(source)
+            check_emitted(target, source, res.signature, res.examples)
+        # beyond the proof's bound: the lifted program and ours agree at larger sizes
+        big = _larger_example(res, name)
+        want = evaluate(parse_program(KERNELS[name].program), *big)
+        got = evaluate(lifted, *big)
+        for o in res.signature.outputs:
+            assert np.allclose(np.asarray(got[o], dtype=float), np.asarray(want[o], dtype=float)), (name, out["program"])
+
+
+def _larger_example(res, name, scale=3):
+    """An environment at sizes several times the examples' (7 and more), random inputs."""
+    sig = res.signature
+    ex = res.examples[0]
+    rng = np.random.default_rng(5)
+    sizes = {k: v * scale for k, v in ex.sizes.items()}
+    env = {}
+    for p in sig.params:
+        if p.kind == "scalar":
+            env[p.name] = sizes[p.name] if p.name in sizes else ex.inputs[p.name]
+            continue
+        shape = tuple(int(eval(e, {}, dict(sizes))) for e in p.shape)
+        v = rng.integers(-5, 6, size=shape) if p.dtype not in ("uint8",) else rng.integers(0, 256, size=shape)
+        env[p.name] = v.astype(np.int64) if carith.is_int(p.dtype) else v / 2
+    if "active" in env:
+        env["active"][::2] = 0
+    return env, dtypes_of(sig)
