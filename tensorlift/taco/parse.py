@@ -160,8 +160,10 @@ class Parser:
         return e
 
     def comparison(self) -> Expr:
+        """Comparisons chain to the left (`a < b == c` is `(a < b) == c`), as the printer
+        writes them: it brackets only a comparison on the right of another."""
         e = self.arith()
-        if self.at_op(*COMPARISONS):
+        while self.at_op(*COMPARISONS):
             op = self.advance().text
             e = self.made(BinOp(op, e, self.arith()))
         return e

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import time
+from fractions import Fraction
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -329,10 +330,17 @@ class Verifier:
         return self._runs[values]
 
 
+_FLOAT_MAX = {"float": float(np.finfo(np.float32).max), "double": float(np.finfo(np.float64).max)}
+
+
 def _symbol(name: str, dtype: str, constraints: list, types: dict):
     types[name] = dtype
     if carith.is_float(dtype):
-        return z3.Real(name)
+        # a finite value of its type: `m = -FLT_MAX; m = fmaxf(m, x[i])` is max(x(i))
+        v = z3.Real(name)
+        top = z3.RealVal(Fraction(_FLOAT_MAX[dtype]))
+        constraints.append(z3.And(v >= -top, v <= top))
+        return v
     v = z3.Int(name)
     lo, hi = carith.bounds(dtype)
     if carith.INT_TYPES[dtype][0] < 64 or lo == 0:
