@@ -27,7 +27,7 @@ from helpers import cli, need
 from tensorlift import api, carith
 from tensorlift.backends import check_emitted, emit, function_name, run_emitted
 from tensorlift.errors import TensorliftError, UnsupportedConstruct
-from tensorlift.signature import Example
+from tensorlift.signature import Example, Param, Signature
 from tensorlift.synth.check import dtypes_of, example_env
 from tensorlift.taco.evaluate import EvalError, evaluate
 from tensorlift.taco.ir import Access, BinOp, Call, Const, Neg, Not, Reduce, extension_used
@@ -525,6 +525,18 @@ KERNELS = {
                "y(i) = exp(x(i) - min(j, x(j))); y(i) = y(i) / sum(k, y(k))",
                "y(i) = exp(x(i) - max(j, x(j)))"),
         also=("y(i) = exp(x(i) - max(x(j))); y(i) = y(i) / y(k)",), construct="max reduction"),
+    "softmax_inplace": Kernel("""
+        #include <math.h>
+        void softmax_inplace(float *x, int size) {
+            float max_val = x[0];
+            for (int i = 1; i < size; i++) if (x[i] > max_val) max_val = x[i];
+            float sum = 0.0f;
+            for (int i = 0; i < size; i++) { x[i] = expf(x[i] - max_val); sum += x[i]; }
+            for (int i = 0; i < size; i++) x[i] /= sum;
+        }""", "x(i) = exp(x(i) - max(j, x(j))); x(i) = x(i) / sum(k, x(k))",
+        wrong=("x(i) = exp(x(i) - max(j, x(j))); x(i) = x(i) / max(k, x(k))",
+               "x(i) = exp(x(i) - max(j, x(j))); x(i) = x(i) / sum(k, exp(x(k)))"),
+        also=("x(i) = exp(x(i) - max(x(j))); x(i) = x(i) / x(k)",), construct="max reduction"),
     "burn": Kernel("""
         void burn(int n, const int *base, const int *active, int *out) {
             for (int i = 0; i < n; i++) {
@@ -746,6 +758,55 @@ def test_taco_and_tensora_refuse_naming_the_construct(kernel_dir, name, target):
     sig = analyzed(kernel_dir, name).signature
     with pytest.raises(TensorliftError, match=f"target {target} cannot express.*{k.construct}"):
         emit(target, parse_program(k.program), sig)
+
+
+def _sig(*params, returns=None):
+    """A signature by hand: `n`, `m` sizes, then arrays as (name, dtype, access, *shape)."""
+    out = [Param(n, "scalar", "int", role="dimension") for n in ("n", "m")]
+    out += [Param(name, "array", dtype, access, list(shape)) for name, dtype, access, *shape in params]
+    return Signature("f", out, returns=returns)
+
+
+BUILT = [   # programs the C kernels above do not reach: corner cases of the back ends
+    ("y(i) = A(i,i)", _sig(("A", "int", "read", "n", "m"), ("y", "int", "write", "n"))),       # diagonal, wider
+    ("y(i) = x(i) * 2", _sig(("x", "double", "read", "m"), ("y", "double", "write", "n"))),    # longer input
+    ("C(i,j) = B(i+1,j) for i < n-1", _sig(("B", "int", "read", "n", "n"), ("C", "int", "readwrite", "n", "n"))),
+    ("C(i,j) = B(i-1,j-1) + B(i+1,j+1) for i >= 1 && j >= 1 && i < n-1 && j < n-1",
+     _sig(("B", "double", "read", "n", "n"), ("C", "double", "readwrite", "n", "n"))),
+    ("C(i,j) = max(k, B(i,k)) for i == j", _sig(("B", "int", "read", "n", "n"), ("C", "int", "readwrite", "n", "n"))),
+    ("C(i,j) += B(j,i) for i != j", _sig(("B", "double", "read", "n", "n"), ("C", "double", "readwrite", "n", "n"))),
+    ("y(i) = prod(A(i,j))", _sig(("A", "int", "read", "n", "m"), ("y", "int", "write", "n"))),
+    ("f = prod(i, j, A(i,j)) + max(i, j, A(i,j))", _sig(("A", "double", "read", "n", "m"), returns="double")),
+    ("y(i) = sum(j, A(i,j) > 0) - max(j, A(i,j) < 0)", _sig(("A", "double", "read", "n", "m"), ("y", "int", "write", "n"))),
+    ("t(i) = A(i,j) * x(j); y(i) = where(t(i) > 0, t(i), -t(i) / 2)",
+     _sig(("A", "int", "read", "n", "m"), ("x", "int", "read", "m"), ("y", "int", "write", "n"))),
+    ("t = max(i, j, A(i,j)); y(i) = A(i,0) / (abs(t) + 1)", _sig(("A", "double", "read", "n", "m"), ("y", "double", "write", "n"))),
+    ("o(i) = (a(i) + b(i)) / 2 for i > 0", _sig(("a", "uint8", "read", "n"), ("b", "uint8", "read", "n"), ("o", "uint8", "readwrite", "n"))),
+    ("o(i) = where(b(i) == 0, 255, min(255, a(i) * 255 / b(i)))",
+     _sig(("a", "uint8", "read", "n"), ("b", "uint8", "read", "n"), ("o", "uint8", "write", "n"))),
+    ("y(i) = x(2*n-1-2*i) - x(n+i)", _sig(("x", "int", "read", "2*n"), ("y", "int", "write", "n"))),
+]
+
+
+@pytest.mark.parametrize("text, sig", BUILT, ids=[t for t, _ in BUILT])
+def test_back_ends_agree_with_the_evaluator_on_corner_cases(text, sig):
+    for target in ARRAY_TARGETS[1:]:
+        need(target)
+    sizes = {"n": 3, "m": 4}
+    rng = np.random.default_rng(len(text))
+    program = parse_program(text)
+    inputs = dict(sizes)
+    for p in sig.params:
+        if p.kind == "array":
+            shape = tuple(eval(e, {}, dict(sizes)) for e in p.shape)
+            v = rng.integers(0, 256, size=shape) if p.dtype == "uint8" else rng.integers(-4, 5, size=shape)
+            inputs[p.name] = v.astype(np.int64) if carith.is_int(p.dtype) else v / 4
+    want = evaluate(program, inputs, dtypes_of(sig))
+    ex = Example(sizes, inputs, {o: want[o] for o in sig.outputs})
+    for target in ARRAY_TARGETS:
+        source = emit(target, program, sig)
+        assert_vectorised(source)
+        check_emitted(target, source, sig, [ex])
 
 
 def test_integer_division_by_zero_in_an_untaken_branch(kernel_dir):
