@@ -385,6 +385,9 @@ def synthesize(analysis: Analysis, exs: list[Example], guidance: Guidance, order
     for out in order:
         operands = readable | set(done)
         hints = guidance.outputs.get(out) or Hints()
+        if hints.limit:
+            result.searched = f"'{out}' is not expressible in index notation: {hints.limit}"
+            return None
         g = build_grammar(analysis, out, hints, operands, style)
         search = Search(g, avoid)
         chosen = None

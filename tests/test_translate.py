@@ -83,7 +83,7 @@ def test_a_reading_the_examples_reject_is_not_taken(tmp_path):
            "  for (int i = 0; i < n; i++) { if (x[i] > 1000) y[i] = 0; else y[i] = x[i] * 2; } }")
     k = write_kernel(tmp_path, src, "clip.c")
     res = analyze(k, examples=0)
-    stmts = translate(res.analysis, trace_facts(res.analysis)[0])
+    stmts, _ = translate(res.analysis, trace_facts(res.analysis)[0])
     assert [str(s) for s in stmts["y"]] == ["y(i) = where(x(i) > 1000, 0, x(i) * 2)"]
     proc, out = cli_json("lift", k)
     assert out["program"] == "y(i) = where(x(i) > 1000, 0, x(i) * 2)" and out["verification"] == "proved"

@@ -81,6 +81,7 @@ def analyze_kernel(kernel: A.Kernel, slots: Optional[list[Slot]] = None, budget=
     """`fixed`: scalars held at one value (a flag, for one case of the code it selects)."""
     fixed = dict(fixed or {})
     slots = slots if slots is not None else flatten(kernel)
+    _refuse_data_dependent_loops(kernel)
     flows = analyse_flows(kernel, slots)
     roles = scalar_roles(slots, flows)
     slots = size_slots(slots, roles)
@@ -121,6 +122,31 @@ def analyze_kernel(kernel: A.Kernel, slots: Optional[list[Slot]] = None, budget=
         returns, returns_shape = ret.dtype, [str(e) for e in layouts[ret.name].shape]
     sig = Signature(kernel.name, params, returns, tied, returns_shape)
     return Analysis(kernel, slots, sig, layouts, stride_values, ties, flows, dims, fixed)
+
+
+def _untouched(layout: Layout, env: dict, buf) -> bool:
+    """Whether some element of the array's region is never written in this run."""
+    from .examples import Region
+    reg = Region.of(layout, env)
+    written = {t[1] for t in buf.trace if t[3]}
+    return any(reg.interp_offset(int(o)) not in written for o in np.ravel(reg.offsets()))
+
+
+def _refuse_data_dependent_loops(kernel: A.Kernel) -> None:
+    """A loop that runs while array elements say so (`while (i < n && x[i] > 0)`) has a
+    trip count that depends on data: no program in index notation computes what it does."""
+    for f in kernel.functions.values():
+        for node in A.walk(f.body):
+            if not isinstance(node, A.Loop) or node.cond is None:
+                continue
+            for e in A.walk(node.cond):
+                element = isinstance(e, A.Index) and not isinstance(e.base, A.Member) or \
+                    isinstance(e, A.Unary) and e.op == "*"
+                element = element and isinstance(A.strip_ref(getattr(e, "type", None)), A.Scalar)
+                if element:
+                    raise UnsupportedConstruct(
+                        "the loop runs as long as array values say so (its trip count depends on data): "
+                        "not expressible in index notation", node.line)
 
 
 # ---------------------------------------------------------------- running and fitting
@@ -337,8 +363,12 @@ def _fit_layouts(kernel, slots, dims, strides, ties, budget=None, fixed=None):
         # read or written in any run, at any size: not only in the first
         wrote = any(t[3] for bufs in runs for t in bufs[s.name].trace)
         read_initial = any(v for bufs in runs for v in bufs[s.name].first_read.values())
+        # an element of the region that the kernel leaves alone keeps its old value: the
+        # old contents matter (`y[i]` for 1 <= i < n-1 leaves y[0])
+        partial = wrote and not read_initial and not s.is_return and any(
+            _untouched(layouts[s.name], env_of(p), bufs[s.name]) for bufs, p in zip(runs, points))
         access[s.name] = "write" if s.is_return else "read" if s.by_value else \
-            "readwrite" if wrote and read_initial else "write" if wrote else "read"
+            "readwrite" if wrote and (read_initial or partial) else "write" if wrote else "read"
     # strides are dense in examples: substitute their values into every layout
     for lay in layouts.values():
         lay.strides = [st.substitute(stride_values) for st in lay.strides]

@@ -813,10 +813,15 @@ class Interpreter:
 
     def e_binary(self, node: A.Binary):
         op = node.op
-        if op == "&&":
-            return int(self.ops.truth(self.eval(node.left)) and self.ops.truth(self.eval(node.right)))
-        if op == "||":
-            return int(self.ops.truth(self.eval(node.left)) or self.ops.truth(self.eval(node.right)))
+        if op in ("&&", "||"):
+            a = self.eval(node.left)
+            if self.ops.decided(a):
+                if self.ops.truth(a) == (op == "||"):
+                    return int(op == "||")          # short-circuit: the right side is not evaluated
+                return int(self.ops.truth(self.eval(node.right)))
+            # a condition on solver terms: the right side too, both merged (it only reads)
+            b = self.ops.select(self.eval(node.right), 1, 0)
+            return self.ops.select(a, b, 0) if op == "&&" else self.ops.select(a, 1, b)
         return self.binop(op, self.eval(node.left), self.eval(node.right), node)
 
     def binop(self, op, a, b, node):

@@ -44,9 +44,15 @@ def analyse_flows(kernel: A.Kernel, slots: list[Slot]) -> Flows:
         scan.visit(f.body)
     close = scan.closure
     names = {s.name for s in slots}
+    # what the returned value is chosen by counts too (`if (x[i] > x[best]) best = i`)
+    returned = close(scan.deps.get("<return>", set()))
+    while True:
+        more = close(returned | {g for n in returned for g in scan.chosen.get(n, ())})
+        if more == returned:
+            break
+        returned = more
     return Flows(close(scan.control) & names, close(scan.address) & names, close(scan.data) & names,
-                 close(scan.divisors) & names, close(scan.deps.get("<return>", set())) & names,
-                 close(scan.branch) & names)
+                 close(scan.divisors) & names, returned & names, close(scan.branch) & names)
 
 
 def field_path(e) -> str:
@@ -78,6 +84,8 @@ class _Scan:
         self.divisors: set[str] = set()
         self.branch: set[str] = set()
         self.returns_to = "<return>"
+        self.guards: list[set[str]] = []              # conditions around the statement visited
+        self.chosen: dict[str, set[str]] = {}         # local -> conditions it is set under
 
     def closure(self, names: set[str]) -> set[str]:
         out, todo = set(), list(names)
@@ -161,6 +169,8 @@ class _Scan:
             self.divisors |= v
         if isinstance(lv, A.Name):
             self.deps.setdefault(lv.name, set()).update(v)
+            if self.guards:
+                self.chosen.setdefault(lv.name, set()).update(*self.guards)
             if op != "=" and self._is_pointer(lv):   # `p += n` moves p by n elements
                 self.address |= v
         else:
@@ -192,9 +202,12 @@ class _Scan:
             self.visit(node.body)
             return
         if isinstance(node, A.If):
-            self.branch |= self.value(node.cond)
+            cond = self.value(node.cond)
+            self.branch |= cond
+            self.guards.append(cond)
             self.visit(node.then)
             self.visit(node.other)
+            self.guards.pop()
             return
         if isinstance(node, A.Return):
             self.data |= self.value(node.value)

@@ -36,6 +36,7 @@ class Hints:
     prods: Counter = field(default_factory=Counter)        # (nonterminal, label) -> uses in answers
     accumulate: bool = False                               # updated in place (`+=`, or reads itself)
     translations: list = field(default_factory=list)       # statements read off the C, tried first
+    limit: Optional[str] = None                            # why no program computes this output
 
 
 @dataclass
@@ -110,7 +111,32 @@ def _traced(analysis: Analysis, variant: int):
             facts.site_array.setdefault(sid, name)
             facts.site_trace.setdefault(sid, []).append(entry)
             facts.order[sid] = (facts.order.get(sid, (pos,))[0], pos)
+    for name in outputs:
+        if name in buffers:
+            line = _recurrence(buffers[name].trace)
+            if line is not None:
+                facts.recurrent[name] = line
     return facts, writes, [bool(b.trace) for b in buffers.values()]
+
+
+def _recurrence(trace) -> Optional[int]:
+    """The line of a read of an element that an earlier iteration stored while later ones
+    still store (`y[i] = y[i-1] + x[i]`, an in-place factorisation), if any. Reading the
+    element an iteration itself updates (`C[i][j] += ...`) is no recurrence."""
+    stored_in: dict[tuple, set] = {}
+    last_store = -1
+    for pos, (site, off, counters, write, loops) in enumerate(trace):
+        if write:
+            last_store = pos
+            for j in range(len(loops) + 1):
+                stored_in.setdefault((loops[:j], counters[:j]), set()).add(off)
+    written: set = set()
+    for pos, (site, off, counters, write, loops) in enumerate(trace):
+        if write:
+            written.add(off)
+        elif off in written and pos < last_store and off not in stored_in.get((loops, counters), ()):
+            return site.line
+    return None
 
 
 def static_guidance(analysis: Analysis) -> Guidance:
@@ -157,8 +183,10 @@ def static_guidance(analysis: Analysis) -> Guidance:
                            strides.get(out_name, ()))
             if pat is not None:
                 h.patterns[(arr, pat)] += 1
-    for out, statements in translate(analysis, facts).items():
-        hints[out].translations = statements
+    statements, limits = translate(analysis, facts)
+    for out, h in hints.items():
+        h.translations = statements.get(out, [])
+        h.limit = limits[0] if limits and not h.translations else None
     return Guidance("static", hints, writes)
 
 

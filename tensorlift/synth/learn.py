@@ -215,4 +215,5 @@ def merge(*guides: Guidance) -> Guidance:
                 getattr(m, attr).update(getattr(h, attr))
             m.accumulate = m.accumulate or h.accumulate
             m.translations += [t for t in h.translations if t not in m.translations]
+            m.limit = m.limit or h.limit
     return Guidance("+".join(g.name for g in guides), outputs)

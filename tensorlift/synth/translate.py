@@ -45,6 +45,7 @@ class TraceFacts:
     executed: set               # ids of statements that ran
     order: dict = field(default_factory=dict)   # site id -> (first, last) position in its buffer's trace
     alt: Optional["TraceFacts"] = None          # a second run at other sizes (constants that move with them)
+    recurrent: dict = field(default_factory=dict)   # output -> line where it reads what an earlier iteration stored
 
 
 @dataclass(frozen=True)
@@ -77,9 +78,16 @@ class _Walk:
         self.sites = {sid: s for sid in facts.site_array if (s := self._site(sid)) is not None}
         self.by_key: dict[tuple, list[_Site]] = {}
         self.last_store: dict[str, int] = {}      # array -> its last write, as a position in its trace
+        self.first_store: dict[str, int] = {}
+        self.store_sites: dict[str, list[int]] = {}
         for sid, array in facts.site_array.items():
             if sid in facts.order and any(e[3] for e in facts.site_trace[sid]):
                 self.last_store[array] = max(self.last_store.get(array, -1), facts.order[sid][1])
+                self.first_store[array] = min(self.first_store.get(array, 1 << 62), facts.order[sid][0])
+                self.store_sites.setdefault(array, []).append(sid)
+        self.limits: list[str] = []             # what no program in the notation can compute
+        self.loop_vars: set[str] = set()        # C loop variables: indices, not values
+        self.index_locals: set[str] = set()     # locals that hold an index as a value
         self._borrow_fits(analysis.kernel)
         self.elem: dict[str, Optional[Expr]] = {}
         self.stored: set[str] = set()
@@ -210,6 +218,21 @@ class _Walk:
     def access(self, site: _Site) -> ir.Access:
         return ir.Access(site.array, site.dims)
 
+    def _recurrence(self, node, site: _Site) -> bool:
+        """A read of an output while loops still store to it, of an element other than the
+        one each iteration stores."""
+        order = self.facts.order.get(id(node))
+        array = site.array
+        if order is None or array not in self.outputs or array not in self.first_store:
+            return False
+        if not (order[0] < self.last_store[array] and order[1] > self.first_store[array]):
+            return False
+        loops = self.facts.site_trace[id(node)][0][4]
+        same = [self.sites.get(s) for s in self.store_sites[array]
+                if self.facts.site_trace[s][0][4][:len(loops)] == loops or loops[:len(self.facts.site_trace[s][0][4])]
+                == self.facts.site_trace[s][0][4]]
+        return bool(same) and all(st is not None and st.dims != site.dims for st in same)
+
     def initial(self, array: str) -> ir.Access:
         """An output element's value before the kernel writes it (its input value)."""
         order = len(self.analysis.layouts[array].shape) if array in self.analysis.layouts else 0
@@ -218,6 +241,10 @@ class _Walk:
     def read(self, node) -> Optional[Expr]:
         site = self.site_of(node)
         if site is None:
+            return None
+        if self._recurrence(node, site):
+            self.limits.append(f"'{site.array}' at line {node.line} reads elements of itself that the same "
+                               "loops compute (a recurrence, such as a scan or an in-place factorisation)")
             return None
         if site.array in self.outputs and site.array in self.stored:
             if self.facts.order.get(id(node), (-1,))[0] > self.last_store.get(site.array, -1):
@@ -266,7 +293,10 @@ class _Walk:
             size = self.vector_sizes.get(path) if path else None      # `x.size()` is the size n0
             return ir.Access(size) if size else None
         if isinstance(e, A.Cond):
-            parts = [self.expr(x, frame) for x in (e.cond, e.then, e.other)]
+            cond = self.expr(e.cond, frame)
+            selecting, self.selecting = self.selecting, True     # a side may not have run
+            parts = [cond] + [self.expr(x, frame) for x in (e.then, e.other)]
+            self.selecting = selecting
             return None if parts[0] is None else _select(*parts)
         if isinstance(e, A.Call):
             args = [self.expr(a, frame) for a in e.args]
@@ -307,6 +337,8 @@ class _Walk:
         if isinstance(node, A.Block):
             self.block(node.items, frame)
         elif isinstance(node, A.Decl):
+            if node.init is not None:
+                self.note_index(node.name, node.init)
             if isinstance(node.type, A.Scalar):
                 frame[node.name] = self.expr(node.init, frame) if node.init is not None else None
             elif isinstance(A.strip_ref(node.type), A.Scalar) and node.init is not None:
@@ -319,6 +351,7 @@ class _Walk:
             if self.active:
                 frame["$return"] = self.expr(node.value, frame)
             elif self.analysis.signature.returns_shape is None and self.analysis.signature.returns:
+                self.check_value(node.value)
                 self.elem[self.kernel.name] = self.expr(node.value, frame)
                 self.stored.add(self.kernel.name)
         elif isinstance(node, A.If):
@@ -333,6 +366,7 @@ class _Walk:
             self.assign(e, frame)
         elif isinstance(e, A.Method) and e.method in ("push_back", "emplace_back") and e.args:
             if id(e) in self.facts.site_array:
+                self.check_value(e.args[0])
                 self.store(e, "=", self.expr(e.args[0], frame))
         elif isinstance(e, A.Unary) and e.op in ("++", "--", "p++", "p--"):
             if isinstance(e.operand, A.Name) and e.operand.name in frame and frame[e.operand.name] is not None:
@@ -354,7 +388,22 @@ class _Walk:
         elif not isinstance(e, (A.Method, A.Call)) or _writes(e, self.facts.site_array):
             self.spoil(e, frame)
 
+    def note_index(self, name: str, value) -> None:
+        """A local that holds an index (`best = i`), not one used in subscripts only."""
+        if _index_in(value, self.loop_vars | self.index_locals):
+            self.index_locals.add(name)
+
+    def check_value(self, value) -> None:
+        """An index in a stored or returned value: argmax, not a tensor expression."""
+        if _index_in(value, self.loop_vars | self.index_locals):
+            self.limits.append(f"the value stored or returned at line {value.line} is a loop index "
+                               "(a position, such as argmax's, is not a tensor value)")
+
     def assign(self, e: A.Assign, frame: dict) -> None:
+        if isinstance(e.target, A.Name):
+            self.note_index(e.target.name, e.value)
+        elif id(e.target) in self.facts.site_array:
+            self.check_value(e.value)
         value = self.expr(e.value, frame)
         op = e.op
         if op != "=" and op[0] not in "+-*/":
@@ -402,8 +451,10 @@ class _Walk:
             sym = self.syms.get(loop)
             if sym not in back:
                 continue
-            count = _trip_count(entries, k, loops, self.sym)
-            alt = self.facts.alt.site_trace.get(id(node)) if self.facts.alt is not None else None
+            # the loop's own trip count, from every access inside it (a store under a
+            # condition runs in some iterations only)
+            count = _trip_count(_inside(self.facts, loops[:k + 1]), k, loops, self.sym)
+            alt = _inside(self.facts.alt, loops[:k + 1]) if self.facts.alt is not None else None
             count_alt = _trip_count(alt, k, loops, self.sym) if alt else None
             if count is None:
                 return ("?",)
@@ -477,9 +528,11 @@ class _Walk:
             frame[decl.name] = self.read(decl) if not isinstance(decl.type, A.Ref) else None
         elif isinstance(node.init, A.Decl):
             frame[node.init.name] = None      # the loop variable has no value in a program
+            self.loop_vars.add(node.init.name)
         elif isinstance(node.init, A.ExprStmt) and isinstance(node.init.expr, A.Assign) \
                 and isinstance(node.init.expr.target, A.Name):
             frame[node.init.expr.target.name] = None
+            self.loop_vars.add(node.init.expr.target.name)
         before_frame = {k: frame.get(k) for k in assigned if k in frame}
         before_elem = dict(self.elem)
         for k in before_frame:
@@ -498,6 +551,9 @@ class _Walk:
 
     def spoil(self, node, frame: dict) -> None:
         """What the walk cannot follow leaves every value it may change unknown."""
+        for n in A.walk(node):      # `best = i` under a condition the walk cannot read: argmax
+            if isinstance(n, A.Assign) and isinstance(n.target, A.Name):
+                self.note_index(n.target.name, n.value)
         for k in _assigned(node):
             frame[k] = None
         for s in _store_sites(node, self.facts.site_array):
@@ -699,16 +755,35 @@ def _split(value: int, strides, value_alt, strides_alt) -> Optional[list[int]]:
     return best[1] if best else None
 
 
+def _inside(facts: TraceFacts, loops: tuple) -> list:
+    """Every trace entry of an access inside the given loops."""
+    n = len(loops)
+    return [e for entries in facts.site_trace.values() for e in entries if e[4][:n] == loops]
+
+
 def _trip_count(entries, k: int, loops: tuple, sym) -> Optional[Affine]:
     """How many times loop k runs, affine in the iteration numbers of the loops around it."""
     runs: dict[tuple, int] = {}
     for e in entries:
-        if e[4] == loops:
+        if e[4][:k + 1] == loops[:k + 1]:
             outer = tuple(e[2][:k])
             runs[outer] = max(runs.get(outer, 0), e[2][k] + 1)
     names = [sym(lp) for lp in loops[:k]]
     points = [dict(zip(names, o)) for o in runs]
     return fit(names, points, list(runs.values())) if runs else None
+
+
+def _index_in(e, names: set[str]) -> bool:
+    """Whether an expression uses one of `names` as a value (subscripts do not count)."""
+    if isinstance(e, A.Name):
+        return e.name in names
+    if isinstance(e, A.Index):
+        return _index_in(e.base, names)
+    if isinstance(e, A.Method) or (isinstance(e, A.Binary) and e.op in ("<", ">", "<=", ">=", "==", "!=")):
+        return False        # a size, or a condition on indices (a domain's business)
+    if isinstance(e, A.Cond):
+        return _index_in(e.then, names) or _index_in(e.other, names)
+    return any(_index_in(c, names) for c in A.children(e))
 
 
 def _root(node) -> Optional[str]:
@@ -730,14 +805,15 @@ def _key(node) -> tuple:
 # ---------------------------------------------------------------- statements out
 
 
-def translate(analysis: Analysis, facts: TraceFacts) -> dict[str, list[ir.Statement]]:
-    """Candidate statements per output: with the sums that TACO's rule places where the C
-    does left implicit, then with every reduction explicit."""
+def translate(analysis: Analysis, facts: TraceFacts) -> tuple[dict[str, list[ir.Statement]], list[str]]:
+    """Candidate statements per output (with the sums that TACO's rule places where the C
+    does left implicit, then with every reduction explicit), and what the walk saw that
+    no program in the notation computes (an index used as a value, a recurrence)."""
     walk = _Walk(analysis, facts)
     try:
         walk.stmt(analysis.kernel.function.body, {})
     except RecursionError:
-        return {}
+        return {}, []
     sig = analysis.signature
     taken = {p.name for p in sig.params} | {sig.function} | set(analysis.dims)
     scalars = {p.name for p in sig.params if p.kind == "scalar"}
@@ -758,7 +834,12 @@ def translate(analysis: Analysis, facts: TraceFacts) -> dict[str, list[ir.Statem
             continue
         simple = _implicit_sums(st, scalars)
         out[name] = [simple, st] if simple != st else [st]
-    return out
+    limits = list(walk.limits)
+    for name, line in facts.recurrent.items():
+        if name not in out:
+            limits.append(f"'{name}' reads at line {line} elements that earlier iterations of the same loops "
+                          "computed (a recurrence, such as a scan or an in-place factorisation)")
+    return out, list(dict.fromkeys(limits))
 
 
 def _implicit_sums(st: ir.Statement, scalars) -> ir.Statement:
