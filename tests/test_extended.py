@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import ast
 import functools
-import json
 import itertools
+import json
 import math
 import re
 import warnings
@@ -22,10 +22,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
-from helpers import cli, need
+from helpers import cli, cli_json, need
 
 from tensorlift import api, carith
-from tensorlift.backends import check_emitted, emit, function_name, run_emitted
+from tensorlift.backends import check_emitted, emit, emit_checked, function_name, run_emitted
 from tensorlift.errors import TensorliftError, UnsupportedConstruct
 from tensorlift.signature import Example, Param, Signature
 from tensorlift.synth.check import dtypes_of, example_env
@@ -226,6 +226,16 @@ def test_where(n, dtype):
     env["t"] = x[0]
     dt["t"] = dtype
     close(run("r(i) = where(t > 0, y(i), t)", env, dt)["r"], [y[i] if x[0] > 0 else x[0] for i in range(n)], dtype)
+
+
+@pytest.mark.parametrize("m, n", SHAPES)
+def test_float_values_stored_into_int_outputs_truncate_toward_zero(m, n):
+    rng = np.random.default_rng(m * n)
+    A = data(rng, (m, n), "double")
+    env, dt = {"A": A}, {"A": "double", "q": "int", "r": "int"}
+    close(run("q(i) = max(j, A(i,j)) * 1.5", env, dt)["q"], [int(max(A[i]) * 1.5) for i in range(m)], "int")
+    close(run("r(i) = where(A(i,0) < 0, A(i,0) * 3, -A(i,0) / 4)", env, dt)["r"],
+          [int(A[i, 0] * 3 if A[i, 0] < 0 else -A[i, 0] / 4) for i in range(m)], "int")
 
 
 @pytest.mark.parametrize("n", [1, 3, 6])
@@ -572,6 +582,13 @@ KERNELS = {
 }
 
 EXTENDED = [k for k, v in KERNELS.items() if v.construct]
+ALL_PROGRAMS = sorted({t for k in KERNELS.values() for t in (k.program, *k.wrong, *k.also)})
+
+
+@pytest.mark.parametrize("text", ALL_PROGRAMS)
+def test_every_kernel_program_round_trips(text):
+    program = parse_program(text)
+    assert parse_program(str(program)) == program
 
 
 @pytest.fixture(scope="session")
@@ -682,6 +699,16 @@ def test_short_circuit_logic_in_the_c_is_never_proved_wrongly(tmp_path):
         assert "control flow" in got.reason
     for wrong in ("m(i) = x(i) >= lo && x(i) <= hi || !f(i)", "m(i) = x(i) > lo && x(i) <= hi && !f(i)"):
         assert api.verify(path, wrong).verdict in ("refuted", "unknown")
+
+
+def test_cli_verify_of_extended_programs(kernel_dir):
+    path = kernel_path(kernel_dir, "smooth")
+    proc, out = cli_json("verify", path, KERNELS["smooth"].program)
+    assert proc.returncode == 0 and out["verdict"] == "proved", proc.stderr
+    proc, out = cli_json("verify", path, "b(i) = a(i-1) + a(i) + a(i+1) for i >= 2 && i < n-1")
+    assert proc.returncode == 1 and out["verdict"] == "refuted"
+    cex = out["counterexample"]
+    assert cex["expected"]["b"] != cex["got"]["b"]
 
 
 # ====================================================================== 4. back ends
@@ -826,6 +853,17 @@ def test_integer_division_by_zero_in_an_untaken_branch(kernel_dir):
             warnings.simplefilter("error")
             got = run_emitted(target, source, sig, Example(ex.sizes, env, ex.outputs))["out"]
         assert got.tolist() == want.tolist(), target
+
+
+def test_plain_uint8_kernels_still_go_to_taco_and_tensora(kernel_dir):
+    need("tensora")
+    res = analyzed(kernel_dir, "add8")
+    for target in ("taco", "tensora"):
+        emit_checked(target, parse_program(KERNELS["add8"].program), res.signature, res.examples)
+    res = analyzed(kernel_dir, "multiply8")
+    emit_checked("taco", parse_program(KERNELS["multiply8"].program), res.signature, res.examples)
+    with pytest.raises(TensorliftError, match="integer division"):     # tensora has no truncating division
+        emit("tensora", parse_program(KERNELS["multiply8"].program), res.signature)
 
 
 def test_uint8_outputs_come_back_as_uint8(kernel_dir):

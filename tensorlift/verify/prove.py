@@ -30,7 +30,7 @@ from ..c.slots import array_pointer, bind
 from ..errors import KernelRunError, TensorliftError, UnsupportedConstruct
 from ..signature import Signature
 from ..taco.ir import (COMPARISONS, Access, BinOp, Call, Const, Expr, Neg, Not, Program, Reduce, accesses, children,
-                       index_names)
+                       index_names, index_vars)
 from ..taco.semantics import reduce_vars, reduction_homes, size_names
 from . import symbolic as S
 
@@ -172,36 +172,37 @@ class _Terms:
         raise TensorliftError(f"cannot evaluate {e}")
 
 
-def _decided_within(program: Program, top: int, names: set) -> Optional[Expr]:
+def _decided_within(program: Program, top: int, scalars: set) -> Optional[Expr]:
     """A comparison of index variables with a constant that holds alike for every index
     0..top but not for larger ones (`for j <= 5` when sizes stop at 3): a bounded proof
     cannot tell it from `true`, so it proves nothing about it. None if there is none."""
     for st in program.statements:
+        variables = (set(st.lhs.indices) | index_vars(st.rhs)) - scalars
         todo = [st.rhs] + ([st.domain] if st.domain is not None else [])
         while todo:
             e = todo.pop()
             todo += children(e)
             if not (isinstance(e, BinOp) and e.op in COMPARISONS):
                 continue
-            lin = _linear(BinOp("-", e.left, e.right), names)
+            lin = _linear(BinOp("-", e.left, e.right), variables)
             if lin is not None and lin[0] and _decided(*lin, e.op, top) and not _decided(*lin, e.op, None):
                 return e
     return None
 
 
-def _linear(e, names: set):
+def _linear(e, variables: set):
     """`e` as ({variable: coefficient}, constant) when it is affine in index variables
-    alone (no sizes, scalars or tensors: those move with the sizes); else None."""
+    alone (no sizes, scalars or tensors: those move with the sizes or the data); else None."""
     if isinstance(e, Const):
         return ({}, e.value) if isinstance(e.value, int) else None
     if isinstance(e, Access):
-        return None if e.indices or e.name in names else ({e.name: 1}, 0)
+        return ({e.name: 1}, 0) if not e.indices and e.name in variables else None
     if isinstance(e, Neg):
-        inner = _linear(e.operand, names)
+        inner = _linear(e.operand, variables)
         return None if inner is None else ({v: -c for v, c in inner[0].items()}, -inner[1])
-    if not isinstance(e, BinOp) or e.op not in "+-*":
+    if not isinstance(e, BinOp) or e.op not in ("+", "-", "*"):
         return None
-    a, b = _linear(e.left, names), _linear(e.right, names)
+    a, b = _linear(e.left, variables), _linear(e.right, variables)
     if a is None or b is None:
         return None
     if e.op == "*":
@@ -315,7 +316,7 @@ class Verifier:
             result.cases += 1
         if result.verdict == "proved" and free:
             top = max((n for run in self._runs.values() for r in run.regions.values() for n in r.shape), default=1) - 1
-            beyond = _decided_within(program, top, {p.name for p in analysis.signature.params})
+            beyond = _decided_within(program, top, {p.name for p in analysis.signature.params if p.kind == "scalar"})
             if beyond is not None:
                 result.verdict = "unknown"
                 result.reason = (f"`{beyond}` compares indices with a constant that no size up to the bound "
