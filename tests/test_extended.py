@@ -309,6 +309,27 @@ def test_domains(n, dtype):
     close(out, [[C[i, j] + A[j, i] if i != j else C[i, j] for j in range(n)] for i in range(n)], dtype)
 
 
+@pytest.mark.parametrize("n", [1, 2, 4])
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_left_side_indices_as_numbers(n, dtype):
+    rng = np.random.default_rng(n)
+    A, x = data(rng, (n, n), dtype), data(rng, (n,), dtype)
+    dt = {"A": dtype, "x": dtype, "B": dtype, "y": dtype}
+    out = run("B(i,j) = where(j <= i, A(i,j), 0)", {"A": A, "B": np.zeros((n, n))}, dt)["B"]
+    close(out, [[A[i, j] if j <= i else 0 for j in range(n)] for i in range(n)], dtype)
+    out = run("y(i) = i * x(i) + (i == n - 1)", {"x": x, "n": n, "y": np.zeros(n)}, {**dt, "n": "int"})["y"]
+    close(out, [i * x[i] + (i == n - 1) for i in range(n)], dtype)
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 6])
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_domain_on_data(n, dtype):
+    rng = np.random.default_rng(n)
+    x, y = data(rng, (n,), dtype), data(rng, (n,), dtype)
+    out = run("y(i) = 2 * x(i) for x(i) > y(i) || x(0) == 0", {"x": x, "y": y}, {"x": dtype, "y": dtype})["y"]
+    close(out, [2 * x[i] if x[i] > y[i] or x[0] == 0 else y[i] for i in range(n)], dtype)
+
+
 @pytest.mark.parametrize("n", [1, 2, 3, 6])
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_domain_with_an_affine_index(n, dtype):
@@ -493,6 +514,19 @@ KERNELS = {
         }""", "C(i,j) = beta * C(i,j) + A(i,k) * A(j,k) for j <= i",
         wrong=("C(i,j) = beta * C(i,j) + A(i,k) * A(k,j) for j <= i", "C(i,j) = beta * C(i,j) + A(i,k) * A(j,k)"),
         construct="domain"),
+    "tril": Kernel("""
+        void tril(int n, const double *A, double *B) {
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < n; j++) B[i*n + j] = j <= i ? A[i*n + j] : 0.0;
+        }""", "B(i,j) = where(j <= i, A(i,j), 0)",
+        wrong=("B(i,j) = where(j < i, A(i,j), 0)", "B(i,j) = where(i <= j, A(i,j), 0)"),
+        also=("B(i,j) = 0; B(i,j) = A(i,j) for j <= i", "B(i,j) = A(i,j) * (j <= i)"), construct="function where"),
+    "flip": Kernel("""
+        void flip(int n, const int *x, int *y) {
+            for (int i = 0; i < n; i++) { int t = x[i] + 1; y[i] = x[0] > 0 ? t : -t; }
+        }""", "y(i) = -x(i) - 1; y(i) = x(i) + 1 for x(0) > 0",     # a domain on data
+        wrong=("y(i) = -x(i) - 1; y(i) = x(i) + 1 for x(0) >= 0", "y(i) = -x(i) - 1; y(i) = x(i) + 1 for x(i) > 0"),
+        also=("y(i) = where(x(0) > 0, x(i) + 1, -x(i) - 1)",), construct="domain"),
     "smooth": Kernel("""
         void smooth(int n, const int *a, int *b) {
             for (int i = 1; i < n - 1; i++) b[i] = a[i-1] + a[i] + a[i+1];
@@ -853,6 +887,18 @@ def test_integer_division_by_zero_in_an_untaken_branch(kernel_dir):
             warnings.simplefilter("error")
             got = run_emitted(target, source, sig, Example(ex.sizes, env, ex.outputs))["out"]
         assert got.tolist() == want.tolist(), target
+
+
+@pytest.mark.parametrize("target", ["taco", "tensora"])
+def test_taco_and_tensora_refuse_an_index_used_as_a_number(target):
+    """`i * x(i)` has only plain TACO's operators, but TACO would read `i` as a tensor."""
+    need("tensora")
+    sig = _sig(("x", "int", "read", "n"), ("y", "int", "write", "n"))
+    with pytest.raises(TensorliftError, match=f"target {target} cannot express the index i used as a value"):
+        emit(target, parse_program("y(i) = i * x(i)"), sig)
+    source = emit("numpy", parse_program("y(i) = i * x(i)"), sig)
+    ex = Example({"n": 3, "m": 1}, {"n": 3, "m": 1, "x": np.array([4, 5, 6])}, {"y": np.array([0, 5, 12])})
+    check_emitted("numpy", source, sig, [ex])
 
 
 def test_plain_uint8_kernels_still_go_to_taco_and_tensora(kernel_dir):

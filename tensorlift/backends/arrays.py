@@ -17,7 +17,7 @@ from typing import Optional
 
 from .. import carith
 from ..errors import TensorliftError
-from ..taco.ir import COMPARISONS, LOGICAL, Access, BinOp, Call, Const, Guarded, Neg, Not, Reduce, accesses
+from ..taco.ir import COMPARISONS, LOGICAL, Access, BinOp, Call, Const, Guarded, Neg, Not, Reduce, accesses, index_names
 from .plan import (Node, Plan, StatementPlan, TensorInfo, make_plan, parameter_doc, promote, shape_code,
                    signature_code, size_sources, _SIZE_NAME)
 
@@ -434,9 +434,9 @@ class _Generator:
         names = tuple(v for v in self.st.var_order if v in n.free or v in n.reduce)
         ident = self.plan.info(e.name).ident
         idx = [self._index(i, names) for i in e.indices]
-        if self.st.domain is not None:
-            idx = [c if isinstance(i, str) else self.d.clip(c, f"{ident}.shape[{k}] - 1")
-                   for k, (i, c) in enumerate(zip(e.indices, idx))]
+        if self.st.domain is not None:     # (an index on no variable is in range or never)
+            idx = [c if isinstance(i, str) or not set(index_names(i)) & set(names)
+                   else self.d.clip(c, f"{ident}.shape[{k}] - 1") for k, (i, c) in enumerate(zip(e.indices, idx))]
         return Val(f"{ident}[{', '.join(idx)}]", names, n.kind)
 
     def _index(self, i, names) -> str:

@@ -127,6 +127,8 @@ def make_plan(program: Program, sig: Signature, reserved=PYTHON_RESERVED) -> Pla
     for st in program.statements:
         where = f"in `{st}`"
         for a in accesses(st.rhs):
+            if is_index_value(a, st):
+                continue
             t = tensors.get(a.name)
             if t is None or a.name not in defined:
                 what = "read before it is assigned" if a.name in assigned_somewhere \
@@ -166,7 +168,7 @@ def make_plan(program: Program, sig: Signature, reserved=PYTHON_RESERVED) -> Pla
         domain = None
         if st.domain is not None:
             domain = _annotate(st.domain, _Context({}, var_order, kinds, where, frozenset(lhs.indices),
-                                                   sizes, index_values=True))
+                                                   sizes))
             reads.update(a.name for a in accesses(st.domain) if a.name in tensors)
             if not exists:
                 raise TensorliftError(f"{where}: {lhs.name} has no value outside the statement's domain")
@@ -198,6 +200,22 @@ def make_plan(program: Program, sig: Signature, reserved=PYTHON_RESERVED) -> Pla
     return Plan(program, sig, function, tensors, plans, outputs, reads)
 
 
+def is_index_value(a: Access, st: Statement) -> bool:
+    """A left-side variable used as a number (`where(j <= i, A(i,j), 0)`: the position), as
+    the evaluator reads a bare name that is one of the left side's indices."""
+    return not a.indices and a.name in st.lhs.indices
+
+
+def index_value_used(program: Program) -> Optional[str]:
+    """The first index used as a number, named for the targets that cannot express it (plain
+    TACO reads a bare name as a scalar tensor)."""
+    for st in program.statements:
+        for a in accesses(st.rhs):
+            if is_index_value(a, st):
+                return f"the index {a.name} used as a value in `{st}`"
+    return None
+
+
 def _check_order(a: Access, t: TensorInfo, where: str) -> None:
     if t.param is not None and t.param.kind == "array" and t.param.shape is None:
         return      # shape unknown: nothing to check against
@@ -214,7 +232,6 @@ class _Context:
     where: str
     keep: frozenset              # the left side's variables
     sizes: frozenset             # names that are sizes in index expressions
-    index_values: bool = False   # a domain: a bare left-side variable is its index
 
 
 _FLOAT_FUNCTIONS = ("exp", "sqrt", "log", "tanh", "pow", "floor", "ceil")
@@ -226,7 +243,7 @@ def _annotate(e: Expr, ctx: _Context) -> Node:
     own: set[str] = set()
     if isinstance(e, Access):
         children: tuple[Node, ...] = ()
-        if not e.indices and ctx.index_values and e.name in ctx.keep:
+        if not e.indices and e.name in ctx.keep:        # the position, as a number
             kind, own = "int", {e.name}
         else:
             kind = ctx.kinds[e.name]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..errors import TensorliftError
 from ..taco.ir import Guarded, Program, accesses
 from ..signature import Signature
-from .plan import make_plan
+from .plan import index_value_used, make_plan
 
 _FORMATS = {0: "scalar", 1: "dense vector", 2: "dense matrix"}
 
@@ -22,6 +22,10 @@ def emit_taco(program, sig: Signature, case_sigs=None) -> str:
         plan = make_plan(program.cases[0][1], (case_sigs or [sig])[0])
     else:
         plan = make_plan(program, sig)      # validates the program against the signature
+    what = index_value_used(plan.program)
+    if what is not None:
+        raise TensorliftError(f"target taco cannot express {what} (plain TACO reads it as a tensor): "
+                              "choose numpy, torch or jax")
     used = {a.name for s in program.statements for a in [s.lhs, *accesses(s.rhs)]}
     rows = []
     for t in plan.tensors.values():

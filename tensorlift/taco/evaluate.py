@@ -69,6 +69,8 @@ def index_extents(target: Union[Expr, Statement], env: Env) -> dict[str, int]:
         extents.update(zip(target.lhs.indices, shape))
         fixed = set(target.lhs.indices)        # the left side's shape sets its variables
     for a in used:
+        if isinstance(target, Statement) and not a.indices and a.name in target.lhs.indices:
+            continue                           # a position used as a number
         if a.name not in env:
             raise EvalError(f"unknown tensor {a.name}")
         shape = np.shape(env[a.name])
@@ -126,7 +128,7 @@ class _Evaluator:
     def value(self, e: Expr) -> tuple[np.ndarray, tuple[str, ...]]:
         summed = self.homes.get(id(e), ())
         if isinstance(e, Access) and not e.indices and e.name in self.keep and e.name in self.extents:
-            return np.arange(self.extents[e.name]), (e.name,)   # an index variable as a value (domains)
+            return np.arange(self.extents[e.name]), (e.name,)   # a left-side index as a number
         if isinstance(e, Access):
             if not all(isinstance(i, str) for i in e.indices):
                 return self.gather(e, summed)

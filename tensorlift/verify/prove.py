@@ -73,15 +73,17 @@ def eval_program(program: Program, env: dict, extents_of, dtypes: dict[str, str]
         for idx in itertools.product(*(range(n) for n in shape)):
             binding = dict(zip(lhs.indices, idx))
             old = old_all[idx] if isinstance(old_all, np.ndarray) else old_all
-            if st.domain is not None and not ev.condition(st.domain, binding):
-                if old is None:
-                    raise _Malformed(f"{lhs.name} has no value outside the domain of the statement")
+            inside = True if st.domain is None else ev.condition(st.domain, binding)
+            if inside is not True and old is None:
+                raise _Malformed(f"{lhs.name} has no value outside the domain of the statement")
+            if inside is False:
                 result[idx] = old                   # outside the domain: as it was
                 continue
             v = ev.eval(rhs, binding)
             if st.accumulate:
                 v = S.arith("+", 0 if old is None else old, v)   # a returned value starts at zero
-            result[idx] = S.convert(S.lift(v, S.is_real(v)), ctype)
+            v = S.convert(S.lift(v, S.is_real(v)), ctype)
+            result[idx] = v if inside is True else S.convert(S.select(inside, v, old), ctype)
         value = result if lhs.indices else result[()]
         env[lhs.name] = out[lhs.name] = value
     return out
@@ -132,12 +134,11 @@ class _Terms:
         a, b = self.index(i.left, binding), self.index(i.right, binding)
         return a + b if i.op == "+" else a - b if i.op == "-" else a * b
 
-    def condition(self, e: Expr, binding: dict) -> bool:
-        """A domain: on index variables and sizes only, so a Python truth value."""
+    def condition(self, e: Expr, binding: dict):
+        """A domain at one element: True or False on index variables and sizes, a term when
+        it reads values (the element is then a select of the new and the old value)."""
         v = self.here(e, binding)
-        if S.is_term(v):
-            raise _Malformed(f"the domain {e} depends on values")
-        return bool(v)
+        return v if S.is_term(v) else bool(v)
 
     def here(self, e: Expr, binding):
         if isinstance(e, Const):
@@ -243,6 +244,8 @@ def check_names(program: Program, sig: Signature) -> None:
             raise TensorliftError(f"'{st.lhs.name}' is not an output of {sig.function} "
                                   f"(outputs: {', '.join(sig.outputs) or 'none'})")
         for a in [st.lhs, *accesses(st.rhs)]:
+            if a is not st.lhs and not a.indices and a.name in st.lhs.indices:
+                continue                    # a position used as a number, as the evaluator reads it
             if a.name in orders:
                 if len(a.indices) != orders[a.name]:
                     raise TensorliftError(f"'{a.name}' has order {orders[a.name]} but is used as {a}")
