@@ -204,3 +204,16 @@ def test_answer_program_evaluates_with_missing_lhs():
     (program,) = parse_answer("a(i) * b(i) => sum()")
     out = evaluate(program, {"a": np.array([1, 2]), "b": np.array([3, 4])}, {"a": "int", "b": "int"})
     assert out == {"_": 11}
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("m = max(i, x(i))", "m = max(i, x(i))"),
+    ("m = max(x(i))", "m = max(x(i))"),
+    ("y(i) = max(x(i), 0)", "y(i) = max(x(i), 0)"),                       # an element function
+    ("y(i) = select(x(i) > 0 && x(i) < t, x(i), 0)", "y(i) = where(x(i) > 0 && x(i) < t, x(i), 0)"),
+    ("`C(i,j) = A(i,j) for j <= i`", "C(i,j) = A(i,j) for j <= i"),       # a domain
+    ("y(i) = x(i) for each i", "y(i) = x(i)"),                             # prose, not a domain
+    ("y(i) = x(i+k) * w(k)", "y(i) = x(i+k) * w(k)"),
+])
+def test_extended_notation_in_answers(text, expected):
+    assert [str(p) for p in parse_answer(text)] == [expected]

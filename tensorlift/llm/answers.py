@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import NoReturn, Optional
 
-from ..taco.ir import Access, BinOp, Call, Const, Expr, Neg, Program, Statement, accesses
+from ..taco.ir import REDUCTIONS, Access, BinOp, Call, Const, Expr, Neg, Program, Reduce, Statement, accesses, index_vars
 from ..taco.parse import ARITY, IDENT, NAME, NUMBER, Parser, Token
 
 MISSING = Access("_", ())
@@ -27,15 +27,17 @@ MISSING = Access("_", ())
 
 _TOKEN = re.compile(
     rf"(?P<ws>\s+)|(?P<num>{NUMBER})|(?P<name>{NAME})"
-    r"|(?P<op>\+=|-=|\*=|/=|:=|=>|==|<=|>=|!=|[-+*/(),=\[\]])|(?P<sep>;)|(?P<other>.)",
+    r"|(?P<op>\+=|-=|\*=|/=|:=|=>|==|<=|>=|!=|&&|\|\||[-+*/(),=\[\]<>!])|(?P<sep>;)|(?P<other>.)",
     re.S,
 )
 _ASSIGN = {"=": "=", ":=": "=", "+=": "+=", "-=": "-=", "*=": "*=", "/=": "/="}
 _BINARY = {"+", "-", "*", "/"}
+_DOMAIN_OPS = ("<", ">", "<=", ">=", "==", "!=", "&&", "||")
 _FUNCTION_ALIASES = {
     **{f: f for f in ARITY},
     "fmin": "min", "fminf": "min", "fmax": "max", "fmaxf": "max", "expf": "exp",
-    "sqrtf": "sqrt", "fabs": "abs", "fabsf": "abs",
+    "sqrtf": "sqrt", "fabs": "abs", "fabsf": "abs", "select": "where", "logf": "log", "powf": "pow",
+    "tanhf": "tanh", "floorf": "floor", "ceilf": "ceil",
 }
 _SUM = re.compile(r"(?:sum|Sum|SUM)(?:_[A-Za-z0-9_]+)?")
 
@@ -89,14 +91,21 @@ class _Lenient(Parser):
                 self.advance()
                 args.append(self.expression())
         self.expect(")")
-        func = _FUNCTION_ALIASES.get(name.lower())
+        plain = [_plain_name(a) for a in args]
+        op = name.lower()
+        if op in REDUCTIONS and op != "sum" and args and all(plain[:-1]) and \
+                set(plain[:-1]) <= index_vars(args[-1]):
+            # `max(j, A(i,j))`, `prod(x(i))`: a reduction (sums stay TACO's implicit ones)
+            return self.made(Reduce(op, tuple(plain[:-1]), args[-1]))
+        func = _FUNCTION_ALIASES.get(op)
         if func is not None:
             if len(args) != ARITY[func]:
                 self.fail("arity")
             return self.made(Call(func, tuple(args)))
-        plain = [_plain_name(a) for a in args]
         if all(plain):
             return Access(name, tuple(plain))  # type: ignore[arg-type]
+        if all(p or _index_like(a) for p, a in zip(plain, args)):
+            return Access(name, tuple(p or a for p, a in zip(plain, args)))   # `x(i+k)`
         if _SUM.fullmatch(name) and all(plain[:-1]):
             return args[-1]
         self.fail("unknown function")
@@ -150,6 +159,17 @@ def _indexed(e: Expr) -> bool:
     return any(a.indices for a in accesses(e))
 
 
+def _index_like(e: Expr) -> bool:
+    """An affine index expression: names and integers under `+ - *`."""
+    if isinstance(e, Access):
+        return not e.indices
+    if isinstance(e, Const):
+        return isinstance(e.value, int)
+    if isinstance(e, Neg):
+        return _index_like(e.operand)
+    return isinstance(e, BinOp) and e.op in "+-*" and _index_like(e.left) and _index_like(e.right)
+
+
 def _plain_name(e: Expr) -> Optional[str]:
     if isinstance(e, Access) and not e.indices and IDENT.fullmatch(e.name):
         return e.name
@@ -176,8 +196,7 @@ def _tokenize(line: str) -> list[Token]:
         kind = m.lastgroup or "other"
         if kind == "ws":
             continue
-        if (kind == "op" and m.group() in ("==", "<=", ">=", "!=")) or (
-                kind == "num" and len(m.group()) > 100):
+        if kind == "num" and len(m.group()) > 100:
             kind = "other"
         out.append(Token(kind, m.group(), m.start()))
     return out
@@ -299,7 +318,12 @@ def _line_statements(line: str, budget: _Budget) -> tuple[list[Statement], list[
         e, end = _prefix(tokens, a + 1, stop, budget) if a + 1 < stop else (None, a + 1)
         cursor = end
         if e is not None:
-            named.append(_statement(lhs, _ASSIGN[tokens[a].text], e))
+            st = _statement(lhs, _ASSIGN[tokens[a].text], e)
+            if end + 1 < stop and tokens[end].kind == "name" and tokens[end].text == "for":
+                domain, after = _prefix(tokens, end + 1, stop, budget)    # `... for j <= i`
+                if domain is not None and isinstance(domain, BinOp) and domain.op in _DOMAIN_OPS:
+                    st, cursor = Statement(st.lhs, st.rhs, st.accumulate, domain), after
+            named.append(st)
     if budget.ok:
         bare += [s for _, s in _bare(tokens, cursor, len(tokens), budget)]
     return named, bare

@@ -20,6 +20,12 @@ Conventions:
 - Index variables absent from the left-hand side are summed: `r(i) = M(i,k) * v(k)`.
 - `+=` accumulates into the existing output: `P(i,j) += Q(i,k) * R(k,j)`.
 - One statement per line; write several statements if the function writes several arrays.
+- Beyond sums of products, when the code needs them:
+  reductions `max(j, A(i,j))`, `min(j, ...)`, `prod(j, ...)`, `sum(j, ...)`;
+  selects `where(x(i) > 0, x(i), 0)` with `< > <= >= == != && || !`;
+  functions `abs exp log sqrt pow floor ceil tanh` and two-argument `min`, `max`;
+  index expressions `x(i+k)`, `x(2*i)`, `x(n-1-i)`;
+  a partial output `C(i,j) = ... for j <= i` (other elements keep their values).
 - Answer with the formula only: no prose, no code fences."""
 
 _ACCESS = {"read": "input", "write": "output", "readwrite": "input and output (updated in place)"}
