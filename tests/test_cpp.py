@@ -128,3 +128,20 @@ def test_language_option_reads_cpp_from_any_name(tmp_path):
                                "for (int x : v) s += x; return s; }", "kernel.txt")
     proc, out = cli_json("lift", k, "-x", "c++")
     assert out["program"] == "first = v(i)" and out["verification"] == "proved"
+
+
+def test_functions_in_namespaces(tmp_path):
+    k = write_kernel(tmp_path, """#include <vector>
+namespace dsp { namespace detail { inline float sq(float v) { return v * v; } }
+std::vector<float> squares(const std::vector<float>& x) {
+    std::vector<float> out;
+    for (float v : x) out.push_back(detail::sq(v));
+    return out;
+} }
+namespace { void scale(std::vector<float>& x, float a) { for (auto& v : x) v *= a; } }
+""", "ns.cpp")
+    proc = cli("lift", k, "--json")
+    got = {r["function"]: r for r in map(json.loads, proc.stdout.splitlines())}
+    assert got["squares"]["program"] == "squares(i) = x(i) * x(i)", proc.stderr
+    assert got["scale"]["program"] == "x(i) = x(i) * a"
+    assert all(r["verification"] == "proved" for r in got.values())

@@ -281,6 +281,7 @@ class Function:
     line: int
     in_main_file: bool = True
     type_spelling: str = ""          # the function's type, as C++ spells it (to take its address)
+    qualified: str = ""              # its name with the namespaces around it (`k::vadd`)
 
 
 @dataclass(eq=False)

@@ -223,6 +223,18 @@ def _line(c) -> int:
         return 0
 
 
+def _qualified(c) -> str:
+    """The name C++ code outside the function's namespaces uses (`k::vadd`); an anonymous
+    namespace adds nothing (its members are visible in the file)."""
+    parts = [c.spelling]
+    p = c.semantic_parent
+    while p is not None and p.kind in (K.NAMESPACE, K.CLASS_DECL, K.STRUCT_DECL):
+        if p.spelling:
+            parts.append(p.spelling)
+        p = p.semantic_parent
+    return "::".join(reversed(parts))
+
+
 def _early_returns(items: list) -> list:
     """`if (c) return a; rest` as `if (c) return a; else { rest }`: the same program, in
     which a condition on data has a value on each branch (the verifier merges the two)."""
@@ -275,7 +287,7 @@ class _Converter:
         if body is None:
             raise UnsupportedConstruct(f"function '{c.spelling}' without a body", _line(c))
         return A.Function(c.spelling, params, self.type(c.result_type), self.block(body), _line(c),
-                          _in_file(c, self.unit.main_file), c.type.get_canonical().spelling)
+                          _in_file(c, self.unit.main_file), c.type.get_canonical().spelling, _qualified(c))
 
     # -- types -----------------------------------------------------------------------
     def type(self, t, sizes: Optional[list] = None) -> A.Type:

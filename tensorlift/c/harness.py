@@ -94,7 +94,7 @@ def user_unit(kernel: A.Kernel, slots: list[Slot], included: str, macros: dict[s
         lines = [f'#include "{included}"', "#include <type_traits>",
                  'extern "C" void (*const tl_entry)(void);',
                  f"void (*const tl_entry)(void) = reinterpret_cast<void (*)(void)>("
-                 f"static_cast<std::add_pointer_t<{ftype}>>(&{kernel.name}));"]
+                 f"static_cast<std::add_pointer_t<{ftype}>>(&{kernel.function.qualified or kernel.name}));"]
     else:
         lines = [f'#include "{included}"',
                  f"void (*const tl_entry)(void) = (void (*)(void)){kernel.name};"]
