@@ -90,8 +90,9 @@ class Unit:
         return str(self.path) if self.path else _TEXT_NAME[self.language]
 
     def functions(self) -> list[str]:
-        """Functions defined in the file itself (not in headers), in source order."""
-        return [n for n, c in self.defs.items() if _in_file(c, self.main_file)]
+        """Functions defined in the file itself or in source files it includes (a template
+        body included once per type), not in headers, in source order."""
+        return [n for n, c in self.defs.items() if _in_file(c, self.main_file) or _included_source(c)]
 
     def kernel(self, name: str) -> A.Kernel:
         if name not in self.defs:
@@ -121,6 +122,12 @@ _TEXT_NAME = {"c": "input.c", "c++": "input.cpp"}
 def _in_file(cursor, name: str) -> bool:
     f = cursor.location.file
     return f is not None and f.name == name
+
+
+def _included_source(cursor) -> bool:
+    f = cursor.location.file
+    return f is not None and not cursor.location.is_in_system_header and \
+        Path(f.name).suffix.lower() in (".c", ".cc", ".cpp", ".cxx")
 
 
 def _array_like(t) -> bool:

@@ -45,7 +45,7 @@ def analyse_flows(kernel: A.Kernel, slots: list[Slot]) -> Flows:
     close = scan.closure
     names = {s.name for s in slots}
     # what the returned value is chosen by counts too (`if (x[i] > x[best]) best = i`)
-    returned = close(scan.deps.get("<return>", set()))
+    returned = close(scan.deps.get("<return>", set()) | scan.chosen.get("<return>", set()))
     while True:
         more = close(returned | {g for n in returned for g in scan.chosen.get(n, ())})
         if more == returned:
@@ -212,6 +212,8 @@ class _Scan:
         if isinstance(node, A.Return):
             self.data |= self.value(node.value)
             self.deps.setdefault(self.returns_to, set()).update(self.value(node.value))
+            if node.value is not None and self.guards:    # `if (x < 0) return 1;`: chosen by x
+                self.chosen.setdefault(self.returns_to, set()).update(*self.guards)
             return
         if isinstance(node, A.ExprStmt):
             e = node.expr

@@ -259,7 +259,7 @@ class _Walk:
 
     def expr(self, e, frame: dict) -> Optional[Expr]:
         if isinstance(e, (A.Index, A.Unary, A.Name, A.Decl)) and (
-                id(e) in self.facts.site_array or (isinstance(e, A.Index) and self.selecting)):
+                id(e) in self.facts.site_array or (_element(e) and self.selecting)):
             return self.read(e)
         if isinstance(e, A.Cast):
             return self.expr(e.expr, frame)
@@ -408,7 +408,7 @@ class _Walk:
         op = e.op
         if op != "=" and op[0] not in "+-*/":
             value = None
-        if id(e.target) in self.facts.site_array or (self.selecting and isinstance(e.target, A.Index)):
+        if id(e.target) in self.facts.site_array or (self.selecting and _element(e.target)):
             return self.store(e.target, op, value)
         if isinstance(e.target, A.Name) and (e.target.name in frame or e.target.scope == "local"):
             if isinstance(A.strip_ref(e.target.type), A.Scalar):
@@ -784,6 +784,11 @@ def _index_in(e, names: set[str]) -> bool:
     if isinstance(e, A.Cond):
         return _index_in(e.then, names) or _index_in(e.other, names)
     return any(_index_in(c, names) for c in A.children(e))
+
+
+def _element(e) -> bool:
+    """An element access (`a[i]`, `*p`), which has a site whether or not it ran."""
+    return isinstance(e, A.Index) or (isinstance(e, A.Unary) and e.op == "*")
 
 
 def _root(node) -> Optional[str]:

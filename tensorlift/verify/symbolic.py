@@ -146,6 +146,9 @@ def call(name: str, args: list):
         for _ in range(int(power)):
             out = out * lift(args[0], True)
         return out
+    numbers = [_numeral(a) for a in args]
+    if base in MATH and None not in numbers:     # `sqrt(3)`: a number, as the C computes it
+        return float(MATH[base](*map(float, numbers)))   # a number: constants fold in doubles, as in C
     if base in MATH:
         return math_function(base, len(args))(*[lift(a, True) for a in args])
     raise UnsupportedConstruct(f"call to '{name}' on symbolic values")
