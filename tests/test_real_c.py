@@ -189,3 +189,58 @@ def test_libm_domains_agree_with_the_compiled_c(tmp_path):
         void logs(int n, const double *x, double *y) { for (int i = 0; i < n; i++) y[i] = log(x[i]) + pow(x[i], 0.5); }""")
     proc, info = cli_json("analyze", k, "--examples", "2")    # NaN and -inf agree, or this would fail
     assert proc.returncode == 0, proc.stderr
+
+
+def test_a_status_chosen_by_the_inputs_is_part_of_the_result(tmp_path):
+    """A range check's return code is computed from value scalars: it is an output to
+    match, never dropped as a status code (a proof without it would be of the wrong thing)."""
+    k = write_kernel(tmp_path, """
+int hours_to_rad(int ihour, double sec, double *rad) {
+    *rad = (3600.0 * ihour + sec) * 7.27220521664304e-5;
+    if (ihour < 0 || ihour > 23) return 1;
+    if (sec < 0.0 || sec >= 60.0) return 2;
+    return 0;
+}""")
+    proc, out = cli_json("lift", k)
+    assert out["verification"] == "proved", proc.stderr
+    assert "hours_to_rad = where(ihour < 0 || ihour > 23, 1, where(sec < 0.0 || sec >= 60.0, 2, 0))" \
+        in out["program"]
+
+
+def test_a_file_whose_other_functions_call_into_the_project(tmp_path):
+    k = write_kernel(tmp_path, """
+const char *sinc_name(int kind);
+const char *get_name(int kind) { return sinc_name(kind); }
+void short_to_float(const short *in, float *out, int len) {
+    while (len) { len--; out[len] = (float) (in[len] / (1.0 * 0x8000)); }
+}""")
+    proc, out = cli_json("lift", k, "--function", "short_to_float")
+    assert proc.returncode == 0 and out["verification"] == "proved", proc.stderr
+
+
+def test_functions_from_an_included_template_body(tmp_path):
+    (tmp_path / "body.inc.c").write_text(
+        "void CAT(TYPE, _scale)(const TYPE *in, TYPE *out, int n, TYPE a) {\n"
+        "    for (int i = 0; i < n; i++) out[i] = a * in[i]; }\n")
+    k = write_kernel(tmp_path, """
+#define CAT_(a, b) a##b
+#define CAT(a, b) CAT_(a, b)
+#define TYPE float
+#include "body.inc.c"
+#undef TYPE
+#define TYPE double
+#include "body.inc.c"
+""")
+    proc = cli("lift", k, "--json")
+    got = {r["function"]: r for r in map(json.loads, proc.stdout.splitlines())}
+    assert sorted(got) == ["double_scale", "float_scale"], proc.stderr
+    assert all(r["program"] == "out(i) = a * in(i)" and r["verification"] == "proved" for r in got.values())
+
+
+def test_libm_on_constants_folds_as_the_c_does(tmp_path):
+    k = write_kernel(tmp_path, """#include <math.h>
+void mexh_scale(const double *input, double *output, int n) {
+    for (int i = 0; i < n; i++) output[i] = input[i] * 2 / (sqrt(3) * sqrt(sqrt(M_PI)));
+}""")
+    proc, out = cli_json("lift", k)
+    assert out["verification"] == "proved" and out["candidates"] <= 2, proc.stderr
