@@ -8,6 +8,7 @@ going on.
 """
 from __future__ import annotations
 
+import math
 import signal
 import subprocess
 from dataclasses import dataclass
@@ -196,11 +197,14 @@ def stdin_bytes(slots: list[Slot], cases: list[Case], timing: int = 0) -> bytes:
     return np.concatenate(vals).tobytes()
 
 
-def limited(command: list[str]) -> list[str]:
-    """The command under a memory limit and without core dumps. A shell sets the limits and
-    execs the command (no Python runs between fork and exec, which threads would forbid)."""
+def limited(command: list[str], cpu_seconds: int) -> list[str]:
+    """The command under memory and CPU-time limits and without core dumps. A shell sets the
+    limits and execs the command (no Python runs between fork and exec, which threads would
+    forbid). CPU time, unlike wall time, does not grow when the machine is busy, so a loaded
+    machine cannot make a kernel look endless."""
     kib = MEMORY_LIMIT // 1024
-    return ["/bin/sh", "-c", f'ulimit -v {kib} 2>/dev/null; ulimit -c 0 2>/dev/null; exec "$0" "$@"', *command]
+    limits = f"ulimit -v {kib} 2>/dev/null; ulimit -t {cpu_seconds} 2>/dev/null; ulimit -c 0 2>/dev/null"
+    return ["/bin/sh", "-c", f'{limits}; exec "$0" "$@"', *command]
 
 
 @dataclass
@@ -221,14 +225,17 @@ def returned_dtype(kernel) -> Optional[str]:
 def run_harness(exe, slots: list[Slot], cases: list[Case], returns: Optional[str],
                 time_limit: float = TIME_LIMIT, timing: int = 0) -> tuple[list[Run], str]:
     """Runs the compiled harness on the cases; returns the runs and what it printed on stderr.
-    `returns`: the dtype of the kernel's return value (`returned_dtype`)."""
+    `returns`: the dtype of the kernel's return value (`returned_dtype`). `time_limit` is in
+    CPU seconds; wall time gets as much again plus a second, for a kernel that blocks."""
+    endless = KernelRunError(f"the kernel did not finish within {time_limit:g} s at sizes {cases[0].sizes}")
     try:
-        proc = subprocess.run(limited([str(exe)]), input=stdin_bytes(slots, cases, timing),
-                              capture_output=True, timeout=time_limit)
+        proc = subprocess.run(limited([str(exe)], math.ceil(time_limit)), input=stdin_bytes(slots, cases, timing),
+                              capture_output=True, timeout=2 * time_limit + 1)
     except subprocess.TimeoutExpired:
-        raise KernelRunError(f"the kernel did not finish within {time_limit:g} s at sizes "
-                             f"{cases[0].sizes}") from None
+        raise endless from None
     if proc.returncode != 0:
+        if proc.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
+            raise endless
         if proc.returncode < 0:
             name = signal.Signals(-proc.returncode).name
             raise KernelRunError(f"the kernel crashed ({name}) at sizes {cases[0].sizes}")
