@@ -398,7 +398,8 @@ def synthesize(analysis: Analysis, exs: list[Example], guidance: Guidance, order
             if verifier is None:
                 chosen = stmt
                 break
-            proof = verifier.prove(Program(tuple(statements) + (stmt,)), outputs=done + [out],
+            # the outputs before this one are proved already, and their statements stay
+            proof = verifier.prove(Program(tuple(statements) + (stmt,)), outputs=[out],
                                    timeout=max(1.0, deadline - time.monotonic()))
             result.verification_seconds += proof.seconds
             if proof.verdict == "refuted":

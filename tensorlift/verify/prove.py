@@ -268,7 +268,7 @@ class _CRun:
     scalars: dict
     regions: dict
     expected: dict         # output name -> final value(s)
-    constraints: list = field(default_factory=list)   # the inputs' C ranges
+    ranges: list = field(default_factory=list)   # the inputs' C ranges: (symbol, lo, hi)
     problem: Optional[str] = None                     # why no proof can cover this run
 
 
@@ -334,22 +334,31 @@ class Verifier:
         return self._runs[values]
 
 
-_FLOAT_MAX = {"float": float(np.finfo(np.float32).max), "double": float(np.finfo(np.float64).max)}
+_FLOAT_MAX = {t: Fraction(float(np.finfo(np.float32 if t == "float" else np.float64).max))
+              for t in ("float", "double")}
 
 
-def _symbol(name: str, dtype: str, constraints: list, types: dict):
-    types[name] = dtype
+def _symbol(name: str, dtype: str, ranges: list, types: dict):
+    """An input of the C type `dtype`; its range is kept as numbers and only made a z3 term
+    for a query (most cases never need the solver, and a term costs more than the symbol)."""
     if carith.is_float(dtype):
         # a finite value of its type: `m = -FLT_MAX; m = fmaxf(m, x[i])` is max(x(i))
         v = z3.Real(name)
-        top = z3.RealVal(Fraction(_FLOAT_MAX[dtype]))
-        constraints.append(z3.And(v >= -top, v <= top))
+        ranges.append((v, -_FLOAT_MAX[dtype], _FLOAT_MAX[dtype]))
+        types[v.get_id()] = dtype
         return v
     v = z3.Int(name)
     lo, hi = carith.bounds(dtype)
     if carith.INT_TYPES[dtype][0] < 64 or lo == 0:
-        constraints.append(z3.And(v >= lo, v <= hi))
+        ranges.append((v, lo, hi))
+    types[v.get_id()] = dtype
     return v
+
+
+def _in_ranges(ranges: list) -> list:
+    def num(x):
+        return z3.RealVal(x) if isinstance(x, Fraction) else x
+    return [z3.And(v >= num(lo), v <= num(hi)) for v, lo, hi in ranges]
 
 
 def _execute(analysis: Analysis, sizes: dict[str, int]) -> _CRun:
@@ -357,8 +366,8 @@ def _execute(analysis: Analysis, sizes: dict[str, int]) -> _CRun:
     k = analysis.kernel
     symbols: dict[str, object] = {}
     scalars: dict[str, object] = {}
-    constraints: list = []
-    types: dict[str, str] = {}      # input symbol -> its C type
+    ranges: list = []
+    types: dict[int, str] = {}      # input symbol's AST id -> its C type
     arrays, buffers, regions = {}, {}, {}
     outside: list[str] = []
     for s in analysis.slots:
@@ -371,14 +380,14 @@ def _execute(analysis: Analysis, sizes: dict[str, int]) -> _CRun:
                 # condition on it compares it with constants and so comes out the same
                 scalars[s.name] = sizes.get(s.name, analysis.fixed.get(s.name))
             else:
-                scalars[s.name] = symbols[s.name] = _symbol(s.name, s.dtype, constraints, types)
+                scalars[s.name] = symbols[s.name] = _symbol(s.name, s.dtype, ranges, types)
             continue
         reg = regions[s.name] = Region.of(analysis.layouts[s.name], sizes)
         init = np.empty(reg.shape, dtype=object)
         where = {}
         offs = reg.offsets()
         for idx in itertools.product(*(range(n) for n in reg.shape)):
-            init[idx] = _symbol(f"{s.name}[{','.join(map(str, idx))}]" if idx else s.name, s.dtype, constraints, types)
+            init[idx] = _symbol(f"{s.name}[{','.join(map(str, idx))}]" if idx else s.name, s.dtype, ranges, types)
             where[reg.interp_offset(int(offs[idx]))] = init[idx]
         symbols[s.name] = init
 
@@ -386,7 +395,7 @@ def _execute(analysis: Analysis, sizes: dict[str, int]) -> _CRun:
             if off in where:
                 return where[off]
             outside.append(f"reads {name} at offset {off}")
-            return _symbol(f"{name}@{off}", dtype, constraints, types)
+            return _symbol(f"{name}@{off}", dtype, ranges, types)
         arrays[s.name], buffers[s.name] = array_pointer(s, fresh, trace=None)
         buffers[s.name].stored = {}
     ret = Interpreter(k, S.SymbolicOps(types)).call(*bind(k, analysis.slots, scalars, arrays))
@@ -424,7 +433,7 @@ def _execute(analysis: Analysis, sizes: dict[str, int]) -> _CRun:
         problem = f"the C {outside[0]}, outside the region analysis fitted, at sizes {_dims(sig, sizes)}"
     if sig.returns and sig.returns_shape is None:
         expected[sig.function] = ret
-    return _CRun(sizes, symbols, scalars, regions, expected, constraints, problem)
+    return _CRun(sizes, symbols, scalars, regions, expected, ranges, problem)
 
 
 def _returned(vec, reg: Region, sizes: dict) -> np.ndarray:
@@ -501,7 +510,7 @@ def _prove_case(analysis: Analysis, program: Program, run: _CRun, outputs, timeo
         left = deadline - time.monotonic()
         solver = z3.Solver()
         solver.set("timeout", max(1, int((left / 3 if k == 0 and len(groups) > 1 else left) * 1000)))
-        solver.add(*run.constraints)
+        solver.add(*_in_ranges(run.ranges))
         solver.add(*_nonzero_divisors(group))
         solver.add(z3.Or([a != b for _, _, a, b in group]))
         answer = solver.check()
@@ -532,16 +541,21 @@ def _nonzero_divisors(diffs) -> list:
 
 
 def _small(term, limit: int = 400) -> bool:
-    """Whether a term has at most `limit` nodes (counted with sharing)."""
-    seen, todo = set(), [term]
+    """Whether a term has at most `limit` nodes (counted with sharing). Walked on z3's raw
+    ASTs: a Python object per node costs more than the rest of a large proof."""
+    ctx = term.ctx_ref()
+    seen, todo = set(), [term.as_ast()]
     while todo:
         t = todo.pop()
-        if t.get_id() in seen:
+        i = z3.Z3_get_ast_id(ctx, t)
+        if i in seen:
             continue
-        seen.add(t.get_id())
+        seen.add(i)
         if len(seen) > limit:
             return False
-        todo.extend(t.children())
+        if z3.Z3_get_ast_kind(ctx, t) == z3.Z3_APP_AST:
+            app = z3.Z3_to_app(ctx, t)
+            todo.extend(z3.Z3_get_app_arg(ctx, app, k) for k in range(z3.Z3_get_app_num_args(ctx, app)))
     return True
 
 

@@ -38,8 +38,9 @@ def lift(v, real: bool):
 
 
 def is_real(v) -> bool:
-    if is_term(v):
-        return v.sort() == z3.RealSort()
+    if is_term(v):   # on the raw AST: a sort object per call is most of a symbolic run's time
+        ctx = v.ctx_ref()
+        return z3.Z3_get_sort_kind(ctx, z3.Z3_get_sort(ctx, v.as_ast())) == z3.Z3_REAL_SORT
     return isinstance(v, float)
 
 
@@ -169,7 +170,8 @@ def _numeral(v):
 class SymbolicOps(Ops):
     """C arithmetic where values may be z3 terms. Control flow must not depend on them
     except through `if` and `?:`, which the interpreter merges. `types`: the C type of each
-    input symbol, whose conversion to a type that holds every value of it is the symbol."""
+    input symbol, keyed by its AST id; converting it to a type that holds every value of it
+    is the symbol itself."""
 
     def __init__(self, types: Optional[dict] = None):
         self.types = types or {}
@@ -227,7 +229,7 @@ class SymbolicOps(Ops):
     def convert(self, v, dtype):
         if not is_term(v):
             return super().convert(v, dtype)
-        held = self.types.get(str(v)) if z3.is_const(v) else None
+        held = self.types.get(v.get_id())
         if held is not None and carith.is_int(held) and carith.is_int(dtype):
             lo, hi = carith.bounds(held)
             tlo, thi = carith.bounds(dtype)
