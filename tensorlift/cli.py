@@ -266,7 +266,7 @@ def _report_lift(args, res, targets, header: bool) -> int:
             print(f"# {res.function}")
         print(res.program)
         print(f"checked: matches the compiled C on {res.examples_checked} random examples "
-              f"({res.candidates} candidates, {res.seconds:.2f} s); verification: {_verification(res)}")
+              f"({res.candidates} candidate{'s' * (res.candidates != 1)}, {res.seconds:.2f} s); verification: {_verification(res)}")
         for t in targets:
             if t != "taco" and not args.emit and explicit:
                 print(f"\n# --- {t} (checked on the examples) ---\n{code[t]}", end="")

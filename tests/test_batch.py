@@ -481,7 +481,8 @@ def test_ctrl_c_exits_130_and_resume_finishes(tmp_path):
     src.mkdir()
     for i in range(4):
         shutil.copy(DATA / "dot.c", src / f"dot{i}.c")
-    shutil.copy(DATA / "broken" / "forever.c", src / "zz_forever.c")
+    for i in range(3):   # a second and a half each: time for the interrupt on a busy machine
+        shutil.copy(DATA / "broken" / "forever.c", src / f"zz_forever{i}.c")
     report = tmp_path / "r.csv"
     env = dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     proc = subprocess.Popen([sys.executable, "-m", "tensorlift", "bench", str(src), "--jobs", "1",
@@ -496,11 +497,11 @@ def test_ctrl_c_exits_130_and_resume_finishes(tmp_path):
     assert "interrupted" in err and "Traceback" not in err
     assert not _workers_of(proc.pid)
     done = read_report(report)
-    assert 1 <= len(done) < 5 and all(r["status"] == "lifted" for r in done)
+    assert 1 <= len(done) < 7 and all(r["status"] == "lifted" for r in done[:4])
     proc = run_bench(src, "--jobs", 1, "--timeout", 20, "--report", report, "--resume")
     assert proc.returncode == 0, proc.stderr
     assert f"{len(done)} kernel(s) already in the report were skipped" in proc.stderr
-    assert sorted(r["function"] for r in read_report(report)) == ["dot"] * 4 + ["forever"]
+    assert sorted(r["function"] for r in read_report(report)) == ["dot"] * 4 + ["forever"] * 3
 
 
 def test_progress_bar_on_a_terminal(tmp_path):

@@ -92,10 +92,16 @@ def test_no_c_compiler(tmp_path):
     _one_line_error(cli("analyze", CORPUS / "blas/dot.c", env=env), contains="no C compiler")
 
 
-def test_compiled_run_has_a_time_limit():
+def test_compiled_run_has_a_cpu_time_limit():
+    """A 1500^3 product takes several CPU seconds: stopped after one."""
+    import numpy as np
     from tensorlift.api import analyze
     from tensorlift.errors import KernelRunError
-    from tensorlift.c.examples import make_examples
-    res = analyze(CORPUS / "blas/gemv.c", examples=0)
-    with pytest.raises(KernelRunError, match="did not finish within"):
-        make_examples(res.analysis, 2, time_limit=0.0001)
+    from tensorlift.c.examples import make_case, returned_dtype, run_harness
+    from tensorlift.c.harness import start_build
+    res = analyze(CORPUS / "blas/gemm.c", examples=0)
+    a = res.analysis
+    case = make_case(a, a.sizes({d: 1500 for d in a.free_dims}), np.random.default_rng(0))
+    exe = start_build(a.kernel, a.slots).exe()
+    with pytest.raises(KernelRunError, match="did not finish within 1 s"):
+        run_harness(exe, a.slots, [case], returned_dtype(a.kernel), time_limit=1)
