@@ -1,5 +1,6 @@
 """The time a lift may take, shared by every stage that can run long (the interpreter, the
-compiled runs, the search, the proofs), and a way for a watchdog to stop them early."""
+compiled runs, the search, the proofs), and a way for a watchdog to stop them early; and the
+memory a process of tensorlift may use."""
 from __future__ import annotations
 
 import math
@@ -39,3 +40,18 @@ class Budget:
             raise KernelRunError(self._why or "stopped")
         if time.monotonic() > self.deadline:
             raise OutOfTime(f"time limit of {self.seconds:g} s reached during {stage}")
+
+
+def limit_memory(gib: float) -> None:
+    """An address-space limit on this process and the programs it runs, so that a kernel that
+    asks for the machine ends in a one-line error instead of the OOM killer; no core files."""
+    import resource
+    limit = int(gib * (1 << 30))
+    try:
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    except (ValueError, OSError):
+        pass

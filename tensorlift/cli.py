@@ -137,19 +137,10 @@ def _join_cflags(argv: list[str]) -> list[str]:
 
 
 def _memory_ceiling(gib: float) -> None:
-    """An address-space limit on this process, so that a kernel that asks for the machine
-    ends in a one-line error instead of the operating system's OOM killer."""
-    import resource
     if not gib > 0:
         raise TensorliftError("--memory must be positive")
-    limit = int(gib * (1 << 30))
-    try:
-        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        if hard != resource.RLIM_INFINITY:
-            limit = min(limit, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-    except (ValueError, OSError):
-        pass
+    from .budget import limit_memory
+    limit_memory(gib)
 
 
 def _fail(args, message: str, code: int) -> int:

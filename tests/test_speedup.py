@@ -27,7 +27,8 @@ _lifted: dict = {}
 
 def lifted(name: str, function: str):
     if name not in _lifted:
-        r = lift(CORPUS / f"{name}.c", function, verify="none", timeout=60)
+        path = CORPUS / name if "." in name else CORPUS / f"{name}.c"
+        r = lift(path, function, verify="none", timeout=60)
         assert r.status == "lifted", r.searched
         _lifted[name] = r
     return _lifted[name]
@@ -39,6 +40,7 @@ def lifted(name: str, function: str):
     ("darknet/axpy_cpu", "axpy_cpu"),      # a readwrite array
     ("dsp/vadd", "vadd"),                  # integers
     ("polybench/2mm", "kernel_2mm"),       # two statements, a temporary
+    ("cpp/darken_blend_8.cpp", "darken_blend_8"),   # C++ vectors: sizes come with them
 ])
 def test_report_fields_and_matches(name, function):
     rep = measure_speedup(lifted(name, function), TARGETS, size=SMALL, repeats=2)

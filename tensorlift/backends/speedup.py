@@ -214,10 +214,10 @@ def time_c(analysis: Analysis, inputs: _Inputs, repeats: int,
     if m is None:
         raise KernelRunError("the timed kernel printed no time")
     outputs: dict[str, Any] = {}
-    if sig.returns:
+    if sig.returns and sig.returns_shape is None:
         outputs[sig.function] = runs[0].ret
     for s in analysis.slots:
-        if s.kind == "array" and sig.param(s.name).access != "read":
+        if s.kind == "array" and (s.is_return or sig.param(s.name).access != "read"):
             outputs[s.name] = inputs.case.regions[s.name].gather(runs[0].arrays[s.name])
     return float(m.group(1)), int(m.group(2)), outputs
 
@@ -236,7 +236,7 @@ def load_function(target: str, source: str, sig: Signature) -> Callable:
 def target_arguments(target: str, analysis: Analysis, values: dict[str, Any]) -> list:
     """The parameters in C order as the target's own arrays (numbers stay numbers)."""
     args = []
-    for p in analysis.signature.params:
+    for p in analysis.signature.call_params:
         v = values[p.name]
         if isinstance(v, np.ndarray):
             if target == "torch":

@@ -21,6 +21,7 @@ import sys
 import time
 from typing import Optional, Sequence
 
+from ..budget import limit_memory
 from ..errors import TensorliftError
 from .records import blank_record
 
@@ -45,20 +46,6 @@ def _die_with_parent() -> None:
     parent = os.environ.get(PARENT_ENV)
     if parent and parent.isdigit() and os.getppid() != int(parent):
         os._exit(1)
-
-
-def limit_memory(gib: float) -> None:
-    """An address-space limit on this process and the programs it runs; no core files."""
-    import resource
-    limit = int(gib * (1 << 30))
-    try:
-        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        if hard != resource.RLIM_INFINITY:
-            limit = min(limit, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    except (ValueError, OSError):
-        pass
 
 
 def lift_request(req: dict) -> dict:

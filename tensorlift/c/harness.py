@@ -235,24 +235,9 @@ def harness_unit_cxx(kernel: A.Kernel, slots: list[Slot]) -> str:
             out.append(f"    for (long q = 0; q < e{i}; q++) wr((double)v{i}[q]);")
         out.append("    wr(0);")
     out.append("    fflush(stdout);")
-    out += ["    if (timing > 0) {",
-            *[f"      auto c{i} = v{i};" for i, _ in arrays],
-            "      tl_fn volatile vfn = fn;",
-            "      double best = 1e300; long inner = 1; int done = 0;",
-            "      while (done < timing) {",
-            *[f"        v{i} = c{i};" for i, _ in arrays],
-            "        struct timespec t0, t1;",
-            "        clock_gettime(CLOCK_MONOTONIC, &t0);",
-            f"        for (long q = 0; q < inner; q++) {call.replace('fn(', 'vfn(', 1)};",
-            "        clock_gettime(CLOCK_MONOTONIC, &t1);",
-            "        double el = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);",
-            f"        if (done == 0 && el < {TIMING_BATCH!r} && inner < (1L << 30)) {{ inner *= 2; continue; }}",
-            "        if (el / inner < best) best = el / inner;",
-            "        done++;",
-            "      }",
-            '      fprintf(stderr, "tensorlift-time %.9e %ld\\n", best, inner); fflush(stderr);',
-            "    }",
-            "  }", "  return 0;", "}"]
+    out += _timing(call, [f"      auto c{i} = v{i};" for i, _ in arrays],
+                   " ".join(f"v{i} = c{i};" for i, _ in arrays))
+    out += ["  }", "  return 0;", "}"]
     return "\n".join(out) + "\n"
 
 
@@ -349,7 +334,9 @@ def harness_unit(kernel: A.Kernel, slots: list[Slot]) -> str:
             out.append(f"    wr((double)(guard_changed(m{i}, {GUARD} * sizeof({ct})) + "
                        f"guard_changed(b{i} + e{i}, {GUARD} * sizeof({ct}))));")
     out.append("    fflush(stdout);")
-    out += _timing(call, arrays)
+    out += _timing(call, [f"      void *c{i} = malloc(e{i} * sizeof({ct}) + 1); memcpy(c{i}, b{i}, e{i} * sizeof({ct}));"
+                          for i, _, ct in arrays],
+                   " ".join(f"memcpy(b{i}, c{i}, e{i} * sizeof({ct}));" for i, _, ct in arrays))
     for i, s, ct in arrays:
         if not s.is_global:
             out.append(f"    free(m{i});")
@@ -357,14 +344,11 @@ def harness_unit(kernel: A.Kernel, slots: list[Slot]) -> str:
     return "\n".join(head + out) + "\n"
 
 
-def _timing(call: str, arrays) -> list[str]:
+def _timing(call: str, save: list[str], restore: str) -> list[str]:
     """Times the call: batches of `inner` calls, `inner` doubling from 1 until a batch lasts
     TIMING_BATCH, then `timing` batches (the calibrating one counts); every array is restored
-    from a copy (untimed) before each batch. The call goes through a volatile pointer so that
-    it can be neither inlined nor dropped."""
-    save = [f"      void *c{i} = malloc(e{i} * sizeof({ct}) + 1); memcpy(c{i}, b{i}, e{i} * sizeof({ct}));"
-            for i, _, ct in arrays]
-    restore = " ".join(f"memcpy(b{i}, c{i}, e{i} * sizeof({ct}));" for i, _, ct in arrays)
+    from the copy `save` made (`restore`, untimed) before each batch. The call goes through a
+    volatile pointer so that it can be neither inlined nor dropped."""
     return [
         "    if (timing > 0) {",
         "      tl_fn volatile vfn = fn;",
