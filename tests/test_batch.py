@@ -473,7 +473,8 @@ def test_terminated_batch_stops_its_workers(tmp_path):
     _, err = proc.communicate(timeout=30)
     assert proc.returncode == 130 and "interrupted" in err and "Traceback" not in err
     assert json.loads(report.read_text()) == []
-    assert not _workers_of(proc.pid)
+    left = _workers_of(proc.pid)
+    assert not left, [(Path(f"/proc/{p}/cmdline").read_bytes(), Path(f"/proc/{p}/stat").read_text()) for p in left]
 
 
 def test_ctrl_c_exits_130_and_resume_finishes(tmp_path):

@@ -24,6 +24,7 @@ import sys
 import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Optional, Sequence
 
@@ -109,9 +110,10 @@ class Slot:
         with self._lock:
             if self._stopped:
                 raise Stopped
-            self.proc = subprocess.Popen(self.command + ["--memory", repr(self.memory_gib)],
-                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._err,
-                                         env=worker_env(), start_new_session=True, close_fds=True)
+            with _interrupts_held():
+                self.proc = subprocess.Popen(self.command + ["--memory", repr(self.memory_gib)],
+                                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._err,
+                                             env=worker_env(), start_new_session=True, close_fds=True)
         self.served, self._buf = 0, b""
         self.started += 1
 
@@ -148,6 +150,7 @@ class Slot:
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             pass
+        _wait_for_group(proc.pid)
         for f in (proc.stdin, proc.stdout):
             try:
                 f.close()
@@ -259,3 +262,47 @@ class Slot:
                 continue                  # perhaps worn down by earlier kernels: once more, fresh
             return blank_record(file, function, guide=guide, seconds=seconds, error=error)
         raise AssertionError("unreachable")
+
+
+@contextmanager
+def _interrupts_held():
+    """Ctrl-C / SIGTERM wait until the block is done: one raised inside Popen would lose the
+    worker it just started, which then outlives the batch (main thread only; handlers run
+    nowhere else)."""
+    held: list[int] = []
+    try:
+        saved = {sig: signal.signal(sig, lambda n, _: held.append(n)) for sig in (signal.SIGINT, signal.SIGTERM)}
+    except ValueError:
+        saved = {}
+    try:
+        yield
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
+        if held:
+            signal.raise_signal(held[0])
+
+
+def _wait_for_group(pgid: int, limit: float = 2.0) -> None:
+    """Until no live process of the killed group is left (a kernel the worker ran, which
+    nobody here reaps): SIGKILL is delivered, not waited for. Zombies do not count, since
+    an init that does not reap would keep them for ever."""
+    end = time.monotonic() + limit
+    while time.monotonic() < end and _live_members(pgid):
+        time.sleep(0.005)
+
+
+def _live_members(pgid: int) -> bool:
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return False
+    for name in entries:
+        if name.isdigit():
+            try:
+                fields = Path(f"/proc/{name}/stat").read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            if int(fields[2]) == pgid and fields[0] != "Z":
+                return True
+    return False
