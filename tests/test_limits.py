@@ -10,6 +10,7 @@ REASONS = {
     "prefix_sum.c": "recurrence",              # a scan
     "lu.c": "recurrence",                      # an in-place factorisation
     "leading_positive.c": "depends on data",   # a data-dependent trip count
+    "trmm.c": "triangular reduction",          # a sum from an outer index on
 }
 
 
@@ -24,3 +25,13 @@ def test_refused_as_not_expressible(name):
 
 def test_every_limit_file_is_tested():
     assert sorted(p.name for p in LIMITS.glob("*.c")) == sorted(REASONS)
+
+
+def test_a_vla_region_the_trace_cannot_fit_takes_its_declared_shape():
+    """trmm reads A[k][i] for k > i only: a triangle whose rows start further in at each
+    step; the declaration `A[m][m]` gives the shape."""
+    import json
+    proc = cli("analyze", LIMITS / "trmm.c", "--json")
+    assert proc.returncode == 0, proc.stderr
+    params = {p["name"]: p for p in json.loads(proc.stdout)["params"]}
+    assert params["A"]["shape"] == ["m", "m"] and params["B"]["shape"] == ["m", "n"]

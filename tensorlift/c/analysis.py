@@ -9,6 +9,7 @@ across runs turns extents and strides into expressions over the size parameters.
 """
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -355,8 +356,12 @@ def _fit_layouts(kernel, slots, dims, strides, ties, budget=None, fixed=None):
                 # A[i*n + j]`) when the rows of n hold every element touched: dense rows
                 fitted_strides[k] = fitted_strides[k + 1].times(want)
         if None in fitted_extents:
-            raise UnsupportedConstruct(f"the extent of '{s.name}' is not affine in the sizes")
-        layouts[s.name] = Layout(fitted_extents, fitted_strides, s.rows)
+            declared = _declared_layout(kernel, s, ties, free, [bufs[s.name] for bufs in runs], [env_of(p) for p in points])
+            if declared is None:
+                raise UnsupportedConstruct(f"the extent of '{s.name}' is not affine in the sizes")
+            layouts[s.name] = declared
+        else:
+            layouts[s.name] = Layout(fitted_extents, fitted_strides, s.rows)
         buf0 = runs[0][s.name]
         if buf0.seen_type is not None and s.field is not None:
             s.dtype = buf0.seen_type
@@ -377,6 +382,28 @@ def _fit_layouts(kernel, slots, dims, strides, ties, budget=None, fixed=None):
             raise UnsupportedConstruct(f"stride parameter '{sp}' whose row length cannot be inferred")
     # expressions mention each tie group by its first member
     return layouts, stride_values, access
+
+
+def _declared_layout(kernel, s: Slot, ties: dict, free: list[str], bufs, envs) -> Optional[Layout]:
+    """The shape a VLA parameter declares (`double A[m][m]`), for a region the trace cannot
+    fit (a triangle whose rows start further in at each step, as in `A[k][i]` for k > i),
+    as long as every element touched lies in it."""
+    if s.rows or s.field is not None or s.is_global:
+        return None
+    t = A.strip_ref(next((p.type for p in kernel.params if p.name == s.param), None))
+    sizes = []
+    while isinstance(t, A.Array):
+        sizes.append(t.size)
+        t = t.elem
+    if len(sizes) < 2 or not all(isinstance(e, A.Name) and ties.get(e.name, e.name) in free for e in sizes):
+        return None
+    shape = [Affine(((ties.get(e.name, e.name), 1),)) for e in sizes]
+    strides = [Product(tuple(shape[k + 1:]) or (Affine((), 1),)) for k in range(len(shape))]
+    for buf, env in zip(bufs, envs):
+        total = math.prod(a.eval(env) for a in shape)
+        if any(not 0 <= site[1] < total for site in buf.trace):
+            return None
+    return Layout(shape, strides, False)
 
 
 class _Tie(Exception):

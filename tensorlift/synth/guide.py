@@ -116,6 +116,12 @@ def _traced(analysis: Analysis, variant: int):
             line = _recurrence(buffers[name].trace)
             if line is not None:
                 facts.recurrent[name] = line
+            stored: set = set()
+            for site, off, _, write, _ in buffers[name].trace:
+                if write:
+                    stored.add(off)
+                elif off in stored:
+                    facts.reads_stored.add(id(site))
     return facts, writes, [bool(b.trace) for b in buffers.values()]
 
 

@@ -46,6 +46,7 @@ class TraceFacts:
     order: dict = field(default_factory=dict)   # site id -> (first, last) position in its buffer's trace
     alt: Optional["TraceFacts"] = None          # a second run at other sizes (constants that move with them)
     recurrent: dict = field(default_factory=dict)   # output -> line where it reads what an earlier iteration stored
+    reads_stored: set = field(default_factory=set)  # ids of sites that read an output element already stored
 
 
 @dataclass(frozen=True)
@@ -242,6 +243,9 @@ class _Walk:
         site = self.site_of(node)
         if site is None:
             return None
+        if site.array in self.outputs and id(node) in self.facts.site_trace \
+                and id(node) not in self.facts.reads_stored:
+            return self.access(site)            # only ever elements not yet stored: their input values
         if self._recurrence(node, site):
             self.limits.append(f"'{site.array}' at line {node.line} reads elements of itself that the same "
                                "loops compute (a recurrence, such as a scan or an in-place factorisation)")
@@ -542,12 +546,31 @@ class _Walk:
             if a in self.outputs:
                 self.elem[a] = _placeholder("a:" + a)
         self.stmt(node.body, frame)
+        fold = self._fold_over(node, sym)
         for k, before in before_frame.items():
-            frame[k] = _fold(frame.get(k), _placeholder(k), before, sym)
+            frame[k] = fold(frame.get(k), _placeholder(k), before)
         for a in touched - maps:
             if a in self.outputs:
                 before = before_elem[a] if a in before_elem else self.initial(a)
-                self.elem[a] = _fold(self.elem.get(a), _placeholder("a:" + a), before, sym)
+                self.elem[a] = fold(self.elem.get(a), _placeholder("a:" + a), before)
+
+    def _fold_over(self, node: A.Loop, sym: str):
+        """`_fold` for this loop; a reduction whose range moves with an outer loop's index
+        (`for (k = i+1; k < m; k++) s += ...`) is beyond the notation, and said so."""
+        def fold(after, p, before):
+            red = _fold(after, p, before, sym)
+            if red is None or not any(isinstance(x, ir.Reduce) and sym in x.vars for x in _nodes(red)):
+                return red
+            entries = [e for es in self.facts.site_trace.values() for e in es if id(node) in e[4]]
+            if entries:
+                k = entries[0][4].index(id(node))
+                count = _trip_count(entries, k, entries[0][4][:k + 1], self.sym)
+                if count is not None and count.terms:
+                    self.limits.append(f"the loop at line {node.line} reduces over a range that moves with an "
+                                       "outer loop's index (a triangular reduction)")
+                    return None
+            return red
+        return fold
 
     def spoil(self, node, frame: dict) -> None:
         """What the walk cannot follow leaves every value it may change unknown."""
