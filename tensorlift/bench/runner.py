@@ -169,7 +169,8 @@ class Batch:
         for path in self.reports:
             write_report(path, records, meta, self.sources)
         took = time.monotonic() - now
-        self._next_write = time.monotonic() + took * (1 - WRITE_SHARE) / WRITE_SHARE
+        if records:     # the first, empty write pays for imports: it says nothing of later ones
+            self._next_write = time.monotonic() + took * (1 - WRITE_SHARE) / WRITE_SHARE
         self._unwritten = False
 
     def add(self, job: Job, rec: dict) -> None:

@@ -401,7 +401,7 @@ def _declared_layout(kernel, s: Slot, ties: dict, free: list[str], bufs, envs) -
     strides = [Product(tuple(shape[k + 1:]) or (Affine((), 1),)) for k in range(len(shape))]
     for buf, env in zip(bufs, envs):
         total = math.prod(a.eval(env) for a in shape)
-        if any(not 0 <= site[1] < total for site in buf.trace):
+        if any(not 0 <= entry[1] < total for entry in buf.trace):
             return None
     return Layout(shape, strides, False)
 
