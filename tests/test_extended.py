@@ -899,6 +899,11 @@ def test_taco_and_tensora_refuse_an_index_used_as_a_number(target):
     source = emit("numpy", parse_program("y(i) = i * x(i)"), sig)
     ex = Example({"n": 3, "m": 1}, {"n": 3, "m": 1, "x": np.array([4, 5, 6])}, {"y": np.array([0, 5, 12])})
     check_emitted("numpy", source, sig, [ex])
+    # in any case of a guarded program, not only the first
+    flagged = Signature("f", sig.params + [Param("T", "scalar", "int", role="flag")])
+    guarded = parse_program("if T == 0:\n  y(i) = x(i)\nelif T != 0:\n  y(i) = i * x(i)")
+    with pytest.raises(TensorliftError, match=f"target {target} cannot express the index i used as a value"):
+        emit(target, guarded, flagged, [flagged, flagged])
 
 
 def test_plain_uint8_kernels_still_go_to_taco_and_tensora(kernel_dir):

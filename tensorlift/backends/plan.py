@@ -20,7 +20,7 @@ from typing import Optional
 from .. import carith
 from ..errors import TensorliftError
 from ..taco.ir import (ARITY, BINARY_OPS, COMPARISONS, FUNCTIONS, LOGICAL, Access, BinOp, Call, Const, Expr, Neg,
-                       Not, Program, Reduce, Statement, accesses, index_names)
+                       Not, Program, Reduce, Statement, accesses, index_names, is_index_value)
 from ..taco.semantics import reduce_vars, reduction_homes, size_names
 from ..signature import Param, Signature
 from .names import PYTHON_RESERVED, Namer
@@ -198,22 +198,6 @@ def make_plan(program: Program, sig: Signature, reserved=PYTHON_RESERVED) -> Pla
             raise TensorliftError(f"the program never assigns the output {name}")
         outputs.append(tensors[name])
     return Plan(program, sig, function, tensors, plans, outputs, reads)
-
-
-def is_index_value(a: Access, st: Statement) -> bool:
-    """A left-side variable used as a number (`where(j <= i, A(i,j), 0)`: the position), as
-    the evaluator reads a bare name that is one of the left side's indices."""
-    return not a.indices and a.name in st.lhs.indices
-
-
-def index_value_used(program: Program) -> Optional[str]:
-    """The first index used as a number, named for the targets that cannot express it (plain
-    TACO reads a bare name as a scalar tensor)."""
-    for st in program.statements:
-        for a in accesses(st.rhs):
-            if is_index_value(a, st):
-                return f"the index {a.name} used as a value in `{st}`"
-    return None
 
 
 def _check_order(a: Access, t: TensorInfo, where: str) -> None:

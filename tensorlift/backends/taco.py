@@ -8,9 +8,9 @@ kernel's flags) is one kernel per case, each under the `if`/`elif` line of its c
 from __future__ import annotations
 
 from ..errors import TensorliftError
-from ..taco.ir import Guarded, Program, accesses
+from ..taco.ir import Guarded, accesses
 from ..signature import Signature
-from .plan import index_value_used, make_plan
+from .plan import make_plan
 
 _FORMATS = {0: "scalar", 1: "dense vector", 2: "dense matrix"}
 
@@ -22,10 +22,6 @@ def emit_taco(program, sig: Signature, case_sigs=None) -> str:
         plan = make_plan(program.cases[0][1], (case_sigs or [sig])[0])
     else:
         plan = make_plan(program, sig)      # validates the program against the signature
-    what = index_value_used(plan.program)
-    if what is not None:
-        raise TensorliftError(f"target taco cannot express {what} (plain TACO reads it as a tensor): "
-                              "choose numpy, torch or jax")
     used = {a.name for s in program.statements for a in [s.lhs, *accesses(s.rhs)]}
     rows = []
     for t in plan.tensors.values():

@@ -38,7 +38,7 @@ from ..taco.ir import Access, BinOp, Call, Const, Expr, Guarded, Neg, Program, a
 from ..signature import Signature
 from .arrays import OUTPUT_DTYPE
 from .names import PYTHON_RESERVED, Namer, tensora_ident
-from .plan import Node, StatementPlan, index_value_used, make_plan, parameter_doc, shape_code, signature_code
+from .plan import Node, StatementPlan, make_plan, parameter_doc, shape_code, signature_code
 
 _HELPER = '''
 def _evaluate(assignment, order, tensors):
@@ -55,10 +55,6 @@ def emit_tensora(program: Program, sig: Signature) -> str:
         raise TensorliftError("target tensora cannot express one program per case of the flags "
                               "(if/elif); use numpy, torch, jax or taco")
     plan = make_plan(program, sig)
-    what = index_value_used(program)
-    if what is not None:
-        raise TensorliftError(f"target tensora cannot express {what} (plain TACO reads it as a tensor): "
-                              "choose numpy, torch or jax")
     # "assignment" is a parameter of tensora.evaluate, which takes tensors as keywords
     names = Namer(clean=tensora_ident, reserved={"assignment"}, sep="")
     for t in plan.tensors.values():
