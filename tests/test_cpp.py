@@ -91,6 +91,25 @@ def test_sizes_come_from_the_vectors(tmp_path):
     assert info["returns"] == {"dtype": "int", "shape": ["n0", "n1"]}
 
 
+def test_a_returned_vector_empty_at_some_sizes(tmp_path):
+    """A window longer than the signal gives no output: those examples run too."""
+    k = write_kernel(tmp_path, """
+        #include <vector>
+        std::vector<double> moving_avg(const std::vector<double>& s, int w) {
+            std::vector<double> r;
+            for (int i = 0; i + w <= (int)s.size(); i++) {
+                double acc = 0;
+                for (int j = 0; j < w; j++) acc += s[i + j];
+                r.push_back(acc / w);
+            }
+            return r;
+        }""", "window.cpp")
+    proc, info = cli_json("analyze", k, "--examples", "3")
+    assert proc.returncode == 0, proc.stderr
+    outs = [len(e["outputs"]["moving_avg"]) for e in info["examples"]]
+    assert 0 in outs and any(outs), outs
+
+
 def test_ragged_rows_are_refused(tmp_path):
     k = write_kernel(tmp_path, """
         #include <vector>

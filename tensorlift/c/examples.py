@@ -255,7 +255,7 @@ def run_harness(exe, slots: list[Slot], cases: list[Case], returns: Optional[str
                     raise KernelRunError(f"the returned vector's rows differ in length at sizes {c.sizes}: "
                                          "tensorlift lifts rectangular vectors of vectors only")
                 want = c.regions[s.name]
-                if (rows, cols) != ((want.nrows, want.inner_size) if want.rows else (want.flat_size(), 1)):
+                if (rows, cols) != ((want.nrows, want.inner_size) if want.rows else (want.inner_size, 1)):
                     raise KernelRunError(f"the returned vector has {rows} x {cols} elements at sizes {c.sizes}, "
                                          f"where analysis expects shape {want.shape}")
                 arrays[s.name] = _typed(nums[pos + 2:pos + 2 + rows * cols], s.dtype)
