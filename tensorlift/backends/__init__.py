@@ -47,8 +47,7 @@ def check_target(target: str) -> None:
 
 def _require(target: str) -> None:
     if target in NEEDS:
-        module, what, extra = NEEDS[target]
-        if importlib.util.find_spec(module) is None:
+        if importlib.util.find_spec(NEEDS[target][0]) is None:
             raise TensorliftError(missing_library(target))
 
 

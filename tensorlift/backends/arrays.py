@@ -17,9 +17,10 @@ from typing import Optional
 
 from .. import carith
 from ..errors import TensorliftError
-from ..taco.ir import COMPARISONS, LOGICAL, Access, BinOp, Call, Const, Guarded, Neg, Not, Reduce, accesses, index_names
+from ..taco.ir import (COMPARISONS, LOGICAL, Access, BinOp, Call, Const, Guarded, Neg, Not, Reduce, accesses,
+                       index_names, is_index_value)
 from .plan import (Node, Plan, StatementPlan, TensorInfo, make_plan, parameter_doc, promote, shape_code,
-                   signature_code, size_sources, _SIZE_NAME)
+                   shape_exprs, signature_code, size_sources)
 
 ADD, MUL, UNARY, ATOM = 1, 2, 3, 4
 OUTPUT_DTYPE = carith.NUMPY
@@ -338,12 +339,11 @@ class _Generator:
         e, d = n.expr, self.d
         if isinstance(e, Const):
             return _number(e.value)
-        if isinstance(e, Access) and not e.indices and e.name in self.st.statement.lhs.indices:
+        if isinstance(e, Access) and is_index_value(e, self.st.statement):
             return Val(d.arange(self._extent(e.name), 0, 1), (e.name,), "int")   # a domain's index
         if isinstance(e, Access) and not all(isinstance(i, str) for i in e.indices):
             return self._reduce(self._gather(e, n), n)
         if isinstance(e, Access):
-            t = self.plan.info(e.name)
             if len(set(e.indices)) != len(e.indices):       # a diagonal
                 spec = self._spec([e.indices], n.free)
                 return Val(d.einsum(spec, [self._load(e, n.kind).code]), n.free, n.kind)
@@ -370,9 +370,8 @@ class _Generator:
                 return self._reduce(Val(f"({self._truth(left)} {op} {self._truth(right)})", target, "bool"), n)
             if e.op == "/" and n.kind == "int":
                 self.uses_cdiv = True
-                v = Val(f"_c_div({self._operand(left, 'int', 0)}, {self._operand(right, 'int', 0)})", target, "int")
-                v.array = True
-                return self._reduce(v, n)
+                return self._reduce(Val(f"_c_div({self._operand(left, 'int', 0)}, "
+                                        f"{self._operand(right, 'int', 0)})", target, "int"), n)
             elif e.op == "/":
                 v = Val(f"{self._operand(left, 'float', MUL)} / "
                         f"{self._operand(right, 'float', UNARY)}", target, "float", MUL)
@@ -564,9 +563,7 @@ def _shape_exprs(plan: Plan, t: TensorInfo) -> Optional[list[str]]:
     """An output's extents from its C shape, in the function's own size arguments."""
     shape = t.param.shape if t.param is not None else plan.sig.returns_shape if t.role == "return" else None
     sizes = {p.name for p in plan.sig.params if p.kind == "scalar"}
-    if shape is None or any(m.group() not in sizes for e in shape for m in _SIZE_NAME.finditer(e)):
-        return None
-    return [_SIZE_NAME.sub(lambda m: plan.info(m.group()).ident, e) for e in shape]
+    return shape_exprs(plan, shape, sizes.__contains__)
 
 
 def _letters(order) -> dict[str, str]:

@@ -22,6 +22,7 @@ from ..errors import TensorliftError
 from ..taco.ir import (ARITY, BINARY_OPS, COMPARISONS, FUNCTIONS, LOGICAL, Access, BinOp, Call, Const, Expr, Neg,
                        Not, Program, Reduce, Statement, accesses, index_names, is_index_value)
 from ..taco.semantics import reduce_vars, reduction_homes, size_names
+from ..taco.parse import NAME
 from ..signature import Param, Signature
 from .names import PYTHON_RESERVED, Namer
 
@@ -73,7 +74,6 @@ class StatementPlan:
     new_kind: str                # kind of the left side after the statement
     value_kind: str              # kind of what is computed before conversion to new_kind
     broadcast: tuple[str, ...]   # left-side variables absent on the right
-    kinds: dict[str, str]        # kind of every tensor as this statement reads it
     domain: Optional[Node] = None   # the elements the statement covers (a "bool" value)
 
     @property
@@ -185,7 +185,7 @@ def make_plan(program: Program, sig: Signature, reserved=PYTHON_RESERVED) -> Pla
         if t.role == "param" and st.domain is not None and lhs.name not in assigned:
             reads.add(lhs.name)
         plans.append(StatementPlan(st, t, root, var_order, old_kind, new_kind, value_kind,
-                                   broadcast, dict(kinds), domain))
+                                   broadcast, domain))
         kinds[lhs.name] = new_kind
         if not t.fixed_kind:
             t.kind = new_kind
@@ -265,18 +265,25 @@ def _annotate(e: Expr, ctx: _Context) -> Node:
     return Node(e, children, kind, reduce, free)
 
 
-_SIZE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*|\[[0-9]+\])*")
+_SIZE_NAME = re.compile(NAME)
+
+
+def shape_exprs(plan: Plan, shape: Optional[list[str]], known) -> Optional[list[str]]:
+    """A C shape (`["M", "N*K"]`) in the function's own names; None if it is unknown or a
+    name in it is not `known` (a predicate on names)."""
+    if shape is None or not all(known(m.group()) for e in shape for m in _SIZE_NAME.finditer(e)):
+        return None
+    return [_SIZE_NAME.sub(lambda m: plan.info(m.group()).ident, e) for e in shape]
 
 
 def shape_code(plan: Plan, t: TensorInfo) -> Optional[str]:
     """A parameter array's shape as a Python tuple of the function's own size arguments
     (`(M, N)`), so that a flat buffer of the C's can be reshaped; None if a size is not
     a parameter."""
-    names = {m.group() for e in t.param.shape or [] for m in _SIZE_NAME.finditer(e)}
     params = {p.name for p in plan.sig.call_params}
-    if any(n not in params or plan.info(n).order for n in names):
+    dims = shape_exprs(plan, t.param.shape or [], lambda n: n in params and not plan.info(n).order)
+    if dims is None:
         return None
-    dims = [_SIZE_NAME.sub(lambda m: plan.info(m.group()).ident, e) for e in t.param.shape or []]
     return "(" + ", ".join(dims) + ("," if len(dims) == 1 else "") + ")"
 
 

@@ -16,10 +16,8 @@ _FORMATS = {0: "scalar", 1: "dense vector", 2: "dense matrix"}
 
 
 def emit_taco(program, sig: Signature, case_sigs=None) -> str:
-    if isinstance(program, Guarded):
-        for (_, p), s in zip(program.cases, case_sigs or [sig] * len(program.cases)):
-            make_plan(p, s)                 # validates each case against its signature
-        plan = make_plan(program.cases[0][1], (case_sigs or [sig])[0])
+    if isinstance(program, Guarded):       # each case validated against its signature
+        plan = [make_plan(p, s) for (_, p), s in zip(program.cases, case_sigs or [sig] * len(program.cases))][0]
     else:
         plan = make_plan(program, sig)      # validates the program against the signature
     used = {a.name for s in program.statements for a in [s.lhs, *accesses(s.rhs)]}

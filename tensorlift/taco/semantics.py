@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .ir import Access, Reduce, children, index_names, index_vars
+from .ir import Access, Reduce, children, index_names
 
 
 def size_names(rhs, lhs_indices, scalars) -> frozenset:
@@ -87,4 +87,4 @@ def _order(e, sizes) -> list[str]:
     return out
 
 
-__all__ = ["children", "index_vars", "reduce_vars", "reduction_homes", "size_names"]
+__all__ = ["reduce_vars", "reduction_homes", "size_names"]

@@ -30,7 +30,7 @@ from ..c.slots import array_pointer, bind
 from ..errors import KernelRunError, TensorliftError, UnsupportedConstruct
 from ..signature import Signature
 from ..taco.ir import (COMPARISONS, Access, BinOp, Call, Const, Expr, Neg, Not, Program, Reduce, accesses, children,
-                       index_names, index_vars)
+                       index_vars)
 from ..taco.semantics import reduce_vars, reduction_homes, size_names
 from . import symbolic as S
 

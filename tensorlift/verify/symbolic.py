@@ -98,9 +98,8 @@ def arith(op: str, a, b):
         return x / y if real else c_div(x, y)
     if op == "%" and not real:
         return c_mod(x, y)
-    cmp = {"<": x < y, ">": x > y, "<=": x <= y, ">=": x >= y, "==": x == y, "!=": x != y}
-    if op in cmp:
-        return cmp[op]
+    if op in _COMPARE:
+        return _COMPARE[op](x, y)
     raise UnsupportedConstruct(f"operator '{op}' on symbolic values")
 
 
