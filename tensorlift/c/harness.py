@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Optional
 
 from .. import carith
+from ..cachedir import default_cache_dir
 from ..errors import KernelRunError, TensorliftError, UnsupportedConstruct
 from . import ast as A
 from .clang import find_compiler
@@ -44,10 +45,6 @@ TIMING_BATCH = 1e-3       # seconds: a timed batch repeats the call until it las
 EXAMPLE_OPT = "-O0"
 """Examples run the kernel unoptimised: the fastest compile, and nothing the optimiser could
 assume about undefined behaviour changes the results we compare against."""
-
-
-def cache_dir() -> Path:
-    return Path(os.environ.get("TENSORLIFT_CACHE_DIR") or Path.home() / ".cache" / "tensorlift")
 
 
 # ---------------------------------------------------------------- generated text
@@ -441,7 +438,7 @@ def start_build(kernel: A.Kernel, slots: list[Slot], opt: str = EXAMPLE_OPT,
     h = hashlib.sha256("\0".join([PROTOCOL, _compiler_id(cc), opt, *flags, user, harness,
                                   *(f"{k}\0{v}" for k, v in sorted(sources.items())),
                                   _files_id(kernel)]).encode()).hexdigest()
-    target = cache_dir() / "build" / h[:2] / h
+    target = default_cache_dir() / "build" / h[:2] / h
     build = Build(h, target, slot_key(slots), macros)
     if target.exists():
         build.cached = True
@@ -462,7 +459,7 @@ def _compile(cc, cxx, opt, flags, user, harness, sources: dict[str, str], target
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix="build-", dir=target.parent))
     except OSError as e:
-        raise TensorliftError(f"cannot write to the cache directory {cache_dir()}: {e.strerror}") from None
+        raise TensorliftError(f"cannot write to the cache directory {default_cache_dir()}: {e.strerror}") from None
     try:
         for rel, text in sources.items():
             (tmp / rel).parent.mkdir(parents=True, exist_ok=True)

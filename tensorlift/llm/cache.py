@@ -25,21 +25,12 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Any, Mapping, Optional
+from typing import Any, Optional
 
+from ..cachedir import default_cache_dir
 from ..errors import TensorliftError
 
 FORMAT_VERSION = 1
-
-
-def default_cache_dir(environ: Optional[Mapping[str, str]] = None) -> Path:
-    """The tensorlift cache directory (not created)."""
-    env = os.environ if environ is None else environ
-    if env.get("TENSORLIFT_CACHE_DIR"):
-        return Path(env["TENSORLIFT_CACHE_DIR"]).expanduser()
-    if env.get("XDG_CACHE_HOME"):
-        return Path(env["XDG_CACHE_HOME"]).expanduser() / "tensorlift"
-    return Path("~/.cache").expanduser() / "tensorlift"
 
 
 def request_record(model: str, messages: list[dict], sample: int, temperature: float) -> dict:
