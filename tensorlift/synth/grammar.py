@@ -28,7 +28,6 @@ from typing import Optional, Union
 from ..c.affine import Affine
 from ..c.analysis import Analysis
 from ..c import ast as A
-from . import GRAMMAR_STYLES
 from .guide import REDUCTION, Hints
 from ..taco.ir import Const
 
@@ -97,9 +96,6 @@ def _norm(weights: list[tuple]) -> list[tuple]:
     """(..., weight) rows to (..., cost in bits), weights normalised to probabilities."""
     total = sum(w for *_, w in weights)
     return [(*rest, -math.log2(w / total)) for *rest, w in weights if w > 0]
-
-
-STYLES = GRAMMAR_STYLES
 
 
 def build_grammar(analysis: Analysis, output: str, hints: Hints, operands_from: set[str],

@@ -15,7 +15,7 @@ from typing import Optional
 from .. import carith
 from ..c import ast as A
 from ..c.analysis import Analysis, fit_site, trace_run
-from ..c.examples import Region, sample_sizes
+from ..c.examples import Region
 from ..c.roles import field_path
 from ..errors import TensorliftError, UnsupportedConstruct
 from .translate import TraceFacts, translate

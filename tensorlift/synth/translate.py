@@ -639,13 +639,8 @@ def _reduction(e: Expr, p) -> Optional[tuple[str, Expr]]:
     if isinstance(e, ir.Call) and e.func in ("max", "min") and p in e.args:
         other = e.args[1] if e.args[0] == p else e.args[0]
         return e.func, other
-    if isinstance(e, ir.Call) and e.func == "where":
+    if isinstance(e, ir.Call) and e.func == "where":   # (a max or min select is `max`/`min` already: _select)
         cond, a, b = e.args
-        if isinstance(cond, ir.BinOp) and cond.op in ("<", "<=", ">", ">=") and {a, b} == {cond.left, cond.right} \
-                and p in (a, b):
-            x = b if a == p else a
-            bigger_on_true = (cond.op in (">", ">=")) == (cond.left == a)
-            return ("max" if bigger_on_true else "min"), x
         if b == p and isinstance(a, ir.BinOp) and a.op == "+" and p in (a.left, a.right) and p not in _nodes(cond):
             term = a.right if a.left == p else a.left     # a conditional sum: `if (c) s += e`
             return "sum", ir.Call("where", (cond, term, ir.Const(0)))
@@ -673,8 +668,6 @@ def _binop(op: str, a, b):
 
 def _nodes(e):
     yield e
-    if isinstance(e, ir.Access):
-        return
     for c in ir.children(e):
         yield from _nodes(c)
 
