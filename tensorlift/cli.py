@@ -10,9 +10,9 @@ import os
 import sys
 import traceback
 
-from .errors import TensorliftError
+from .errors import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_NOT_FOUND, EXIT_OK, TensorliftError
+from .synth import GUIDES
 
-EXIT_OK, EXIT_NOT_FOUND, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 DEFAULT_MEMORY_GIB = 8.0
 TARGET_NAMES = "taco,numpy,torch,jax,tensora"
 
@@ -63,7 +63,7 @@ def _parser() -> argparse.ArgumentParser:
                     help="time limit of the whole lift of one function: analysis, examples, search and proofs (default 60)")
     lf.add_argument("--memory", type=float, default=DEFAULT_MEMORY_GIB, metavar="GIB",
                     help=f"memory ceiling of tensorlift's own process in GiB (default {DEFAULT_MEMORY_GIB:g})")
-    lf.add_argument("--guide", default="auto", choices=("auto", "llm", "static", "none"),
+    lf.add_argument("--guide", default="auto", choices=GUIDES,
                     help="auto: model answers with static features when a model or --answers is given, "
                          "static alone otherwise; llm: learned weights only (the published method); "
                          "static: the code alone; none: equal weights")

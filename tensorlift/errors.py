@@ -1,5 +1,8 @@
 """Errors a user sees as one line. Each carries the exit code the CLI returns."""
 
+# exit codes: success; not lifted / refuted / not proved; bad input; a bug; interrupted
+EXIT_OK, EXIT_NOT_FOUND, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
 
 class TensorliftError(Exception):
     """Bad input or an environment we cannot work in: the CLI prints it and exits 2."""

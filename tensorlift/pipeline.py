@@ -22,7 +22,7 @@ from .c.roles import analyse_flows, flag_intervals, representative, scalar_roles
 from .c.slots import flatten, size_slots
 from .errors import TensorliftError, UnsupportedConstruct
 from .llm.config import ModelConfig
-from .synth import GRAMMAR_STYLES as STYLES
+from .synth import GRAMMAR_STYLES as STYLES, GUIDES
 from .taco.guards import cases_of, guard
 from .taco.ir import Condition
 
@@ -36,7 +36,6 @@ if TYPE_CHECKING:
 # Imported when a lift needs them, after the harness compile has started: NumPy, z3 and the
 # search take longer to import than the compiler takes to start.
 
-GUIDES = ("auto", "llm", "static", "none")
 ENUMERATORS = ("top-down", "bottom-up")
 
 

@@ -5,10 +5,8 @@ import argparse
 import signal
 import sys
 
-from ..errors import TensorliftError
-from .records import summary_lines
-from .runner import (DEFAULT_GRACE, DEFAULT_MEMORY_GIB, DEFAULT_TIMEOUT, EXECUTORS, EXIT_BAD_INPUT,
-                     EXIT_INTERRUPTED, EXIT_NOT_FOUND, EXIT_OK, run_batch)
+from ..errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_NOT_FOUND, EXIT_OK, TensorliftError
+from . import DEFAULT_GRACE, DEFAULT_MEMORY_GIB, DEFAULT_TIMEOUT, EXECUTORS
 
 
 def add_bench_options(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -44,12 +42,11 @@ def add_bench_options(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
 
 
 def add_bench_parser(subparsers) -> argparse.ArgumentParser:
-    """Register `bench` on the CLI's subparsers; its handler is cmd_bench."""
+    """Register `bench` on the CLI's subparsers (the CLI runs it with cmd_bench)."""
     p = subparsers.add_parser("bench", help="lift every kernel of many files in parallel, with reports",
                               description="Lift every kernel of many C/C++ files in parallel warm worker "
                                           "processes (or Ray tasks), each kernel isolated, with reports.")
     add_bench_options(p)
-    p.set_defaults(handler=cmd_bench)
     return p
 
 
@@ -72,11 +69,11 @@ def _check(args) -> str | None:
         return "--grace must be >= 0 and --memory positive"
     if args.ray_address and args.executor != "ray":
         return "--ray-address needs --executor ray"
-    try:
-        from ..pipeline import GUIDES
-    except Exception:
-        GUIDES = None
-    if GUIDES is not None and args.guide not in GUIDES:
+    # the pipeline is imported here, not only its GUIDES: without NumPy loaded in the batch
+    # process, a SIGTERM early in a batch was seen to end it by SIGINT (-2) instead of 130,
+    # after the interrupt was handled; not understood (left in the closing note of issue 11)
+    from ..pipeline import GUIDES
+    if args.guide not in GUIDES:
         return f"unknown guide '{args.guide}' (choose from {', '.join(GUIDES)})"
     return None
 
@@ -84,6 +81,8 @@ def _check(args) -> str | None:
 def cmd_bench(args) -> int:
     """Run `tensorlift bench` with parsed options; returns the exit code."""
     from ..cli import build_flags
+    from .records import summary_lines
+    from .runner import run_batch
     problem = _check(args)
     if problem:
         return _error(problem, EXIT_BAD_INPUT)

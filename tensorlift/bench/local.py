@@ -105,7 +105,8 @@ class LocalExecutor:
         for _ in threads:
             self._todo.put(None)
         for t in threads:
-            t.join(timeout=10)
+            if t.ident is not None:       # an interrupt can come between creating and starting it
+                t.join(timeout=10)
         for s in slots:
             s.close()
         self.workers_started += sum(s.started for s in slots)

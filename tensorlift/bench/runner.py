@@ -44,16 +44,12 @@ from pathlib import Path
 from typing import Callable, Optional, Sequence, TextIO
 
 from ..errors import TensorliftError
+from . import DEFAULT_GRACE, DEFAULT_MEMORY_GIB, DEFAULT_TIMEOUT, EXECUTORS
 from .progress import Progress
 from .records import SourceCache, blank_record, record_key, summarize
 from .report import read_report, report_format, write_report
 from .sources import Job, find_sources, list_jobs
 
-EXIT_OK, EXIT_NOT_FOUND, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
-DEFAULT_TIMEOUT = 60.0
-DEFAULT_GRACE = 10.0          # seconds a worker may run past --timeout before it is killed
-DEFAULT_MEMORY_GIB = 4.0      # address-space limit of one worker
-EXECUTORS = ("local", "ray")
 WRITE_SHARE = 0.1             # at most this share of the batch's time goes to rewriting reports
 TICK_SECONDS = 0.25           # the progress bar is redrawn this often while nothing finishes
 

@@ -1,5 +1,8 @@
 """Search for programs: guidance, the probabilistic grammar, the enumerators, the checks."""
 
+GUIDES = ("auto", "llm", "static", "none")
+"""Where the grammar's weights come from (see `pipeline.lift`)."""
+
 GRAMMAR_STYLES = ("learned", "equal", "full", "answers-only")
 """learned: every type-correct production, weighted by the guidance, smoothed.
 equal: the productions the guidance saw (all operators kept), equal weights.
