@@ -79,8 +79,7 @@ class LiftResult:
             "verification_reason": self.verification_reason, "refuted": self.refuted,
             "answers_total": self.answers_total, "answers_parsed": self.answers_parsed,
             "answers_correct": self.answers_correct, "error": self.error, "searched": self.searched,
-            **({"cases": [{k: c[k] for k in ("when", "program", "verification", "verification_reason")}
-                          for c in self.cases]} if self.cases else {}),
+            **({"cases": self.cases} if self.cases else {}),
         }
 
 
@@ -214,8 +213,8 @@ def _guarded(intervals, results) -> LiftResult:
     merged.refuted = sum(r.refuted for _, r in results)
     merged.examples = [e for _, r in results for e in r.examples]
     merged.cases = [{"when": cond(c), "program": str(r.program) if r.program else None,
-                     "verification": r.verification, "verification_reason": r.verification_reason,
-                     "analysis": r.analysis, "examples": r.examples} for c, r in results]
+                     "verification": r.verification, "verification_reason": r.verification_reason}
+                    for c, r in results]
     if failed is not None:
         case = next(c for c, r in results if r is failed)
         merged.searched = f"when {cond(case)}: {failed.searched}"

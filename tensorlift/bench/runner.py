@@ -39,9 +39,9 @@ import signal
 import sys
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Optional, Sequence, TextIO
+from typing import Optional, Sequence, TextIO
 
 from ..errors import TensorliftError
 from . import DEFAULT_GRACE, DEFAULT_MEMORY_GIB, DEFAULT_TIMEOUT, EXECUTORS
@@ -72,7 +72,6 @@ class Settings:
 @dataclass
 class BatchResult:
     records: list[dict]                 # every record of the report, in input order
-    ran: list[dict] = field(default_factory=list)    # the records made by this run
     resumed: int = 0                    # records taken from the earlier report
     skipped: int = 0                    # kernels skipped because the report had them
     wall_seconds: float = 0.0
@@ -84,10 +83,6 @@ class BatchResult:
     @property
     def summary(self) -> dict:
         return summarize(self.records)
-
-    @property
-    def run_kernel_seconds(self) -> float:
-        return sum(float(r.get("seconds") or 0.0) for r in self.ran)
 
 
 @contextmanager
@@ -117,13 +112,12 @@ class Batch:
 
     def __init__(self, files: Sequence[Path], executor, settings: Settings, *, function: Optional[str] = None,
                  build=None, reports: Sequence[Path] = (), previous: Sequence[dict] = (),
-                 progress: Optional[Progress] = None, on_record: Optional[Callable[[dict], None]] = None):
+                 progress: Optional[Progress] = None):
         self.files = list(files)
         self.function, self.build = function, build
         self.executor = executor
         self.settings = settings
         self.reports = [Path(r) for r in reports]
-        self.on_record = on_record
         self.order: dict[tuple, int] = {}       # kernel -> its place in the input, as listed
         self.records: dict[tuple, dict] = {}
         for rec in previous:
@@ -132,7 +126,6 @@ class Batch:
         self.skipped = 0
         self.sources = SourceCache()
         self.progress = progress
-        self.ran: list[dict] = []
         self.start = time.monotonic()
         self._next_write = 0.0
         self._unwritten = False
@@ -174,12 +167,9 @@ class Batch:
         if rec.get("function") is None and job.function is not None:
             rec["function"] = job.function
         self.records[job.key] = rec
-        self.ran.append(rec)
         self.write_reports(force=False)
         if self.progress:
             self.progress.result(rec)
-        if self.on_record:
-            self.on_record(rec)
 
     def _take(self, finished) -> None:
         for job, rec in finished:
@@ -218,8 +208,6 @@ class Batch:
 
     def run(self) -> BatchResult:
         ex = self.executor
-        if self.progress:
-            self.progress.total = 0
         self.start = time.monotonic()
         self.write_reports()
         try:
@@ -248,8 +236,7 @@ class Batch:
         self.write_reports(complete=True)
         if self.progress:
             self.progress.close()
-        return BatchResult(self.ordered(), list(self.ran),
-                           resumed=len(self.resumed_keys & set(self.records)), skipped=self.skipped,
+        return BatchResult(self.ordered(), resumed=len(self.resumed_keys & set(self.records)), skipped=self.skipped,
                            wall_seconds=wall, busy_seconds=ex.busy_seconds, jobs=ex.workers,
                            executor=ex.name, workers_started=ex.workers_started)
 
