@@ -1,6 +1,6 @@
 """Whole-process speed, as a user sees it: `tensorlift lift FILE` timed from outside.
 
-    python benchmarks/speed.py [--suite NAME ...] [--repeat N] [--no-bench] [--json out.json]
+    python benchmarks/speed.py [--suite NAME ...] [--timeout S] [--no-bench] [--json out.json]
 
 Per suite of corpus kernels it prints the wall time of the whole process (median, 95th
 percentile, max) on a cold cache (a fresh TENSORLIFT_CACHE_DIR: the harness is compiled) and
@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.corpus import load_corpus  # noqa: E402
+from tensorlift.bench.records import percentile  # noqa: E402
 
 SUITES = {
     "stagg-c2taco": ["blas", "dsp", "darknet", "mathfu", "dspstone", "utdsp", "simple", "taco"],
@@ -38,18 +39,13 @@ SUITES = {
 }
 
 
-def percentile(xs: list[float], q: float) -> float:
-    xs = sorted(xs)
-    if not xs:
-        return float("nan")
-    pos = (len(xs) - 1) * q
-    lo, hi = int(pos), min(int(pos) + 1, len(xs) - 1)
-    return xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)
+def _env(**extra) -> dict:
+    """This environment, with Python allowed to write bytecode (see the module doc)."""
+    return {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}, **extra}
 
 
 def run_lift(path: Path, function: str, cache: str, timeout: float) -> tuple[float, dict]:
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env["TENSORLIFT_CACHE_DIR"] = cache
+    env = _env(TENSORLIFT_CACHE_DIR=cache)
     start = time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "tensorlift", "lift", str(path), "--function", function,
                            "--json", "--timeout", str(timeout)], capture_output=True, text=True, env=env)
@@ -89,7 +85,7 @@ def search_rate(entries, timeout: float) -> dict:
 
 
 def stats(xs: list[float]) -> str:
-    return f"median {statistics.median(xs):.2f} s, p95 {percentile(xs, 0.95):.2f} s, max {max(xs):.2f} s"
+    return f"median {statistics.median(xs):.2f} s, p95 {percentile(xs, 95):.2f} s, max {max(xs):.2f} s"
 
 
 def main(argv=None) -> int:
@@ -101,7 +97,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     subprocess.run([sys.executable, "-c", "import compileall, tensorlift, os; "
                     "compileall.compile_dir(os.path.dirname(tensorlift.__file__), quiet=1)"],
-                   env={k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"})
+                   env=_env())
     corpus = load_corpus()
     out = {}
     for name in args.suite or list(SUITES):
