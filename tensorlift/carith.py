@@ -39,8 +39,6 @@ def is_float(dtype: str) -> bool:
 def bounds(dtype: str) -> tuple[int, int]:
     """Smallest and largest value of an integer type."""
     bits, signed = INT_TYPES[dtype]
-    if dtype == "bool":
-        return 0, 1
     return (-(1 << (bits - 1)), (1 << (bits - 1)) - 1) if signed else (0, (1 << bits) - 1)
 
 

@@ -279,7 +279,6 @@ class Function:
     returns: Type
     body: Block
     line: int
-    in_main_file: bool = True
     type_spelling: str = ""          # the function's type, as C++ spells it (to take its address)
     qualified: str = ""              # its name with the namespaces around it (`k::vadd`)
 
@@ -329,10 +328,6 @@ class Kernel:
     @property
     def returns(self) -> Type:
         return self.function.returns
-
-    @property
-    def returns_value(self) -> bool:
-        return self.function.returns != VOID
 
     def field_type(self, struct: Struct, name: str) -> Type:
         for n, t in self.structs.get(struct.name, ()):

@@ -70,8 +70,7 @@ def unary_operator(cursor) -> str:
 
 
 def var_init(cursor):
-    c = lib().clang_Cursor_getVarDeclInitializer(cursor)
-    return None if c is None else c
+    return lib().clang_Cursor_getVarDeclInitializer(cursor)
 
 
 def evaluate(cursor):

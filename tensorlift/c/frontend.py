@@ -294,7 +294,7 @@ class _Converter:
         if body is None:
             raise UnsupportedConstruct(f"function '{c.spelling}' without a body", _line(c))
         return A.Function(c.spelling, params, self.type(c.result_type), self.block(body), _line(c),
-                          _in_file(c, self.unit.main_file), c.type.get_canonical().spelling, _qualified(c))
+                          c.type.get_canonical().spelling, _qualified(c))
 
     # -- types -----------------------------------------------------------------------
     def type(self, t, sizes: Optional[list] = None) -> A.Type:
@@ -518,8 +518,6 @@ class _Converter:
             return A.StmtExpr(line, self.block(_only(c)), self.type(c.type))
         if k == K.INIT_LIST_EXPR:
             return A.InitList(line, [self.expr(x) for x in c.get_children()], self.type(c.type))
-        if k == K.CXX_FUNCTIONAL_CAST_EXPR:
-            return self.expr(_only(c))
         raise UnsupportedConstruct(_EXPRESSION_NAMES.get(k.name, k.name.lower().replace("_", " ")), line)
 
     def literal(self, c) -> A.Expr:

@@ -398,13 +398,11 @@ def slot_key(slots: list[Slot]) -> tuple:
 @dataclass
 class Build:
     """A harness being compiled in the background; `exe()` waits for it."""
-    key: str
     path: Path
     slots: tuple = ()
     macros: dict = field(default_factory=dict)      # the size macros' values it was built with
     thread: Optional[threading.Thread] = None
     error: Optional[BaseException] = None
-    cached: bool = False
 
     def exe(self) -> Path:
         if self.thread is not None:
@@ -439,9 +437,8 @@ def start_build(kernel: A.Kernel, slots: list[Slot], opt: str = EXAMPLE_OPT,
                                   *(f"{k}\0{v}" for k, v in sorted(sources.items())),
                                   _files_id(kernel)]).encode()).hexdigest()
     target = default_cache_dir() / "build" / h[:2] / h
-    build = Build(h, target, slot_key(slots), macros)
+    build = Build(target, slot_key(slots), macros)
     if target.exists():
-        build.cached = True
         return build
 
     def work():

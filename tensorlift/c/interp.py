@@ -311,7 +311,7 @@ class Ops:
         if base is not None:
             r = MATH[base](*[float(a) for a in args])
             return float(r)
-        if name in INT_FUNCTIONS or name == "abs":
+        if name in INT_FUNCTIONS:
             return float(abs(args[0])) if carith.is_float(dtype) else carith.wrap(abs(args[0]), dtype)
         if name in ("min", "max"):             # std::min, std::max
             return (min if name == "min" else max)(*args)
@@ -604,7 +604,6 @@ class Interpreter:
         name = f"vector@{node.line}"
         trace = [] if self.trace_locals else None
         if isinstance(t.elem, A.Vector):
-            from .slots import ROW_PITCH
             data = Buffer(name, trace=trace)
             rows = Buffer(name + "/rows")
             vec = Vec(data, 0, 0, t.elem, rows)
