@@ -517,8 +517,7 @@ class Interpreter:
                 flat = _flatten_init(node.init)
                 for i, e in enumerate(flat[:n]):
                     buf.data[i] = self.convert(self.eval(e), elem)
-                for i in range(len(flat), n):
-                    buf.data[i] = self.convert(0, elem)
+                buf.init = lambda off, zero=self.convert(0, elem): zero    # the rest, when read
             return
         if isinstance(t, A.Struct):
             raise UnsupportedConstruct(f"local struct variable '{node.name}'", node.line)
