@@ -438,7 +438,7 @@ def _execute(analysis: Analysis, sizes: dict[str, int]) -> _CRun:
 
 def _returned(vec, reg: Region, sizes: dict) -> np.ndarray:
     """A returned vector's elements as the region analysis fitted: every one must be there."""
-    if not isinstance(vec, Vec) or vec.size != reg.shape[0] if reg.shape else False:
+    if not isinstance(vec, Vec) or (reg.shape and vec.size != reg.shape[0]):
         raise KernelRunError(f"the returned vector does not have the shape {reg.shape} at sizes {sizes}")
     out = np.empty(reg.shape, dtype=object)
     offs = reg.offsets()
