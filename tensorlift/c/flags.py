@@ -31,11 +31,12 @@ class BuildFlags:
     cflags: list[str] = field(default_factory=list)
     build_dir: Optional[str] = None
     language: Optional[str] = None          # "c" | "c++" (-x), else from the suffix
+    databases: dict = field(default_factory=dict, repr=False, compare=False)   # read once (database_flags)
 
     def for_file(self, path: Optional[Path]) -> list[str]:
         """Flags for one file: its compile_commands.json entry first (when there is one),
         then what the command line adds."""
-        out = database_flags(path, self.build_dir) if path is not None else []
+        out = database_flags(path, self.build_dir, self.databases) if path is not None else []
         out += [f"-I{os.path.abspath(i)}" for i in self.includes]
         out += [f"-D{d}" for d in self.defines] + [f"-U{u}" for u in self.undefines]
         out += self.cflags
@@ -64,19 +65,30 @@ def find_database(path: Path, build_dir: Optional[str]) -> Optional[Path]:
     return None
 
 
-def database_flags(path: Path, build_dir: Optional[str] = None) -> list[str]:
+def database_flags(path: Path, build_dir: Optional[str] = None, read: Optional[dict] = None) -> list[str]:
     """The flags of `path`'s entry in the compile database, with relative include paths made
-    absolute against the entry's directory; [] when there is no database or no entry."""
+    absolute against the entry's directory; [] when there is no database or no entry.
+    `read`: databases already read (path -> their entries' flags by file), kept by the caller
+    so that a batch over many files reads its database once."""
     path = Path(path).resolve()
     db = find_database(path, build_dir)
     if db is None:
         return []
+    read = {} if read is None else read
+    if db not in read:
+        read[db] = _read_database(db)
+    return read[db].get(path, [])
+
+
+def _read_database(db: Path) -> dict[Path, list[str]]:
+    """Each file's flags (its first entry's, as clang tools take them)."""
     try:
         entries = json.loads(db.read_text())
     except (OSError, ValueError) as e:
         raise TensorliftError(f"cannot read {db}: {e}") from None
     if not isinstance(entries, list):
         raise TensorliftError(f"{db} is not a list of compile commands")
+    out: dict[Path, list[str]] = {}
     for entry in entries:
         if not isinstance(entry, dict):
             continue
@@ -84,13 +96,13 @@ def database_flags(path: Path, build_dir: Optional[str] = None) -> list[str]:
         file = Path(entry.get("file", ""))
         if not file.is_absolute():
             file = directory / file
-        if file.resolve() != path:
-            continue
-        args = entry.get("arguments")
-        if args is None:
-            args = split_cflags(entry.get("command", ""))
-        return _relevant(args[1:], directory)
-    return []
+        file = file.resolve()
+        if file not in out:
+            args = entry.get("arguments")
+            if args is None:
+                args = split_cflags(entry.get("command", ""))
+            out[file] = _relevant(args[1:], directory)
+    return out
 
 
 def _relevant(args: Sequence[str], directory: Path) -> list[str]:
