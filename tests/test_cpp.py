@@ -2,6 +2,7 @@
 import json
 
 import numpy as np
+import pytest
 from helpers import cli, cli_json, write_kernel
 
 KERNELS = """
@@ -124,6 +125,20 @@ def test_ragged_rows_are_refused(tmp_path):
         }""", "tri.cpp")
     proc = cli("lift", k)
     assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("scope", ["", 'extern "C"'])
+def test_a_global_in_a_cpp_kernel_gets_one_line(tmp_path, scope):
+    """Found as the kernel's array (inside `extern "C"` too), then refused by name."""
+    k = write_kernel(tmp_path, f"""
+        {scope} {{ float W[8]; }}
+        void bump(float s) {{ for (int i = 0; i < 8; i++) W[i] += s; }}""" if scope else """
+        float W[8];
+        void bump(float s) { for (int i = 0; i < 8; i++) W[i] += s; }""", "glob.cpp")
+    proc = cli("lift", k)
+    assert proc.returncode == 2 and proc.stderr.strip().splitlines() == [
+        "tensorlift: error: unsupported construct: the global variable 'W' in a C++ kernel "
+        "(globals are lifted from C files only)"]
 
 
 def test_bad_cpp_input_gets_one_line(tmp_path):

@@ -45,6 +45,12 @@ class BuildFlags:
         return out
 
 
+def include_roots(flags: Sequence[str]) -> list[Path]:
+    """The `-I` directories of resolved flags, resolved (links followed), as libclang names
+    the headers found in them."""
+    return [Path(a[2:]).resolve() for a in flags if a.startswith("-I") and len(a) > 2]
+
+
 def split_cflags(text: str) -> list[str]:
     try:
         return shlex.split(text)

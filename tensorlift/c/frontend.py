@@ -18,6 +18,7 @@ from ..errors import TensorliftError, UnsupportedConstruct
 from . import ast as A
 from .clang import binary_operator, builtin_include_dir, ci, evaluate, spelled_at, unary_operator, var_init
 from .interp import known_function
+from .flags import include_roots
 
 SUFFIXES = {".c": "c", ".h": "c", ".cc": "c++", ".cpp": "c++", ".cxx": "c++", ".c++": "c++",
             ".hpp": "c++", ".hh": "c++", ".hxx": "c++"}
@@ -139,12 +140,17 @@ def _array_like(t) -> bool:
     return t.kind == T.RECORD and _std_container(t) is not None
 
 
+def _at_file_scope(decl) -> bool:
+    """A variable declared outside every function (in a namespace or `extern "C"` too)."""
+    parent = decl.semantic_parent
+    return parent is not None and parent.kind in (K.TRANSLATION_UNIT, K.NAMESPACE, K.LINKAGE_SPEC)
+
+
 def _uses_global_array(func) -> bool:
     for c in func.walk_preorder():
         if c.kind == K.DECL_REF_EXPR:
             r = c.referenced
-            if r is not None and r.kind == K.VAR_DECL and r.semantic_parent is not None \
-                    and r.semantic_parent.kind in (K.TRANSLATION_UNIT, K.NAMESPACE) \
+            if r is not None and r.kind == K.VAR_DECL and _at_file_scope(r) \
                     and r.type.get_canonical().kind in _ARRAYS:
                 return True
     return False
@@ -559,7 +565,7 @@ class _Converter:
         if f is None or (self.unit.path is None and f.name == self.unit.main_file):
             return True
         path = Path(f.name).resolve()
-        roots = [Path(a[2:]).resolve() for a in self.unit.flags if a.startswith("-I") and len(a) > 2]
+        roots = include_roots(self.unit.flags)
         if self.unit.path is not None:
             roots.append(self.unit.path.parent)
         return path == self.unit.path or any(r in path.parents for r in roots)
@@ -576,8 +582,7 @@ class _Converter:
         if r.kind in (K.FUNCTION_DECL, K.CXX_METHOD):
             return A.Name(line, c.spelling, A.FunctionType(), "function")
         if r.kind == K.VAR_DECL:
-            parent = r.semantic_parent
-            if parent is not None and parent.kind in (K.TRANSLATION_UNIT, K.NAMESPACE, K.LINKAGE_SPEC):
+            if _at_file_scope(r):
                 self.global_var(r)
                 return A.Name(line, r.spelling, self.type(c.type), "global")
             return A.Name(line, c.spelling, self.type(c.type), "local")

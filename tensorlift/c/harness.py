@@ -37,6 +37,7 @@ from ..cachedir import default_cache_dir
 from ..errors import KernelRunError, TensorliftError, UnsupportedConstruct
 from . import ast as A
 from .clang import find_compiler
+from .flags import include_roots
 from .slots import Slot, decayed
 
 PROTOCOL = "3"            # bump when the generated text or the protocol changes
@@ -131,7 +132,7 @@ def _shadowed(kernel: A.Kernel, macros: dict[str, int]) -> tuple[dict[str, str],
         return {}, []
     main = str(kernel.path) if kernel.path else None
     base = kernel.path.parent if kernel.path else None
-    roots = [Path(a[2:]) for a in kernel.flags if a.startswith("-I") and len(a) > 2]
+    roots = include_roots(kernel.flags)
     files: dict[str, str] = {}
     flags: list[str] = [f"-iquote{base}"] if base else []
     for path, ms in edits.items():
@@ -140,8 +141,9 @@ def _shadowed(kernel: A.Kernel, macros: dict[str, int]) -> tuple[dict[str, str],
         elif path == main or main is None:
             rel = None
         else:
-            root = next(r for r in roots if r in Path(path).parents)
-            rel = f"tl_include/{Path(path).relative_to(root)}"
+            real = Path(path).resolve()
+            root = next(r for r in roots if r in real.parents)
+            rel = f"tl_include/{real.relative_to(root)}"
             flags.insert(0, "-Itl_include")
         text = Path(path).read_text(errors="replace") if Path(path).exists() else kernel.source
         lines = text.split("\n")
@@ -174,6 +176,10 @@ def harness_unit_cxx(kernel: A.Kernel, slots: list[Slot]) -> str:
     """The C++ harness: vectors built from the samples, passed by value or by reference as
     the kernel takes them; a returned vector printed as rows, columns and elements (-1
     columns when its rows differ in length)."""
+    glob = next((s for s in slots if s.is_global), None)
+    if glob is not None:
+        raise UnsupportedConstruct(f"the global variable '{glob.param}' in a C++ kernel (globals are lifted "
+                                   "from C files only)")
     params = [_cxx_type(p.type if isinstance(p.type, A.Ref) else decayed(p.type)) for p in kernel.params]
     out = ["#include <vector>", "#include <array>", "#include <cstdio>", "#include <cstdlib>", "#include <cstring>", "#include <ctime>",
            f"typedef {_cxx_type(kernel.returns)} (*tl_fn)({', '.join(params)});",
