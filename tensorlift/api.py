@@ -58,9 +58,7 @@ def analyze(source: Source, function: Optional[str] = None, *, examples: int = 3
 def verify(source: Source, program, function: Optional[str] = None, *, bound: int = 3,
            timeout: float = 300.0, flags: Optional[list[str]] = None, language: Optional[str] = None):
     """Prove a program (TACO text or a Program) equivalent to the C for all sizes 1..bound."""
-    from .c.roles import representative
-    from .pipeline import flag_intervals_of
-    from .taco.guards import cases_of
+    from .pipeline import flag_cases, flag_intervals_of
     from .taco.ir import Guarded, Program
     from .taco.parse import parse_program
     from .verify.prove import Verifier
@@ -70,8 +68,7 @@ def verify(source: Source, program, function: Optional[str] = None, *, bound: in
     budget = Budget(timeout)
     intervals = flag_intervals_of(kernel) if isinstance(program, Guarded) else {}
     result = None
-    for k, case in enumerate(cases_of(intervals) if intervals else [{}]):
-        fixed = {f: representative(iv) for f, iv in case.items()}
+    for k, (_, fixed) in enumerate(flag_cases(intervals)):
         analysis, _ = prepare(kernel, budget, 1, 0, fixed, smoke=k == 0)
         verifier = Verifier(analysis, bound)
         chosen = program

@@ -158,13 +158,8 @@ def lift(source: Union[str, Path], function: Optional[str] = None, *, timeout: f
     budget = Budget(timeout, start)
     kernel = source if isinstance(source, A.Kernel) else load_kernel(source, function, flags, language)
     intervals = flag_intervals_of(kernel)
-    cases = cases_of(intervals) if intervals else [{}]
-    if len(cases) > MAX_CASES:
-        raise UnsupportedConstruct(f"{len(cases)} combinations of the flags {', '.join(intervals)}: "
-                                   f"more than {MAX_CASES} programs to find")
     results = []
-    for k, case in enumerate(cases):
-        fixed = {f: representative(iv) for f, iv in case.items()}
+    for k, (case, fixed) in enumerate(flag_cases(intervals)):
         try:
             analysis, exs = prepare(kernel, budget, examples, seed, fixed, smoke=k == 0)
         except OutOfTime as e:
@@ -185,6 +180,16 @@ def lift(source: Union[str, Path], function: Optional[str] = None, *, timeout: f
 
 
 MAX_CASES = 27
+
+
+def flag_cases(intervals: dict) -> list[tuple[dict, dict]]:
+    """Each case of the flags (an interval per flag) with the values that stand for it: one
+    case, with no flags."""
+    cases = cases_of(intervals) if intervals else [{}]
+    if len(cases) > MAX_CASES:
+        raise UnsupportedConstruct(f"{len(cases)} combinations of the flags {', '.join(intervals)}: "
+                                   f"more than {MAX_CASES} programs to find")
+    return [(case, {f: representative(iv) for f, iv in case.items()}) for case in cases]
 
 
 def flag_intervals_of(kernel: A.Kernel) -> dict:
