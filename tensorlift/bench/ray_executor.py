@@ -114,6 +114,9 @@ class RayExecutor:
 
     def __init__(self, jobs: Optional[int], settings, worker_command: Optional[Sequence[str]] = None,
                  address: Optional[str] = None):
+        import_ray()                      # Ray missing, or no cluster at the address: said now,
+        if address:                       # before the batch writes any report
+            check_reachable(address)
         self.jobs = jobs
         self.workers = jobs or os.cpu_count() or 1
         self.settings = settings
@@ -132,8 +135,6 @@ class RayExecutor:
         if ray.is_initialized():
             return False
         os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")    # no reports home (no internet)
-        if self.address:
-            check_reachable(self.address)
         quiet = dict(logging_level=logging.ERROR, log_to_driver=False)
         try:
             if self.address:

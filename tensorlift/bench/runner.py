@@ -280,11 +280,6 @@ def run_batch(paths: Sequence[str | os.PathLike], *, jobs: Optional[int] = None,
     settings = Settings(timeout=timeout, guide=guide, grace=grace, memory_gib=memory_gib,
                         require_proof=require_proof)
     runner = make_executor(executor, jobs, settings, worker_command, ray_address)
-    if executor == "ray":                # fail before any report is written
-        from .ray_executor import check_reachable, import_ray
-        import_ray()
-        if ray_address:
-            check_reachable(ray_address)
     previous = read_report(reports[0]) if resume else []
     bar = Progress(progress, 0, tty) if progress is not None else None
     batch = Batch(files, runner, settings, function=function, build=build, reports=reports,
