@@ -40,12 +40,26 @@ def paren(v: Val, prec: int) -> str:
     return f"({v.code})" if v.prec < prec else v.code
 
 
+_CDIV = '''
+def _c_div(a, b):
+    """Integer division as in C: the quotient is truncated toward zero. A zero divisor
+    gives 0: C never divides by zero where it runs, but a where computes both branches."""
+    a, b = np.asarray(a), np.asarray(b)
+    q = np.abs(a) // np.where(b == 0, 1, np.abs(b))
+    return np.where(b == 0, 0, np.where((a < 0) != (b < 0), -q, q))
+'''
+
+
 class Dialect:
     target = ""
     imports = ""
     lib = ""                  # the module alias (`np`, `torch`, `jnp`)
-    cdiv_helper = ""
     axis = "axis"
+
+    @property
+    def cdiv_helper(self) -> str:
+        """`_c_div`, which the code calls for C's `/` on integers (NumPy's API: jnp has it too)."""
+        return _CDIV.replace("np.", f"{self.lib}.")
 
     def dtype(self, name: str) -> str:
         return f"{self.lib}.{name}"
@@ -119,14 +133,6 @@ class NumpyDialect(Dialect):
     target = "numpy"
     imports = "import numpy as np"
     lib = "np"
-    cdiv_helper = '''
-def _c_div(a, b):
-    """Integer division as in C: the quotient is truncated toward zero. A zero divisor
-    gives 0: C never divides by zero where it runs, but a where computes both branches."""
-    a, b = np.asarray(a), np.asarray(b)
-    q = np.abs(a) // np.where(b == 0, 1, np.abs(b))
-    return np.where(b == 0, 0, np.where((a < 0) != (b < 0), -q, q))
-'''
 
     def number(self, v: Val) -> str:
         return f"np.{INNER_DTYPE[v.kind]}({v.code})"
@@ -206,14 +212,6 @@ class JaxDialect(Dialect):
     imports = ('import jax\nimport jax.numpy as jnp\n\n'
                'jax.config.update("jax_enable_x64", True)   # int64 / float64 as in NumPy')
     lib = "jnp"
-    cdiv_helper = '''
-def _c_div(a, b):
-    """Integer division as in C: the quotient is truncated toward zero. A zero divisor
-    gives 0: C never divides by zero where it runs, but a where computes both branches."""
-    a, b = jnp.asarray(a), jnp.asarray(b)
-    q = jnp.abs(a) // jnp.where(b == 0, 1, jnp.abs(b))
-    return jnp.where(b == 0, 0, jnp.where((a < 0) != (b < 0), -q, q))
-'''
 
 
 DIALECTS = {d.target: d for d in (NumpyDialect(), TorchDialect(), JaxDialect())}
