@@ -25,10 +25,6 @@ def input_scale(ex: Example) -> float:
     return max(mags + [1.0])
 
 
-def matches_example(got, want, dtype: str, sig: Signature, ex: Example) -> bool:
-    return carith.matches(got, want, dtype, carith.tolerance(dtypes_of(sig).values()), input_scale(ex))
-
-
 def example_env(ex: Example, sig: Signature) -> dict:
     """The inputs, plus the zeros the C call started write-only arrays from: a statement
     that reads no tensor of the output's shape (`hist(i) = 0`) still has its extents."""
@@ -70,12 +66,14 @@ class Checker:
 def check_program(program: Program, sig: Signature, examples: Sequence[Example]) -> bool:
     """The whole program on every example, every output compared."""
     dtypes = dtypes_of(sig)
+    rtol = carith.tolerance(dtypes.values())
     for ex in examples:
         try:
             got = evaluate(program, example_env(ex, sig), dtypes)
         except EvalError:
             return False
+        scale = input_scale(ex)
         for name, want in ex.outputs.items():
-            if name not in got or not matches_example(got[name], want, dtypes[name], sig, ex):
+            if name not in got or not carith.matches(got[name], want, dtypes[name], rtol, scale):
                 return False
     return True
