@@ -14,11 +14,11 @@ from typing import Optional
 
 from .. import carith
 from ..c import ast as A
-from ..c.analysis import Analysis, fit_site, trace_run
+from ..c.analysis import Analysis, trace_run
 from ..c.examples import Region
 from ..c.roles import field_path
 from ..errors import TensorliftError, UnsupportedConstruct
-from .translate import TraceFacts, translate
+from .translate import TraceFacts, loop_steps, translate
 
 REDUCTION = -1   # a pattern position moved by a loop that does not move the output
 
@@ -200,9 +200,7 @@ def _site_coefficients(entries) -> tuple[tuple, dict]:
     """The loops around an access site and the offset step of each (loop id -> step)."""
     if not entries:
         return (), {}
-    loops = Counter(e[4] for e in entries).most_common(1)[0][0]
-    pts = [e for e in entries if e[4] == loops]
-    steps = fit_site([e[1] for e in pts], [e[2] for e in pts]) if loops else None
+    loops, _, steps = loop_steps(entries)
     return loops, dict(zip(loops, steps)) if steps is not None else {}
 
 

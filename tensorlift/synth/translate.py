@@ -732,14 +732,20 @@ def _writes(e, site_array) -> bool:
     return bool(_store_sites(e, site_array)) or any(isinstance(n, A.Assign) for n in A.walk(e))
 
 
+def loop_steps(entries) -> tuple[tuple, list, Optional[list[int]]]:
+    """The loops most of a site's trace entries run in, those entries, and the step of each
+    loop in the flat offset (None when the offsets are not affine in the loop counters)."""
+    loops = Counter(e[4] for e in entries).most_common(1)[0][0]
+    pts = [e for e in entries if e[4] == loops]
+    return loops, pts, fit_site([e[1] for e in pts], [e[2] for e in pts]) if loops else []
+
+
 def _raw_fit(facts: TraceFacts, sid: int) -> Optional[tuple[tuple, list[int], int]]:
     """A site's loops, the step of each in its flat offset, and the constant."""
     entries = facts.site_trace.get(sid, [])
     if not entries:
         return None
-    loops = Counter(e[4] for e in entries).most_common(1)[0][0]
-    pts = [e for e in entries if e[4] == loops]
-    steps = fit_site([e[1] for e in pts], [e[2] for e in pts]) if loops else []
+    loops, pts, steps = loop_steps(entries)
     if steps is None or (not loops and len({e[1] for e in pts}) != 1):
         return None
     return loops, steps, pts[0][1] - sum(s * c for s, c in zip(steps, pts[0][2]))
