@@ -305,9 +305,11 @@ def _emit(res, targets: list[str], directory) -> dict[str, str]:
 def _verification(res) -> str:
     if res.verification == "proved":
         arith = "real arithmetic for floating point" if res.verification_model == "reals" else "integers"
-        if res.verification_bound is None:
+        if res.verification_scope == "all-sizes":
+            return f"proved for all sizes ({arith})"
+        if res.verification_scope == "fixed-sizes":
             return f"proved at its fixed sizes ({arith})"
-        return f"proved for all sizes up to {res.verification_bound} ({arith})"
+        return f"proved for sizes up to {res.verification_bound} only ({arith})"
     if res.verification == "unknown":
         return f"NOT proved: {res.verification_reason}"
     return "not run (the program is checked on the examples only)"

@@ -53,6 +53,7 @@ class LiftResult:
     examples_checked: int = 0
     verification: str = "not-run"               # "proved" | "unknown" | "not-run"
     verification_bound: Optional[int] = None
+    verification_scope: Optional[str] = None    # "all-sizes" | "bounded" | "fixed-sizes" when proved
     verification_model: Optional[str] = None    # "integers" | "reals"
     verification_seconds: float = 0.0
     verification_reason: Optional[str] = None   # why "unknown"
@@ -74,7 +75,8 @@ class LiftResult:
             "guide": self.guide, "guidance": self.guidance, "grammar": self.grammar,
             "enumerator": self.enumerator, "candidates": self.candidates,
             "seconds": round(self.seconds, 4), "examples_checked": self.examples_checked,
-            "verification": self.verification, "verification_bound": self.verification_bound,
+            "verification": self.verification, "verification_scope": self.verification_scope,
+            "verification_bound": self.verification_bound,
             "verification_model": self.verification_model,
             "verification_reason": self.verification_reason, "refuted": self.refuted,
             "answers_total": self.answers_total, "answers_parsed": self.answers_parsed,
@@ -233,6 +235,11 @@ def _guarded(intervals, results) -> LiftResult:
     unknown = next((r for r in verdicts if r.verification != "proved"), None)
     merged.verification = "proved" if unknown is None else unknown.verification
     merged.verification_bound, merged.verification_model = first.verification_bound, first.verification_model
+    if unknown is None:
+        scopes = [r.verification_scope for r in verdicts]
+        merged.verification_scope = next((s for s in ("fixed-sizes", "bounded", "all-sizes") if s in scopes), None)
+        bounds = [r.verification_bound for r in verdicts if r.verification_bound is not None]
+        merged.verification_bound = min(bounds) if bounds else None
     if unknown is not None and unknown.verification_reason:
         case = next(c for c, r in results if r is unknown)
         merged.verification_reason = f"when {cond(case)}: {unknown.verification_reason}"
@@ -358,7 +365,12 @@ def _record_proof(result: LiftResult, verifier, proofs) -> None:
         return
     unknown = [v for v in proofs if v.verdict != "proved"]
     result.verification = "unknown" if unknown else "proved"
-    result.verification_bound = verifier.bound if verifier.analysis.free_dims else None
+    scopes = [v.scope for v in proofs]
+    # the weakest scope of the statements' proofs is what the program's proof covers
+    result.verification_scope = None if unknown else next(
+        (s for s in ("fixed-sizes", "bounded", "all-sizes") if s in scopes), None)
+    bounds = [v.bound for v in proofs if v.scope == "bounded" and v.bound is not None]
+    result.verification_bound = min(bounds) if bounds else None
     result.verification_model = verifier.model
     result.verification_reason = unknown[0].reason if unknown else None
 

@@ -33,6 +33,12 @@ from ..taco.ir import (COMPARISONS, Access, BinOp, Call, Const, Expr, Neg, Not, 
                        index_vars)
 from ..taco.semantics import reduce_vars, reduction_homes, size_names
 from . import symbolic as S
+from .induction import prove_all_sizes
+
+
+SCOPES = ("all-sizes", "bounded", "fixed-sizes")
+"""What a proof covers: every size (by induction over the loops), every size up to a bound,
+or the kernel's one fixed size."""
 
 
 @dataclass
@@ -44,9 +50,10 @@ class VerifyResult:
     seconds: float = 0.0
     reason: Optional[str] = None         # why "unknown"
     cases: int = 0                       # size combinations proved
+    scope: Optional[str] = None          # what "proved" covers: SCOPES; None unless proved
 
     def to_json(self) -> dict:
-        d = {"verdict": self.verdict, "bound": self.bound, "model": self.model,
+        d = {"verdict": self.verdict, "scope": self.scope, "bound": self.bound, "model": self.model,
              "counterexample": self.counterexample, "seconds": round(self.seconds, 4)}
         if self.reason:
             d["reason"] = self.reason
@@ -292,8 +299,13 @@ class Verifier:
         analysis = self.analysis
         check_names(program, analysis.signature)
         free = analysis.free_dims
-        result = VerifyResult("proved", self.bound if free else None, self.model)
         deadline = start + timeout
+        if free:
+            inductive = prove_all_sizes(analysis, program, outputs, deadline)
+            if inductive is not None:
+                inductive.seconds = time.monotonic() - start
+                return inductive
+        result = VerifyResult("proved", self.bound if free else None, self.model)
         for values in itertools.product(range(1, self.bound + 1), repeat=len(free)):
             remaining = deadline - time.monotonic()
             if remaining <= 0:
@@ -324,6 +336,8 @@ class Verifier:
                 result.verdict = "unknown"
                 result.reason = (f"`{beyond}` compares indices with a constant that no size up to the bound "
                                  f"{self.bound} reaches: raise the bound (--bound) to cover it")
+        if result.verdict == "proved":
+            result.scope = "bounded" if free else "fixed-sizes"
         result.seconds = time.monotonic() - start
         return result
 
