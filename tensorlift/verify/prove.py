@@ -33,7 +33,7 @@ from ..taco.ir import (COMPARISONS, Access, BinOp, Call, Const, Expr, Neg, Not, 
                        index_vars)
 from ..taco.semantics import reduce_vars, reduction_homes, size_names
 from . import symbolic as S
-from .induction import prove_all_sizes
+from .induction import Induction
 
 
 SCOPES = ("all-sizes", "bounded", "fixed-sizes")
@@ -292,6 +292,7 @@ class Verifier:
         reals = any(carith.is_float(p.dtype) for p in sig.params) or carith.is_float(sig.returns or "int")
         self.model = "reals" if reals else "integers"
         self._runs: dict[tuple, _CRun] = {}
+        self.induction: Optional[Induction] = None     # the all-sizes prover, made on first use
 
     def prove(self, program: Program, outputs: Optional[list[str]] = None, timeout: float = 60.0) -> VerifyResult:
         """`outputs`: compare only these (the statements found so far); default: all."""
@@ -301,7 +302,9 @@ class Verifier:
         free = analysis.free_dims
         deadline = start + timeout
         if free:
-            inductive = prove_all_sizes(analysis, program, outputs, deadline)
+            if self.induction is None:
+                self.induction = Induction(analysis, self.model)
+            inductive = self.induction.prove(program, outputs, deadline)
             if inductive is not None:
                 inductive.seconds = time.monotonic() - start
                 return inductive
