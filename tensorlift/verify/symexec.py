@@ -78,13 +78,14 @@ class Facts:
             return True
         if z3.is_false(c):
             return False
-        key = c.get_id()
-        if key not in self._cache:
+        key = c.get_id()          # the term is kept with its answer, so its id is not reused
+        hit = self._cache.get(key)
+        if hit is None or not hit[0].eq(c):
             self.solver.push()
             self.solver.add(z3.Not(c))
-            self._cache[key] = self.solver.check() == z3.unsat
+            hit = self._cache[key] = (c, self.solver.check() == z3.unsat)
             self.solver.pop()
-        return self._cache[key]
+        return hit[1]
 
     def decide(self, c) -> Optional[bool]:
         if self.holds(c):
@@ -409,6 +410,7 @@ class SymExec(Interpreter):
         self.fn_types = fn_types
         self.buffers: list[SymBuf] = []
         self.written: Optional[set] = None
+        self.alive: list = []              # symbols registered in `types`
         self.checking = True               # range checks on (off while trying an iteration)
         self._fresh = itertools.count()
 
@@ -459,6 +461,8 @@ class SymExec(Interpreter):
             idx = Poly.of(p.off)
             return Ptr(rows.data, (idx * Poly.of(rows.pitch)).term(), rows.elem)
         if not isinstance(p.buf, SymBuf):
+            if p.buf is not None and isinstance(p.off, int) and p.off in p.buf.data:
+                return p.buf.data[p.off]       # a struct's size field (`a->dimensions[0]`)
             raise Unprovable(f"memory the prover does not model at line {node.line}")
         if not isinstance(p.target, A.Scalar):
             raise Unprovable(f"a load of a pointer or struct from memory at line {node.line}")
@@ -903,6 +907,7 @@ class _Summary:
         lo, hi = carith.bounds(t.dtype)
         facts.append(z3.And(sym >= lo, sym <= hi))
         ex.types[sym.get_id()] = t.dtype
+        ex.alive.append(sym)            # `types` is keyed by id: the symbol must outlive it
         return sym
 
     # -- the trip count ----------------------------------------------------
