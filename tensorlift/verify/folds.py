@@ -232,6 +232,9 @@ class Folds:
                     facts.append(z3.Implies(c - a == 1, whole == f.at(args, a)))
                     if f.op in ("sum", "prod"):
                         facts.append(z3.Implies(c <= a, whole == (0 if f.op == "sum" else 1)))
+                    else:           # a max is at least its first element, a min at most
+                        first = f.at(args, a)
+                        facts.append(z3.Implies(c > a, whole >= first if f.op == "max" else whole <= first))
                     for b in points:
                         if b.eq(a) or b.eq(c):
                             continue

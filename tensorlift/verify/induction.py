@@ -123,8 +123,9 @@ class Induction:
         solver = z3.Solver()
         solver.set("timeout", max(1, int(min(left, 20.0) * 1000)))
         solver.add(*c.facts.base, *ranges)
-        solver.add(*c.folds.axioms([a, b]))
-        solver.add(*_input_ranges([a, b], c.fn_types))
+        axioms = c.folds.axioms([a, b])
+        solver.add(*axioms)
+        solver.add(*_input_ranges([a, b] + axioms, c.fn_types))
         solver.add(*_nonzero_divisors([a, b]))
         solver.add(a != b)
         return solver.check() == z3.unsat

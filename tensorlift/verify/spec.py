@@ -39,19 +39,23 @@ def program_states(program: Program, states: dict, scalars: dict, shapes: dict, 
         ev = _Eval(states, scalars, shapes, facts, folds, st, binding)
         facts.push(*ranges)
         try:
-            value = ev.eval(st.rhs, binding)
+            cond = z3.BoolVal(True)
+            if st.domain is not None:
+                c = ev.eval(st.domain, binding)
+                cond = c if z3.is_bool(c) else (c != 0 if S.is_term(c) else z3.BoolVal(bool(c)))
+            facts.push(cond)             # the right side is read only inside the domain
+            try:
+                value = ev.eval(st.rhs, binding)
+            finally:
+                facts.pop()
             old_state = states.get(lhs.name)
             if st.accumulate:
-                old = cell(old_state, e) if old_state is not None else 0
+                old = cell(old_state, e, facts) if old_state is not None else 0
                 if lhs.name == returned and isinstance(old_state, Init):
                     old = 0                 # a returned value starts at zero
                 value = S.arith("+", old, value)
             ctype = dtypes.get(lhs.name, "int")
             value = S.convert(S.lift(value, S.is_real(value)), ctype)
-            cond = z3.BoolVal(True)
-            if st.domain is not None:
-                c = ev.eval(st.domain, binding)
-                cond = c if z3.is_bool(c) else (c != 0 if S.is_term(c) else z3.BoolVal(bool(c)))
         finally:
             facts.pop()
         if old_state is None:
@@ -134,7 +138,7 @@ class _Eval:
                 for p, n in zip(pos, shape):
                     if not self.facts.holds(z3.And(p >= 0, p < n)):
                         raise Unprovable(f"`{e}` may reach outside {e.name}")
-                return cell(self.states[e.name], pos)
+                return cell(self.states[e.name], pos, self.facts)
             if not e.indices and e.name in self.scalars:
                 return self.scalars[e.name]
             raise Unprovable(f"'{e.name}' is read before it is defined")

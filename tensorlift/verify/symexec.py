@@ -180,10 +180,27 @@ def cell(state, idx: tuple, facts: Optional[Facts] = None):
     out = base.fn(*idx)
     for c, v in reversed(cases):
         c = z3.simplify(c)
+        if facts is not None and not z3.is_true(c) and not z3.is_false(c) and _index_only(c):
+            c = z3.BoolVal(True) if facts.holds(c) else z3.BoolVal(False) if facts.holds(z3.Not(c)) else c
         if z3.is_false(c):
             continue
         out = v if z3.is_true(c) else z3.If(c, v, out) if not _same_term(v, out) else out
     return out
+
+
+def _index_only(c) -> bool:
+    """Whether a condition speaks of integers alone (sizes, counters, indices), which the facts
+    may decide, not of array contents."""
+    todo, seen = [c], set()
+    while todo:
+        x = todo.pop()
+        if x.get_id() in seen:
+            continue
+        seen.add(x.get_id())
+        if x.sort() == z3.RealSort() or (z3.is_app(x) and x.num_args() and x.decl().kind() == z3.Z3_OP_UNINTERPRETED):
+            return False
+        todo.extend(x.children())
+    return True
 
 
 def _same_term(a, b) -> bool:
@@ -868,10 +885,13 @@ class _Summary:
                 v.value = entry[id(v)]
             for b, st in entry_states.items():
                 b.state = st
-        fresh_ids = {_id(f) for f in fresh.values()}
+        fresh_ids = {_id(f) for f in fresh.values() if f is not None}
         kinds, steps = {}, {}
         for v in carried:
             f, a = fresh[id(v)], after[id(v)]
+            if f is None:           # unset before the loop: the body sets it before use
+                kinds[id(v)] = "reset"
+                continue
             if isinstance(f, Ptr):
                 if not isinstance(a, Ptr) or a.buf is not f.buf:
                     raise Unprovable(f"a pointer moves to other memory in the loop at line {self.line}")
@@ -896,6 +916,8 @@ class _Summary:
     def symbol_like(self, v: Var, value, facts: list):
         """A fresh symbol of the variable's type (a pointer: into its memory, at a fresh offset)."""
         ex = self.ex
+        if value is None:
+            return None
         if isinstance(value, Ptr):
             return Ptr(value.buf, z3.Int(ex.fresh("p")), value.target, value.dims)
         t = A.strip_ref(v.type)
@@ -958,7 +980,7 @@ class _Summary:
                 continue
             at[id(v)] = self.close_value(v, kinds[id(v)], entry[id(v)], generic[id(v)], new, k)
             pending.remove(v)
-        subst = [(generic[i], f(k)) for i, f in at.items() if not isinstance(generic[i], Ptr)]
+        subst = [(generic[i], f(k)) for i, f in at.items() if S.is_term(generic[i])]
         ex.facts.push(T >= 0, T <= K)
         try:
             closed = {b: self.close_array(b, entry_states[b], g, states[b], k, T, subst) for b, g in gens.items()}
@@ -1107,6 +1129,8 @@ def _moved(start, step: Poly, t):
 
 
 def _id(v) -> int:
+    if v is None:
+        return -1
     if isinstance(v, Ptr):
         return v.off.get_id()
     return v.get_id()
