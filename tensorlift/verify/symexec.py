@@ -1013,7 +1013,7 @@ class _Summary:
         new = _lift(new)
         real = new.sort() == z3.RealSort()
         zero, one = (z3.RealVal(0), z3.RealVal(1)) if real else (z3.IntVal(0), z3.IntVal(1))
-        g = z3.simplify(z3.substitute(new, (s, zero)))
+        g = z3.substitute(new, (s, zero))     # not simplified: both sides' reductions must read alike
         if self._always(new == s + g, k):
             return lambda t: _lift(start) + ex.folds.fold("sum", k, 0, t, g)
         for op in ("max", "min"):
@@ -1021,9 +1021,12 @@ class _Summary:
             rest = [a for a in args if not _mentions(a, {_id(s)})]
             if len(args) - len(rest) == 1 and any(a.eq(s) for a in args) and rest:
                 h = extremum(op, rest)
-                return lambda t, h=h, op=op: z3.If(
-                    t > 0, extremum(op, [_lift(start), ex.folds.fold(op, k, 0, t, h)]), _lift(start))
-        g = z3.simplify(z3.substitute(new, (s, one)))
+
+                def reduced(t, h=h, op=op):
+                    value = extremum(op, [_lift(start), ex.folds.fold(op, k, 0, t, h)])
+                    return value if ex.facts.holds(t > 0) else z3.If(t > 0, value, _lift(start))
+                return reduced
+        g = z3.substitute(new, (s, one))
         if self._always(new == s * g, k):
             return lambda t: _lift(start) * ex.folds.fold("prod", k, 0, t, g)
         # no closed form: any value (a proof that needs it fails; one that does not stands)
@@ -1098,13 +1101,13 @@ class _Summary:
             value = _replace_apps(_lift(v), fid, own)
             chain = z3.If(c, value, chain)
             parts.append((c, eqs, value))
-        g = z3.simplify(z3.substitute(chain, (s, zero)))
+        g = z3.substitute(chain, (s, zero))
         if not self._always(chain == s + g, k):
             raise Unprovable(f"'{b.name}' is updated in a way that is not a sum in the loop at line {self.line}")
         if len(parts) == 1 and not _mentions(parts[0][0], {k.get_id()}):
             c, eqs, value = parts[0]
             at = tuple(z3.substitute(x, *eqs) if eqs else x for x in e)
-            h = z3.simplify(z3.substitute(value, (s, zero)))
+            h = z3.substitute(value, (s, zero))
             return Closed(entry, e, [(c, cell(entry, at, ex.facts) + ex.folds.fold("sum", k, 0, T, h))])
         return Closed(entry, e, [(z3.BoolVal(True), cell(entry, e, ex.facts) + ex.folds.fold("sum", k, 0, T, g))])
 
