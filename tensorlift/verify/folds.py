@@ -137,7 +137,7 @@ class Folds:
         for term, coef in parts:
             shape = self._lane(k, term)
             if shape is None:
-                plain.append((self._apply(op, k, lo, hi, term), coef))
+                plain.append((self._apply(op, k, lo, hi, _affine_args(term, k)), coef))
                 continue
             key, a, rest, offset, template = shape
             groups.setdefault((key, a, rest.term().sexpr(), _coef_key(coef)), []).append(
@@ -186,7 +186,9 @@ class Folds:
             lin = Poly.of(arg).linear_in(kid)
             if lin is None or lin[0] != a:
                 return None
-            mapping[arg.get_id()] = (Poly.atom(self._kappa) + lin[1] - rest0).term()
+            shift = lin[1] - rest0      # one term, so that it is one argument of the reduction
+            mapping[arg.get_id()] = self._kappa if not shift.terms else \
+                self._kappa + shift.constant if shift.constant is not None else self._kappa + shift.term()
         template = _replace_args(term, kid, mapping)
         if _mentions(template, kid):
             return None
@@ -423,8 +425,10 @@ def _mentions(t, vid: int) -> bool:
 
 
 def _index_args(t, kid) -> list:
-    """Arguments of uninterpreted functions (array reads, reductions) that move with k, in a
-    fixed order (by the sexpr of the read with k hidden)."""
+    """Arguments of uninterpreted functions (array reads, reductions) that move with k, the one
+    to re-base a reduction on first: moving up by one before down by one before faster, then
+    the fewest other terms, then by the array's name and the argument's position (names that
+    both sides of a proof share), so that both sides choose alike."""
     found: list = []
     seen: set = set()
 
@@ -433,13 +437,36 @@ def _index_args(t, kid) -> list:
             return
         seen.add(x.get_id())
         if z3.is_app(x) and x.decl().kind() == z3.Z3_OP_UNINTERPRETED and x.num_args():
-            for a in x.children():
-                if a.sort() == z3.IntSort() and _mentions(a, kid) and all(not a.eq(f) for f in found):
-                    found.append(a)
+            for pos, a in enumerate(x.children()):
+                if a.sort() == z3.IntSort() and _mentions(a, kid):
+                    lin = Poly.of(a).linear_in(kid)
+                    rate = (0 if lin[0] == 1 else 1 if lin[0] == -1 else 2) if lin and lin[0] else 3
+                    size = len(lin[1].terms) if lin else 99
+                    found.append(((rate, size, x.decl().name(), pos), a))
         for c in x.children():
             walk(c)
     walk(t)
-    return found
+    out: list = []
+    for _, a in sorted(found, key=lambda f: f[0]):
+        if all(not a.eq(b) for b in out):
+            out.append(a)
+    return out
+
+
+def _affine_args(t, k):
+    """The term with every array index that moves with k written `a*k + r`, r one term (an
+    argument of the reduction) whatever form the index had (`n - 1 - k`, `-1 + n - k`)."""
+    kid = k.get_id()
+    mapping = {}
+    for arg in _index_args(t, kid):
+        lin = Poly.of(arg).linear_in(kid)
+        if lin is None:
+            continue
+        a, rest = lin
+        moving = k if a == 1 else -k if a == -1 else a * k
+        mapping[arg.get_id()] = moving if not rest.terms else \
+            moving + rest.constant if rest.constant is not None else moving + rest.term()
+    return _replace_args(t, kid, mapping)
 
 
 def _replace_args(t, kid, mapping: dict):
