@@ -23,6 +23,7 @@ instantiated for the terms of one query.
 """
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Optional
@@ -41,6 +42,7 @@ class FoldFn:
     var: z3.ArithRef                 # the bound variable in `body`
     params: tuple                    # placeholders of the arguments in `body`
     body: z3.ExprRef
+    symmetries: tuple = ()           # permutations of the arguments that leave the body as it is
 
     def at(self, args, x) -> z3.ExprRef:
         """The body at index `x` for the arguments `args`."""
@@ -206,7 +208,8 @@ class Folds:
         if f is None:
             name = f"{op}{len(self.fns)}"
             decl = z3.Function(name, *[p.sort() for p in placeholders], z3.IntSort(), z3.IntSort(), canon.sort())
-            f = self.fns[key] = FoldFn(op, decl, self._kappa, tuple(placeholders), canon)
+            f = self.fns[key] = FoldFn(op, decl, self._kappa, tuple(placeholders), canon,
+                                       _symmetries(canon, placeholders))
             self.by_decl[decl.get_id()] = f
         return f.fn(*params, lo, hi)
 
@@ -226,6 +229,11 @@ class Folds:
         facts = []
         for f, args, ends in groups.values():
             points = list(ends.values())[:6]
+            for perm in f.symmetries:       # `sum(A(i,k)*A(j,k))` is `sum(A(j,k)*A(i,k))`
+                for a in points:
+                    for c in points:
+                        if not a.eq(c):
+                            facts.append(f.fn(*args, a, c) == f.fn(*[args[p] for p in perm], a, c))
             for a in points:
                 for c in points:
                     if a.eq(c):
@@ -262,6 +270,23 @@ class Folds:
                 out[t.get_id()] = t
             todo.extend(t.children())
         return out
+
+
+def _symmetries(body, params: list) -> tuple:
+    """Permutations of same-sorted arguments (up to four) under which the body is the same
+    polynomial."""
+    if not 2 <= len(params) <= 4:
+        return ()
+    base = normal(body).sexpr()
+    out = []
+    for perm in itertools.permutations(range(len(params))):
+        if list(perm) == list(range(len(params))) or any(params[i].sort() != params[p].sort()
+                                                         for i, p in enumerate(perm)):
+            continue
+        moved = z3.substitute(body, *[(params[i], params[p]) for i, p in enumerate(perm)])
+        if normal(moved).sexpr() == base:
+            out.append(perm)
+    return tuple(out)
 
 
 # ---------------------------------------------------------------- max and min
