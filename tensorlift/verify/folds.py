@@ -213,6 +213,16 @@ class Folds:
             self.by_decl[decl.get_id()] = f
         return f.fn(*params, lo, hi)
 
+    def open(self, app) -> Optional[tuple]:
+        """(op, v, lo, hi, body at v) of a reduction's application (v fresh), or None when `app`
+        is not one: for passes that must see through reductions (what a loop read)."""
+        f = self.by_decl.get(app.decl().get_id()) if z3.is_app(app) else None
+        if f is None:
+            return None
+        n = app.num_args()
+        v = z3.FreshInt("κ")
+        return f.op, v, app.arg(n - 2), app.arg(n - 1), f.at([app.arg(i) for i in range(n - 2)], v)
+
     # ---------------------------------------------------------------- facts for a query
     def axioms(self, terms: list) -> list:
         """Facts about the reductions in `terms`: a range of one element is its element, an

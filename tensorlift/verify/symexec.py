@@ -437,6 +437,10 @@ class SymExec(Interpreter):
             raise Unprovable(f"{type(node).__name__.lower()} at line {node.line}")
         return m(self, node)
 
+    def read(self, state, idx: tuple, ctx: tuple = ()):
+        """An element of some contents, where the facts and `ctx` hold."""
+        return self._under(z3.And(*ctx), lambda: cell(state, idx, self.facts)) if ctx else cell(state, idx, self.facts)
+
     def fresh(self, name: str) -> str:
         return f"{name}!{next(self._fresh)}"
 
@@ -765,7 +769,9 @@ def _mentions(t, ids) -> bool:
     return False
 
 
-def _apps_of(t, decl_id: int) -> list:
+def _apps_of(t, decl_id: int, folds: Folds, ctx: tuple = ()) -> list:
+    """Applications of the function `decl_id` in t, inside reductions too, each with the facts
+    that hold where it is read (the ranges of the reductions around it)."""
     out, seen, todo = [], set(), [t]
     while todo:
         x = todo.pop()
@@ -773,21 +779,30 @@ def _apps_of(t, decl_id: int) -> list:
             continue
         seen.add(x.get_id())
         if z3.is_app(x) and x.decl().get_id() == decl_id:
-            out.append(x)
+            out.append((x, ctx))
+        opened = folds.open(x)
+        if opened is not None:
+            _, v, lo, hi, body = opened
+            out.extend(_apps_of(body, decl_id, folds, ctx + (v >= lo, v < hi)))
         todo.extend(x.children())
     return out
 
 
-def _replace_apps(t, decl_id: int, fn):
-    """`t` with every application of the function `decl_id` replaced by fn(args)."""
+def _replace_apps(t, decl_id: int, fn, folds: Folds, ctx: tuple = ()):
+    """`t` with every application of the function `decl_id` replaced by fn(args, ctx), inside
+    reductions too (which are built anew around what they read now)."""
     cache: dict = {}
 
     def go(x):
         i = x.get_id()
         if i in cache:
             return cache[i]
+        opened = folds.open(x)
         if z3.is_app(x) and x.decl().get_id() == decl_id:
-            out = fn(tuple(go(c) for c in x.children()))
+            out = fn(tuple(go(c) for c in x.children()), ctx)
+        elif opened is not None and _apps_of(opened[4], decl_id, folds):
+            op, v, lo, hi, body = opened
+            out = folds.fold(op, v, go(lo), go(hi), _replace_apps(body, decl_id, fn, folds, ctx + (v >= lo, v < hi)))
         elif x.children():
             out = x.decl()(*[go(c) for c in x.children()])
         else:
@@ -972,7 +987,7 @@ class _Summary:
         at: dict = {}                                  # accumulator -> its value at the head of iteration t
 
         def reads_arrays(x):
-            return S.is_term(x) and any(_apps_of(x, g) for g in gen_ids)
+            return S.is_term(x) and any(_apps_of(x, g, ex.folds) for g in gen_ids)
         for v in list(pending):
             new = values[id(v)]
             own = _id(generic[id(v)])
@@ -991,7 +1006,8 @@ class _Summary:
             if isinstance(new, Ptr) or _mentions(new, data_ids - {_id(generic[id(v)])}):
                 raise Unprovable(f"accumulators of the loop at line {self.line} depend on each other")
             for b, g in gens.items():
-                new = _replace_apps(new, g.fn.get_id(), lambda args, b=b: cell(_bound(closed[b], T, k), args))
+                new = _replace_apps(new, g.fn.get_id(), lambda args, ctx, b=b: ex.read(_bound(closed[b], T, k),
+                                                                                        args, ctx), ex.folds)
             at[id(v)] = self.close_value(v, kinds[id(v)], entry[id(v)], generic[id(v)], new, k)
         final = {i: f(K) for i, f in at.items()}
         return final, {b: _bound(st, T, K) for b, st in closed.items()}
@@ -1061,13 +1077,13 @@ class _Summary:
         out = []
         for c, v in cases:
             for part in (c, v):
-                for app in _apps_of(part, fid):
+                for app, ctx in _apps_of(part, fid, ex.folds):
                     args = tuple(app.children())
-                    if not ex.facts.unsat(k >= 0, k < T, k2 >= 0, k2 < k, c, hit(args, k2)):
+                    if not ex.facts.unsat(k >= 0, k < T, k2 >= 0, k2 < k, c, *ctx, hit(args, k2)):
                         raise Unprovable(f"'{b.name}' is read where an earlier iteration wrote it "
                                          f"(a recurrence) in the loop at line {self.line}")
-            c = _replace_apps(c, fid, lambda args: cell(entry, args, ex.facts))
-            v = _replace_apps(v, fid, lambda args: cell(entry, args, ex.facts))
+            c = _replace_apps(c, fid, lambda args, ctx: ex.read(entry, args, ctx), ex.folds)
+            v = _replace_apps(v, fid, lambda args, ctx: ex.read(entry, args, ctx), ex.folds)
             solved = _solve_k(c, e, k)
             if solved is None:
                 raise Unprovable(f"which iteration writes an element of '{b.name}' is not clear "
@@ -1085,20 +1101,20 @@ class _Summary:
         zero = z3.RealVal(0) if sort == z3.RealSort() else z3.IntVal(0)
         chain, parts = s, []
         for c, v in reversed(cases):
-            if _apps_of(c, fid):
+            if _apps_of(c, fid, ex.folds):
                 raise Unprovable(f"'{b.name}' is written under a condition on what the loop wrote "
                                  f"(line {self.line})")
             eqs = _equalities(c, e)
 
-            def own(args, eqs=eqs, c=c):
+            def own(args, ctx, eqs=eqs, c=c):
                 if all(_same_int(z3.substitute(x, *eqs) if eqs else x, z3.substitute(y, *eqs) if eqs else y)
                        for x, y in zip(args, e)):
                     return s
-                if not ex.facts.unsat(k >= 0, k < T, k2 >= 0, k2 < T, c, hit(args, k2)):
+                if not ex.facts.unsat(k >= 0, k < T, k2 >= 0, k2 < T, c, *ctx, hit(args, k2)):
                     raise Unprovable(f"'{b.name}' is read where another iteration writes it in the loop "
                                      f"at line {self.line}")
-                return cell(entry, args, ex.facts)
-            value = _replace_apps(_lift(v), fid, own)
+                return ex.read(entry, args, ctx)
+            value = _replace_apps(_lift(v), fid, own, ex.folds)
             chain = z3.If(c, value, chain)
             parts.append((c, eqs, value))
         g = z3.substitute(chain, (s, zero))
