@@ -998,7 +998,10 @@ class _Summary:
         subst = [(generic[i], f(k)) for i, f in at.items() if S.is_term(generic[i])]
         ex.facts.push(T >= 0, T <= K)
         try:
-            closed = {b: self.close_array(b, entry_states[b], g, states[b], k, T, subst) for b, g in gens.items()}
+            closed: dict = {}
+            for b in self._array_order(gens, states):
+                others = [(gens[a].fn.get_id(), closed[a]) for a in closed]
+                closed[b] = self.close_array(b, entry_states[b], gens[b], states[b], k, T, subst, others)
         finally:
             ex.facts.pop()
         for v in pending:
@@ -1051,14 +1054,35 @@ class _Summary:
     def _always(self, claim, k) -> bool:
         return self.ex.facts.unsat(k >= 0, z3.Not(claim))
 
-    def close_array(self, b: SymBuf, entry, gen: Init, new, k, T, subst):
-        """The contents after T iterations, from the contents after one generic iteration."""
+    def _array_order(self, gens: dict, states: dict) -> list:
+        """The arrays a loop writes, each after the arrays its writes read."""
+        reads = {}
+        for b in gens:
+            e = tuple(z3.Int(self.ex.fresh("e")) for _ in _domain(gens[b]))
+            t = cell(states[b], e)
+            reads[b] = {a for a in gens if a is not b and _apps_of(t, gens[a].fn.get_id(), self.ex.folds)}
+        order: list = []
+        while len(order) < len(gens):
+            ready = [b for b in gens if b not in order and reads[b] <= set(order)]
+            if not ready:
+                raise Unprovable(f"arrays of the loop at line {self.line} are computed from each other")
+            order.extend(ready)
+        return order
+
+    def close_array(self, b: SymBuf, entry, gen: Init, new, k, T, subst, others=()):
+        """The contents after T iterations, from the contents after one generic iteration;
+        `others`: arrays closed already (function of their generic state, closed form), which
+        this one reads as they are at the head of iteration k."""
         ex = self.ex
         e = tuple(z3.Int(ex.fresh(f"e{d}")) for d in range(len(_domain(gen))))
         cases, base = cases_of(new, e)
         if base is not gen:
             raise Unprovable(f"'{b.name}' is replaced in the loop at line {self.line}")
         cases = [(z3.simplify(c), z3.substitute(v, *subst) if subst else v) for c, v in cases]
+        for fid, state in others:
+            now = _bound(state, T, k)
+            cases = [tuple(_replace_apps(x, fid, lambda args, ctx: ex.read(now, args, ctx), ex.folds)
+                           for x in case) for case in cases]
         cases = [(c, v) for c, v in cases if not z3.is_false(c)]
         if not cases:
             return entry
