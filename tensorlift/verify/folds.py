@@ -108,6 +108,10 @@ class Folds:
             coef = _sum_terms(fs, body)
             factors = [atoms[a] for a in dep]
             split = next((f for f in factors if z3.is_app_of(f, z3.Z3_OP_ITE) and not _mentions(f.arg(0), kid)), None)
+            swapped = self._interchanged(k, lo, hi, factors, body) if split is None else None
+            if swapped is not None:
+                total.append(swapped if _is_one(coef) else coef * swapped)
+                continue
             if split is None:
                 lanes.append((_product(factors, 1, body), coef))
                 continue
@@ -120,6 +124,22 @@ class Folds:
         for part, coef in self._rolled("sum", k, lo, hi, lanes):
             total.append(part if _is_one(coef) else coef * part)
         return _sum_terms(total, body)
+
+    def _interchanged(self, k, lo, hi, factors: list, like):
+        """A sum over k of a product with one inner sum over l (whose range k does not move)
+        as the sum over l of the sum over k, when l comes first (`_rank`): nested sums in one
+        order whatever order the loops or the program wrote them in. None to keep k outside."""
+        kid = k.get_id()
+        inner = [f for f in factors if (o := self.open(f)) is not None and o[0] == "sum"
+                 and not _mentions(o[2], kid) and not _mentions(o[3], kid)]
+        if len(inner) != 1:
+            return None
+        _, v, lo2, hi2, g = self.open(inner[0])
+        rest = [f for f in factors if not f.eq(inner[0])]
+        combined = _product(rest + [g], 1, like)
+        if not _rank(combined, v.get_id()) < _rank(combined, kid):
+            return None
+        return self.fold("sum", v, lo2, hi2, self.fold("sum", k, lo, hi, combined))
 
     def _extremum(self, op, k, lo, hi, body):
         kid = k.get_id()
@@ -486,6 +506,24 @@ def _index_args(t, kid) -> list:
         if all(not a.eq(b) for b in out):
             out.append(a)
     return out
+
+
+def _rank(t, vid) -> tuple:
+    """Where a variable first indexes an array of t: (array name, position), names that both
+    sides of a proof share; the least rank is the outer sum."""
+    best = ("\uffff", 0)
+    todo, seen = [t], set()
+    while todo:
+        x = todo.pop()
+        if x.get_id() in seen:
+            continue
+        seen.add(x.get_id())
+        if z3.is_app(x) and x.decl().kind() == z3.Z3_OP_UNINTERPRETED and x.num_args():
+            for pos, a in enumerate(x.children()):
+                if a.get_id() == vid:
+                    best = min(best, (x.decl().name(), pos))
+        todo.extend(x.children())
+    return best
 
 
 def _affine_args(t, k):
