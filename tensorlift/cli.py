@@ -326,8 +326,12 @@ def cmd_verify(args) -> int:
         print(json.dumps(res.to_json()))
     else:
         arith = "real arithmetic for floating point" if res.model == "reals" else "integers"
-        scope = "for all sizes up to" if res.verdict == "proved" else "with sizes up to"
-        scope = f"{scope} {res.bound}" if res.bound is not None else "at its fixed sizes"
+        if res.scope == "all-sizes":
+            scope = "for all sizes"
+        elif res.bound is None:
+            scope = "at its fixed sizes"
+        else:
+            scope = f"for sizes up to {res.bound} only" if res.verdict == "proved" else f"with sizes up to {res.bound}"
         word = res.verdict if res.verdict != "unknown" else "unknown: NOT proved"
         print(f"{word} {scope} ({arith}), {res.seconds:.2f} s")
         if res.reason:

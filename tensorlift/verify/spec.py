@@ -99,6 +99,8 @@ class _Eval:
         return self.here(e, binding)
 
     def fold(self, op, vars_, binding, body):
+        if not vars_:                    # `max(x(i))` over the left side's i: nothing to reduce
+            return body(binding)
         unknown = [v for v in vars_ if v not in self.ext]
         if unknown:
             raise Unprovable(f"the extent of {', '.join(unknown)} is not known")
