@@ -656,7 +656,7 @@ def test_verifier_proves_the_program_and_refutes_near_misses(kernel_dir, name):
     for text in (k.program, *k.also):
         got = api.verify(path, text, name)
         assert got.verdict == "proved", (text, got)
-        assert got.bound == 3 and got.cases > 0
+        assert got.scope == "all-sizes" and got.bound is None, (text, got)
     for text in k.wrong:
         got = api.verify(path, text, name)
         assert got.verdict == "refuted", (text, got)
@@ -706,8 +706,9 @@ def test_verifier_bound_must_reach_a_constant_threshold(tmp_path):
     path.write_text("void cap(int n, const int *x, int *y) { for (int i = 0; i < n; i++) y[i] = i < 4 ? x[i] : -x[i]; }")
     right, near = "y(i) = -x(i); y(i) = x(i) for i < 4", "y(i) = -x(i); y(i) = x(i) for i < 3"
     got = api.verify(path, right, bound=3)
-    assert got.verdict == "unknown" and "i < 4" in got.reason and "bound" in got.reason
-    assert api.verify(path, near, bound=3).verdict == "unknown"
+    assert got.verdict == "proved" and got.scope == "all-sizes"     # by induction: no bound to reach
+    got = api.verify(path, near, bound=3)
+    assert got.verdict == "unknown" and "i < 3" in got.reason and "bound" in got.reason
     assert api.verify(path, right, bound=5).verdict == "proved"
     assert api.verify(path, near, bound=5).verdict == "refuted"
     assert api.verify(path, "y(i) = -x(i); y(i) = x(i) for 3 >= i", bound=5).verdict == "proved"

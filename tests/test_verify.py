@@ -19,7 +19,8 @@ def _refuted(file, program):
 def test_proves_the_right_program():
     proc, out = cli_json("verify", GEMM_NT, "C(i,j) += ALPHA * A(i,k) * B(j,k)")
     assert proc.returncode == 0
-    assert out == {**out, "verdict": "proved", "bound": 3, "model": "reals", "counterexample": None}
+    assert out == {**out, "verdict": "proved", "scope": "all-sizes", "bound": None, "model": "reals",
+                   "counterexample": None}
 
 
 def test_symbolic_scalar_refutes_identity():
@@ -88,5 +89,8 @@ def test_bad_programs_exit_2(program, contains):
 
 
 def test_bound_option():
+    """The bound is for proofs that induction does not give (here: C++ vectors)."""
+    proc, out = cli_json("verify", CORPUS / "cpp/vec_add.cpp", "vec_add(i) = a(i) + b(i)", "--bound", "2")
+    assert out["bound"] == 2 and out["verdict"] == "proved" and out["scope"] == "bounded"
     proc, out = cli_json("verify", GEMM_NT, "C(i,j) += ALPHA * A(i,k) * B(j,k)", "--bound", "2")
-    assert out["bound"] == 2 and out["verdict"] == "proved"
+    assert out["bound"] is None and out["verdict"] == "proved" and out["scope"] == "all-sizes"

@@ -174,10 +174,23 @@ class _Scan:
             if op != "=" and self._is_pointer(lv):   # `p += n` moves p by n elements
                 self.address |= v
         else:
-            target = self.value(lv)   # records the subscripts of the target as addresses
+            self.value(lv)            # records the subscripts of the target as addresses
             self.data |= v
-            for t in target:
+            for t in self.stored_into(lv):
                 self.deps.setdefault(t, set()).update(v)
+
+    def stored_into(self, lv) -> set[str]:
+        """The arrays a store target names: `*(y + i)` stores into y, not into i."""
+        if isinstance(lv, A.Unary) and lv.op == "*":
+            return self.stored_into(lv.operand)
+        if isinstance(lv, A.Cast):
+            return self.stored_into(lv.expr)
+        if isinstance(lv, A.Index):
+            path = field_path(lv)
+            return {path} if path in self.slot_names else self.stored_into(lv.base)
+        if isinstance(lv, A.Binary) and lv.op in "+-" and self._is_pointer(lv.left) != self._is_pointer(lv.right):
+            return self.stored_into(lv.left if self._is_pointer(lv.left) else lv.right)
+        return self.value(lv)
 
     def visit(self, node):
         if node is None:

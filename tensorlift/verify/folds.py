@@ -217,6 +217,7 @@ class Folds:
         return _key(template, self._kappa), a, rest, offset, template
 
     def _apply(self, op, var, lo, hi, body) -> z3.ExprRef:
+        body = normal(body)
         vid = var.get_id()
         params: list = []
         template = _abstract(body, vid, params)

@@ -72,6 +72,9 @@ class Induction:
         except Unprovable as e:
             self.last = str(e)
             return None
+        except (z3.Z3Exception, RecursionError) as e:
+            self.last = f"the solver failed: {e}"
+            return None
         if not ok:
             return None
         return VerifyResult("proved", None, self.model, seconds=time.monotonic() - start, scope="all-sizes")
@@ -144,8 +147,10 @@ def _run_c(analysis) -> _CSide:
     syms = {d: z3.Int(d) for d in free}
     base = [s >= 1 for s in syms.values()]
     for d, s in syms.items():
-        lo, hi = carith.bounds(_dtype(analysis, d))
-        base.append(s <= hi)
+        dtype = sig.param(d).dtype
+        if not carith.is_int(dtype):
+            raise Unprovable(f"the size '{d}' is not an integer")
+        base.append(s <= carith.bounds(dtype)[1])
     env = analysis.sizes(syms)
     facts = Facts(base)
     folds = Folds()
@@ -193,13 +198,6 @@ def _run_c(analysis) -> _CSide:
     returned = ex.call(args, globals_, macros)
     finals = {name: b.state for name, b in buffers.items()}
     return _CSide(facts, folds, scalars, inputs, shapes, finals, returned, fn_types)
-
-
-def _dtype(analysis, name: str) -> str:
-    for s in analysis.slots:
-        if s.name == name:
-            return s.dtype
-    return "int"
 
 
 def _term(v):
