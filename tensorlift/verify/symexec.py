@@ -1013,7 +1013,16 @@ class _Summary:
                                                                                         args, ctx), ex.folds)
             at[id(v)] = self.close_value(v, kinds[id(v)], entry[id(v)], generic[id(v)], new, k)
         final = {i: f(K) for i, f in at.items()}
-        return final, {b: _bound(st, T, K) for b, st in closed.items()}
+        states = {b: _bound(st, T, K) for b, st in closed.items()}
+        # a generic value of iteration k must not outlive the loop: it stands for one value only
+        generics = data_ids | {g.fn.get_id() for g in gens.values()}
+        leaks = [x for x in final.values() if _mentions(x, generics)] + \
+            [t for st in states.values() if isinstance(st, Closed) for case in st.cases for t in case
+             if _mentions(t, generics) or any(_apps_of(t, g, ex.folds) for g in gen_ids)]
+        if leaks:
+            raise Unprovable(f"what the loop at line {self.line} computes depends on its own iterations "
+                             f"in a way the prover does not follow")
+        return final, states
 
     def close_value(self, v: Var, kind: str, start, s, new, k):
         """An accumulator's value at the head of iteration t, as a function of t."""
