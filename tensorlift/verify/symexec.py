@@ -837,6 +837,23 @@ class _Summary:
                 lo, hi = carith.bounds(t.dtype)
                 if not all(ex.facts.holds(z3.And(x >= lo, x <= hi)) for x in (at(0)[id(v)], at(K)[id(v)])):
                     raise Unprovable(f"a counter may leave the range of its type in the loop at line {self.line}")
+        if not ex.checking:
+            # inside a trial iteration of an outer loop only counters and what is written matter:
+            # the rest becomes anything (a trial's values are thrown away)
+            for v in carried:
+                if kinds[id(v)] == "index":
+                    v.value = at(K)[id(v)]
+                elif kinds[id(v)] == "data" and S.is_term(entry[id(v)]):    # still depends on where it started
+                    x = _lift(entry[id(v)])
+                    v.value = z3.Function(ex.fresh("h"), x.sort(), x.sort())(x)
+                else:
+                    v.value = self.symbol_like(v, entry[id(v)], [])
+            for b in trial_written:
+                if b in entry_states:
+                    b.state = Init(z3.Function(ex.fresh(b.name), *_domain(b.state), _range(b.state)))
+                    if ex.written is not None:
+                        ex.written.add(b)
+            return
         # the generic iteration k: counters at k, accumulators and written arrays fresh
         generic: dict = {}
         facts = [k >= 0, k < K]
