@@ -112,6 +112,7 @@ class Induction:
                 want = cell(c.finals.get(name, c.inputs.get(name)), e)
             have = cell(got[name], e) if name in got else want
             if not self._equal(c, want, have, ranges, deadline):
+                self.last = f"the solver does not show '{name}' equal for every size"
                 return False
         return True
 
