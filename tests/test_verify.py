@@ -88,9 +88,22 @@ def test_bad_programs_exit_2(program, contains):
     assert proc.returncode == 2 and contains in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
 
 
-def test_bound_option():
-    """The bound is for proofs that induction does not give (here: C++ vectors)."""
-    proc, out = cli_json("verify", CORPUS / "cpp/vec_add.cpp", "vec_add(i) = a(i) + b(i)", "--bound", "2")
+ROWS = """
+#include <vector>
+using namespace std;
+vector<vector<float>> twice(const vector<vector<float>>& a) {
+    vector<vector<float>> out(a.size());          // empty rows, each grown by push_back
+    for (size_t i = 0; i < a.size(); i++)
+        for (size_t j = 0; j < a[i].size(); j++)
+            out[i].push_back(2.0f * a[i][j]);
+    return out;
+}"""
+
+
+def test_bound_option(tmp_path):
+    """The bound is for proofs that induction does not give (here: rows grown one by one)."""
+    k = write_kernel(tmp_path, ROWS, "rows.cpp")
+    proc, out = cli_json("verify", k, "twice(i,j) = 2.0 * a(i,j)", "--bound", "2")
     assert out["bound"] == 2 and out["verdict"] == "proved" and out["scope"] == "bounded"
     proc, out = cli_json("verify", GEMM_NT, "C(i,j) += ALPHA * A(i,k) * B(j,k)", "--bound", "2")
     assert out["bound"] is None and out["verdict"] == "proved" and out["scope"] == "all-sizes"

@@ -24,7 +24,7 @@ import z3
 
 from .. import carith
 from ..c import ast as A
-from ..c.interp import Ptr
+from ..c.interp import Ptr, Vec
 from ..c.slots import bind
 from ..errors import KernelRunError, TensorliftError
 from ..taco.ir import Program
@@ -32,7 +32,7 @@ from . import symbolic as S
 from .folds import Folds, normal
 from .poly import Poly
 from .spec import program_states
-from .symexec import Facts, Init, RowsBuf, SymBuf, SymExec, Unprovable, cell
+from .symexec import Facts, Init, RowsBuf, SymBuf, SymExec, Unprovable, VecRows, cell
 
 
 @dataclass
@@ -94,9 +94,10 @@ class Induction:
         names = outputs if outputs is not None else sig.outputs
         dtypes = {p.name: p.dtype for p in sig.params}
         states = dict(c.inputs)
-        if sig.returns and sig.returns_shape is None:
+        if sig.returns:
             sort = z3.RealSort() if carith.is_float(sig.returns) else z3.IntSort()
-            states[sig.function] = Init(z3.Function(f"{sig.function}!undefined", sort))
+            arity = len(sig.returns_shape or [])
+            states[sig.function] = Init(z3.Function(f"{sig.function}!undefined", *[z3.IntSort()] * arity, sort))
             dtypes[sig.function] = sig.returns
         got = program_states(program, states, c.scalars, c.shapes, dtypes, c.facts, c.folds,
                              returned=sig.function if sig.returns else None)
@@ -162,9 +163,8 @@ def _run_c(analysis) -> _CSide:
     shapes: dict = {}
     arrays: dict = {}
     buffers: dict = {}
+    vectors: dict = {}
     for s in analysis.slots:
-        if s.is_return or s.vector:
-            raise Unprovable("C++ vectors are proved up to a bound")
         if s.kind == "scalar":
             if s.name in env:
                 scalars[s.name] = env[s.name]
@@ -177,13 +177,22 @@ def _run_c(analysis) -> _CSide:
         shape = [Poly.of(_term(e.eval(env))) for e in lay.shape]
         strides = [Poly.of(_term(st.eval(env))) for st in lay.strides]
         shapes[s.name] = [p.term() for p in shape]
+        if s.is_return:
+            continue
         sort = z3.RealSort() if carith.is_float(s.dtype) else z3.IntSort()
         fn = z3.Function(s.name, *([z3.IntSort()] * len(shape)), sort)
         fn_types[fn.get_id()] = s.dtype
         inputs[s.name] = Init(fn)
         writable = sig.param(s.name).access != "read"
         elem = A.Scalar(s.dtype)
-        if s.rows:
+        if s.vector:
+            pitch = z3.Int(f"{s.name}!pitch")
+            # a vector passed by value is the kernel's own copy: it may write it
+            buf = SymBuf(s.name, inputs[s.name], shape, [Poly.of(pitch), *strides[1:]] if s.rows else strides,
+                         writable or s.by_value)
+            arrays[s.name] = vectors[s.name] = Vec(buf, 0, 0, A.Vector(elem) if s.rows else elem)
+            vectors[s.name].pitch = pitch
+        elif s.rows:
             pitch = z3.Int(f"{s.name}!pitch")
             buf = SymBuf(s.name, inputs[s.name], shape, [Poly.of(pitch)] + strides[1:], writable)
             arrays[s.name] = Ptr(RowsBuf(buf, pitch, elem), 0, A.Pointer(elem))
@@ -191,14 +200,29 @@ def _run_c(analysis) -> _CSide:
             buf = SymBuf(s.name, inputs[s.name], shape, strides, writable)
             arrays[s.name] = Ptr(buf, 0, elem)
         buffers[s.name] = buf
-    if sig.returns_shape is not None:
-        raise Unprovable("a returned vector is proved up to a bound")
     ex = SymExec(k, facts, folds, types, fn_types)
     ex.buffers.extend(buffers.values())
     args, globals_, macros = bind(k, analysis.slots, scalars, arrays)
+    for name, vec in vectors.items():        # the sizes analysis fitted, rows in index space
+        vec.size = shapes[name][0]
+        if vec.nested:
+            vec.rows = VecRows(vec.buf, vec.pitch, shapes[name][1], A.Scalar(_slot(analysis, name).dtype))
     returned = ex.call(args, globals_, macros)
     finals = {name: b.state for name, b in buffers.items()}
+    if sig.returns_shape is not None:
+        shape = shapes[sig.function]
+        sizes = [returned.size, returned.rows.inner if returned.nested else None][:len(shape)] \
+            if isinstance(returned, Vec) else []
+        if len(sizes) != len(shape) or any(n is None for n in sizes) or not facts.holds(z3.And(
+                S.lift(returned.base, False) == 0, *[S.lift(n, False) == m for n, m in zip(sizes, shape)])):
+            raise Unprovable("the returned vector does not have the shape analysis fitted")
+        finals[sig.function] = returned.buf.state
+        returned = None
     return _CSide(facts, folds, scalars, inputs, shapes, finals, returned, fn_types)
+
+
+def _slot(analysis, name: str):
+    return next(s for s in analysis.slots if s.name == name)
 
 
 def _term(v):

@@ -123,11 +123,16 @@ class Poly:
                 return None
         return a, Poly._make(rest, dict(self.atoms))
 
-    def divmod_monomial(self, stride: "Poly") -> Optional[tuple["Poly", "Poly"]]:
-        """(q, r) with self == q*stride + r, where q collects the monomials that `stride` (one
-        monomial) divides; None when the stride is not one monomial."""
-        if len(stride.terms) != 1:
+    def divmod(self, stride: "Poly") -> Optional[tuple["Poly", "Poly"]]:
+        """(q, r) with self == q*stride + r, where q collects the monomials that the stride's
+        leading monomial (most factors) divides (`i*n + i + j` by `n + 1` is i, remainder j);
+        None for a zero stride. Whether r lies inside its dimension is the caller's check."""
+        if not stride.terms:
             return None
+        if len(stride.terms) > 1:
+            lead = Poly((max(stride.terms, key=lambda mc: (len(mc[0]), abs(mc[1]))),), stride.atoms)
+            q = self.divmod(lead)[0]
+            return q, self - q * stride
         (sm, sc), = stride.terms
         q, r = {}, {}
         for m, c in self.terms:

@@ -32,7 +32,7 @@ import z3
 
 from .. import carith
 from ..c import ast as A
-from ..c.interp import _EVAL, Interpreter, Ptr, Var, _Break, _Continue, _Return, _Signal, size_of
+from ..c.interp import _EVAL, Interpreter, Ptr, Var, Vec, _Break, _Continue, _Return, _Signal, size_of
 from ..errors import UnsupportedConstruct
 from . import symbolic as S
 from .folds import Folds, extremum, flatten_extremum
@@ -251,6 +251,7 @@ class SymBuf:
     strides: list                       # Polys
     writable: bool
     nbytes: Optional[Poly] = None       # a malloc'd buffer's size in bytes
+    vec: Any = None                     # a local C++ vector: its extent is the vector's size
 
     @property
     def ndim(self) -> int:
@@ -262,10 +263,16 @@ class SymBuf:
         shape = self.shape
         if self.nbytes is not None:
             per = size_of(target) if isinstance(target, A.Scalar) else 8
-            q = self.nbytes.divmod_monomial(Poly.const(per)) if per else None
+            q = self.nbytes.divmod(Poly.const(per)) if per else None
             if q is None or q[1].constant != 0:
                 raise Unprovable(f"a scratch buffer of {self.nbytes} bytes read as elements of {per}")
             shape = [q[0]]
+        if self.vec is not None:
+            shape = [Poly.of(S.lift(self.vec.size, False))]
+            if self.vec.nested:
+                if self.vec.rows.inner is None:
+                    raise Unprovable(f"a row of '{self.name}' read before any is there")
+                shape.append(Poly.of(S.lift(self.vec.rows.inner, False)))
         rest = Poly.of(off)
         if not self.strides:                 # one element (`*result = s`)
             if ex.checking and not ex.facts.holds(S.lift(off, False) == 0):
@@ -276,15 +283,15 @@ class SymBuf:
             if d == len(self.strides) - 1:
                 q = rest
                 if stride.constant != 1:
-                    qr = rest.divmod_monomial(stride)
+                    qr = rest.divmod(stride)
                     if qr is None or qr[1].terms:
                         raise Unprovable(f"offset {off} of '{self.name}' is not a multiple of its step")
                     q = qr[0]
                 parts.append(q)
                 break
-            qr = rest.divmod_monomial(stride)
+            qr = rest.divmod(stride)
             if qr is None:
-                raise Unprovable(f"the stride {stride} of '{self.name}' is not one product of sizes")
+                raise Unprovable(f"the stride {stride} of '{self.name}' is zero")
             parts.append(qr[0])
             rest = qr[1]
         idx = tuple(_term(p) for p in _borrow(parts, self.strides, shape, ex))
@@ -303,7 +310,7 @@ def _borrow(parts: list, strides: list, shape: list, ex) -> list:
     for d in range(len(parts) - 1, 0, -1):
         if not ex.checking or ex.facts.holds(parts[d].term() >= 0):
             continue
-        ratio = strides[d - 1].divmod_monomial(strides[d])
+        ratio = strides[d - 1].divmod(strides[d])
         if ratio is None or ratio[1].terms:
             continue
         moved = parts[d] + ratio[0]
@@ -549,7 +556,7 @@ class SymExec(Interpreter):
             raise Unprovable(f"'{name}' on memory of unknown element type at line {node.line}")
         if isinstance(nbytes, int):
             return super().memory(name, args, node)
-        count = Poly.of(nbytes).divmod_monomial(Poly.const(size_of(target)))
+        count = Poly.of(nbytes).divmod(Poly.const(size_of(target)))
         buf = dst.buf
         if count is None or count[1].terms or not isinstance(buf, SymBuf) or buf.ndim != 1 or \
                 (name == "memset" and src != 0):
@@ -677,37 +684,29 @@ class SymExec(Interpreter):
 
     # -- loops -----------------------------------------------------------
     def loop(self, node: A.Loop):
-        if node.over is not None:
-            raise Unprovable(f"a range-for loop at line {node.line}")
-        if node.cond is None:
+        if node.over is None and node.cond is None:
             raise Unprovable(f"a loop without a condition at line {node.line}")
         self.scopes.append({})
         try:
-            if node.init is not None:
-                self.exec(node.init)
-            _Summary(self, node).run()
+            if node.over is not None:
+                vec = self.eval(node.over)
+                if not isinstance(vec, Vec):
+                    raise Unprovable(f"a range-for over something that is not a vector at line {node.line}")
+                position = Var(0, A.Scalar("int64"))
+                self.scopes[-1][f"@{id(node)}"] = position
+                _Summary(self, _RangeLoop(self, node, vec, position)).run()
+            else:
+                if node.init is not None:
+                    self.exec(node.init)
+                _Summary(self, _ForLoop(self, node)).run()
         finally:
             self.scopes.pop()
 
-    def iterate(self, node: A.Loop, cond_first: bool = True):
-        """One iteration: the condition (for its side effects), the body, the step."""
-        try:
-            if node.test_first and cond_first:
-                self.eval(node.cond)
-            self.exec(node.body)
-            if node.step is not None:
-                self.eval(node.step)
-            if not node.test_first:
-                self.eval(node.cond)
-        except (_Break, _Continue):
-            raise Unprovable(f"break or continue in the loop at line {node.line}") from None
-        except _Return:
-            raise Unprovable(f"a return inside the loop at line {node.line}") from None
-
-    def carried(self, node: A.Loop) -> list[Var]:
-        """Variables declared outside the loop that its condition, body or step assign."""
-        out: dict[int, Var] = {}
-        for part in (node.cond, node.body, node.step):
+    def carried(self, parts) -> list:
+        """Variables declared outside the loop that its parts assign, and the sizes of the
+        vectors it grows (`push_back`)."""
+        out: dict[int, Any] = {}
+        for part in parts:
             if part is None:
                 continue
             for n in A.walk(part):
@@ -719,7 +718,104 @@ class SymExec(Interpreter):
                     except UnsupportedConstruct:
                         continue          # declared inside the loop
                     out[id(var)] = var
+                if isinstance(n, A.Method) and n.method in _GROWS and isinstance(n.obj, A.Name):
+                    try:
+                        var = self.lookup(n.obj)
+                    except UnsupportedConstruct:
+                        continue
+                    if isinstance(var.value, Vec):
+                        size = _SizeOf(var.value)
+                        out[id(var.value)] = size
         return list(out.values())
+
+    # -- C++ vectors -----------------------------------------------------
+    def new_vec(self, t: A.Vector, size, node, fill=None) -> Vec:
+        size = self.int_value(size, node)
+        if isinstance(t.elem, A.Vector):
+            return self.new_rows(t, size, node, fill)
+        zero = self.convert(fill if fill is not None else 0, t.elem)
+        buf = self.new_buffer(f"vector@{node.line}", [Poly.of(S.lift(size, False))], t.elem.dtype)
+        e = z3.Int(self.fresh("e"))
+        buf.state = Closed(buf.state, (e,), [(z3.BoolVal(True), S.lift(zero, carith.is_float(t.elem.dtype)))])
+        vec = Vec(buf, 0, size, t.elem)
+        buf.vec = vec
+        return vec
+
+    def new_rows(self, t: A.Vector, size, node, fill) -> Vec:
+        """`vector<vector<T>> m(n, row)` (n copies of a row) or an empty one that rows are
+        pushed onto: held as one array of rows (all of one length)."""
+        elem = t.elem.elem
+        pitch = z3.Int(self.fresh("pitch"))
+        sort = z3.RealSort() if carith.is_float(elem.dtype) else z3.IntSort()
+        fn = z3.Function(self.fresh(f"vector@{node.line}"), z3.IntSort(), z3.IntSort(), sort)
+        state = Init(fn)
+        inner = None
+        if fill is not None:
+            if not isinstance(fill, Vec) or fill.nested or not isinstance(fill.buf, SymBuf):
+                raise Unprovable(f"a vector of vectors not made of copies of one row at line {node.line}")
+            e = (z3.Int(self.fresh("e")), z3.Int(self.fresh("e")))
+            row = cell(fill.buf.state, (S.lift(fill.base, False) + e[1],), self.facts)
+            state, inner = Closed(state, e, [(z3.BoolVal(True), row)]), fill.size
+        elif not self.facts.holds(S.lift(size, False) == 0):
+            raise Unprovable(f"a vector of empty rows at line {node.line}")
+        buf = SymBuf(f"vector@{node.line}", state, [], [Poly.of(pitch), Poly.const(1)], True)
+        vec = Vec(buf, 0, size, t.elem)
+        vec.rows = VecRows(buf, pitch, inner, elem)
+        buf.vec = vec
+        self.buffers.append(buf)
+        return vec
+
+    def push(self, vec: Vec, value, node) -> None:
+        if vec.nested:
+            return self.push_row(vec, value, node)
+        at = vec.size
+        vec.size = self.ops.arith("+", vec.size, 1, "int64", node.line)   # the store lands inside
+        self.store(Ptr(vec.buf, vec.base + at, vec.elem), value, node)
+
+    def push_row(self, vec: Vec, row, node) -> None:
+        """`m.push_back(row)`: a copy of the row becomes row `m.size()`."""
+        if not isinstance(row, Vec) or row.nested or not isinstance(row.buf, SymBuf):
+            raise Unprovable(f"push_back of something that is not a row at line {node.line}")
+        rows = vec.rows
+        if rows.inner is None:
+            rows.inner = row.size
+        elif self.checking and not self.facts.holds(S.lift(rows.inner, False) == S.lift(row.size, False)):
+            raise Unprovable(f"rows of different lengths at line {node.line}")
+        at = S.lift(vec.size, False)
+        vec.size = self.ops.arith("+", vec.size, 1, "int64", node.line)
+        e = (z3.Int(self.fresh("e")), z3.Int(self.fresh("e")))
+        value = cell(row.buf.state, (S.lift(row.base, False) + e[1],), self.facts)
+        vec.buf.state = Closed(vec.buf.state, e, [(z3.And(e[0] == at, e[1] >= 0, e[1] < S.lift(row.size, False)), value)])
+        if self.written is not None:
+            self.written.add(vec.buf)
+
+    def copy_vec(self, v: Vec, node) -> Vec:
+        raise Unprovable(f"a copy of a vector at line {node.line}")
+
+    def e_method(self, node: A.Method):
+        if node.method not in ("resize", "assign"):
+            return super().e_method(node)
+        vec = self.eval(node.obj)
+        if not isinstance(vec, Vec) or vec.nested or not isinstance(vec.buf, SymBuf):
+            raise Unprovable(f"'{node.method}' of this vector at line {node.line}")
+        args = [self.eval(a) for a in node.args]
+        n = self.int_value(args[0], node)
+        fill = args[1] if len(args) > 1 else 0
+        start = vec.size if node.method == "resize" else 0
+        e = z3.Int(self.fresh("e"))
+        value = S.lift(self.convert(fill, vec.elem), carith.is_float(vec.elem.dtype))
+        vec.buf.state = Closed(vec.buf.state, (e,), [(z3.And(e >= vec.base + start, e < vec.base + n), value)])
+        if self.written is not None:
+            self.written.add(vec.buf)
+        vec.size = n
+        return None
+
+    def range_element(self, vec: Vec, i, decl: A.Decl):
+        if vec.nested:
+            return vec.rows.load(i, decl, ())
+        if isinstance(decl.type, A.Ref):
+            return Ptr(vec.buf, vec.base + i, vec.elem)
+        return self.deref(Ptr(vec.buf, vec.base + i, vec.elem), decl)
 
     def is_data(self, t) -> bool:
         """Whether a term depends on array contents or floating point (not an index)."""
@@ -741,7 +837,107 @@ class SymExec(Interpreter):
         return False
 
 
-SymExec._EVAL = {**_EVAL, A.Cond: SymExec.e_cond, A.Binary: SymExec.e_binary}
+SymExec._EVAL = {**_EVAL, A.Cond: SymExec.e_cond, A.Binary: SymExec.e_binary, A.Method: SymExec.e_method}
+
+_GROWS = ("push_back", "emplace_back", "resize", "assign", "clear")
+
+
+class _SizeOf:
+    """A vector's size as a variable a loop carries (`push_back` adds one per iteration)."""
+
+    def __init__(self, vec: Vec):
+        self.vec = vec
+        self.type = A.Scalar("int64")
+        self.name = "size()"
+
+    @property
+    def value(self):
+        return self.vec.size
+
+    @value.setter
+    def value(self, v) -> None:
+        self.vec.size = v
+
+
+class VecRows:
+    """The rows of a vector of vectors: row i starts at i*R in the data's index space."""
+
+    def __init__(self, data: "SymBuf", pitch, inner, elem: A.Type):
+        self.data, self.pitch, self.inner, self.elem = data, pitch, inner, elem
+
+    def load(self, off, site=None, counters=(), loops=()):
+        if self.inner is None:
+            raise Unprovable("a row read before any is there")
+        return Vec(self.data, (Poly.of(S.lift(off, False)) * Poly.of(self.pitch)).term(), self.inner, self.elem)
+
+
+class _ForLoop:
+    """`for (init; cond; step) body`, `while`, `do ... while`."""
+
+    def __init__(self, ex: "SymExec", node: A.Loop):
+        self.ex, self.node = ex, node
+        self.line = node.line
+        self.test_first = node.test_first
+
+    def carried(self) -> list:
+        return self.ex.carried((self.node.cond, self.node.body, self.node.step))
+
+    def cond(self):
+        return self.ex.eval(self.node.cond)
+
+    def iterate(self, cond_first: bool = True) -> None:
+        """One iteration: the condition (for its side effects), the body, the step."""
+        ex, node = self.ex, self.node
+        try:
+            if node.test_first and cond_first:
+                ex.eval(node.cond)
+            ex.exec(node.body)
+            if node.step is not None:
+                ex.eval(node.step)
+            if not node.test_first:
+                ex.eval(node.cond)
+        except (_Break, _Continue):
+            raise Unprovable(f"break or continue in the loop at line {node.line}") from None
+        except _Return:
+            raise Unprovable(f"a return inside the loop at line {node.line}") from None
+
+    def exit(self) -> None:
+        """The condition's side effects at the exit (`while (n--)`)."""
+        if self.node.test_first and _has_side_effects(self.node.cond):
+            self.ex.eval(self.node.cond)
+
+
+class _RangeLoop:
+    """`for (auto x : v)`: a hidden position moves over the vector's elements."""
+
+    def __init__(self, ex: "SymExec", node: A.Loop, vec: Vec, position: Var):
+        self.ex, self.node, self.vec, self.position = ex, node, vec, position
+        self.line = node.line
+        self.test_first = True
+
+    def carried(self) -> list:
+        return [self.position] + self.ex.carried((self.node.body,))
+
+    def cond(self):
+        return self.ex.ops.compare("<", self.position.value, self.vec.size)
+
+    def iterate(self, cond_first: bool = True) -> None:
+        ex, node = self.ex, self.node
+        ex.scopes.append({})
+        try:
+            ex.scopes[-1][node.init.name] = Var(ex.range_element(self.vec, self.position.value, node.init),
+                                                node.init.type)
+            ex.exec(node.body)
+        except (_Break, _Continue):
+            raise Unprovable(f"break or continue in the loop at line {node.line}") from None
+        except _Return:
+            raise Unprovable(f"a return inside the loop at line {node.line}") from None
+        finally:
+            ex.scopes.pop()
+        self.position.value = ex.ops.arith("+", self.position.value, 1, "int64", node.line)
+
+    def exit(self) -> None:
+        pass
 
 
 def _flat_init(init) -> list:
@@ -815,13 +1011,13 @@ def _replace_apps(t, decl_id: int, fn, folds: Folds, ctx: tuple = ()):
 # ---------------------------------------------------------------- one loop's closed form
 
 class _Summary:
-    def __init__(self, ex: SymExec, node: A.Loop):
-        self.ex, self.node = ex, node
-        self.line = node.line
+    def __init__(self, ex: SymExec, loop):
+        self.ex, self.loop = ex, loop
+        self.line = loop.line
 
     def run(self) -> None:
-        ex, node = self.ex, self.node
-        carried = ex.carried(node)
+        ex, loop = self.ex, self.loop
+        carried = loop.carried()
         entry = {id(v): v.value for v in carried}
         entry_states = {b: b.state for b in ex.buffers}
         kinds, steps, trial_written = self.classify(carried, entry, entry_states)
@@ -869,7 +1065,7 @@ class _Summary:
         ex.facts.push(*facts)
         saved_written, ex.written = ex.written, written
         try:
-            ex.iterate(node)
+            loop.iterate()
             values = {id(v): v.value for v in carried}
             states = {b: b.state for b in gens}
         finally:
@@ -887,8 +1083,7 @@ class _Summary:
             b.state = st
         if ex.written is not None:
             ex.written.update(gens)
-        if node.test_first and _has_side_effects(node.cond):
-            ex.eval(node.cond)             # the condition's side effects at the exit
+        loop.exit()
 
     # -- what each carried variable is -------------------------------------
     def classify(self, carried, entry, entry_states):
@@ -905,8 +1100,8 @@ class _Summary:
         saved_check, ex.checking = ex.checking, False
         ex.facts.push(*facts)
         try:
-            cond = ex.eval(self.node.cond) if self.node.test_first else 1
-            ex._under(_bool(cond), lambda: ex.iterate(self.node, cond_first=False))
+            cond = self.loop.cond() if self.loop.test_first else 1
+            ex._under(_bool(cond), lambda: self.loop.iterate(cond_first=False))
             after = {id(v): v.value for v in carried}
         finally:
             ex.facts.pop()
@@ -966,7 +1161,7 @@ class _Summary:
 
     # -- the trip count ----------------------------------------------------
     def trip_count(self, carried, at_k, k, kinds):
-        ex, node = self.ex, self.node
+        ex, loop = self.ex, self.loop
         saved = {id(v): v.value for v in carried}
         states = {b: b.state for b in ex.buffers}
         others = []
@@ -977,7 +1172,7 @@ class _Summary:
                 v.value = self.symbol_like(v, v.value, [])
                 others.append(_id(v.value))
         try:
-            cond = ex.eval(node.cond)
+            cond = loop.cond()
         finally:
             for v in carried:
                 v.value = saved[id(v)]
@@ -986,7 +1181,7 @@ class _Summary:
         if ex.is_data(cond) or _mentions(cond, others):
             raise Unprovable(f"the condition of the loop at line {self.line} depends on what the loop computes")
         K = _solve_trip(cond, k, ex.facts, self.line)
-        if not node.test_first:
+        if not loop.test_first:
             K = z3.If(K > 1, K, 1)
         return _nonneg(z3.simplify(K), ex.facts)
 
