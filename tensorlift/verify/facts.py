@@ -1,0 +1,75 @@
+"""What holds where symbolic execution is (the path condition), decided with z3, and what the
+inductive prover does not follow."""
+from __future__ import annotations
+
+from typing import Optional
+
+import z3
+
+
+class Unprovable(Exception):
+    """What the inductive prover does not follow (the caller proves up to a bound instead)."""
+
+
+class Facts:
+    """The path condition: sizes positive, the iteration ranges of the loops around, the
+    branches taken. Decides index conditions with z3, incrementally."""
+
+    def __init__(self, base: list, timeout_ms: int = 2000):
+        self.solver = z3.Solver()
+        self.solver.set("timeout", timeout_ms)
+        self.solver.add(*base)
+        self.base = list(base)
+        self.stack: list[list] = []
+        self._cache: dict = {}
+
+    def push(self, *facts) -> None:
+        self.solver.push()
+        self.stack.append(list(facts))
+        self.solver.add(*facts)
+        self._cache = {}
+
+    def pop(self) -> None:
+        self.solver.pop()
+        self.stack.pop()
+        self._cache = {}
+
+    @property
+    def all(self) -> list:
+        return self.base + [f for fs in self.stack for f in fs]
+
+    def holds(self, c) -> bool:
+        c = z3.simplify(as_bool(c))
+        if z3.is_true(c):
+            return True
+        if z3.is_false(c):
+            return False
+        key = c.get_id()          # the term is kept with its answer, so its id is not reused
+        hit = self._cache.get(key)
+        if hit is None or not hit[0].eq(c):
+            self.solver.push()
+            self.solver.add(z3.Not(c))
+            hit = self._cache[key] = (c, self.solver.check() == z3.unsat)
+            self.solver.pop()
+        return hit[1]
+
+    def decide(self, c) -> Optional[bool]:
+        if self.holds(c):
+            return True
+        if self.holds(z3.Not(as_bool(c))):
+            return False
+        return None
+
+    def unsat(self, *extra) -> bool:
+        """Whether the facts and `extra` have no model (a side condition of a closed form)."""
+        self.solver.push()
+        self.solver.add(*extra)
+        r = self.solver.check()
+        self.solver.pop()
+        return r == z3.unsat
+
+
+def as_bool(c):
+    if isinstance(c, (bool, int)):
+        return z3.BoolVal(bool(c))
+    return c if z3.is_bool(c) else c != 0
