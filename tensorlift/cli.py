@@ -113,18 +113,23 @@ def main(argv=None) -> int:
         if args.command in ("lift", "analyze", "verify"):
             _memory_ceiling(getattr(args, "memory", DEFAULT_MEMORY_GIB))
         return _COMMANDS[args.command](args)
-    except TensorliftError as e:
-        return _fail(args, str(e), EXIT_BAD_INPUT)
     except KeyboardInterrupt:
         return _fail(args, "interrupted", EXIT_INTERRUPTED)
-    except MemoryError:
-        return _fail(args, "out of memory (raise the ceiling with --memory GIB)", EXIT_BAD_INPUT)
-    except RecursionError:
-        return _fail(args, "input nested too deeply to process", EXIT_BAD_INPUT)
-    except Exception as e:  # a bug of ours: still one line, never a traceback by default
-        if os.environ.get("TENSORLIFT_DEBUG"):
-            traceback.print_exc()
-        return _fail(args, f"internal error: {type(e).__name__}: {e}".splitlines()[0], EXIT_INTERNAL)
+    except Exception as e:
+        return _fail(args, *_error(e))
+
+
+def _error(e: Exception) -> tuple[str, int]:
+    """The one line and the exit code of an error."""
+    if isinstance(e, TensorliftError):
+        return str(e), EXIT_BAD_INPUT
+    if isinstance(e, MemoryError):
+        return "out of memory (raise the ceiling with --memory GIB)", EXIT_BAD_INPUT
+    if isinstance(e, RecursionError):
+        return "input nested too deeply to process", EXIT_BAD_INPUT
+    if os.environ.get("TENSORLIFT_DEBUG"):      # a bug of ours: still one line, never a traceback by default
+        traceback.print_exc()
+    return f"internal error: {type(e).__name__}: {e}".splitlines()[0], EXIT_INTERNAL
 
 
 def _join_cflags(argv: list[str]) -> list[str]:
@@ -222,11 +227,12 @@ def cmd_lift(args) -> int:
                        grammar=args.grammar, enumerator=args.enumerator, check_answers=args.check_answers,
                        require_proof=args.require_proof, translate=args.translate,
                        plain=bool(targets) and bool({"taco", "tensora"} & set(targets)))
-        except TensorliftError as e:
+        except Exception as e:     # one function's failure, even a bug of ours, stops no other
             if len(kernels) == 1:
                 raise
-            _fail(argparse.Namespace(**{**vars(args), "function": name}), f"{name}: {e}", EXIT_BAD_INPUT)
-            worst = max(worst, EXIT_NOT_FOUND)
+            message, code = _error(e)
+            _fail(argparse.Namespace(**{**vars(args), "function": name}), f"{name}: {message}", code)
+            worst = max(worst, EXIT_NOT_FOUND if code == EXIT_BAD_INPUT else code)
             continue
         worst = max(worst, _report_lift(args, res, targets, header=len(kernels) > 1))
     return worst

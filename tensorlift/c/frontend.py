@@ -105,16 +105,17 @@ class Unit:
 
     def candidates(self) -> list[str]:
         """The functions worth lifting: defined in this file, not `main`, and taking or
-        returning arrays (pointers, arrays, vectors) or using global arrays."""
+        returning arrays (pointers, arrays, vectors, structs holding them) or using global
+        arrays. A file whose one function takes none is still its kernel (`int add(int b,
+        int c)`): the user gave the file for it."""
+        names = [n for n in self.functions() if n != "main"]
         out = []
-        for name in self.functions():
-            if name == "main":
-                continue
+        for name in names:
             c = self.defs[name]
             types = [a.type for a in c.get_arguments()] + [c.result_type]
             if any(_array_like(t) for t in types) or _uses_global_array(c):
                 out.append(name)
-        return out
+        return out or (names if len(names) == 1 else [])
 
 
 _TEXT_NAME = {"c": "input.c", "c++": "input.cpp"}
@@ -131,13 +132,20 @@ def _included_source(cursor) -> bool:
         Path(f.name).suffix.lower() in (".c", ".cc", ".cpp", ".cxx")
 
 
-def _array_like(t) -> bool:
+def _array_like(t, depth: int = 0) -> bool:
+    """A pointer, an array, a std container, or a struct (by value or through a pointer)
+    with a field that is one (darknet's `matrix`, a DSP library's `mat_f32 *`)."""
     t = t.get_canonical()
     if t.kind in (T.LVALUEREFERENCE, T.RVALUEREFERENCE):
         t = t.get_pointee().get_canonical()
-    if t.kind == T.POINTER or t.kind in _ARRAYS:
+    if t.kind == T.POINTER and t.get_pointee().get_canonical().kind == T.RECORD:
+        t = t.get_pointee().get_canonical()
+    elif t.kind == T.POINTER or t.kind in _ARRAYS:
         return True
-    return t.kind == T.RECORD and _std_container(t) is not None
+    if t.kind != T.RECORD:
+        return False
+    return _std_container(t) is not None or \
+        depth < 4 and any(_array_like(f.type, depth + 1) for f in t.get_fields())
 
 
 def _at_file_scope(decl) -> bool:
@@ -218,9 +226,10 @@ def load_kernel(source: Union[str, Path], function: Optional[str] = None,
     with several must name one)."""
     unit = parse(source, flags, language)
     if function is None:
-        cands = unit.candidates() or [f for f in unit.functions() if f != "main"]
+        cands = unit.candidates()
         if len(cands) != 1:
-            raise TensorliftError(f"{len(cands)} functions to choose from ({', '.join(cands) or 'none'}); "
+            listed = cands or [f for f in unit.functions() if f != "main"]
+            raise TensorliftError(f"{len(listed)} functions to choose from ({', '.join(listed) or 'none'}); "
                                   "name one with --function")
         function = cands[0]
     return unit.kernel(function)
