@@ -342,9 +342,15 @@ def _fit_layouts(kernel, slots, dims, strides, ties, budget=None, fixed=None):
                 continue
             stride_params = ratio.names & set(strides)
             if stride_params:
-                if len(ratio.terms) != 1 or ratio.terms[0][1] != 1 or ratio.const:
+                # `lda`, or a padding macro added to a size (`nj + PAD`, PolyBench's C99
+                # prototypes): dense when the rows hold `want`, with every padding 0
+                macros = {x.name for x in slots if x.macro}
+                unit = sorted((n for n, c in ratio.terms if c == 1 and n in stride_params), key=macros.__contains__)
+                pads = {n: Affine((), 0) for n in stride_params if not unit or n != unit[0]}
+                if not unit or not isinstance(want, Affine) or not set(pads) <= macros:
                     raise UnsupportedConstruct(f"stride expression {ratio} of '{s.name}'")
-                stride_values[ratio.terms[0][0]] = want
+                stride_values.update(pads)
+                stride_values[unit[0]] = want - (ratio.substitute(pads) - Affine(((unit[0], 1),)))
                 continue
             diff = ratio - want
             if len(diff.terms) == 2 and sorted(c for _, c in diff.terms) == [-1, 1]:

@@ -16,7 +16,7 @@ from typing import Optional, Union
 
 from ..errors import TensorliftError, UnsupportedConstruct
 from . import ast as A
-from .clang import binary_operator, builtin_include_dir, ci, evaluate, spelled_at, unary_operator, var_init
+from .clang import binary_operator, builtin_headers, ci, evaluate, missing_headers_hint, spelled_at, unary_operator, var_init
 from .interp import known_function
 from .flags import include_roots
 
@@ -184,7 +184,7 @@ def parse(source: Union[str, Path], flags: Optional[list[str]] = None, language:
     std = [a for a in args if a.startswith("-std=")]
     if lang == "c++" and not std:
         args.append("-std=c++17")
-    clang_args = ["-x", lang, *args, *builtin_include_dir(), "-w"]
+    clang_args = ["-x", lang, *args, *builtin_headers(), "-w"]
     name = str(path) if path else _TEXT_NAME[lang]
     unsaved = None if path else [(name, text)]
     try:
@@ -195,9 +195,10 @@ def parse(source: Union[str, Path], flags: Optional[list[str]] = None, language:
     errors = [d for d in tu.diagnostics if d.severity >= ci.Diagnostic.Error]
     if errors:
         d = errors[0]
-        where = f"{d.location.file.name if d.location.file else name}:{d.location.line}:{d.location.column}"
+        file = d.location.file.name if d.location.file else name
+        where = f"{file}:{d.location.line}:{d.location.column}"
         hint = " (add -I DIR, or a compile_commands.json, for the project's headers)" \
-            if "file not found" in d.spelling else ""
+            if "file not found" in d.spelling else missing_headers_hint(file)
         what = "C++" if lang == "c++" else "C"
         raise TensorliftError(f"{what} parse error: {where}: {d.spelling}{hint}")
     unit = Unit(tu, text, path, lang, args)
@@ -331,8 +332,9 @@ class _Converter:
             size = None
             if sizes:
                 size, sizes = sizes[0], sizes[1:]
-            if k == T.CONSTANTARRAY and not isinstance(size, A.Lit):
-                size = A.Lit(0, t.element_count, A.INT)
+            if k == T.CONSTANTARRAY and not isinstance(size, A.Lit) and \
+                    not any(isinstance(e, A.Lit) and e.macro for e in A.walk(size)):
+                size = A.Lit(0, t.element_count, A.INT)     # kept when sized by macros (`N + PAD`)
             return A.Array(self.type(t.element_type, sizes), size)
         if k == T.RECORD:
             std = _std_container(t)
@@ -354,6 +356,9 @@ class _Converter:
             return A.FunctionType()
         if k == T.LONGDOUBLE:
             raise UnsupportedConstruct("long double")
+        if k in (T.VECTOR, T.EXTVECTOR):
+            raise UnsupportedConstruct("a SIMD vector type (intrinsics; the build's -U flags, "
+                                       "such as -U __SSE__, may choose the plain C path)")
         raise UnsupportedConstruct(f"type {t.spelling}")
 
     def decl_type(self, c) -> A.Type:
