@@ -9,6 +9,7 @@ import json
 import os
 import sys
 import traceback
+import warnings
 
 from .errors import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_NOT_FOUND, EXIT_OK, TensorliftError
 from .synth import GUIDES
@@ -112,7 +113,9 @@ def main(argv=None) -> int:
     try:
         if args.command in ("lift", "analyze", "verify"):
             _memory_ceiling(getattr(args, "memory", DEFAULT_MEMORY_GIB))
-        return _COMMANDS[args.command](args)
+        with warnings.catch_warnings():     # NumPy's about our own arithmetic are not the user's business
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return _COMMANDS[args.command](args)
     except KeyboardInterrupt:
         return _fail(args, "interrupted", EXIT_INTERRUPTED)
     except Exception as e:
