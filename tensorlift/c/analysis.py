@@ -18,12 +18,12 @@ from typing import Optional, Union
 import numpy as np
 
 from .. import carith
-from ..errors import UnsupportedConstruct
+from ..errors import KernelRunError, UnsupportedConstruct
 from ..signature import Param, Signature
 from . import ast as A
 from .affine import Affine, Product, fit, fit_extent
 from .frontend import load_kernel
-from .interp import Interpreter, Vec
+from .interp import REDRAWS, Interpreter, Undefined, Vec
 from .roles import Flows, analyse_flows, scalar_roles
 from .slots import ROW_PITCH, Slot, array_pointer, bind, flatten, size_slots
 
@@ -164,7 +164,20 @@ def trace_run(kernel: A.Kernel, slots: list[Slot], env: dict[str, int], seed: in
               writes: Optional[list] = None, budget=None, executed: Optional[set] = None):
     """Run the interpreter on pseudo-random nonzero data; returns the buffers by slot name.
     `writes`, if given, collects the names of the buffers written, in order; `executed` the
-    ids of the statements and assignments that ran."""
+    ids of the statements and assignments that ran. Values are drawn again while the C is
+    undefined on them (a zero divisor, a shift past the width, a failed assertion)."""
+    for attempt in range(REDRAWS):
+        try:
+            return _trace_run(kernel, slots, env, f"{seed}+{attempt}" if attempt else seed, writes, budget, executed)
+        except Undefined as e:
+            reason = e
+            for seen in (writes, executed):
+                if seen is not None:
+                    seen.clear()
+    raise KernelRunError(f"the C is undefined on every input tried at sizes {env}: {reason}")
+
+
+def _trace_run(kernel, slots, env, seed, writes, budget, executed):
     rng = random.Random(seed)
     scalars = {s.name: env[s.name] if s.name in env else _value_for(s, rng)
                for s in slots if s.kind == "scalar"}
