@@ -233,6 +233,10 @@ def _site_strides(trace) -> tuple[dict[int, int], int]:
             if c != 0:
                 site[abs(c)] = max(site.get(abs(c), 0), max(p[1][l] for p in pts) + 1)
         sites.append(site)
+    if sites and all(len(sc) <= 1 for sc in sites) and any(1 in sc for sc in sites):
+        # every site walks along one loop, one of them element by element: a 4-way unrolled
+        # walk (`*p++` four times per block) and its remainder loop, not rows of 4
+        sites = [{1: max(n * c for c, n in sc.items())} if sc else sc for sc in sites]
     rows = max((max(sc) for sc in sites if len(sc) >= 2), default=0)
     flat = max((sc[1] for sc in sites if list(sc) == [1] and rows and sc[1] > rows), default=0)
     coefs: dict[int, int] = {}
