@@ -344,6 +344,14 @@ def walk(node):
         yield from walk(child)
 
 
+def structure(node) -> tuple:
+    """A node's structure without its position: equal subscripts, equal statements compare
+    equal."""
+    own = tuple(None if isinstance(v, Node) else v
+                for v in (getattr(node, f, None) for f in ("name", "op", "value", "method", "field", "func")))
+    return (type(node).__name__, own, tuple(structure(c) for c in children(node)))
+
+
 def children(node) -> list:
     if isinstance(node, (Lit, Name, Jump)) or node is None:
         return []

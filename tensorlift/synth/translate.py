@@ -164,13 +164,13 @@ class _Walk:
         nodes = {id(n): n for f in kernel.functions.values() for n in A.walk(f.body)}
         for sid, site in list(self.sites.items()):
             if sid in nodes:
-                key = _key(nodes[sid])
+                key = A.structure(nodes[sid])
                 if site not in self.by_key.setdefault(key, []):
                     self.by_key[key].append(site)
         for sid, array in self.facts.site_array.items():
             if sid in self.sites or sid not in nodes:
                 continue
-            for site in self.by_key.get(_key(nodes[sid]), []):
+            for site in self.by_key.get(A.structure(nodes[sid]), []):
                 if site.array == array and self._explains(site, sid):
                     self.sites[sid] = site
                     break
@@ -181,7 +181,7 @@ class _Walk:
         if id(node) in self.facts.site_array:
             return None          # it ran, and no index explains its offsets
         # never ran: as a site with its subscripts, in the loops around it
-        same = [st for st in self.by_key.get(_key(node), [])
+        same = [st for st in self.by_key.get(A.structure(node), [])
                 if all(n in self.loop_syms for d in st.dims for n in d.names if n.startswith("@"))]
         return same[0] if len(same) == 1 else None
 
@@ -821,12 +821,6 @@ def _root(node) -> Optional[str]:
             return None
         node = kids[0]
     return node.name
-
-
-def _key(node) -> tuple:
-    """The structure of an expression without its position: equal subscripts compare equal."""
-    own = tuple(getattr(node, f, None) for f in ("name", "op", "value", "method", "field", "func"))
-    return (type(node).__name__, own, tuple(_key(c) for c in A.children(node)))
 
 
 # ---------------------------------------------------------------- statements out
