@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from ..c import ast as A
-from ..c.affine import Affine, fit
+from ..c.affine import Affine, Product, fit
 from ..c.analysis import Analysis, fit_site
 from ..c.interp import math_name
 from ..c.slots import path_of, vector_paths
@@ -464,6 +464,10 @@ class _Walk:
                 return ("?",)
             if count_alt is not None and count_alt.const != count.const:
                 own = next(d for d, aff in enumerate(site.dims) if sym in aff.names)
+                extent = self.analysis.layouts[site.array].shape[own]
+                if not count.terms and isinstance(extent, Product) and back[sym] == Affine(((_dim(own), 1),)) \
+                        and (count.const, count_alt.const) == (extent.eval(self.facts.sizes), extent.eval(self.facts.alt.sizes)):
+                    continue        # one loop over all of a flattened dimension (`i < m*n`)
                 sized = self._sized_count(count, count_alt, site, own)
                 if sized is None:
                     return ("?",)
