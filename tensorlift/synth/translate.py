@@ -541,6 +541,7 @@ class _Walk:
                 and isinstance(node.init.expr.target, A.Name):
             frame[node.init.expr.target.name] = None
             self.loop_vars.add(node.init.expr.target.name)
+        self.loop_vars |= _counters(node)
         before_frame = {k: frame.get(k) for k in assigned if k in frame}
         before_elem = dict(self.elem)
         for k in before_frame:
@@ -720,6 +721,16 @@ def _assigned(node) -> set[str]:
         if isinstance(n, A.Unary) and n.op in ("++", "--", "p++", "p--") and isinstance(n.operand, A.Name):
             names.add(n.operand.name)
     return names - declared
+
+
+def _counters(loop: A.Loop) -> set[str]:
+    """Locals that count a loop's iterations: tested by its condition and stepped by one in
+    its body or step (`while (blkCnt > 0U) { ...; blkCnt--; }`)."""
+    tested = {n.name for n in A.walk(loop.cond) if isinstance(n, A.Name)} if loop.cond is not None else set()
+    stepped = {n.operand.name for n in A.walk(loop.body) if isinstance(n, A.Unary)
+               and n.op in ("++", "--", "p++", "p--") and isinstance(n.operand, A.Name)} | \
+        {n.operand.name for n in A.walk(loop.step) if isinstance(n, A.Unary) and isinstance(n.operand, A.Name)}
+    return tested & stepped
 
 
 def _store_sites(node, site_array) -> list[int]:
