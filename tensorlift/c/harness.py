@@ -302,8 +302,9 @@ def harness_unit(kernel: A.Kernel, slots: list[Slot]) -> str:
             elif s.subscript is None:
                 out.append(f"    {holder} = ({ct})rd();")
             else:
-                out += [f"    if (!{holder}) {holder} = calloc(64, sizeof({ct}));",
-                        f"    (({ct} *){holder})[{s.subscript}] = ({ct})rd();"]
+                if not isinstance(kernel.field_type(st, s.field), A.Array):   # a pointer: its own buffer
+                    out.append(f"    if (!{holder}) {holder} = calloc(64, sizeof({ct}));")
+                out.append(f"    (({ct} *){holder})[{s.subscript}] = ({ct})rd();")
             continue
         out += [f"    long n{i} = (long)rd(), r{i} = (long)rd(), e{i} = n{i} * r{i};"]
         if s.is_global:
