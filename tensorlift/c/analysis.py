@@ -247,11 +247,16 @@ def _site_strides(trace) -> tuple[dict[int, int], int]:
     return coefs, flat
 
 
-def _delinearise(offsets: list[int], coefs: set[int]) -> tuple[list[int], list[int]]:
-    """Strides (descending) and extents of a touched region."""
+def _delinearise(offsets: list[int], coefs: set[int], interleaved: bool = True) -> tuple[list[int], list[int]]:
+    """Strides (descending) and extents of a touched region. `interleaved`: elements read
+    `step` apart at every offset modulo `step` are a last dimension of `step` components."""
     if not offsets:
         return [], []
     chain = sorted(coefs, reverse=True)
+    if interleaved and chain and chain[-1] != 1 and not any(a % b for a, b in zip(chain, chain[1:])) \
+            and any(o % chain[-1] for o in offsets):
+        # interleaved components (`x[2*i]`, `x[2*i+1]`: complex numbers): a last dimension of 2
+        chain = chain + [1]
     if chain and chain[-1] != 1 and not any(a % b for a, b in zip(chain, chain[1:])) \
             and all(o % chain[-1] == 0 for o in offsets):
         # every element `step` apart (`X[i*INCX]`, `x[2*i]`): the innermost stride is not 1
@@ -300,17 +305,21 @@ def _fit_layouts(kernel, slots, dims, strides, ties, budget=None, fixed=None):
     stride_values: dict[str, Affine] = {}
     access: dict[str, str] = {}
     for s in (s for s in slots if s.kind == "array"):
-        per_run, loops, flats = [], [], []
-        for bufs in runs:
-            buf = bufs[s.name]
-            coefs, flat = _site_strides(buf.trace)
-            if s.rows:
-                coefs[ROW_PITCH] = coefs.get(ROW_PITCH, 1)
-            offsets = sorted({t[1] for t in buf.trace})
-            chain, extents = _delinearise(offsets, set(coefs) | ({1} if flat else set()))
-            per_run.append((chain, extents))
-            loops.append([coefs.get(c, e) for c, e in zip(chain, extents)])
-            flats.append(flat // chain[0] if flat and chain else 0)
+        for interleaved in (True, False):
+            # a loop unrolled by two reads like complex pairs at even sizes: one vector at all
+            per_run, loops, flats = [], [], []
+            for bufs in runs:
+                buf = bufs[s.name]
+                coefs, flat = _site_strides(buf.trace)
+                if s.rows:
+                    coefs[ROW_PITCH] = coefs.get(ROW_PITCH, 1)
+                offsets = sorted({t[1] for t in buf.trace})
+                chain, extents = _delinearise(offsets, set(coefs) | ({1} if flat else set()), interleaved)
+                per_run.append((chain, extents))
+                loops.append([coefs.get(c, e) for c, e in zip(chain, extents)])
+                flats.append(flat // chain[0] if flat and chain else 0)
+            if len({len(ch) for ch, _ in per_run}) == 1:
+                break
         if {len(ch) for ch, _ in per_run} == {0, 1}:
             # one element at some sizes (a loop to `n - m + 1` that ran once): a vector there too
             per_run = [(ch, ext) if ch else ([1], [1]) for ch, ext in per_run]
