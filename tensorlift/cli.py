@@ -265,6 +265,9 @@ def _report_lift(args, res, targets, header: bool) -> int:
         if header:
             print(f"# {res.function}")
         print(res.program)
+        for case in res.cases:
+            if case.get("note"):        # a case of the flags that computes no tensor
+                print(f"when {case['when']}: {case['note']}")
         print(f"checked: matches the compiled C on {res.examples_checked} random examples "
               f"({res.candidates} candidate{'s' * (res.candidates != 1)}, {res.seconds:.2f} s); verification: {_verification(res)}")
         for t in targets:

@@ -99,7 +99,7 @@ def analyze_kernel(kernel: A.Kernel, slots: Optional[list[Slot]] = None, budget=
         raise UnsupportedConstruct("array indexing that no tying of sizes makes consistent")
     params = []
     for s in slots:
-        if s.is_return:
+        if s.is_return or s.pinned is not None:
             continue
         if s.kind == "scalar":
             params.append(Param(s.name, "scalar", s.dtype, role=roles[s.name],
@@ -179,7 +179,7 @@ def trace_run(kernel: A.Kernel, slots: list[Slot], env: dict[str, int], seed: in
 
 def _trace_run(kernel, slots, env, seed, writes, budget, executed):
     rng = random.Random(seed)
-    scalars = {s.name: env[s.name] if s.name in env else _value_for(s, rng)
+    scalars = {s.name: env[s.name] if s.name in env else s.pinned if s.pinned is not None else _value_for(s, rng)
                for s in slots if s.kind == "scalar"}
     arrays, buffers = {}, {}
     for s in slots:

@@ -141,6 +141,9 @@ def make_case(analysis: Analysis, sizes: dict[str, int], rng: np.random.Generato
             reg = regions[s.name] = Region.of(analysis.layouts[s.name], sizes)
             flats[s.name] = np.zeros(reg.flat_size(), dtype=np.int64 if carith.is_int(s.dtype) else np.float64)
             continue
+        if s.pinned is not None:
+            scalars[s.name] = s.pinned
+            continue
         p = sig.param(s.name)
         if s.kind == "scalar":
             if s.name in sizes or s.name in analysis.fixed:
@@ -162,7 +165,7 @@ def _example(analysis: Analysis, case: Case, written: dict[str, np.ndarray], ret
     inputs: dict = {}
     outputs: dict = {}
     for s in analysis.slots:
-        if s.is_return:
+        if s.is_return or s.pinned is not None:
             continue
         p = sig.param(s.name)
         if s.kind == "scalar":
@@ -186,7 +189,7 @@ def stdin_bytes(slots: list[Slot], cases: list[Case], timing: int = 0) -> bytes:
     vals: list = [np.array([len(cases), timing], dtype=np.float64)]
     for c in cases:
         for s in slots:
-            if s.macro or s.size_of or s.is_return:
+            if s.macro or s.size_of or s.is_return or s.pinned is not None:
                 continue
             if s.kind == "scalar":
                 vals.append(np.array([c.scalars[s.name]], dtype=np.float64))

@@ -18,6 +18,7 @@ from ..errors import TensorliftError, UnsupportedConstruct
 from . import ast as A
 from .clang import binary_operator, builtin_headers, ci, evaluate, missing_headers_hint, spelled_at, unary_operator, var_init
 from .interp import known_function
+from .nodes import normalised
 from .flags import include_roots
 
 SUFFIXES = {".c": "c", ".h": "c", ".cc": "c++", ".cpp": "c++", ".cxx": "c++", ".c++": "c++",
@@ -101,7 +102,7 @@ class Unit:
                 raise TensorliftError(f"'{name}' is a template that is never instantiated; "
                                       "lift a function with concrete types")
             raise TensorliftError(f"function '{name}' not found (defined: {', '.join(self.functions()) or 'none'})")
-        return _Converter(self).kernel(name)
+        return normalised(_Converter(self).kernel(name))
 
     def candidates(self) -> list[str]:
         """The functions worth lifting: defined in this file, not `main`, and taking or

@@ -235,6 +235,10 @@ class Undefined(KernelRunError):
     width, a failed assertion): examples and analysis draw other values."""
 
 
+class FieldStore(UnsupportedConstruct):
+    """The kernel assigns a field of a struct (a node's shape), which no tensor program does."""
+
+
 class Ops:
     """Concrete C arithmetic on Python ints and floats (`float` is computed as double)."""
 
@@ -1057,7 +1061,7 @@ class Interpreter:
             var.value = self.convert(value, var.type)
             return var.value
         if isinstance(lv, A.Member):
-            raise UnsupportedConstruct("assignment to a struct field", lv.line)
+            raise FieldStore("assignment to a struct field", lv.line)
         return self.store(self.lvalue_ptr(lv), value, lv)
 
     def store(self, p: Ptr, value, node):
