@@ -35,7 +35,8 @@ def node_path(e) -> Optional[tuple[str, tuple]]:
         e = e.expr if isinstance(e, A.Cast) else e.operand
     if isinstance(e, A.Name):
         return (e.name, ()) if e.scope != "function" else None
-    if isinstance(e, A.Index) and isinstance(e.index, A.Lit) and isinstance(e.base, A.Member):
+    if isinstance(e, A.Index) and isinstance(e.index, A.Lit) and isinstance(e.base, A.Member) \
+            and is_link(e.base.type):
         inner = node_path(e.base.base)
         if inner is not None:
             return inner[0], inner[1] + ((e.base.field, e.index.value),)
