@@ -243,8 +243,7 @@ def no_tensor_reason(kernel: A.Kernel) -> str:
 def _union_signature(sigs: list, order: list[str], flags: set[str]):
     """The signature of a guarded program whose cases use different parameters: every one
     (in C order), an array read in one case and written in another read and written."""
-    from .signature import Param, Signature
-    params: dict[str, Param] = {}
+    params: dict = {}
     for sig in sigs:
         for p in sig.params:
             q = params.setdefault(p.name, replace(p, shape=list(p.shape) if p.shape else p.shape))

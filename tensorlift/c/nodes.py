@@ -24,6 +24,7 @@ from typing import Optional
 
 from ..errors import TensorliftError
 from . import ast as A
+from .interp import Buffer, Interpreter, Ptr, StructVal, struct_pointer
 
 PROBES = (2, 3, 5, 7)        # values the free field takes when a helper is tried
 
@@ -142,7 +143,6 @@ def _unset(n, aliases: dict):
 def _size_field(kernel: A.Kernel, helper: str, arg) -> Optional[tuple]:
     """(the field expression that the helper returns, the other fields pinned) for a pure
     helper of one node's integer fields, or None."""
-    from .interp import Buffer, Interpreter, Ptr, StructVal, struct_pointer
     f = kernel.functions[helper]
     t = A.strip_ref(f.params[0].type)
     if not (isinstance(t, A.Pointer) and isinstance(t.target, A.Struct)) or not _pure(kernel, f):
