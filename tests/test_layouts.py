@@ -158,3 +158,10 @@ def test_numpy_warnings_never_reach_the_user():
     proc = cli("lift", DATA / "dsp_stats.c", "--function", "kullback_leibler_f32", "--target", "numpy")
     assert proc.returncode == 0, proc.stderr
     assert "RuntimeWarning" not in proc.stderr and proc.stderr == ""
+
+
+@pytest.mark.slow
+def test_cpp_blend_into_a_vector_sized_from_an_input():
+    """Was an internal error (the input's size, which sizes the result, was dropped)."""
+    _, out = lifted("blend.cpp")
+    assert_read_off(out["normal_blend"], "normal_blend(i) = opacity * b(i) + (1.0 - opacity) * a(i)")

@@ -87,6 +87,7 @@ class _Scan:
         self.returns_to = "<return>"
         self.guards: list[set[str]] = []              # conditions around the statement visited
         self.chosen: dict[str, set[str]] = {}         # local -> conditions it is set under
+        self.sized: dict[str, set[str]] = {}          # local vector -> what its size was made from
 
     def closure(self, names: set[str]) -> set[str]:
         out, todo = set(), list(names)
@@ -142,6 +143,8 @@ class _Scan:
             return set().union(*vals) if vals else set()
         if isinstance(e, A.Method) and e.method in ("size", "empty"):
             size = self.vector_size(e.obj)   # a size never depends on the elements
+            if size is None and isinstance(e.obj, A.Name):
+                return set(self.sized.get(e.obj.name, ()))     # a local vector's: what it was made with
             return {size} if size is not None else set()
         if isinstance(e, (A.Method, A.Construct)):
             parts = [self.value(x) for x in A.children(e)]
@@ -186,6 +189,8 @@ class _Scan:
         if isinstance(node, A.Decl):
             if node.init is not None and not isinstance(node.init, A.InitList):
                 self.deps.setdefault(node.name, set()).update(self.value(node.init))
+            if isinstance(node.init, A.Construct) and node.init.args and isinstance(A.strip_ref(node.type), A.Vector):
+                self.sized[node.name] = self.value(node.init.args[0])    # `vector<float> r(a.size())`
             t = node.type
             while isinstance(t, A.Array):
                 self.control |= self.value(t.size)
