@@ -56,7 +56,7 @@ class Region:
 
     @property
     def nrows(self) -> int:
-        return self.shape[0] if self.rows else 1
+        return self.shape[0] if self.rows and self.shape else 1     # rows never read: one
 
     def offsets(self) -> np.ndarray:
         """Flat offset (rows arrays: row * inner_size + offset in row) of every element."""
