@@ -165,3 +165,12 @@ def test_cpp_blend_into_a_vector_sized_from_an_input():
     """Was an internal error (the input's size, which sizes the result, was dropped)."""
     _, out = lifted("blend.cpp")
     assert_read_off(out["normal_blend"], "normal_blend(i) = opacity * b(i) + (1.0 - opacity) * a(i)")
+
+
+@pytest.mark.slow
+def test_nodes_of_another_struct_and_struct_arguments_that_do_little():
+    _, out = lifted("tree.c")
+    assert out["leafsum"]["program"] == "out(i) = t.kids[0].v(i) + t.kids[1].v(i)"
+    assert out["leafsum"]["verification"] == "proved"
+    assert out["freem"]["status"] == "error" and "crashed" in out["freem"]["error"]   # it frees our buffers
+    assert out["unused"]["program"] == "unused = n + 1"
