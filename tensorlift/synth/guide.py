@@ -8,8 +8,8 @@ grammar turns these counts into probabilities; nothing here is trusted as an ans
 """
 from __future__ import annotations
 
-from collections import Counter
 import dataclasses
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Optional
 

@@ -644,7 +644,7 @@ def _fold(after, p: ir.Access, before, sym: str) -> Optional[Expr]:
 
 
 def _reduction(e: Expr, p) -> Optional[tuple[str, Expr]]:
-    if isinstance(e, ir.BinOp) and e.op in "+-":
+    if isinstance(e, ir.BinOp) and e.op in ("+", "-"):
         terms = _signed_terms(e)
         mine = [k for k, (_, t) in enumerate(terms) if t == p]
         if len(mine) == 1 and terms[mine[0]][0] > 0 and len(terms) > 1:
@@ -702,7 +702,7 @@ def _every_lane(e, shape):
 
 def _signed_terms(e) -> list[tuple[int, Expr]]:
     """The terms of a chain of `+` and `-`, each with its sign."""
-    if isinstance(e, ir.BinOp) and e.op in "+-":
+    if isinstance(e, ir.BinOp) and e.op in ("+", "-"):
         right = _signed_terms(e.right)
         return _signed_terms(e.left) + (right if e.op == "+" else [(-s, t) for s, t in right])
     return [(1, e)]
