@@ -9,6 +9,7 @@ import json
 import os
 import sys
 import traceback
+import warnings
 
 from .errors import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_NOT_FOUND, EXIT_OK, TensorliftError
 from .synth import GUIDES
@@ -112,19 +113,26 @@ def main(argv=None) -> int:
     try:
         if args.command in ("lift", "analyze", "verify"):
             _memory_ceiling(getattr(args, "memory", DEFAULT_MEMORY_GIB))
-        return _COMMANDS[args.command](args)
-    except TensorliftError as e:
-        return _fail(args, str(e), EXIT_BAD_INPUT)
+        with warnings.catch_warnings():     # NumPy's about our own arithmetic are not the user's business
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return _COMMANDS[args.command](args)
     except KeyboardInterrupt:
         return _fail(args, "interrupted", EXIT_INTERRUPTED)
-    except MemoryError:
-        return _fail(args, "out of memory (raise the ceiling with --memory GIB)", EXIT_BAD_INPUT)
-    except RecursionError:
-        return _fail(args, "input nested too deeply to process", EXIT_BAD_INPUT)
-    except Exception as e:  # a bug of ours: still one line, never a traceback by default
-        if os.environ.get("TENSORLIFT_DEBUG"):
-            traceback.print_exc()
-        return _fail(args, f"internal error: {type(e).__name__}: {e}".splitlines()[0], EXIT_INTERNAL)
+    except Exception as e:
+        return _fail(args, *_error(e))
+
+
+def _error(e: Exception) -> tuple[str, int]:
+    """The one line and the exit code of an error."""
+    if isinstance(e, TensorliftError):
+        return str(e), EXIT_BAD_INPUT
+    if isinstance(e, MemoryError):
+        return "out of memory (raise the ceiling with --memory GIB)", EXIT_BAD_INPUT
+    if isinstance(e, RecursionError):
+        return "input nested too deeply to process", EXIT_BAD_INPUT
+    if os.environ.get("TENSORLIFT_DEBUG"):      # a bug of ours: still one line, never a traceback by default
+        traceback.print_exc()
+    return f"internal error: {type(e).__name__}: {e}".splitlines()[0], EXIT_INTERNAL
 
 
 def _join_cflags(argv: list[str]) -> list[str]:
@@ -222,11 +230,12 @@ def cmd_lift(args) -> int:
                        grammar=args.grammar, enumerator=args.enumerator, check_answers=args.check_answers,
                        require_proof=args.require_proof, translate=args.translate,
                        plain=bool(targets) and bool({"taco", "tensora"} & set(targets)))
-        except TensorliftError as e:
+        except Exception as e:     # one function's failure, even a bug of ours, stops no other
             if len(kernels) == 1:
                 raise
-            _fail(argparse.Namespace(**{**vars(args), "function": name}), f"{name}: {e}", EXIT_BAD_INPUT)
-            worst = max(worst, EXIT_NOT_FOUND)
+            message, code = _error(e)
+            _fail(argparse.Namespace(**{**vars(args), "function": name}), f"{name}: {message}", code)
+            worst = max(worst, EXIT_NOT_FOUND if code == EXIT_BAD_INPUT else code)
             continue
         worst = max(worst, _report_lift(args, res, targets, header=len(kernels) > 1))
     return worst
@@ -256,6 +265,9 @@ def _report_lift(args, res, targets, header: bool) -> int:
         if header:
             print(f"# {res.function}")
         print(res.program)
+        for case in res.cases:
+            if case.get("note"):        # a case of the flags that computes no tensor
+                print(f"when {case['when']}: {case['note']}")
         print(f"checked: matches the compiled C on {res.examples_checked} random examples "
               f"({res.candidates} candidate{'s' * (res.candidates != 1)}, {res.seconds:.2f} s); verification: {_verification(res)}")
         for t in targets:

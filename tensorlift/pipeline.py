@@ -18,13 +18,14 @@ from .budget import Budget, OutOfTime
 from .c import ast as A
 from .c.frontend import load_kernel
 from .c.harness import smoke_macros, start_build
-from .c.roles import analyse_flows, flag_intervals, representative, scalar_roles
+from .c.interp import FieldStore
+from .c.roles import analyse_flows, field_path, flag_intervals, representative, scalar_roles, specialised
 from .c.slots import flatten, size_slots
 from .errors import TensorliftError, UnsupportedConstruct
 from .llm.config import ModelConfig
 from .synth import GRAMMAR_STYLES as STYLES, GUIDES
-from .taco.guards import cases_of, guard
-from .taco.ir import Condition
+from .taco.guards import case_condition, cases_of, guard
+from .taco.ir import Condition, Guarded
 
 if TYPE_CHECKING:
     from .c.analysis import Analysis
@@ -160,19 +161,32 @@ def lift(source: Union[str, Path], function: Optional[str] = None, *, timeout: f
     budget = Budget(timeout, start)
     kernel = source if isinstance(source, A.Kernel) else load_kernel(source, function, flags, language)
     intervals = flag_intervals_of(kernel)
-    results = []
+    results, idle = [], []
     for k, (case, fixed) in enumerate(flag_cases(intervals)):
+        case_kernel = specialised(kernel, fixed)        # the code this case runs
         try:
-            analysis, exs = prepare(kernel, budget, examples, seed, fixed, smoke=k == 0)
+            analysis, exs = prepare(case_kernel, budget, examples, seed, fixed, smoke=k == 0)
         except OutOfTime as e:
             return LiftResult(kernel.name, "failed", guide=guide, grammar=grammar, enumerator=enumerator,
                               searched=str(e), seconds=time.monotonic() - start)
-        r = _lift(kernel, analysis, exs, budget, guide, grammar, enumerator, answers, samples,
+        except FieldStore:
+            if not intervals or _stores_elements(case_kernel):
+                raise
+            analysis = None
+        if intervals and (analysis is None or not analysis.signature.outputs):
+            idle.append((case, no_tensor_reason(case_kernel)))     # shape bookkeeping, or nothing
+            continue
+        r = _lift(case_kernel, analysis, exs, budget, guide, grammar, enumerator, answers, samples,
                   offline, model, cache_dir, check_answers, verify, bound, translate, plain)
         results.append((case, r))
         if r.status != "lifted":
             break
-    result = results[0][1] if not intervals else _guarded(intervals, results)
+    if intervals and not results:
+        return LiftResult(kernel.name, "failed", guide=guide, grammar=grammar, enumerator=enumerator,
+                          searched="nothing: in no case of the flags does the kernel write an array or "
+                                   "return a value", seconds=time.monotonic() - start)
+    result = results[0][1] if not intervals else \
+        _guarded(intervals, results, idle, [s.name for s in flatten(kernel)])
     if require_proof and result.status == "lifted" and result.verification != "proved":
         result.status = "failed"
         result.searched = (f"found {result.program} but it is not proved "
@@ -208,9 +222,43 @@ def flag_intervals_of(kernel: A.Kernel) -> dict:
     return out
 
 
-def _guarded(intervals, results) -> LiftResult:
+def _stores_elements(kernel: A.Kernel) -> bool:
+    """Whether the kernel's code assigns an element of an array (not only struct fields)."""
+    return any(isinstance(n, A.Assign) and isinstance(n.target, (A.Index, A.Unary))
+               for f in kernel.functions.values() for n in A.walk(f.body))
+
+
+def no_tensor_reason(kernel: A.Kernel) -> str:
+    """Why a case of the flags that writes no array is not a tensor computation."""
+    fields = sorted({field_path(n.target) for f in kernel.functions.values() for n in A.walk(f.body)
+                     if isinstance(n, A.Assign) and field_path(n.target) != "<expr>"} |
+                    {field_path(n.args[0]) for f in kernel.functions.values() for n in A.walk(f.body)
+                     if isinstance(n, A.Call) and n.func in ("memcpy", "memmove", "memset") and n.args
+                     and field_path(n.args[0]) != "<expr>"})
+    if fields:
+        return f"not a tensor computation: it writes the struct fields {', '.join(fields)} (shape bookkeeping)"
+    return "not a tensor computation: it writes no array and returns no value"
+
+
+def _union_signature(sigs: list, order: list[str], flags: set[str]):
+    """The signature of a guarded program whose cases use different parameters: every one
+    (in C order), an array read in one case and written in another read and written."""
+    params: dict = {}
+    for sig in sigs:
+        for p in sig.params:
+            q = params.setdefault(p.name, replace(p, shape=list(p.shape) if p.shape else p.shape))
+            if p.kind == "array" and q.access != p.access:
+                q.access = "readwrite"
+            if p.name in flags:
+                q.role = "flag"
+    ranked = sorted(params.values(), key=lambda p: order.index(p.name) if p.name in order else len(order))
+    return replace(sigs[0], params=ranked)
+
+
+def _guarded(intervals, results, idle=(), order=()) -> LiftResult:
     """One result for the cases of the flags: the guarded program, every case's checks and
-    proofs (proved when every case is), or the first case that failed."""
+    proofs (proved when every case is), or the first case that failed. `idle`: the cases
+    that compute no tensor (each with why), reported beside the program."""
     first = results[0][1]
     failed = next((r for _, r in results if r.status != "lifted"), None)
     cond = lambda case: str(Condition(((tuple((f, (iv,)) for f, iv in case.items())),)))  # noqa: E731
@@ -221,7 +269,9 @@ def _guarded(intervals, results) -> LiftResult:
     merged.examples = [e for _, r in results for e in r.examples]
     merged.cases = [{"when": cond(c), "program": str(r.program) if r.program else None,
                      "verification": r.verification, "verification_reason": r.verification_reason}
-                    for c, r in results]
+                    for c, r in results] + \
+        [{"when": cond(c), "program": None, "verification": None, "verification_reason": None, "note": why}
+         for c, why in idle]
     if failed is not None:
         case = next(c for c, r in results if r is failed)
         merged.searched = f"when {cond(case)}: {failed.searched}"
@@ -229,6 +279,11 @@ def _guarded(intervals, results) -> LiftResult:
     merged.status = "lifted"
     shapes = lambda r: str([(p.name, p.shape) for p in r.analysis.signature.params])  # noqa: E731
     merged.program, firsts = guard(intervals, [(c, r.program, shapes(r)) for c, r in results])
+    if len({tuple(p.name for p in r.analysis.signature.params) for _, r in results}) > 1:
+        merged.analysis = replace(first.analysis, signature=_union_signature(
+            [r.analysis.signature for _, r in results], order, set(intervals)))
+    if idle and not isinstance(merged.program, Guarded):       # one program, for these cases only
+        merged.program = Guarded(((case_condition(intervals, [c for c, _ in results]), merged.program),))
     merged.case_signatures = [results[k][1].analysis.signature for k in firsts]
     merged.examples_checked = len(merged.examples)
     verdicts = [r for _, r in results]

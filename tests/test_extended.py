@@ -491,8 +491,8 @@ KERNELS = {
         also=("y(i) = sum(k, h(k) * x(k+i))",), construct="index expression"),
     "downsample": Kernel("""
         void downsample(int n, const int *x, int *y) {
-            for (int i = 0; i < n; i++) y[i] = x[2*i] - x[2*i + 1];
-        }""", "y(i) = x(2*i) - x(2*i+1)", wrong=("y(i) = x(2*i+1) - x(2*i)", "y(i) = x(i) - x(i+1)"),
+            for (int i = 0; i < n; i++) y[i] = x[2*i] - x[2*i + 2];
+        }""", "y(i) = x(2*i) - x(2*i+2)", wrong=("y(i) = x(2*i+2) - x(2*i)", "y(i) = x(i) - x(i+1)"),
         construct="index expression"),
     "reverse": Kernel("""
         void reverse(int n, const int *x, int *y) {
@@ -936,7 +936,7 @@ CLI_KERNELS = {                  # function -> the programs a lift may give (Non
     "rowmax": ("r(i) = max(j, A(i,j))", "r(i) = max(A(i,j))"),
     "burn": ("out(i) = where(active(i) == 0, 255, 255 - (255 - base(i)) / active(i))",),
     "fir_block": None, "softmax2": None, "smooth": None, "multiply8": None, "relu_gemv": None,
-    "downsample": ("y(i) = x(2*i) - x(2*i+1)",),
+    "downsample": ("y(i) = x(2*i) - x(2*i+2)",),
     # the translation once proposed `... for j <= 5`: true up to the bound, wrong beyond it
     "center": ("B(i,j) = A(i,j) - max(k, A(i,k))",),
     "lower": ("C(i,j) = A(i,j) for j <= i", "C(i,j) = A(i,j) for i >= j"),

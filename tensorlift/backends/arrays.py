@@ -17,7 +17,7 @@ from typing import Optional
 
 from .. import carith
 from ..errors import TensorliftError
-from ..taco.ir import (COMPARISONS, LOGICAL, Access, BinOp, Call, Const, Guarded, Neg, Not, Reduce, accesses,
+from ..taco.ir import (COMPARISONS, Program, LOGICAL, Access, BinOp, Call, Const, Guarded, Neg, Not, Reduce, accesses,
                        index_names, is_index_value)
 from .plan import (Node, Plan, StatementPlan, TensorInfo, make_plan, parameter_doc, promote, shape_code,
                    shape_exprs, signature_code, size_sources)
@@ -227,14 +227,18 @@ def emit_array_code(target: str, program, sig, case_sigs=None) -> str:
     else:
         plans, conds = [make_plan(program, sig)], [None]
     gens = [_Generator(d, plan) for plan in plans]
-    first = plans[0]
-    lines = [f"def {first.function}({signature_code(first)}):", f'    """{gens[0].docstring(program)}"""']
+    # cases that read and write different arrays (a node's forward and backward pass) take
+    # them all, and return every output (an array a case leaves alone, as it was given)
+    first = make_plan(Program(program.statements), sig) if isinstance(program, Guarded) else plans[0]
+    outputs = [first.info(n) for n in sig.outputs] if isinstance(program, Guarded) else None
+    lines = [f"def {first.function}({signature_code(first)}):",
+             f'    """{_Generator(d, first).docstring(program)}"""']
     for k, (gen, cond) in enumerate(zip(gens, conds)):
         if cond is None:
             lines += gen.body("    ")
         else:
             lines.append(f"    {'if' if k == 0 else 'elif'} {gen.python_condition(cond)}:")
-            lines += gen.body("        ")
+            lines += gen.body("        ", outputs)
     if conds[0] is not None:
         lines.append('    raise ValueError("no case of the flags holds")')
     head = f'''"""{sig.function}, lifted from C by tensorlift ({target} back end)."""\n{d.imports}'''
@@ -255,8 +259,9 @@ class _Generator:
 
     # ------------------------------------------------------------------ function
 
-    def body(self, indent: str) -> list[str]:
-        """The function's body for one program: inputs converted, statements, return."""
+    def body(self, indent: str, outputs=None) -> list[str]:
+        """The function's body for one program: inputs converted, statements, return (of
+        `outputs`, when given: those the program does not compute, as they came)."""
         plan, sig, d = self.plan, self.plan.sig, self.d
         lines = []
         for t in (plan.info(p.name) for p in sig.call_params):
@@ -278,7 +283,9 @@ class _Generator:
                 n = d.convert_input(f"len({plan.info(array).ident}{'[0]' * depth})", "int")
                 lines.append(f"{indent}{plan.info(size).ident} = {n}")
         lines += computed
-        outs = [d.output(t.ident, t.ctype, t.role == "return" and not t.order) for t in plan.outputs]
+        own = {t.name for t in plan.outputs}
+        outs = [d.output(t.ident, t.ctype, t.role == "return" and not t.order) if t.name in own else t.ident
+                for t in (outputs if outputs is not None else plan.outputs)]
         lines.append(f"{indent}return {', '.join(outs)}")
         return lines
 

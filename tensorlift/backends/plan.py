@@ -315,22 +315,23 @@ def parameter_doc(plan: Plan, dtype_names: dict[str, str]) -> str:
               for e in p.shape or [] for m in _SIZE_NAME.finditer(e)}
     for p in plan.sig.call_params:
         t = plan.info(p.name)
+        ident = t.ident if t.ident == p.name else f"{t.ident} (the C's {p.name})"   # a struct's field
         if p.kind == "scalar":
             what = {"dimension": "size", "stride": "row stride (dense)",
                     "flag": "flag that picks the case"}.get(p.role, "value")
             if p.macro is not None:
                 what += f", the macro {p.name} of the C (default {p.macro})"
             used = "" if p.name in plan.reads or p.name in shaped or p.role == "flag" else ", accepted and ignored"
-            lines.append(f"      {t.ident}: {what} ({p.dtype}){used}")
+            lines.append(f"      {ident}: {what} ({p.dtype}){used}")
             continue
         shape = ", ".join(p.shape or [])
         if p.access == "write" and p.name in plan.reads:    # a domain keeps its other elements
-            lines.append(f"      {t.ident}: {dtype_names[p.dtype]}[{shape}] (or the C's flat buffer of it), "
+            lines.append(f"      {ident}: {dtype_names[p.dtype]}[{shape}] (or the C's flat buffer of it), "
                          f"output: the elements the program does not assign keep their values (a new array "
                          f"is returned)")
         elif p.access == "write":
-            lines.append(f"      {t.ident}: {dtype_names[p.dtype]}[{shape}], output only: may be None")
+            lines.append(f"      {ident}: {dtype_names[p.dtype]}[{shape}], output only: may be None")
         else:
-            lines.append(f"      {t.ident}: {dtype_names[p.dtype]}[{shape}] (or the C's flat buffer of it), "
+            lines.append(f"      {ident}: {dtype_names[p.dtype]}[{shape}] (or the C's flat buffer of it), "
                          f"{'read' if p.access == 'read' else 'read and updated (a new array is returned)'}")
     return "\n".join(lines)

@@ -18,12 +18,12 @@ from typing import Optional, Union
 import numpy as np
 
 from .. import carith
-from ..errors import UnsupportedConstruct
+from ..errors import KernelRunError, UnsupportedConstruct
 from ..signature import Param, Signature
 from . import ast as A
 from .affine import Affine, Product, fit, fit_extent
 from .frontend import load_kernel
-from .interp import Interpreter, Vec
+from .interp import REDRAWS, Interpreter, Undefined, Vec
 from .roles import Flows, analyse_flows, scalar_roles
 from .slots import ROW_PITCH, Slot, array_pointer, bind, flatten, size_slots
 
@@ -99,7 +99,7 @@ def analyze_kernel(kernel: A.Kernel, slots: Optional[list[Slot]] = None, budget=
         raise UnsupportedConstruct("array indexing that no tying of sizes makes consistent")
     params = []
     for s in slots:
-        if s.is_return:
+        if s.is_return or s.pinned is not None:
             continue
         if s.kind == "scalar":
             params.append(Param(s.name, "scalar", s.dtype, role=roles[s.name],
@@ -164,9 +164,22 @@ def trace_run(kernel: A.Kernel, slots: list[Slot], env: dict[str, int], seed: in
               writes: Optional[list] = None, budget=None, executed: Optional[set] = None):
     """Run the interpreter on pseudo-random nonzero data; returns the buffers by slot name.
     `writes`, if given, collects the names of the buffers written, in order; `executed` the
-    ids of the statements and assignments that ran."""
+    ids of the statements and assignments that ran. Values are drawn again while the C is
+    undefined on them (a zero divisor, a shift past the width, a failed assertion)."""
+    for attempt in range(REDRAWS):
+        try:
+            return _trace_run(kernel, slots, env, f"{seed}+{attempt}" if attempt else seed, writes, budget, executed)
+        except Undefined as e:
+            reason = e
+            for seen in (writes, executed):
+                if seen is not None:
+                    seen.clear()
+    raise KernelRunError(f"the C is undefined on every input tried at sizes {env}: {reason}")
+
+
+def _trace_run(kernel, slots, env, seed, writes, budget, executed):
     rng = random.Random(seed)
-    scalars = {s.name: env[s.name] if s.name in env else _value_for(s, rng)
+    scalars = {s.name: env[s.name] if s.name in env else s.pinned if s.pinned is not None else _value_for(s, rng)
                for s in slots if s.kind == "scalar"}
     arrays, buffers = {}, {}
     for s in slots:
@@ -220,6 +233,10 @@ def _site_strides(trace) -> tuple[dict[int, int], int]:
             if c != 0:
                 site[abs(c)] = max(site.get(abs(c), 0), max(p[1][l] for p in pts) + 1)
         sites.append(site)
+    if sites and all(len(sc) <= 1 for sc in sites) and any(1 in sc for sc in sites):
+        # every site walks along one loop, one of them element by element: a 4-way unrolled
+        # walk (`*p++` four times per block) and its remainder loop, not rows of 4
+        sites = [{1: max(n * c for c, n in sc.items())} if sc else sc for sc in sites]
     rows = max((max(sc) for sc in sites if len(sc) >= 2), default=0)
     flat = max((sc[1] for sc in sites if list(sc) == [1] and rows and sc[1] > rows), default=0)
     coefs: dict[int, int] = {}
@@ -230,11 +247,16 @@ def _site_strides(trace) -> tuple[dict[int, int], int]:
     return coefs, flat
 
 
-def _delinearise(offsets: list[int], coefs: set[int]) -> tuple[list[int], list[int]]:
-    """Strides (descending) and extents of a touched region."""
+def _delinearise(offsets: list[int], coefs: set[int], interleaved: bool = True) -> tuple[list[int], list[int]]:
+    """Strides (descending) and extents of a touched region. `interleaved`: elements read
+    `step` apart at every offset modulo `step` are a last dimension of `step` components."""
     if not offsets:
         return [], []
     chain = sorted(coefs, reverse=True)
+    if interleaved and chain and chain[-1] != 1 and not any(a % b for a, b in zip(chain, chain[1:])) \
+            and any(o % chain[-1] for o in offsets):
+        # interleaved components (`x[2*i]`, `x[2*i+1]`: complex numbers): a last dimension of 2
+        chain = chain + [1]
     if chain and chain[-1] != 1 and not any(a % b for a, b in zip(chain, chain[1:])) \
             and all(o % chain[-1] == 0 for o in offsets):
         # every element `step` apart (`X[i*INCX]`, `x[2*i]`): the innermost stride is not 1
@@ -283,17 +305,21 @@ def _fit_layouts(kernel, slots, dims, strides, ties, budget=None, fixed=None):
     stride_values: dict[str, Affine] = {}
     access: dict[str, str] = {}
     for s in (s for s in slots if s.kind == "array"):
-        per_run, loops, flats = [], [], []
-        for bufs in runs:
-            buf = bufs[s.name]
-            coefs, flat = _site_strides(buf.trace)
-            if s.rows:
-                coefs[ROW_PITCH] = coefs.get(ROW_PITCH, 1)
-            offsets = sorted({t[1] for t in buf.trace})
-            chain, extents = _delinearise(offsets, set(coefs) | ({1} if flat else set()))
-            per_run.append((chain, extents))
-            loops.append([coefs.get(c, e) for c, e in zip(chain, extents)])
-            flats.append(flat // chain[0] if flat and chain else 0)
+        for interleaved in (True, False):
+            # a loop unrolled by two reads like complex pairs at even sizes: one vector at all
+            per_run, loops, flats = [], [], []
+            for bufs in runs:
+                buf = bufs[s.name]
+                coefs, flat = _site_strides(buf.trace)
+                if s.rows:
+                    coefs[ROW_PITCH] = coefs.get(ROW_PITCH, 1)
+                offsets = sorted({t[1] for t in buf.trace})
+                chain, extents = _delinearise(offsets, set(coefs) | ({1} if flat else set()), interleaved)
+                per_run.append((chain, extents))
+                loops.append([coefs.get(c, e) for c, e in zip(chain, extents)])
+                flats.append(flat // chain[0] if flat and chain else 0)
+            if len({len(ch) for ch, _ in per_run}) == 1:
+                break
         if {len(ch) for ch, _ in per_run} == {0, 1}:
             # one element at some sizes (a loop to `n - m + 1` that ran once): a vector there too
             per_run = [(ch, ext) if ch else ([1], [1]) for ch, ext in per_run]
@@ -342,9 +368,15 @@ def _fit_layouts(kernel, slots, dims, strides, ties, budget=None, fixed=None):
                 continue
             stride_params = ratio.names & set(strides)
             if stride_params:
-                if len(ratio.terms) != 1 or ratio.terms[0][1] != 1 or ratio.const:
+                # `lda`, or a padding macro added to a size (`nj + PAD`, PolyBench's C99
+                # prototypes): dense when the rows hold `want`, with every padding 0
+                macros = {x.name for x in slots if x.macro}
+                unit = sorted((n for n, c in ratio.terms if c == 1 and n in stride_params), key=macros.__contains__)
+                pads = {n: Affine((), 0) for n in stride_params if not unit or n != unit[0]}
+                if not unit or not isinstance(want, Affine) or not set(pads) <= macros:
                     raise UnsupportedConstruct(f"stride expression {ratio} of '{s.name}'")
-                stride_values[ratio.terms[0][0]] = want
+                stride_values.update(pads)
+                stride_values[unit[0]] = want - (ratio.substitute(pads) - Affine(((unit[0], 1),)))
                 continue
             diff = ratio - want
             if len(diff.terms) == 2 and sorted(c for _, c in diff.terms) == [-1, 1]:

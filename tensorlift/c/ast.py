@@ -8,7 +8,7 @@ access site is a node, and two `a[i]` on one line are two sites.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Optional, Union
 
@@ -320,6 +320,7 @@ class Kernel:
     flags: list[str] = field(default_factory=list)
     macros: dict[str, Macro] = field(default_factory=dict)  # integer macros the kernel uses
     includes: list[str] = field(default_factory=list)      # files the source includes
+    pinned: dict[tuple, int] = field(default_factory=dict)  # (param, via, field, k): struct fields held at one value
 
     @property
     def params(self) -> list[Param]:
@@ -342,6 +343,28 @@ def walk(node):
     yield node
     for child in children(node):
         yield from walk(child)
+
+
+def transform(node, fn):
+    """The tree rebuilt bottom-up in place: every node's children first, then `fn` of the
+    node, whose result takes its place (types and their size expressions are left alone)."""
+    if isinstance(node, list):
+        return [transform(x, fn) for x in node]
+    if not isinstance(node, Node):
+        return node
+    for f in fields(node):
+        v = getattr(node, f.name)
+        if isinstance(v, (Node, list)):
+            setattr(node, f.name, transform(v, fn))
+    return fn(node)
+
+
+def structure(node) -> tuple:
+    """A node's structure without its position: equal subscripts, equal statements compare
+    equal."""
+    own = tuple(None if isinstance(v, Node) else v
+                for v in (getattr(node, f, None) for f in ("name", "op", "value", "method", "field", "func")))
+    return (type(node).__name__, own, tuple(structure(c) for c in children(node)))
 
 
 def children(node) -> list:

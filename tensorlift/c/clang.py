@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import ctypes
 import functools
+import glob
 import os
+import re
 import shutil
 import subprocess
+from pathlib import Path
+from typing import Optional
 
 from ..errors import TensorliftError
 
@@ -118,13 +122,72 @@ def find_compiler(cplusplus: bool = False) -> str:
                           f"{'g++' if cplusplus else 'gcc'})")
 
 
+def libclang_major() -> Optional[int]:
+    """The major version of the libclang in use (18 for "clang version 18.1.1 ...")."""
+    f = lib().clang_getClangVersion
+    f.restype = ci._CXString
+    m = re.search(r"version (\d+)", ci._CXString.from_result(f(), None, None))
+    return int(m.group(1)) if m else None
+
+
+def _major(path: Path) -> Optional[int]:
+    m = re.match(r"(\d+)", path.name)
+    return int(m.group(1)) if m else None
+
+
+def resource_dirs() -> list[Path]:
+    """Clang resource directories installed here (`.../lib/clang/N`, holding `include/`):
+    the one beside the libclang library first, then any clang's or LLVM's."""
+    here = Path(lib()._name).resolve().parent if getattr(lib(), "_name", None) else None
+    roots = ([here, here.parent / "lib"] if here else []) + \
+        [Path(p) for p in sorted(glob.glob("/usr/lib/llvm-*/lib"))] + \
+        [Path("/usr/lib"), Path("/usr/lib64"), Path("/usr/local/lib"), Path("/opt/homebrew/opt/llvm/lib"),
+         Path("/usr/local/opt/llvm/lib")]
+    found, seen = [], set()
+    for root in roots:
+        for d in sorted((root / "clang").glob("*")) if (root / "clang").is_dir() else []:
+            if _major(d) is not None and (d / "include" / "stddef.h").is_file() and d.resolve() not in seen:
+                seen.add(d.resolve())
+                found.append(d)
+    return found
+
+
+def pick_resource_dir(found: list[Path], major: Optional[int]) -> Optional[Path]:
+    """The clang resource directory for a libclang of version `major`: its own version's;
+    else the newest older one (a newer compiler still knows an older header's builtins);
+    else the oldest newer one."""
+    def rank(d):
+        m = _major(d)
+        return (0, 0) if major is None or m == major else (1, -m) if m < major else (2, m)
+    return min(found, key=rank, default=None)
+
+
 @functools.lru_cache(maxsize=None)
-def builtin_include_dir() -> list[str]:
-    """The system compiler's directory of builtin headers, for libclang (which ships none)."""
+def builtin_headers() -> tuple[str, ...]:
+    """Arguments that give libclang the compiler's builtin headers (`stddef.h`, `stdarg.h`,
+    `immintrin.h`, ...), which the `libclang` wheel does not carry. Clang's own, from the
+    resource directory that matches the libclang in use, so intrinsics headers parse as a
+    real clang build parses them (gcc's use gcc's builtins); the system compiler's after
+    them, for what clang lacks (`omp.h`), or alone when no clang is installed."""
+    gcc = []
     try:
         cc = find_compiler()
         out = subprocess.run([cc, "-print-file-name=include"], capture_output=True, text=True,
                              timeout=30).stdout.strip()
+        gcc = [out] if out and os.path.isdir(out) else []
     except (TensorliftError, OSError, subprocess.TimeoutExpired):
-        return []
-    return ["-isystem", out] if out and os.path.isdir(out) else []
+        pass
+    rd = pick_resource_dir(resource_dirs(), libclang_major())
+    if rd is None:
+        return tuple(a for d in gcc for a in ("-isystem", d))
+    return ("-resource-dir", str(rd), *(a for d in gcc for a in ("-idirafter", d)))
+
+
+def missing_headers_hint(file: str) -> str:
+    """What to install when libclang, without clang's headers, fails in one of gcc's."""
+    args = builtin_headers()
+    if "-resource-dir" in args or not any(file.startswith(d + os.sep) for d in args[1::2]):
+        return ""
+    v = libclang_major()
+    return (f" (libclang {v or ''} found no clang resource directory, so it read gcc's builtin headers: "
+            f"install clang's, e.g. apt-get install libclang-common-{v or 'N'}-dev)")

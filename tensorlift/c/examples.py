@@ -22,7 +22,7 @@ from ..signature import Example
 from . import ast as A
 from .analysis import Analysis, Layout
 from .harness import Build, slot_key, smoke_sizes, start_build
-from .interp import Interpreter
+from .interp import REDRAWS, Interpreter, Undefined
 from .slots import ROW_PITCH, Slot, array_pointer, bind
 
 TIME_LIMIT = 10.0            # seconds for one run of the compiled kernel
@@ -56,7 +56,7 @@ class Region:
 
     @property
     def nrows(self) -> int:
-        return self.shape[0] if self.rows else 1
+        return self.shape[0] if self.rows and self.shape else 1     # rows never read: one
 
     def offsets(self) -> np.ndarray:
         """Flat offset (rows arrays: row * inner_size + offset in row) of every element."""
@@ -141,6 +141,9 @@ def make_case(analysis: Analysis, sizes: dict[str, int], rng: np.random.Generato
             reg = regions[s.name] = Region.of(analysis.layouts[s.name], sizes)
             flats[s.name] = np.zeros(reg.flat_size(), dtype=np.int64 if carith.is_int(s.dtype) else np.float64)
             continue
+        if s.pinned is not None:
+            scalars[s.name] = s.pinned
+            continue
         p = sig.param(s.name)
         if s.kind == "scalar":
             if s.name in sizes or s.name in analysis.fixed:
@@ -162,7 +165,7 @@ def _example(analysis: Analysis, case: Case, written: dict[str, np.ndarray], ret
     inputs: dict = {}
     outputs: dict = {}
     for s in analysis.slots:
-        if s.is_return:
+        if s.is_return or s.pinned is not None:
             continue
         p = sig.param(s.name)
         if s.kind == "scalar":
@@ -186,7 +189,7 @@ def stdin_bytes(slots: list[Slot], cases: list[Case], timing: int = 0) -> bytes:
     vals: list = [np.array([len(cases), timing], dtype=np.float64)]
     for c in cases:
         for s in slots:
-            if s.macro or s.size_of or s.is_return:
+            if s.macro or s.size_of or s.is_return or s.pinned is not None:
                 continue
             if s.kind == "scalar":
                 vals.append(np.array([c.scalars[s.name]], dtype=np.float64))
@@ -355,7 +358,7 @@ def make_examples(analysis: Analysis, count: int = 6, seed: int = 0, cross_check
     if count < 1:
         raise TensorliftError("at least one example is needed")
     rng = np.random.default_rng(seed)
-    cases = [make_case(analysis, sample_sizes(analysis, i % 2), rng) for i in range(count)]
+    cases = [defined_case(analysis, sample_sizes(analysis, i % 2), rng) for i in range(count)]
     sig = analysis.signature
     runs = [None] * len(cases)
     for macros, idx in _by_macros(analysis, cases).items():
@@ -379,6 +382,39 @@ def make_examples(analysis: Analysis, count: int = 6, seed: int = 0, cross_check
     if cross_check:
         _cross_check(analysis, cases[0], runs[0])
     return [_example(analysis, c, r.arrays, r.ret) for c, r in zip(cases, runs)]
+
+
+def defined_case(analysis: Analysis, sizes: dict[str, int], rng: np.random.Generator) -> Case:
+    """A case on which the C is defined: values are drawn again while the interpreter finds
+    a zero divisor, a shift past the type's width or a failed assertion (an integer
+    `1 / (1 + f(-x))` at the one x that zeroes it). Kernels without such operations on
+    computed operands are run once, by the cross-check, not here."""
+    case = make_case(analysis, sizes, rng)
+    if not may_be_undefined(analysis.kernel):
+        return case
+    for _ in range(REDRAWS):
+        try:
+            run_interpreted(analysis, case)
+            return case
+        except Undefined as e:
+            reason = e
+        case = make_case(analysis, sizes, rng)
+    raise KernelRunError(f"the C is undefined on every input drawn at sizes {sizes}: {reason}")
+
+
+def may_be_undefined(kernel: A.Kernel) -> bool:
+    """Whether the kernel divides, takes a remainder or shifts by a computed integer, or
+    asserts: what makes some inputs undefined."""
+    for f in kernel.functions.values():
+        for node in A.walk(f.body):
+            if isinstance(node, A.Call) and node.func == "__assert_fail":
+                return True
+            op = node.op.rstrip("=") if isinstance(node, A.Assign) else node.op if isinstance(node, A.Binary) else None
+            right = node.value if isinstance(node, A.Assign) else getattr(node, "right", None)
+            if op in ("/", "%", "<<", ">>") and isinstance(node.type, A.Scalar) and carith.is_int(node.type.dtype) \
+                    and not isinstance(right, A.Lit):
+                return True
+    return False
 
 
 def _by_macros(analysis: Analysis, cases: list[Case]) -> dict[tuple, list[int]]:

@@ -16,8 +16,9 @@ from typing import Optional, Union
 
 from ..errors import TensorliftError, UnsupportedConstruct
 from . import ast as A
-from .clang import binary_operator, builtin_include_dir, ci, evaluate, spelled_at, unary_operator, var_init
+from .clang import binary_operator, builtin_headers, ci, evaluate, missing_headers_hint, spelled_at, unary_operator, var_init
 from .interp import known_function
+from .nodes import normalised
 from .flags import include_roots
 
 SUFFIXES = {".c": "c", ".h": "c", ".cc": "c++", ".cpp": "c++", ".cxx": "c++", ".c++": "c++",
@@ -101,20 +102,21 @@ class Unit:
                 raise TensorliftError(f"'{name}' is a template that is never instantiated; "
                                       "lift a function with concrete types")
             raise TensorliftError(f"function '{name}' not found (defined: {', '.join(self.functions()) or 'none'})")
-        return _Converter(self).kernel(name)
+        return normalised(_Converter(self).kernel(name))
 
     def candidates(self) -> list[str]:
         """The functions worth lifting: defined in this file, not `main`, and taking or
-        returning arrays (pointers, arrays, vectors) or using global arrays."""
+        returning arrays (pointers, arrays, vectors, structs holding them) or using global
+        arrays. A file whose one function takes none is still its kernel (`int add(int b,
+        int c)`): the user gave the file for it."""
+        names = [n for n in self.functions() if n != "main"]
         out = []
-        for name in self.functions():
-            if name == "main":
-                continue
+        for name in names:
             c = self.defs[name]
             types = [a.type for a in c.get_arguments()] + [c.result_type]
             if any(_array_like(t) for t in types) or _uses_global_array(c):
                 out.append(name)
-        return out
+        return out or (names if len(names) == 1 else [])
 
 
 _TEXT_NAME = {"c": "input.c", "c++": "input.cpp"}
@@ -131,13 +133,20 @@ def _included_source(cursor) -> bool:
         Path(f.name).suffix.lower() in (".c", ".cc", ".cpp", ".cxx")
 
 
-def _array_like(t) -> bool:
+def _array_like(t, depth: int = 0) -> bool:
+    """A pointer, an array, a std container, or a struct (by value or through a pointer)
+    with a field that is one (darknet's `matrix`, a DSP library's `mat_f32 *`)."""
     t = t.get_canonical()
     if t.kind in (T.LVALUEREFERENCE, T.RVALUEREFERENCE):
         t = t.get_pointee().get_canonical()
-    if t.kind == T.POINTER or t.kind in _ARRAYS:
+    if t.kind == T.POINTER and t.get_pointee().get_canonical().kind == T.RECORD:
+        t = t.get_pointee().get_canonical()
+    elif t.kind == T.POINTER or t.kind in _ARRAYS:
         return True
-    return t.kind == T.RECORD and _std_container(t) is not None
+    if t.kind != T.RECORD:
+        return False
+    return _std_container(t) is not None or \
+        depth < 4 and any(_array_like(f.type, depth + 1) for f in t.get_fields())
 
 
 def _at_file_scope(decl) -> bool:
@@ -176,7 +185,7 @@ def parse(source: Union[str, Path], flags: Optional[list[str]] = None, language:
     std = [a for a in args if a.startswith("-std=")]
     if lang == "c++" and not std:
         args.append("-std=c++17")
-    clang_args = ["-x", lang, *args, *builtin_include_dir(), "-w"]
+    clang_args = ["-x", lang, *args, *builtin_headers(), "-w"]
     name = str(path) if path else _TEXT_NAME[lang]
     unsaved = None if path else [(name, text)]
     try:
@@ -187,9 +196,10 @@ def parse(source: Union[str, Path], flags: Optional[list[str]] = None, language:
     errors = [d for d in tu.diagnostics if d.severity >= ci.Diagnostic.Error]
     if errors:
         d = errors[0]
-        where = f"{d.location.file.name if d.location.file else name}:{d.location.line}:{d.location.column}"
+        file = d.location.file.name if d.location.file else name
+        where = f"{file}:{d.location.line}:{d.location.column}"
         hint = " (add -I DIR, or a compile_commands.json, for the project's headers)" \
-            if "file not found" in d.spelling else ""
+            if "file not found" in d.spelling else missing_headers_hint(file)
         what = "C++" if lang == "c++" else "C"
         raise TensorliftError(f"{what} parse error: {where}: {d.spelling}{hint}")
     unit = Unit(tu, text, path, lang, args)
@@ -218,9 +228,10 @@ def load_kernel(source: Union[str, Path], function: Optional[str] = None,
     with several must name one)."""
     unit = parse(source, flags, language)
     if function is None:
-        cands = unit.candidates() or [f for f in unit.functions() if f != "main"]
+        cands = unit.candidates()
         if len(cands) != 1:
-            raise TensorliftError(f"{len(cands)} functions to choose from ({', '.join(cands) or 'none'}); "
+            listed = cands or [f for f in unit.functions() if f != "main"]
+            raise TensorliftError(f"{len(listed)} functions to choose from ({', '.join(listed) or 'none'}); "
                                   "name one with --function")
         function = cands[0]
     return unit.kernel(function)
@@ -322,8 +333,9 @@ class _Converter:
             size = None
             if sizes:
                 size, sizes = sizes[0], sizes[1:]
-            if k == T.CONSTANTARRAY and not isinstance(size, A.Lit):
-                size = A.Lit(0, t.element_count, A.INT)
+            if k == T.CONSTANTARRAY and not isinstance(size, A.Lit) and \
+                    not any(isinstance(e, A.Lit) and e.macro for e in A.walk(size)):
+                size = A.Lit(0, t.element_count, A.INT)     # kept when sized by macros (`N + PAD`)
             return A.Array(self.type(t.element_type, sizes), size)
         if k == T.RECORD:
             std = _std_container(t)
@@ -345,6 +357,9 @@ class _Converter:
             return A.FunctionType()
         if k == T.LONGDOUBLE:
             raise UnsupportedConstruct("long double")
+        if k in (T.VECTOR, T.EXTVECTOR):
+            raise UnsupportedConstruct("a SIMD vector type (intrinsics; the build's -U flags, "
+                                       "such as -U __SSE__, may choose the plain C path)")
         raise UnsupportedConstruct(f"type {t.spelling}")
 
     def decl_type(self, c) -> A.Type:

@@ -38,6 +38,7 @@ from ..errors import KernelRunError, TensorliftError, UnsupportedConstruct
 from . import ast as A
 from .clang import find_compiler
 from .flags import include_roots
+from .nodes import node_struct
 from .slots import Slot, decayed
 
 PROTOCOL = "3"            # bump when the generated text or the protocol changes
@@ -256,10 +257,7 @@ def harness_unit(kernel: A.Kernel, slots: list[Slot]) -> str:
         params.append(_c_type(t, kernel, structs))
     ret = kernel.returns
     ret_c = _c_type(ret, kernel, structs) if not isinstance(ret, A.Pointer) else "void *"
-    head = ["#include <stdio.h>", "#include <stdlib.h>", "#include <string.h>", "#include <time.h>",
-            *(d for _, d in structs.values()),
-            f"typedef {ret_c} (*tl_fn)({', '.join(params) or 'void'});",
-            "extern void (*const tl_entry)(void);"]
+    head = [f"typedef {ret_c} (*tl_fn)({', '.join(params) or 'void'});", "extern void (*const tl_entry)(void);"]
     head += [f"extern void *const tl_g_{s.name};" for s in slots if s.is_global]
     out = [
         "static double rd(void) { double v; if (fread(&v, sizeof v, 1, stdin) != 1) exit(3); return v; }",
@@ -278,6 +276,30 @@ def harness_unit(kernel: A.Kernel, slots: list[Slot]) -> str:
     ]
     args: dict[str, str] = {}
     arrays: list[tuple[int, Slot, str]] = []
+    nodes: dict[tuple, tuple[str, A.Struct]] = {}
+    links = {}          # (param, via, link field) -> how many nodes it points to
+    for s in slots:
+        for j, (link, k) in enumerate(s.via):
+            key = (s.param, s.via[:j], link)
+            links[key] = max(links.get(key, 0), k + 1)
+
+    def node(param: str, via: tuple, st: A.Struct) -> str:
+        """The harness variable of the struct a path leads to, declared (zeroed, linked from
+        its parent) on first use."""
+        if (param, via) not in nodes:
+            parent = node(param, via[:-1], st)
+            link, k = via[-1]
+            t = node_struct(kernel, st, via)
+            var = f"nd{len(nodes)}"
+            lk = f"lk_{parent}_{link}"
+            if not any(line.startswith(f"    void *{lk}[") for line in out):
+                out.extend([f"    void *{lk}[{links[(param, via[:-1], link)]}];",
+                            f"    memset({lk}, 0, sizeof {lk});", f"    {parent}.{link} = (void *){lk};"])
+            out.extend([f"    struct {_struct(t, kernel, structs)} {var};", f"    memset(&{var}, 0, sizeof {var});",
+                        f"    {lk}[{k}] = &{var};"])
+            nodes[(param, via)] = (var, t)
+        return nodes[(param, via)][0]
+
     for i, s in enumerate(slots):
         if s.macro or s.size_of:
             continue              # given when compiling, or the size of a vector
@@ -291,19 +313,23 @@ def harness_unit(kernel: A.Kernel, slots: list[Slot]) -> str:
                 out += [f"    struct {_struct(st, kernel, structs)} {var};",
                         f"    memset(&{var}, 0, sizeof {var});"]
                 args[s.param] = f"&{var}" if isinstance(pt, A.Pointer) else var
-            holder = f"{var}.{s.field}"
+                nodes[(s.param, ())] = (var, st)
+            holder = f"{node(s.param, s.via, st)}.{s.field}"
+            st = node_struct(kernel, st, s.via)
         ct = carith.C_NAMES[s.dtype]
         if s.kind == "scalar":
+            value = f"({ct}){s.pinned}" if s.pinned is not None else f"({ct})rd()"
             if s.is_global:
                 out.append(f"    *({ct} *)tl_g_{s.name} = ({ct})rd();")
             elif holder is None:
                 out.append(f"    {ct} a{i} = ({ct})rd();")
                 args[s.param] = f"a{i}"
             elif s.subscript is None:
-                out.append(f"    {holder} = ({ct})rd();")
+                out.append(f"    {holder} = {value};")
             else:
-                out += [f"    if (!{holder}) {holder} = calloc(64, sizeof({ct}));",
-                        f"    (({ct} *){holder})[{s.subscript}] = ({ct})rd();"]
+                if not isinstance(kernel.field_type(st, s.field), A.Array):   # a pointer: its own buffer
+                    out.append(f"    if (!{holder}) {holder} = calloc(64, sizeof({ct}));")
+                out.append(f"    (({ct} *){holder})[{s.subscript}] = {value};")
             continue
         out += [f"    long n{i} = (long)rd(), r{i} = (long)rd(), e{i} = n{i} * r{i};"]
         if s.is_global:
@@ -324,6 +350,11 @@ def harness_unit(kernel: A.Kernel, slots: list[Slot]) -> str:
         elif not s.is_global:
             args[s.param] = f"(void *){ptr}"
         arrays.append((i, s, ct))
+    for p in kernel.params:             # a struct passed by value whose fields go unused: zeros
+        t = decayed(p.type)
+        if p.name not in args and isinstance(t, A.Struct):
+            out += [f"    struct {_struct(t, kernel, structs)} st_{p.name};", f"    memset(&st_{p.name}, 0, sizeof st_{p.name});"]
+            args[p.name] = f"st_{p.name}"
     call = f"fn({', '.join(args.get(p.name, '0') for p in kernel.params)})"
     if isinstance(ret, A.Scalar):
         out.append(f"    wr((double){call});")
@@ -344,7 +375,8 @@ def harness_unit(kernel: A.Kernel, slots: list[Slot]) -> str:
         if not s.is_global:
             out.append(f"    free(m{i});")
     out += ["  }", "  return 0;", "}"]
-    return "\n".join(head + out) + "\n"
+    includes = ["#include <stdio.h>", "#include <stdlib.h>", "#include <string.h>", "#include <time.h>"]
+    return "\n".join(includes + [d for _, d in structs.values()] + head + out) + "\n"   # structs met on the way too
 
 
 def _timing(call: str, save: list[str], restore: str) -> list[str]:
@@ -398,7 +430,7 @@ def _files_id(kernel: A.Kernel) -> str:
 
 def slot_key(slots: list[Slot]) -> tuple:
     """What of the slots the generated harness depends on."""
-    return tuple((s.name, s.kind, s.dtype, s.rows, s.field, s.subscript, s.is_global) for s in slots)
+    return tuple((s.name, s.kind, s.dtype, s.rows, s.field, s.subscript, s.is_global, s.via, s.pinned) for s in slots)
 
 
 @dataclass

@@ -227,6 +227,18 @@ def math_name(name: str) -> Optional[str]:
     return None
 
 
+REDRAWS = 40               # inputs drawn, at one set of sizes, before the C is taken for undefined there
+
+
+class Undefined(KernelRunError):
+    """The C has no defined result on these inputs (a zero divisor, a shift past the type's
+    width, a failed assertion): examples and analysis draw other values."""
+
+
+class FieldStore(UnsupportedConstruct):
+    """The kernel assigns a field of a struct (a node's shape), which no tensor program does."""
+
+
 class Ops:
     """Concrete C arithmetic on Python ints and floats (`float` is computed as double)."""
 
@@ -252,12 +264,12 @@ class Ops:
             v = a * b
         elif op in ("/", "%"):
             if b == 0:
-                raise KernelRunError(f"integer division by zero at line {line}")
+                raise Undefined(f"integer division by zero at line {line}")
             v = carith.c_div(a, b) if op == "/" else carith.c_mod(a, b)
-        elif op == "<<":
-            v = a << b if 0 <= b < 64 else 0
-        elif op == ">>":
-            v = a >> b if 0 <= b < 64 else 0
+        elif op in ("<<", ">>"):
+            if not 0 <= b < carith.INT_TYPES[dtype][0]:
+                raise Undefined(f"shift by {b} at line {line}, outside the width of {dtype}")
+            v = a << b if op == "<<" else a >> b
         elif op == "&":
             v = a & b
         elif op == "|":
@@ -404,7 +416,7 @@ class Interpreter:
         if name in ("malloc", "calloc", "aligned_alloc"):
             return self.allocate(name, args, node)
         if name == "__assert_fail":
-            raise KernelRunError(f"the kernel's assertion at line {line} fails for these inputs")
+            raise Undefined(f"the kernel's assertion at line {line} fails for these inputs")
         if name in ("free", "__builtin_prefetch"):
             return None
         if name == "__builtin_expect":
@@ -1049,7 +1061,7 @@ class Interpreter:
             var.value = self.convert(value, var.type)
             return var.value
         if isinstance(lv, A.Member):
-            raise UnsupportedConstruct("assignment to a struct field", lv.line)
+            raise FieldStore("assignment to a struct field", lv.line)
         return self.store(self.lvalue_ptr(lv), value, lv)
 
     def store(self, p: Ptr, value, node):

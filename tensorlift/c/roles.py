@@ -9,11 +9,13 @@ the conditions of `if` and `?:` is a flag.
 """
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from typing import Optional
 
 from .. import carith
 from . import ast as A
+from .nodes import node_path, path_name
 from .slots import Slot, path_of, vector_paths
 
 
@@ -56,15 +58,14 @@ def analyse_flows(kernel: A.Kernel, slots: list[Slot]) -> Flows:
 
 
 def field_path(e) -> str:
-    """The slot name of a struct-field expression (`a->dimensions[0]` -> `a.dimensions[0]`)."""
+    """The slot name of a struct-field expression (`a->dimensions[0]` -> `a.dimensions[0]`,
+    `p->child[0]->x` -> `p.child[0].x`)."""
     if isinstance(e, A.Index) and isinstance(e.index, A.Lit) and isinstance(e.base, A.Member):
         return f"{field_path(e.base)}[{e.index.value}]"
     if isinstance(e, A.Member):
-        base = e.base
-        while isinstance(base, (A.Unary, A.Cast)):
-            base = base.operand if isinstance(base, A.Unary) else base.expr
-        if isinstance(base, A.Name):
-            return f"{base.name}.{e.field}"
+        path = node_path(e.base)
+        if path is not None:
+            return path_name(*path, e.field)
     return "<expr>"
 
 
@@ -86,6 +87,7 @@ class _Scan:
         self.returns_to = "<return>"
         self.guards: list[set[str]] = []              # conditions around the statement visited
         self.chosen: dict[str, set[str]] = {}         # local -> conditions it is set under
+        self.sized: dict[str, set[str]] = {}          # local vector -> what its size was made from
 
     def closure(self, names: set[str]) -> set[str]:
         out, todo = set(), list(names)
@@ -141,6 +143,8 @@ class _Scan:
             return set().union(*vals) if vals else set()
         if isinstance(e, A.Method) and e.method in ("size", "empty"):
             size = self.vector_size(e.obj)   # a size never depends on the elements
+            if size is None and isinstance(e.obj, A.Name):
+                return set(self.sized.get(e.obj.name, ()))     # a local vector's: what it was made with
             return {size} if size is not None else set()
         if isinstance(e, (A.Method, A.Construct)):
             parts = [self.value(x) for x in A.children(e)]
@@ -198,6 +202,8 @@ class _Scan:
         if isinstance(node, A.Decl):
             if node.init is not None and not isinstance(node.init, A.InitList):
                 self.deps.setdefault(node.name, set()).update(self.value(node.init))
+            if isinstance(node.init, A.Construct) and node.init.args and isinstance(A.strip_ref(node.type), A.Vector):
+                self.sized[node.name] = self.value(node.init.args[0])    # `vector<float> r(a.size())`
             t = node.type
             while isinstance(t, A.Array):
                 self.control |= self.value(t.size)
@@ -242,7 +248,7 @@ def scalar_roles(slots: list[Slot], flows: Flows) -> dict[str, str]:
     """dimension, stride, value or flag, for every scalar slot."""
     roles = {}
     for s in slots:
-        if s.kind != "scalar":
+        if s.kind != "scalar" or s.pinned is not None:
             continue
         if s.name in flows.control:
             roles[s.name] = "dimension"
@@ -313,3 +319,46 @@ def representative(iv: tuple) -> int:
     """A value in an interval, small in magnitude."""
     lo, hi = iv
     return hi if lo is None else lo
+
+
+def specialised(kernel: A.Kernel, values: dict[str, int]) -> A.Kernel:
+    """The kernel for one case of its flags (a copy): every `if` of its own body whose
+    condition those values decide is the branch taken, so that the case's analysis sees only
+    the code it runs (another case's shape bookkeeping is none of its business)."""
+    if not values:
+        return kernel
+    out = copy.deepcopy(kernel)
+
+    def taken(n):
+        if isinstance(n, A.If):
+            v = _constant(n.cond, values)
+            if v is not None:
+                chosen = n.then if v else n.other
+                return chosen if chosen is not None else A.Block(n.line, [])
+        return n
+    out.function.body = A.transform(out.function.body, taken)
+    return out
+
+
+def _constant(e, values: dict[str, int]) -> Optional[int]:
+    """The value of a condition on flags and constants, or None when it depends on more."""
+    if isinstance(e, A.Cast):
+        return _constant(e.expr, values)
+    if isinstance(e, A.Lit):
+        return e.value if isinstance(e.value, int) else None
+    if isinstance(e, A.Name):
+        return values.get(e.name) if e.scope == "param" else None
+    if isinstance(e, A.Unary) and e.op in ("!", "-"):
+        v = _constant(e.operand, values)
+        return None if v is None else int(not v) if e.op == "!" else -v
+    if isinstance(e, A.Binary) and e.op in ("&&", "||"):
+        a, b = _constant(e.left, values), _constant(e.right, values)
+        if e.op == "&&":
+            return 0 if a == 0 or b == 0 else 1 if a is not None and b is not None else None
+        return 1 if (a is not None and a != 0) or (b is not None and b != 0) else 0 if a == 0 and b == 0 else None
+    if isinstance(e, A.Binary) and e.op in _COMPARE:
+        a, b = _constant(e.left, values), _constant(e.right, values)
+        if a is None or b is None:
+            return None
+        return int({"<": a < b, ">": a > b, "<=": a <= b, ">=": a >= b, "==": a == b, "!=": a != b}[e.op])
+    return None

@@ -10,13 +10,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
+from .. import carith
 from ..errors import UnsupportedConstruct
 from . import ast as A
 from .interp import Buffer, Ptr, StructVal, Vec, struct_pointer
+from .nodes import is_link, node_path, node_struct, path_name
 
 ROW_PITCH = 1 << 16
 """Offset between the rows of an `int **` array in the interpreter's flat buffer: far
 apart, so the trace separates rows the way a stride parameter does."""
+
+
+SMALL_ARRAY = 16
+"""A struct's array field of at most this many elements, used other than at constant
+subscripts, is that many scalars (a node's dimensions)."""
 
 
 @dataclass
@@ -36,6 +43,8 @@ class Slot:
     is_return: bool = False            # the returned vector
     by_value: bool = False             # a vector passed by value: what the kernel writes stays its own
     fixed: tuple = ()                  # a std::array's size at each level (None: a vector's)
+    via: tuple = ()                    # nodes on the way to the field: ((link field, k), ...) (`p->child[0]->x`)
+    pinned: Optional[int] = None       # a node's field held at this value (c/nodes.py), not a parameter
 
 
 def decayed(t: A.Type) -> A.Type:
@@ -179,56 +188,68 @@ def flatten(kernel: A.Kernel) -> list[Slot]:
 
 
 def _struct_slots(kernel: A.Kernel, param: str, struct: A.Struct) -> list[Slot]:
-    """Fields of a struct parameter, in order of first use in the kernel's functions."""
-    uses: list[tuple[A.Member, Optional[int], Optional[A.Type]]] = []
-    nonconst: set[str] = set()
+    """Fields of a struct parameter, and of the nodes it points to at constant subscripts
+    (`p->child[0]->x`), in order of first use in the kernel's functions; then the fields
+    that normalisation pinned (c/nodes.py)."""
+    uses: list[tuple[A.Member, tuple, Optional[int], Optional[A.Type]]] = []
+    nonconst: set[tuple] = set()
 
     def visit(node, parent):
-        if isinstance(node, A.Member) and _root(node.base) == param:
+        path = node_path(node.base) if isinstance(node, A.Member) else None
+        if path is not None and path[0] == param:
+            via = path[1]
             sub = None
             if isinstance(parent, A.Index) and parent.base is node:
                 if isinstance(parent.index, A.Lit) and isinstance(parent.index.value, int):
                     sub = parent.index.value
                 else:
-                    nonconst.add(node.field)
+                    nonconst.add((via, node.field))
             cast = parent.type if isinstance(parent, A.Cast) and not parent.implicit else None
-            uses.append((node, sub, cast))
+            if not is_link(kernel.field_type(node_struct(kernel, struct, via), node.field)) or sub is None:
+                uses.append((node, via, sub, cast))
         for child in A.children(node):
             visit(child, node)
 
     visit(kernel.function.body, None)
     slots: list[Slot] = []
     seen: set[str] = set()
-    for node, sub, cast in uses:
-        ft = kernel.field_type(struct, node.field)
+    for node, via, sub, cast in uses:
+        ft = kernel.field_type(node_struct(kernel, struct, via), node.field)
         fname = node.field
+        name = path_name(param, via, fname)
         if isinstance(ft, A.Scalar):
-            key, slot = fname, Slot(f"{param}.{fname}", "scalar", ft.dtype, param, fname)
-        elif fname not in nonconst and sub is not None and A.levels(ft) == 1 and isinstance(A.element(ft), A.Scalar):
-            key = f"{fname}[{sub}]"
-            slot = Slot(f"{param}.{key}", "scalar", A.element(ft).dtype, param, fname, sub)
+            slot = Slot(name, "scalar", ft.dtype, param, fname, via=via)
+        elif (via, fname) not in nonconst and sub is not None and A.levels(ft) == 1 \
+                and isinstance(A.element(ft), A.Scalar) and (carith.is_int(A.element(ft).dtype) or isinstance(ft, A.Array)):
+            # metadata at a constant subscript (`dimensions[0]`); data there (`x[0]`) is an array
+            name = f"{name}[{sub}]"
+            slot = Slot(name, "scalar", A.element(ft).dtype, param, fname, sub, via=via)
         elif isinstance(ft, A.Pointer):
-            key = fname
-            slot = _array_slot(f"{param}.{fname}", param, cast if isinstance(cast, A.Pointer) else ft,
-                               node.line, field=fname)
+            slot = _array_slot(name, param, cast if isinstance(cast, A.Pointer) else ft, node.line,
+                               field=fname, via=via)
+        elif isinstance(ft, A.Array) and isinstance(ft.elem, A.Scalar) and isinstance(ft.size, A.Lit) \
+                and ft.size.value <= SMALL_ARRAY:
+            # a node's metadata (`int d[4]`, copied whole): one scalar per element
+            for k in range(ft.size.value):
+                if f"{name}[{k}]" not in seen:
+                    seen.add(f"{name}[{k}]")
+                    slots.append(Slot(f"{name}[{k}]", "scalar", ft.elem.dtype, param, fname, k, via=via))
+            continue
         else:
-            raise UnsupportedConstruct(f"use of struct field '{param}.{fname}'", node.line)
-        if key not in seen:
-            seen.add(key)
+            raise UnsupportedConstruct(f"use of struct field '{name}'", node.line)
+        if slot.name not in seen:
+            seen.add(slot.name)
             slots.append(slot)
+    for (root, via, fname, sub), value in kernel.pinned.items():
+        name = path_name(root, via, fname) + (f"[{sub}]" if sub is not None else "")
+        if root == param and name not in seen:
+            ft = A.element(kernel.field_type(node_struct(kernel, struct, via), fname))
+            slots.append(Slot(name, "scalar", ft.dtype, param, fname, sub, via=via, pinned=value))
     return slots
 
 
-def _root(node) -> Optional[str]:
-    while True:
-        if isinstance(node, A.Name):
-            return node.name
-        if isinstance(node, A.Unary) and node.op == "*":
-            node = node.operand
-        elif isinstance(node, A.Cast):
-            node = node.expr
-        else:
-            return None
+def _struct_of(t: A.Type) -> A.Struct:
+    return t.target if isinstance(t, A.Pointer) else t
 
 
 def size_slots(slots: list[Slot], roles: dict[str, str]) -> list[Slot]:
@@ -274,10 +295,26 @@ def bind(kernel: A.Kernel, slots: list[Slot], scalars: dict[str, Any],
     globals_: dict[str, Any] = {}
     macros: dict[str, int] = {}
     structs: dict[str, StructVal] = {}
+    nodes: dict[tuple, StructVal] = {}
+    roots = {p.name: A.strip_ref(decayed(p.type)) for p in kernel.params}
+
+    def node(param: str, via: tuple) -> StructVal:
+        """The struct value a path leads to, made (with the links to it) on first use."""
+        if not via:
+            return structs.setdefault(param, StructVal({}))
+        if (param, via) not in nodes:
+            parent = node(param, via[:-1])
+            link, k = via[-1]
+            t = node_struct(kernel, _struct_of(roots[param]), via)
+            holder = parent.fields.setdefault(link, Ptr(Buffer(path_name(param, via[:-1], link)), 0, A.Pointer(t)))
+            nodes[(param, via)] = StructVal({})
+            holder.buf.data[k] = struct_pointer(nodes[(param, via)], t)
+        return nodes[(param, via)]
+
     for s in slots:
         if s.is_return or s.size_of is not None:
             continue
-        value = scalars[s.name] if s.kind == "scalar" else arrays[s.name]
+        value = s.pinned if s.pinned is not None else scalars[s.name] if s.kind == "scalar" else arrays[s.name]
         if s.macro:
             macros[s.name] = value
             continue
@@ -289,7 +326,7 @@ def bind(kernel: A.Kernel, slots: list[Slot], scalars: dict[str, Any],
         if s.field is None:
             args[s.name] = value
             continue
-        sv = structs.setdefault(s.param, StructVal({}))
+        sv = node(s.param, s.via)
         if s.subscript is None:
             sv.fields[s.field] = value
         else:

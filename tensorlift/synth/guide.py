@@ -8,6 +8,7 @@ grammar turns these counts into probabilities; nothing here is trusted as an ans
 """
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Optional
@@ -16,6 +17,7 @@ from .. import carith
 from ..c import ast as A
 from ..c.analysis import Analysis, trace_run
 from ..c.examples import Region
+from ..c.reroll import rerolled
 from ..c.roles import field_path
 from ..errors import TensorliftError, UnsupportedConstruct
 from .translate import TraceFacts, loop_steps, translate
@@ -190,6 +192,12 @@ def static_guidance(analysis: Analysis) -> Guidance:
             if pat is not None:
                 h.patterns[(arr, pat)] += 1
     statements, limits = translate(analysis, facts)
+    rolled = rerolled(k) if set(sig.outputs) - set(statements) else None
+    if rolled is not None:      # loops unrolled by hand, read rolled up
+        alike = dataclasses.replace(analysis, kernel=rolled)
+        more, more_limits = translate(alike, trace_facts(alike)[0])
+        statements = {**more, **statements}
+        limits = list(dict.fromkeys(limits + more_limits))
     for out, h in hints.items():
         h.translations = statements.get(out, [])
         h.limit = limits[0] if limits and not h.translations else None

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from ..c import ast as A
-from ..c.affine import Affine, fit
+from ..c.affine import Affine, Product, fit
 from ..c.analysis import Analysis, fit_site
 from ..c.interp import math_name
 from ..c.slots import path_of, vector_paths
@@ -164,13 +164,13 @@ class _Walk:
         nodes = {id(n): n for f in kernel.functions.values() for n in A.walk(f.body)}
         for sid, site in list(self.sites.items()):
             if sid in nodes:
-                key = _key(nodes[sid])
+                key = A.structure(nodes[sid])
                 if site not in self.by_key.setdefault(key, []):
                     self.by_key[key].append(site)
         for sid, array in self.facts.site_array.items():
             if sid in self.sites or sid not in nodes:
                 continue
-            for site in self.by_key.get(_key(nodes[sid]), []):
+            for site in self.by_key.get(A.structure(nodes[sid]), []):
                 if site.array == array and self._explains(site, sid):
                     self.sites[sid] = site
                     break
@@ -181,7 +181,7 @@ class _Walk:
         if id(node) in self.facts.site_array:
             return None          # it ran, and no index explains its offsets
         # never ran: as a site with its subscripts, in the loops around it
-        same = [st for st in self.by_key.get(_key(node), [])
+        same = [st for st in self.by_key.get(A.structure(node), [])
                 if all(n in self.loop_syms for d in st.dims for n in d.names if n.startswith("@"))]
         return same[0] if len(same) == 1 else None
 
@@ -196,18 +196,27 @@ class _Walk:
                 return False
         return True
 
-    def element_map(self, site: _Site) -> Optional[dict[str, Affine]]:
+    def element_map(self, site: _Site, lanes: frozenset = frozenset()) -> Optional[dict[str, Affine]]:
         """For an access of one element per iteration: output dimension variable -> its value
         in loop symbols (`y[i+1]`, or `C[i][i+j]` when j starts at i)."""
-        if self.inverse(site) is None:
+        if self.inverse(site, lanes) is None:
             return None
         return {_dim(d): aff for d, aff in enumerate(site.dims)}
 
-    def inverse(self, site: _Site) -> Optional[dict[str, Affine]]:
+    def lanes(self, site: _Site) -> frozenset:
+        """The dimensions a store holds at a constant of a dimension of constant extent: one
+        component of interleaved data (`y[2*i+1]`, the imaginary part)."""
+        shape = self.analysis.layouts[site.array].shape if site.array in self.analysis.layouts else ()
+        return frozenset(d for d, aff in enumerate(site.dims) if not aff.terms and d < len(shape)
+                         and isinstance(shape[d], Affine) and not shape[d].terms)
+
+    def inverse(self, site: _Site, lanes: frozenset = frozenset()) -> Optional[dict[str, Affine]]:
         """Loop symbol -> its value in the output dimensions: the dimensions must be moved
-        by as many loops, each new loop by step 1 (a triangular solve)."""
+        by as many loops, each new loop by step 1 (a triangular solve); `lanes` are left out."""
         back: dict[str, Affine] = {}
         for d, aff in enumerate(site.dims):
+            if d in lanes:
+                continue
             new = [(n, c) for n, c in aff.terms if n not in back]
             if len(new) != 1 or new[0][1] != 1:
                 return None
@@ -424,16 +433,21 @@ class _Walk:
         array = self.facts.site_array.get(id(node)) or (site.array if site is not None else _root(node))
         if array not in self.outputs:
             return
-        m = self.element_map(site) if site is not None else None
+        lanes = self.lanes(site) if site is not None else frozenset()
+        m = self.element_map(site, lanes) if site is not None else None
         if m is None:
             self.elem[array] = None
             self.stored.add(array)
             return
-        cur = self.elem.get(array, self.initial(array))
-        cur = _subst(cur, m) if cur is not None else None
+        before = self.elem.get(array, self.initial(array))
+        cur = _subst(before, m) if before is not None else None
         new = value if op == "=" else _binop(op[0], cur, value)
-        back = self.inverse(site)
+        back = self.inverse(site, lanes)
         self.elem[array] = _subst(new, back) if new is not None else None
+        if lanes:       # one component: the others keep what they hold
+            here = [ir.BinOp("==", ir.Access(_dim(d)), ir.Const(site.dims[d].const)) for d in sorted(lanes)]
+            cond = here[0] if len(here) == 1 else ir.BinOp("&&", here[0], here[1]) if len(here) == 2 else None
+            self.elem[array] = _select(cond, self.elem[array], before) if cond is not None else None
         self.back[array] = back
         domain = self.coverage(node, site, back)
         if array in self.domain and self.domain[array] != domain:
@@ -464,6 +478,10 @@ class _Walk:
                 return ("?",)
             if count_alt is not None and count_alt.const != count.const:
                 own = next(d for d, aff in enumerate(site.dims) if sym in aff.names)
+                extent = self.analysis.layouts[site.array].shape[own]
+                if not count.terms and isinstance(extent, Product) and back[sym] == Affine(((_dim(own), 1),)) \
+                        and (count.const, count_alt.const) == (extent.eval(self.facts.sizes), extent.eval(self.facts.alt.sizes)):
+                    continue        # one loop over all of a flattened dimension (`i < m*n`)
                 sized = self._sized_count(count, count_alt, site, own)
                 if sized is None:
                     return ("?",)
@@ -537,6 +555,7 @@ class _Walk:
                 and isinstance(node.init.expr.target, A.Name):
             frame[node.init.expr.target.name] = None
             self.loop_vars.add(node.init.expr.target.name)
+        self.loop_vars |= _counters(node)
         before_frame = {k: frame.get(k) for k in assigned if k in frame}
         before_elem = dict(self.elem)
         for k in before_frame:
@@ -625,13 +644,19 @@ def _fold(after, p: ir.Access, before, sym: str) -> Optional[Expr]:
 
 
 def _reduction(e: Expr, p) -> Optional[tuple[str, Expr]]:
+    if isinstance(e, ir.BinOp) and e.op in ("+", "-"):
+        terms = _signed_terms(e)
+        mine = [k for k, (_, t) in enumerate(terms) if t == p]
+        if len(mine) == 1 and terms[mine[0]][0] > 0 and len(terms) > 1:
+            # `s += a; s -= b` in one iteration: s + a - b sums a - b
+            rest = [st for k, st in enumerate(terms) if k != mine[0]]
+            if len(rest) == 1 and rest[0][0] < 0:
+                return "diff", rest[0][1]
+            body = rest[0][1] if rest[0][0] > 0 else ir.Neg(rest[0][1])
+            for sign, t in rest[1:]:
+                body = ir.BinOp("+" if sign > 0 else "-", body, t)
+            return "sum", body
     if isinstance(e, ir.BinOp):
-        if e.op == "+" and e.left == p:
-            return "sum", e.right
-        if e.op == "+" and e.right == p:
-            return "sum", e.left
-        if e.op == "-" and e.left == p:
-            return "diff", e.right
         if e.op == "*" and e.left == p:
             return "prod", e.right
         if e.op == "*" and e.right == p:
@@ -648,6 +673,39 @@ def _reduction(e: Expr, p) -> Optional[tuple[str, Expr]]:
 
 
 # ---------------------------------------------------------------- helpers
+
+
+def _every_lane(e, shape):
+    """`where(§d == 1, b, where(§d == 0, a, old))` as `where(§d == 1, b, a)` when the
+    components stored are every one of the dimension (of constant extent): `old` is never
+    what the element holds."""
+    def lane_test(x):       # `§d == c`
+        return isinstance(x, ir.BinOp) and x.op == "==" and isinstance(x.left, ir.Access) and not x.left.indices \
+            and x.left.name[:1] == "§" and x.left.name[1:].isdigit() and isinstance(x.right, ir.Const)
+    chain, rest, dim = [], e, None
+    while isinstance(rest, ir.Call) and rest.func == "where" and lane_test(rest.args[0]) \
+            and rest.args[0].left.name == (dim or rest.args[0].left.name):
+        dim = rest.args[0].left.name
+        chain.append(rest)
+        rest = rest.args[2]
+    if not chain:
+        return e
+    d = int(dim[1:])
+    extent = shape[d] if d < len(shape) and isinstance(shape[d], Affine) and not shape[d].terms else None
+    if extent is None or sorted(w.args[0].right.value for w in chain) != list(range(extent.const)):
+        return e
+    out = chain[-1].args[1]
+    for w in reversed(chain[:-1]):
+        out = ir.Call("where", (w.args[0], w.args[1], out))
+    return out
+
+
+def _signed_terms(e) -> list[tuple[int, Expr]]:
+    """The terms of a chain of `+` and `-`, each with its sign."""
+    if isinstance(e, ir.BinOp) and e.op in ("+", "-"):
+        right = _signed_terms(e.right)
+        return _signed_terms(e.left) + (right if e.op == "+" else [(-s, t) for s, t in right])
+    return [(1, e)]
 
 
 def _select(cond, a, b):
@@ -716,6 +774,16 @@ def _assigned(node) -> set[str]:
         if isinstance(n, A.Unary) and n.op in ("++", "--", "p++", "p--") and isinstance(n.operand, A.Name):
             names.add(n.operand.name)
     return names - declared
+
+
+def _counters(loop: A.Loop) -> set[str]:
+    """Locals that count a loop's iterations: tested by its condition and stepped by one in
+    its body or step (`while (blkCnt > 0U) { ...; blkCnt--; }`)."""
+    tested = {n.name for n in A.walk(loop.cond) if isinstance(n, A.Name)} if loop.cond is not None else set()
+    stepped = {n.operand.name for n in A.walk(loop.body) if isinstance(n, A.Unary)
+               and n.op in ("++", "--", "p++", "p--") and isinstance(n.operand, A.Name)} | \
+        {n.operand.name for n in A.walk(loop.step) if isinstance(n, A.Unary) and isinstance(n.operand, A.Name)}
+    return tested & stepped
 
 
 def _store_sites(node, site_array) -> list[int]:
@@ -823,12 +891,6 @@ def _root(node) -> Optional[str]:
     return node.name
 
 
-def _key(node) -> tuple:
-    """The structure of an expression without its position: equal subscripts compare equal."""
-    own = tuple(getattr(node, f, None) for f in ("name", "op", "value", "method", "field", "func"))
-    return (type(node).__name__, own, tuple(_key(c) for c in A.children(node)))
-
-
 # ---------------------------------------------------------------- statements out
 
 
@@ -849,9 +911,10 @@ def translate(analysis: Analysis, facts: TraceFacts) -> tuple[dict[str, list[ir.
         value = walk.elem.get(name)
         if value is None or name not in walk.stored or _syms(value) or _size(value) > _MAX_NODES:
             continue
-        if any(isinstance(x, ir.Access) and x.name.startswith("§") for x in _nodes(value)):
+        if any(isinstance(x, ir.Access) and x.name.startswith("§") and not x.name[1:].isdigit() for x in _nodes(value)):
             continue
         order = len(analysis.layouts[name].shape) if name in analysis.layouts else 0
+        value = _every_lane(value, analysis.layouts[name].shape if name in analysis.layouts else ())
         domain = walk.domain.get(name)
         if domain is not None and ("?" in domain or any(n.startswith("@") for c in domain for n in c.names)):
             continue        # a part of the output that is not a condition on its indices
@@ -943,6 +1006,8 @@ def _text(name: str, order: int, value: Expr, analysis: Analysis, taken: set[str
 
     def show(e) -> str:
         if isinstance(e, ir.Access):
+            if not e.indices and e.name in dims:       # an output index as a number
+                return dims[e.name]
             return e.name if not e.indices else f"{e.name}({','.join(rename(i) for i in e.indices)})"
         if isinstance(e, ir.Const):
             v = e.value

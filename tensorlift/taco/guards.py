@@ -26,11 +26,11 @@ def guard(intervals: dict[str, list[Interval]], programs: list[tuple[dict[str, I
     merged = list(groups.values())
     if len(merged) == 1:
         return programs[0][1], [0]
-    return Guarded(tuple((_condition(intervals, cases), prog) for prog, cases, _ in merged)), \
+    return Guarded(tuple((case_condition(intervals, cases), prog) for prog, cases, _ in merged)), \
         [k for *_, k in merged]
 
 
-def _condition(intervals: dict[str, list[Interval]], cases: list[dict[str, Interval]]) -> Condition:
+def case_condition(intervals: dict[str, list[Interval]], cases: list[dict[str, Interval]]) -> Condition:
     """The union of the cases; as one conjunction when they form a product (each flag free
     to take any of its intervals independently), with the flags left unconstrained dropped."""
     names = list(intervals)

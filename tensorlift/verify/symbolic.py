@@ -8,6 +8,7 @@ uninterpreted functions of the reals, the same symbol in the C and in the progra
 """
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 from typing import Optional
 
@@ -34,6 +35,9 @@ def lift(v, real: bool):
         return z3.ToReal(v) if real and v.sort() == z3.IntSort() else v
     if isinstance(v, bool):
         v = int(v)
+    if isinstance(v, float) and not math.isfinite(v):
+        raise UnsupportedConstruct("a floating-point value that is not a real number (the C divides by "
+                                   "zero at some sizes of the proof)")
     return z3.RealVal(Fraction(v)) if real or isinstance(v, float) else z3.IntVal(v)
 
 
