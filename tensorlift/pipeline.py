@@ -91,14 +91,16 @@ def prepare(kernel: A.Kernel, budget: Budget, examples: int = 6, seed: int = 0,
     harness compiles while the analysis runs; its first run (`smoke`), in a watchdog thread,
     stops the analysis at once if the kernel never ends. With no examples asked for, nothing
     is compiled."""
-    from .c.analysis import analyze_kernel
-    from .c.examples import make_examples, smoke_run
     if examples == 0:
+        from .c.analysis import analyze_kernel
         return analyze_kernel(kernel, None, budget, fixed), []
     slots = flatten(kernel)
     roles = scalar_roles(slots, analyse_flows(kernel, slots))
     slots = size_slots(slots, roles)
     build = start_build(kernel, slots, macros=smoke_macros(slots, roles))
+    # NumPy (with the analysis) is imported while the compiler runs, not before it starts
+    from .c.analysis import analyze_kernel
+    from .c.examples import make_examples, smoke_run
     if not smoke:
         analysis = analyze_kernel(kernel, slots, budget, fixed)
         return analysis, make_examples(analysis, examples, seed=seed, build=build,

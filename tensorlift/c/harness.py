@@ -40,7 +40,7 @@ from .clang import find_compiler
 from .flags import include_roots
 from .slots import Slot, decayed
 
-PROTOCOL = "3"            # bump when the generated text or the protocol changes
+PROTOCOL = "4"            # bump when the generated text or the protocol changes
 GUARD = 16                # elements of guard on each side of every array
 TIMING_BATCH = 1e-3       # seconds: a timed batch repeats the call until it lasts at least this
 EXAMPLE_OPT = "-O0"
@@ -474,7 +474,7 @@ def _compile(cc, cxx, opt, flags, user, harness, sources: dict[str, str], target
         std = [f for f in flags if f.startswith("-std=")] if cxx else ["-std=gnu99"]
         jobs = [
             [cc, "-c", opt, "-w", *flags, "-Dmain=tl_user_main_", "-o", "user.o", f"user{suffix}"],
-            [hcc, "-c", "-O1", "-w", *std, "-o", "harness.o", f"harness{suffix}"],
+            [hcc, "-c", "-O0" if opt == EXAMPLE_OPT else "-O1", "-w", *std, "-o", "harness.o", f"harness{suffix}"],
         ]
         procs = [subprocess.Popen(cmd, cwd=tmp, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
                  for cmd in jobs]
