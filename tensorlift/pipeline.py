@@ -5,6 +5,7 @@ outputs, so a later statement can read what an earlier one computed (a temporary
 """
 from __future__ import annotations
 
+import importlib
 import itertools
 import threading
 import time
@@ -98,6 +99,8 @@ def prepare(kernel: A.Kernel, budget: Budget, examples: int = 6, seed: int = 0,
     roles = scalar_roles(slots, analyse_flows(kernel, slots))
     slots = size_slots(slots, roles)
     build = start_build(kernel, slots, macros=smoke_macros(slots, roles))
+    if build.thread is not None:     # the compiler runs: the search and the prover load meanwhile
+        threading.Thread(target=_load, args=(LATER,), daemon=True).start()
     # NumPy (with the analysis) is imported while the compiler runs, not before it starts
     from .c.analysis import analyze_kernel
     from .c.examples import make_examples, smoke_run
@@ -129,6 +132,19 @@ def prepare(kernel: A.Kernel, budget: Budget, examples: int = 6, seed: int = 0,
     exs = make_examples(analysis, examples, seed=seed, build=build,
                         time_limit=max(1.0, min(10.0, budget.left())))
     return analysis, exs
+
+
+LATER = ("tensorlift.synth.learn", "tensorlift.synth.topdown", "tensorlift.synth.grammar",
+         "tensorlift.synth.check", "tensorlift.verify.prove")
+
+
+def _load(modules) -> None:
+    """Import modules (in a thread: an error shows again where they are used)."""
+    try:
+        for m in modules:
+            importlib.import_module(m)
+    except Exception:
+        pass
 
 
 def lift(source: Union[str, Path], function: Optional[str] = None, *, timeout: float = 60.0,

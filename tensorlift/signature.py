@@ -39,6 +39,7 @@ class Signature:
     returns: Optional[str] = None       # dtype of the returned value, if any
     tied_sizes: list[list[str]] = field(default_factory=list)
     returns_shape: Optional[list[str]] = None   # a returned vector's shape (None: a scalar)
+    types_used: Optional[list[str]] = None      # C types the kernel declares or casts to (None: unknown)
 
     def param(self, name: str) -> Param:
         for p in self.params:

@@ -5,9 +5,14 @@ One generator writes all three; a `Dialect` knows how each library spells things
 Every subexpression becomes a value whose axes are named by index variables. Products
 (with the sums placed inside them) become one `einsum`; `+ - /`, `min`/`max` and friends
 line their operands up by broadcasting (`x[:, None]`, `A.T`); a sum outside a product
-becomes `sum(..., axis=...)`. Values are computed as int64 or float64 whatever the C
-type; each output is converted to its C type (int -> int32, float -> float32,
-double -> float64) on return.
+becomes `sum(..., axis=...)`. Values are computed in the precision the C computes in
+(`plan.inner_dtypes`: float32 for `float` code, int32 unless 64 bits take part); each output
+is converted to its C type (int -> int32, float -> float32, double -> float64) on return.
+JAX's 64-bit mode is turned on only for code that computes in 64 bits.
+
+An array argument is the array in its shape or the C's flat buffer of it, which may be longer
+(as a C caller's buffer may be): `_from_c` takes its first elements, and `_to_c` gives an
+output back in the caller's longer buffer, the rest as given.
 """
 from __future__ import annotations
 
@@ -19,12 +24,11 @@ from .. import carith
 from ..errors import TensorliftError
 from ..taco.ir import (COMPARISONS, LOGICAL, Access, BinOp, Call, Const, Guarded, Neg, Not, Reduce, accesses,
                        index_names, is_index_value)
-from .plan import (Node, Plan, StatementPlan, TensorInfo, make_plan, parameter_doc, promote, shape_code,
-                   shape_exprs, signature_code, size_sources)
+from .plan import (Node, Plan, StatementPlan, TensorInfo, doc_shape, make_plan, parameter_doc, promote,
+                   shape_code, shape_exprs, signature_code, size_sources)
 
 ADD, MUL, UNARY, ATOM = 1, 2, 3, 4
 OUTPUT_DTYPE = carith.NUMPY
-INNER_DTYPE = {"int": "int64", "float": "float64"}
 
 
 @dataclass
@@ -40,6 +44,29 @@ def paren(v: Val, prec: int) -> str:
     return f"({v.code})" if v.prec < prec else v.code
 
 
+_FROM_C = '''
+def _from_c(x, shape, dtype, name):
+    """An array as the C reads it: the first elements of the buffer, in `shape` (the buffer
+    may be longer, as the C allows, or already shaped)."""
+    x = np.asarray(x, dtype=dtype)
+    n = math.prod(shape)
+    if x.size < n:
+        raise ValueError(f"{name} has {x.size} elements; the C reads {n} (shape {shape})")
+    return x.reshape(-1)[:n].reshape(shape)
+'''
+
+_TO_C = '''
+def _to_c(value, buffer, dtype):
+    """An output as the C leaves it: in its shape, or, when the caller's buffer is longer (as
+    the C allows), a copy of the buffer with the output in its first elements."""
+    value = np.asarray(value).astype(dtype)
+    if buffer is None or np.size(buffer) == value.size:
+        return value
+    out = np.array(buffer, dtype=dtype)
+    out.reshape(-1)[:value.size] = value.reshape(-1)
+    return out
+'''
+
 _CDIV = '''
 def _c_div(a, b):
     """Integer division as in C: the quotient is truncated toward zero. A zero divisor
@@ -51,21 +78,30 @@ def _c_div(a, b):
 
 
 class Dialect:
+    """How a library spells things, for code that computes in `inner` (kind -> dtype name)."""
     target = ""
-    imports = ""
+    imports = "import numpy as np"
     lib = ""                  # the module alias (`np`, `torch`, `jnp`)
     axis = "axis"
 
+    def __init__(self, inner: Optional[dict[str, str]] = None):
+        self.inner = inner or {"int": "int64", "float": "float64"}
+
     @property
-    def cdiv_helper(self) -> str:
-        """`_c_div`, which the code calls for C's `/` on integers (NumPy's API: jnp has it too)."""
-        return _CDIV.replace("np.", f"{self.lib}.")
+    def helpers(self) -> dict[str, str]:
+        """The functions the code may call, by name (NumPy's API: jnp has it too)."""
+        return {name: text.replace("np.", f"{self.lib}.") for name, text in
+                (("_from_c", _FROM_C), ("_to_c", _TO_C), ("_c_div", _CDIV))}
 
     def dtype(self, name: str) -> str:
         return f"{self.lib}.{name}"
 
     def convert_input(self, ident: str, kind: str) -> str:
-        return f"{self.lib}.asarray({ident}, dtype={self.dtype(INNER_DTYPE[kind])})"
+        return f"{self.lib}.asarray({ident}, dtype={self.dtype(self.inner[kind])})"
+
+    def from_c(self, ident: str, shape: str, kind: str) -> str:
+        """An array argument, as the C reads it (see `_from_c`)."""
+        return f'_from_c({ident}, {shape}, {self.dtype(self.inner[kind])}, "{ident}")'
 
     def einsum(self, spec: str, operands: list[str]) -> str:
         return f'{self.lib}.einsum("{spec}", {", ".join(operands)})'
@@ -86,16 +122,19 @@ class Dialect:
         return f"{self.lib}.broadcast_to({v.code}, {shape})"
 
     def cast(self, v: Val, kind: str) -> str:
-        """The value converted to int64 (truncating toward zero, as C does) or float64."""
-        return f"{paren(v, ATOM)}.astype({self.dtype(INNER_DTYPE[kind])})"
+        """The value converted to the inner integer type (truncating toward zero, as C does)
+        or the inner float type."""
+        return f"{paren(v, ATOM)}.astype({self.dtype(self.inner[kind])})"
 
     def float_operand(self, v: Val) -> str:
-        """An int array operand of a float operation (PyTorch needs the cast)."""
-        return v.code
+        """An int array operand of a float operation: cast to float32 (NumPy makes int32 with
+        float32 a float64), left to promote to float64."""
+        return self.cast(v, "float") if v.array and v.kind == "int" and self.inner["float"] == "float32" \
+            else v.code
 
     def number(self, v: Val) -> str:
         """A Python number as an array of its kind."""
-        return f"{self.lib}.asarray({v.code}, dtype={self.dtype(INNER_DTYPE[v.kind])})"
+        return f"{self.lib}.asarray({v.code}, dtype={self.dtype(self.inner[v.kind])})"
 
     def call(self, func: str, args: list[Val], kind: str) -> str:
         name = {"min": "minimum", "max": "maximum", "pow": "power" if self.lib != "torch" else "pow"}.get(func, func)
@@ -109,6 +148,10 @@ class Dialect:
 
     def output(self, ident: str, ctype: str, scalar: bool) -> str:
         return f"{self.lib}.asarray({ident}, dtype={self.dtype(OUTPUT_DTYPE[ctype])})"
+
+    def to_c(self, ident: str, buffer: str, ctype: str) -> str:
+        """An output array, in the caller's buffer if it is longer (see `_to_c`)."""
+        return f"_to_c({ident}, {buffer}, {self.dtype(OUTPUT_DTYPE[ctype])})"
 
     def reduce(self, op: str, code: str, axes: list[int]) -> str:
         """A reduction by sum, max, min or product over the given axes (all when empty)."""
@@ -131,11 +174,10 @@ class Dialect:
 
 class NumpyDialect(Dialect):
     target = "numpy"
-    imports = "import numpy as np"
     lib = "np"
 
     def number(self, v: Val) -> str:
-        return f"np.{INNER_DTYPE[v.kind]}({v.code})"
+        return f"np.{self.inner[v.kind]}({v.code})"
 
     def einsum(self, spec: str, operands: list[str]) -> str:
         # optimize=True contracts pairwise through BLAS instead of one loop over every index
@@ -152,17 +194,39 @@ class TorchDialect(Dialect):
     imports = "import torch"
     lib = "torch"
     axis = "dim"
-    cdiv_helper = '''
+    helpers = {
+        "_from_c": '''
+def _from_c(x, shape, dtype, name):
+    """An array as the C reads it: the first elements of the buffer, in `shape` (the buffer
+    may be longer, as the C allows, or already shaped)."""
+    x = torch.as_tensor(x, dtype=dtype)
+    n = math.prod(shape)
+    if x.numel() < n:
+        raise ValueError(f"{name} has {x.numel()} elements; the C reads {n} (shape {shape})")
+    return x.reshape(-1)[:n].reshape(shape)
+''',
+        "_to_c": '''
+def _to_c(value, buffer, dtype):
+    """An output as the C leaves it: in its shape, or, when the caller's buffer is longer (as
+    the C allows), a copy of the buffer with the output in its first elements."""
+    value = value.to(dtype, copy=True)
+    if buffer is None or torch.as_tensor(buffer).numel() == value.numel():
+        return value
+    out = torch.as_tensor(buffer).to(dtype, copy=True)
+    out.reshape(-1)[:value.numel()] = value.reshape(-1)
+    return out
+''',
+        "_c_div": '''
 def _c_div(a, b):
     """Integer division as in C: the quotient is truncated toward zero. A zero divisor
     gives 0: C never divides by zero where it runs, but a where computes both branches."""
     a, b = torch.as_tensor(a), torch.as_tensor(b)
     q = torch.div(a, torch.where(b == 0, torch.ones_like(b), b), rounding_mode="trunc")
     return torch.where(b == 0, torch.zeros_like(q), q)
-'''
+'''}
 
     def convert_input(self, ident: str, kind: str) -> str:
-        return f"torch.as_tensor({ident}, dtype={self.dtype(INNER_DTYPE[kind])})"
+        return f"torch.as_tensor({ident}, dtype={self.dtype(self.inner[kind])})"
 
     def transpose(self, atom: str, perm: list[int]) -> str:
         if perm == [1, 0]:
@@ -170,18 +234,18 @@ def _c_div(a, b):
         return f"{atom}.permute{tuple(perm)}"
 
     def cast(self, v: Val, kind: str) -> str:
-        return f"{paren(v, ATOM)}.to({self.dtype(INNER_DTYPE[kind])})"
+        return f"{paren(v, ATOM)}.to({self.dtype(self.inner[kind])})"
 
     def float_operand(self, v: Val) -> str:
-        return f"{paren(v, ATOM)}.double()" if v.array and v.kind == "int" else v.code
+        return self.cast(v, "float") if v.array and v.kind == "int" else v.code
 
     def number(self, v: Val) -> str:
-        return f"torch.tensor({v.code}, dtype={self.dtype(INNER_DTYPE[v.kind])})"
+        return f"torch.tensor({v.code}, dtype={self.dtype(self.inner[v.kind])})"
 
     def call(self, func: str, args: list[Val], kind: str) -> str:
         conv = []
         for a in args:
-            if not a.array:     # torch functions want tensors, float64 ones for a float result
+            if not a.array:     # torch functions want tensors, of the float type for a float result
                 code = self.number(Val(a.code, (), kind if kind == "float" else a.kind))
             else:
                 code = self.float_operand(a) if kind == "float" else a.code
@@ -209,26 +273,47 @@ def _c_div(a, b):
 
 class JaxDialect(Dialect):
     target = "jax"
-    imports = ('import jax\nimport jax.numpy as jnp\n\n'
-               'jax.config.update("jax_enable_x64", True)   # int64 / float64 as in NumPy')
     lib = "jnp"
 
+    @property
+    def imports(self) -> str:
+        text = "import jax\nimport jax.numpy as jnp"
+        if "64" in self.inner["int"] + self.inner["float"]:
+            text += '\n\njax.config.update("jax_enable_x64", True)   # the C computes in 64 bits'
+        return text
 
-DIALECTS = {d.target: d for d in (NumpyDialect(), TorchDialect(), JaxDialect())}
+    @property
+    def helpers(self) -> dict[str, str]:
+        out = super().helpers
+        out["_to_c"] = '''
+def _to_c(value, buffer, dtype):
+    """An output as the C leaves it: in its shape, or, when the caller's buffer is longer (as
+    the C allows), the buffer with the output in its first elements (a new array)."""
+    value = jnp.asarray(value, dtype=dtype)
+    if buffer is None or jnp.size(buffer) == value.size:
+        return value
+    out = jnp.asarray(buffer, dtype=dtype)
+    return out.reshape(-1).at[:value.size].set(value.reshape(-1)).reshape(out.shape)
+'''
+        return out
+
+
+DIALECTS = {d.target: type(d) for d in (NumpyDialect(), TorchDialect(), JaxDialect())}
 
 
 def emit_array_code(target: str, program, sig, case_sigs=None) -> str:
     """A Python module for `target`. A guarded program (`case_sigs`: each case's signature)
     becomes one function whose `if`/`elif` on the flags picks the case."""
-    d = DIALECTS[target]
     if isinstance(program, Guarded):
         plans = [make_plan(p, s) for (_, p), s in zip(program.cases, case_sigs or [sig] * len(program.cases))]
         conds = [str(c) for c, _ in program.cases]
     else:
         plans, conds = [make_plan(program, sig)], [None]
+    wide = {k: max(p.inner[k] for p in plans) for k in ("int", "float")}   # "...64" > "...32"
+    d = DIALECTS[target](wide)
     gens = [_Generator(d, plan) for plan in plans]
     first = plans[0]
-    lines = [f"def {first.function}({signature_code(first)}):", f'    """{gens[0].docstring(program)}"""']
+    lines = []
     for k, (gen, cond) in enumerate(zip(gens, conds)):
         if cond is None:
             lines += gen.body("    ")
@@ -237,19 +322,20 @@ def emit_array_code(target: str, program, sig, case_sigs=None) -> str:
             lines += gen.body("        ")
     if conds[0] is not None:
         lines.append('    raise ValueError("no case of the flags holds")')
-    head = f'''"""{sig.function}, lifted from C by tensorlift ({target} back end)."""\n{d.imports}'''
-    parts = [head]
-    if any(g.uses_cdiv for g in gens):
-        parts.append(d.cdiv_helper.strip("\n"))
-    parts.append("\n".join(lines))
-    return "\n\n\n".join(parts) + "\n"
+    body = "\n".join(lines)
+    lines = [f"def {first.function}({signature_code(first, body)}):",
+             f'    """{gens[0].docstring(program, body)}"""', body]
+    calls = set(re.findall(r"\b(_\w+)\(", body))
+    imports = ("import math\n" if "_from_c" in calls else "") + d.imports
+    head = f'''"""{sig.function}, lifted from C by tensorlift ({target} back end)."""\n{imports}'''
+    helpers = [text.strip("\n") for name, text in d.helpers.items() if name in calls]
+    return "\n\n\n".join([head, *helpers, "\n".join(lines)]) + "\n"
 
 
 class _Generator:
     def __init__(self, d: Dialect, plan: Plan):
         self.d = d
         self.plan = plan
-        self.uses_cdiv = False
         self.st: Optional[StatementPlan] = None
         self.letters: dict[str, str] = {}
 
@@ -258,13 +344,11 @@ class _Generator:
     def body(self, indent: str) -> list[str]:
         """The function's body for one program: inputs converted, statements, return."""
         plan, sig, d = self.plan, self.plan.sig, self.d
-        lines = []
+        lines = [f"{indent}{self._buffer(t)} = {t.ident}" for t in plan.outputs if t.role == "param"]
         for t in (plan.info(p.name) for p in sig.call_params):
             if t.name in plan.reads:
-                code = d.convert_input(t.ident, t.kind)
                 shape = shape_code(plan, t) if t.param is not None and t.param.kind == "array" else None
-                if shape is not None:
-                    code += f".reshape({shape})"
+                code = d.convert_input(t.ident, t.kind) if shape is None else d.from_c(t.ident, shape, t.kind)
                 lines.append(f"{indent}{t.ident} = {code}")
         computed = []
         for sp in plan.statements:
@@ -278,9 +362,14 @@ class _Generator:
                 n = d.convert_input(f"len({plan.info(array).ident}{'[0]' * depth})", "int")
                 lines.append(f"{indent}{plan.info(size).ident} = {n}")
         lines += computed
-        outs = [d.output(t.ident, t.ctype, t.role == "return" and not t.order) for t in plan.outputs]
+        outs = [d.to_c(t.ident, self._buffer(t), t.ctype) if t.role == "param" else
+                d.output(t.ident, t.ctype, t.role == "return" and not t.order) for t in plan.outputs]
         lines.append(f"{indent}return {', '.join(outs)}")
         return lines
+
+    def _buffer(self, t: TensorInfo) -> str:
+        """The name that keeps the caller's buffer of an output (given back whole if longer)."""
+        return self.plan.buffers[t.name]
 
     def python_condition(self, cond: str) -> str:
         """A condition on flags in Python: the flags' names as the function's parameters."""
@@ -288,19 +377,19 @@ class _Generator:
                       lambda m: self.plan.info(m.group()).ident if m.group() in self.plan.tensors else m.group(),
                       cond)
 
-    def docstring(self, program) -> str:
+    def docstring(self, program, body: str) -> str:
         plan = self.plan
         taco = "\n".join(f"        {line}" for line in str(program).split("\n")) if isinstance(program, Guarded) \
             else "\n".join(f"        {s}" for s in plan.program.statements)
         outs = []
         for t in plan.outputs:
-            shape = f"[{', '.join(t.param.shape or [])}]" if t.role != "return" else \
-                f"[{', '.join(plan.sig.returns_shape)}]" if t.order else ""
+            shape = doc_shape(plan, t.param.shape) if t.role != "return" else \
+                doc_shape(plan, plan.sig.returns_shape) if t.order else ""
             what = "returned value" if t.role == "return" else t.param.access
             outs.append(f"{t.ident} ({OUTPUT_DTYPE[t.ctype]}{shape}, {what})")
         note = ["    (Array shapes are the first case's; each case's are in its branch.)"] \
             if isinstance(program, Guarded) else []
-        doc = [f"TACO index notation:\n\n{taco}\n", parameter_doc(plan, OUTPUT_DTYPE), *note,
+        doc = [f"TACO index notation:\n\n{taco}\n", parameter_doc(plan, OUTPUT_DTYPE, body), *note,
                f"    Returns {', '.join(outs)}" + ("" if len(outs) == 1 else " as a tuple") + ".",
                "    Arguments are never modified.\n    "]
         return "\n".join(doc)
@@ -367,7 +456,6 @@ class _Generator:
                 op = "&" if e.op == "&&" else "|"
                 return self._reduce(Val(f"({self._truth(left)} {op} {self._truth(right)})", target, "bool"), n)
             if e.op == "/" and n.kind == "int":
-                self.uses_cdiv = True
                 return self._reduce(Val(f"_c_div({self._operand(left, 'int', 0)}, "
                                         f"{self._operand(right, 'int', 0)})", target, "int"), n)
             elif e.op == "/":

@@ -121,8 +121,19 @@ def analyze_kernel(kernel: A.Kernel, slots: Optional[list[Slot]] = None, budget=
     ret = next((s for s in slots if s.is_return), None)
     if ret is not None:
         returns, returns_shape = ret.dtype, [str(e) for e in layouts[ret.name].shape]
-    sig = Signature(kernel.name, params, returns, tied, returns_shape)
+    sig = Signature(kernel.name, params, returns, tied, returns_shape, types_used(kernel))
     return Analysis(kernel, slots, sig, layouts, stride_values, ties, flows, dims, fixed)
+
+
+def types_used(kernel: A.Kernel) -> list[str]:
+    """The arithmetic types the kernel declares (parameters, struct fields, locals, globals,
+    returned values of it and of what it calls) or casts to explicitly: the precision the C
+    computes in (a `double` constant in `float` code does not count)."""
+    found = {g.type for g in kernel.globals.values()} | {t for fs in kernel.structs.values() for _, t in fs}
+    for f in kernel.functions.values():
+        found |= {p.type for p in f.params} | {f.returns}
+        found |= {n.type for n in A.walk(f.body) if isinstance(n, A.Decl) or isinstance(n, A.Cast) and not n.implicit}
+    return sorted({t.dtype for t in map(A.element, found) if isinstance(t, A.Scalar)})
 
 
 def _untouched(layout: Layout, env: dict, buf) -> bool:
