@@ -31,9 +31,9 @@ def add_input_options(p: argparse.ArgumentParser, function_help: str) -> None:
     g.add_argument("-U", dest="undefines", action="append", default=[], metavar="NAME",
                    help="undefine a macro (may repeat)")
     g.add_argument("-std", dest="std", metavar="STANDARD",
-                   help="the language standard, as -std=c99 or -std=c++17")
+                   help="the language standard, as -std=c99 or -std=c++17 (default: the compiler's)")
     g.add_argument("--cflags", default="", metavar="FLAGS",
-                   help='more compiler flags in one string, e.g. --cflags "-DNDEBUG -Iinclude"')
+                   help='more compiler flags in one string, e.g. --cflags "-DNDEBUG -Iinclude" (default: none)')
     g.add_argument("-p", dest="build_dir", metavar="BUILD_DIR",
                    help="the directory holding compile_commands.json (default: search from the file's directory up)")
     g.add_argument("-x", dest="language", choices=("c", "c++"),
@@ -46,7 +46,7 @@ def build_flags(args):
                       split_cflags(args.cflags), args.build_dir, args.language)
 
 
-def add_lift_options(p: argparse.ArgumentParser, timeout: float) -> None:
+def add_lift_options(p: argparse.ArgumentParser, timeout: float, targets_default: str) -> None:
     """What lift and bench share: the time limit, the guidance, the proof and the targets."""
     p.add_argument("--timeout", type=POSITIVE, default=timeout, metavar="SECONDS",
                    help="time limit of the whole lift of one function: analysis, examples, search and "
@@ -59,10 +59,10 @@ def add_lift_options(p: argparse.ArgumentParser, timeout: float) -> None:
                    help="bounded (default): prove the program for every size the proof covers (all sizes by "
                         "induction, else every combination of sizes 1..--bound); none: examples only")
     p.add_argument("--bound", type=number(int, least=1), default=3, metavar="N",
-                   help="the bounded proof covers every combination of sizes 1..N (default 3)")
+                   help="a bounded proof covers sizes 1..N, every combination (default 3)")
     p.add_argument("--target", metavar="LIST",
                    help=f"comma-separated, any of {TARGET_NAMES}: code for each, run on the examples before "
-                        "it is shown (default taco, or numpy when the program is beyond plain TACO)")
+                        f"it is shown (default: {targets_default})")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -86,7 +86,7 @@ def _parser() -> argparse.ArgumentParser:
                         epilog=epilog("0 lifted (every function asked for)", "1 a function was not lifted"))
     lf.add_argument("file", help="a C or C++ source file")
     add_input_options(lf, "the function to lift (default: every function that takes or returns arrays, main excepted)")
-    add_lift_options(lf, timeout=60.0)
+    add_lift_options(lf, timeout=60.0, targets_default="taco, or numpy when the program is beyond plain TACO")
     lf.add_argument("--memory", type=POSITIVE, default=DEFAULT_MEMORY_GIB, metavar="GIB",
                     help=f"memory ceiling of tensorlift's own process in GiB (default {DEFAULT_MEMORY_GIB:g})")
     lf.add_argument("--answers", metavar="FILE", help="recorded model answers, one per line (default: ask "
@@ -117,7 +117,7 @@ def _parser() -> argparse.ArgumentParser:
                        epilog=epilog("0 proved", "1 refuted or not proved"))
     v.add_argument("file", help="a C or C++ source file")
     v.add_argument("program", help="the program, e.g. 'y(i) = A(i,j) * x(j)'")
-    add_input_options(v, "the function the program is for (needed when the file has several)")
+    add_input_options(v, "the function the program is for (default: the file's only kernel)")
     v.add_argument("--bound", type=number(int, least=1), default=3, metavar="N",
                    help="prove for every combination of sizes 1..N (default 3)")
     v.add_argument("--timeout", type=POSITIVE, default=300.0, metavar="SECONDS", help="time limit (default 300)")

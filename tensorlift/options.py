@@ -39,8 +39,8 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
         if action.choices is not None and action.metavar is not None \
                 and not all(str(c) in text for c in action.choices):
             text += f" (one of {', '.join(map(str, action.choices))})"
-        if action.option_strings and "default" not in text \
-                and action.default not in (None, False, [], argparse.SUPPRESS):
+        if action.option_strings and action.nargs != 0 and "default" not in text \
+                and action.default not in (None, "", [], argparse.SUPPRESS):
             text += " (default %(default)s)"
         return text
 

@@ -87,6 +87,10 @@ class Dialect:
     def __init__(self, inner: Optional[dict[str, str]] = None):
         self.inner = inner or {"int": "int64", "float": "float64"}
 
+    def imports_for(self, body: str) -> str:
+        """The imports of a module whose code is `body`."""
+        return self.imports
+
     @property
     def helpers(self) -> dict[str, str]:
         """The functions the code may call, by name (NumPy's API: jnp has it too)."""
@@ -275,10 +279,9 @@ class JaxDialect(Dialect):
     target = "jax"
     lib = "jnp"
 
-    @property
-    def imports(self) -> str:
+    def imports_for(self, body: str) -> str:
         text = "import jax\nimport jax.numpy as jnp"
-        if "64" in self.inner["int"] + self.inner["float"]:
+        if re.search(r"\bjnp\.u?(int|float)64\b", body):
             text += '\n\njax.config.update("jax_enable_x64", True)   # the C computes in 64 bits'
         return text
 
@@ -326,7 +329,7 @@ def emit_array_code(target: str, program, sig, case_sigs=None) -> str:
     lines = [f"def {first.function}({signature_code(first, body)}):",
              f'    """{gens[0].docstring(program, body)}"""', body]
     calls = set(re.findall(r"\b(_\w+)\(", body))
-    imports = ("import math\n" if "_from_c" in calls else "") + d.imports
+    imports = ("import math\n" if "_from_c" in calls else "") + d.imports_for(body)
     head = f'''"""{sig.function}, lifted from C by tensorlift ({target} back end)."""\n{imports}'''
     helpers = [text.strip("\n") for name, text in d.helpers.items() if name in calls]
     return "\n\n\n".join([head, *helpers, "\n".join(lines)]) + "\n"

@@ -373,7 +373,7 @@ def parameter_doc(plan: Plan, dtype_names: dict[str, str], body: str) -> str:
         if p.access == "write" and p.name in plan.reads:    # a domain keeps its other elements
             what = "output: the elements the program does not assign keep their values"
         elif p.access == "write":
-            what = "output only (may be None)"
+            what = "output only: may be None"
         else:
             what = "read" if p.access == "read" else "read and updated"
         lines.append(f"      {t.ident}: {array}, {what}")

@@ -17,10 +17,10 @@ def add_bench_options(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
     p.add_argument("--jobs", "-j", type=number(int, least=1), default=None, metavar="N",
                    help="kernels lifted at once (default: all cores; with --executor ray and --ray-address, "
                         "the cluster's CPUs)")
-    add_lift_options(p, timeout=DEFAULT_TIMEOUT)
+    add_lift_options(p, timeout=DEFAULT_TIMEOUT, targets_default="none, or numpy with --emit")
     p.add_argument("--emit", metavar="DIR",
                    help="write into DIR one module per source file and target, with every lifted kernel of "
-                        "the file, each checked on its examples as lift checks it (default targets: numpy)")
+                        "the file, each checked on its examples as lift checks it (default: no code written)")
     p.add_argument("--grace", type=number(least=0), default=DEFAULT_GRACE, metavar="SECONDS",
                    help="a worker still on a kernel this long after the timeout is killed with its "
                         f"children and replaced (default {DEFAULT_GRACE:g})")
@@ -39,7 +39,8 @@ def add_bench_options(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
     p.add_argument("--ray-address", metavar="ADDR",
                    help="with --executor ray: the cluster to join, e.g. HOST:6379 or auto "
                         "(default: start a local Ray instance for this run)")
-    add_input_options(p, "lift only the function of this name in each file (files without it are skipped)")
+    add_input_options(p, "lift only the function of this name in each file, skipping files without it "
+                         "(default: every kernel of each file)")
     return p
 
 

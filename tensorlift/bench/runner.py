@@ -2,6 +2,7 @@
 
     tensorlift bench PATH... [--jobs N] [--timeout S] [--grace S] [--memory GIB] [--report FILE]...
                              [--resume] [--function NAME] [--guide G] [--require-proof]
+                             [--verify bounded|none] [--bound N] [--target LIST] [--emit DIR]
                              [-I DIR] [-D NAME[=VALUE]] [-U NAME] [-std=STD] [--cflags FLAGS]
                              [-p BUILD_DIR] [-x c|c++] [--executor local|ray] [--ray-address ADDR]
 
@@ -9,7 +10,13 @@ Inputs: each PATH is a file or a directory searched recursively for `*.c`, `*.cc
 `*.cxx` (sorted; directories and files whose name starts with '.' are skipped). Every
 function of a file that takes or returns arrays is a kernel (or only `--function NAME`). A
 file that cannot be listed (does not parse, binary, no function at all) is one record with
-status "error", function null and a one-line reason.
+status "error", function null and a one-line reason. Every file is listed before the first
+kernel is handed out (the workers start up meanwhile), so the progress line counts against
+the batch's whole total from the start.
+
+Code: with `--target`, each lifted kernel's code for every target, checked on its examples,
+is in its record ("code"; "code_errors" for a target that could not take it); `--emit DIR`
+writes one module per source file and target (modules.py).
 
 Executors: `local` (default) runs `--jobs` warm worker processes, each importing tensorlift
 once and lifting kernel after kernel (local.py, slot.py, worker.py); `ray` makes each kernel
@@ -24,7 +31,9 @@ summary, a sortable table, sources beside programs and a cactus plot). Each is r
 atomically as results come (at most a tenth of the time goes to writing), and at the end,
 so a killed batch keeps what it had. CSV and HTML reports keep a JSON sidecar `FILE.json`;
 `--resume` reads the first report's JSON (or sidecar) and skips the kernels already in it
-(matched by absolute file path and function).
+(matched by absolute file path and function). An interrupted batch writes every report once
+more, with a record of status "interrupted" for each kernel it had not lifted (the HTML page
+says "interrupted"); `--resume` lifts those.
 
 Exit codes: 0 the batch ran (whatever the kernels gave), 1 `--function` named no function
 of any input, 2 bad input (a path that does not exist, no source file found, bad options, an

@@ -447,9 +447,15 @@ def start_build(kernel: A.Kernel, slots: list[Slot], opt: str = EXAMPLE_OPT,
     if target.exists():
         return build
 
+    try:        # the compilers start now: a thread would wait for the GIL while NumPy imports
+        tmp, procs = _start_compile(cc, cxx, opt, flags, user, harness, sources, target)
+    except Exception as e:          # reported when the executable is asked for
+        build.error = e
+        return build
+
     def work():
         try:
-            _compile(cc, cxx, opt, flags, user, harness, sources, target)
+            _finish_compile(cc, tmp, procs, target)
         except BaseException as e:   # reported when the executable is asked for
             build.error = e
     build.thread = threading.Thread(target=work, daemon=True)
@@ -457,7 +463,9 @@ def start_build(kernel: A.Kernel, slots: list[Slot], opt: str = EXAMPLE_OPT,
     return build
 
 
-def _compile(cc, cxx, opt, flags, user, harness, sources: dict[str, str], target: Path) -> None:
+def _start_compile(cc, cxx, opt, flags, user, harness, sources: dict[str, str], target: Path):
+    """The sources written into a fresh directory beside the target, and both units' compilers
+    started: (the directory, the processes)."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix="build-", dir=target.parent))
@@ -470,14 +478,21 @@ def _compile(cc, cxx, opt, flags, user, harness, sources: dict[str, str], target
         suffix = ".cpp" if cxx else ".c"
         (tmp / f"user{suffix}").write_text(user)
         (tmp / f"harness{suffix}").write_text(harness)
-        hcc = find_compiler(cxx)
         std = [f for f in flags if f.startswith("-std=")] if cxx else ["-std=gnu99"]
         jobs = [
             [cc, "-c", opt, "-w", *flags, "-Dmain=tl_user_main_", "-o", "user.o", f"user{suffix}"],
-            [hcc, "-c", "-O0" if opt == EXAMPLE_OPT else "-O1", "-w", *std, "-o", "harness.o", f"harness{suffix}"],
+            [cc, "-c", "-O0" if opt == EXAMPLE_OPT else "-O1", "-w", *std, "-o", "harness.o", f"harness{suffix}"],
         ]
-        procs = [subprocess.Popen(cmd, cwd=tmp, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-                 for cmd in jobs]
+        return tmp, [subprocess.Popen(cmd, cwd=tmp, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                     for cmd in jobs]
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _finish_compile(cc, tmp: Path, procs, target: Path) -> None:
+    """Wait for the compilers, link, and move the executable into place."""
+    try:
         errs = [p.communicate(timeout=300)[1] for p in procs]
         for p, err, what in zip(procs, errs, ("the kernel", "the harness")):
             if p.returncode != 0:
