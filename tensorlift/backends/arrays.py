@@ -301,7 +301,7 @@ def _to_c(value, buffer, dtype):
         return out
 
 
-DIALECTS = {d.target: type(d) for d in (NumpyDialect(), TorchDialect(), JaxDialect())}
+DIALECTS = {cls.target: cls for cls in (NumpyDialect, TorchDialect, JaxDialect)}
 
 
 def emit_array_code(target: str, program, sig, case_sigs=None) -> str:
@@ -347,7 +347,7 @@ class _Generator:
     def body(self, indent: str) -> list[str]:
         """The function's body for one program: inputs converted, statements, return."""
         plan, sig, d = self.plan, self.plan.sig, self.d
-        lines = [f"{indent}{self._buffer(t)} = {t.ident}" for t in plan.outputs if t.role == "param"]
+        lines = [f"{indent}{plan.buffers[t.name]} = {t.ident}" for t in plan.outputs if t.role == "param"]
         for t in (plan.info(p.name) for p in sig.call_params):
             if t.name in plan.reads:
                 shape = shape_code(plan, t) if t.param is not None and t.param.kind == "array" else None
@@ -365,14 +365,10 @@ class _Generator:
                 n = d.convert_input(f"len({plan.info(array).ident}{'[0]' * depth})", "int")
                 lines.append(f"{indent}{plan.info(size).ident} = {n}")
         lines += computed
-        outs = [d.to_c(t.ident, self._buffer(t), t.ctype) if t.role == "param" else
+        outs = [d.to_c(t.ident, plan.buffers[t.name], t.ctype) if t.role == "param" else
                 d.output(t.ident, t.ctype, t.role == "return" and not t.order) for t in plan.outputs]
         lines.append(f"{indent}return {', '.join(outs)}")
         return lines
-
-    def _buffer(self, t: TensorInfo) -> str:
-        """The name that keeps the caller's buffer of an output (given back whole if longer)."""
-        return self.plan.buffers[t.name]
 
     def python_condition(self, cond: str) -> str:
         """A condition on flags in Python: the flags' names as the function's parameters."""

@@ -329,6 +329,11 @@ def size_sources(plan: Plan) -> dict[str, tuple[str, int]]:
     return out
 
 
+def names_in(code: str) -> set[str]:
+    """The names Python code uses (comments left out)."""
+    return set(re.findall(r"\w+", re.sub(r"#.*", "", code)))
+
+
 def output_only(plan: Plan, p: Param) -> bool:
     """An array the C only writes, all of it: the caller may give None for it."""
     return p.kind == "array" and p.access == "write" and p.name not in plan.reads
@@ -339,7 +344,7 @@ def signature_code(plan: Plan, body: str) -> str:
     then the size macros, which default to the value the C file gives them. The last
     parameters whose values are not needed (outputs only, scalars the `body` never uses)
     default to None."""
-    used = set(re.findall(r"\w+", body))
+    used = names_in(body)
     params = plan.sig.call_params
     optional = len(params)
     while optional and (params[optional - 1].macro is not None or output_only(plan, params[optional - 1])
@@ -357,7 +362,7 @@ def doc_shape(plan: Plan, shape: Optional[list[str]]) -> str:
 
 def parameter_doc(plan: Plan, dtype_names: dict[str, str], body: str) -> str:
     """The docstring lines that say what each parameter is (`body`: the function's code)."""
-    used = set(re.findall(r"\w+", body))
+    used = names_in(body)
     lines = ["    Parameters, in C order:"]
     for p in plan.sig.call_params:
         t = plan.info(p.name)
