@@ -215,9 +215,7 @@ STATUS_CLASS = {"lifted, proved": "proved", "lifted, not proved": "unproved"}
 def why_not(rec: dict) -> str:
     """Why a kernel was not lifted (its error, or what the search did), or why a lifted
     one is not proved."""
-    if rec.get("status") == "lifted":
-        return "" if rec.get("verification") == "proved" else verdict_detail(rec)
-    return rec.get("error") or (rec.get("searched") if rec.get("status") == "failed" else "") or ""
+    return "" if verdict(rec) == "lifted, proved" else verdict_detail(rec)
 
 
 def _verification(rec: dict) -> str:

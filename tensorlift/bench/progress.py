@@ -5,16 +5,12 @@ import shutil
 import time
 from typing import Optional, TextIO
 
-from .records import verdict, verdict_detail
+from .records import one_line, verdict, verdict_detail
 
 
 def _clock(seconds: float) -> str:
     s = int(round(seconds))
     return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
-
-
-def _one_line(text) -> str:
-    return next((ln.strip() for ln in str(text or "").splitlines() if ln.strip()), "")
 
 
 class Progress:
@@ -42,8 +38,8 @@ class Progress:
     def line_for(self, rec: dict) -> str:
         """`[3/7] lifted, proved      dot.c:dot  0.10 s  dot = a(i) * b(i)  (proved for all sizes)`"""
         name = f"{rec.get('file')}" + (f":{rec['function']}" if rec.get("function") else "")
-        detail = _one_line(verdict_detail(rec))
-        what = f"{_one_line(rec.get('program'))}  ({detail})" if rec.get("status") == "lifted" else detail
+        detail = one_line(verdict_detail(rec))
+        what = f"{one_line(rec.get('program'))}  ({detail})" if rec.get("status") == "lifted" else detail
         secs = rec.get("seconds") or 0.0
         width = len(str(self.total))
         return (f"[{self.done:>{width}}/{self.total}] {verdict(rec):<18} {name}  {float(secs):.2f} s"

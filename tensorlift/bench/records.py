@@ -15,6 +15,11 @@ BASE_FIELDS = ("file", "function", "status", "program", "guide", "candidates", "
 # ---------------------------------------------------------------- records
 
 
+def one_line(text) -> str:
+    """The first line of a text that is not blank, stripped ("" for none)."""
+    return next((ln.strip() for ln in str(text or "").splitlines() if ln.strip()), "")
+
+
 def blank_record(file: str, function: Optional[str], *, status: str = "error", guide: str = "static",
                  error: Optional[str] = None, seconds: float = 0.0) -> dict:
     """A record for a kernel that produced no LiftResult (bad input, crash, timeout): the

@@ -26,7 +26,7 @@ from typing import Optional, Sequence
 
 from ..budget import limit_memory
 from ..errors import TensorliftError
-from .records import blank_record
+from .records import blank_record, one_line
 
 PARENT_ENV = "TENSORLIFT_BENCH_PARENT"      # pid of the process that started the worker
 
@@ -68,7 +68,7 @@ def lift_request(req: dict) -> dict:
             if errors:
                 rec["code_errors"] = errors
     except TensorliftError as e:
-        rec = blank_record(file, function, guide=guide, error=_first_line(e))
+        rec = blank_record(file, function, guide=guide, error=one_line(e) or type(e).__name__)
     except MemoryError:
         rec = blank_record(file, function, guide=guide, error="out of memory")
     except RecursionError:
@@ -89,14 +89,10 @@ def _code(res, targets: list[str]) -> tuple[dict, dict]:
         try:
             code[t] = emit_result(t, res)
         except TensorliftError as e:
-            errors[t] = _first_line(e)
+            errors[t] = one_line(e) or type(e).__name__
         except Exception as e:     # a bug of ours: the kernel keeps its program
-            errors[t] = _first_line(f"internal error: {type(e).__name__}: {e}")
+            errors[t] = one_line(f"internal error: {type(e).__name__}: {e}")
     return code, errors
-
-
-def _first_line(e) -> str:
-    return next((ln for ln in str(e).splitlines() if ln.strip()), type(e).__name__)
 
 
 def serve(memory_gib: float) -> int:
