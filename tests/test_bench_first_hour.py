@@ -133,7 +133,8 @@ def test_not_proved_is_its_own_verdict_everywhere_and_the_total_is_known_first(t
     assert re.search(r"^lifted, not proved\s+3\b", proc.stdout, re.M)
     assert re.search(r"^verified \(proved\)\s+0\b", proc.stdout, re.M)
     with open(tmp_path / "r.csv", newline="") as f:
-        assert {r["verification"] for r in csv.DictReader(f)} == {"not-run"}
+        assert {(r["status"], r["verdict"], r["verification"]) for r in csv.DictReader(f)} == \
+            {("lifted", "lifted, not proved", "not-run")}
     page = (tmp_path / "r.html").read_text()
     assert page.count('<span class="status status-unproved">lifted, not proved</span>') == 3
     proc = bench(DATA / "dot.c", "--bound", 2, "--report", tmp_path / "b.json", "--timeout", 30)
@@ -162,7 +163,7 @@ def test_every_report_says_the_batch_was_interrupted(tmp_path):
     assert proc.returncode == 130, err
     recs = json.loads(reports[0].read_text())
     assert len(recs) == 4 and recs[0]["status"] == "lifted"
-    assert {r["status"] for r in recs[1:]} == {"interrupted"}
+    assert {(r["status"], r["verdict"]) for r in recs[1:]} == {("interrupted", "interrupted")}
     assert all("--resume" in r["error"] for r in recs[1:])
     with open(reports[1], newline="") as f:
         assert [r["status"] for r in csv.DictReader(f)] == [r["status"] for r in recs]

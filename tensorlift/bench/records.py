@@ -85,6 +85,17 @@ def verdict(rec: dict) -> str:
     return "lifted, proved" if rec.get("verification") == "proved" else "lifted, not proved"
 
 
+def with_verdict(rec: dict) -> dict:
+    """The record with its "verdict" (see `verdict`) after its "status"."""
+    out = {}
+    for k, v in rec.items():
+        if k != "verdict":
+            out[k] = v
+        if k == "status":
+            out["verdict"] = verdict(rec)
+    return out
+
+
 def proof_scope(rec: dict) -> str:
     """What a proof covered ("all sizes", "sizes <= 3", "fixed sizes"); "" when not proved."""
     if rec.get("verification") != "proved":

@@ -26,7 +26,8 @@ that worker: it is killed with its process group and replaced, and the record sa
 "worker crashed (SIGSEGV)", "timed out after N s" or "out of memory".
 
 Reports (`--report`, may be repeated; format by extension): `.json` (a list of records:
-lift's to_json fields plus "file"), `.csv` (the same, flat), `.html` (a page with a
+lift's to_json fields plus "file" and "verdict": "lifted, proved", "lifted, not proved",
+"failed", "error" or "interrupted"), `.csv` (the same, flat), `.html` (a page with a
 summary, a sortable table, sources beside programs and a cactus plot). Each is rewritten
 atomically as results come (at most a tenth of the time goes to writing), and at the end,
 so a killed batch keeps what it had. CSV and HTML reports keep a JSON sidecar `FILE.json`;
@@ -56,7 +57,7 @@ from ..errors import TensorliftError
 from . import DEFAULT_GRACE, DEFAULT_MEMORY_GIB, DEFAULT_TIMEOUT, EXECUTORS
 from .progress import Progress
 from .modules import write_modules
-from .records import INTERRUPTED, SourceCache, blank_record, record_key, summarize
+from .records import INTERRUPTED, SourceCache, blank_record, record_key, summarize, with_verdict
 from .report import read_report, report_format, write_report
 from .sources import Job, find_sources, list_jobs
 
@@ -189,7 +190,7 @@ class Batch:
         rec = {"file": job.file, **{k: v for k, v in rec.items() if k != "file"}}
         if rec.get("function") is None and job.function is not None:
             rec["function"] = job.function
-        self.records[job.key] = rec
+        rec = self.records[job.key] = with_verdict(rec)
         self.write_reports(force=False)
         if self.progress:
             self.progress.result(rec)
@@ -231,10 +232,9 @@ class Batch:
         """A record for every kernel listed but not lifted, so that each report says so."""
         for key, job in self.jobs.items():
             if key not in self.records:
-                self.records[key] = blank_record(job.file, job.function, status=INTERRUPTED,
-                                                 guide=self.settings.guide,
-                                                 error="the batch was interrupted before this kernel was "
-                                                       "lifted (--resume lifts it)")
+                self.records[key] = with_verdict(blank_record(
+                    job.file, job.function, status=INTERRUPTED, guide=self.settings.guide,
+                    error="the batch was interrupted before this kernel was lifted (--resume lifts it)"))
 
     def run(self) -> BatchResult:
         ex = self.executor
