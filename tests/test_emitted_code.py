@@ -53,6 +53,14 @@ void addm(mat *d, const mat *a, const mat *b) {
 }
 """
 
+INNER = """
+void inner(int n, int m, const float *a, float *b) {
+  for (int i = 0; i < n; i++)
+    for (int j = 1; j < m - 1; j++)
+      b[i * m + j] = a[i * m + j] * 2.0f;
+}
+"""
+
 IADD = """
 void iadd(int n, const int *a, const int *b, int *c) {
   for (int i = 0; i < n; i++) c[i] = a[i] + b[i] / 2;
@@ -108,6 +116,25 @@ def test_longer_buffers_in_torch_and_jax(stencil, target):
     want[1:-1] = (a[:-2] + a[1:-1] + a[2:]) / np.float32(3)
     assert got.shape == (n,) and got.dtype == np.float32
     np.testing.assert_allclose(got, want, rtol=1e-6)
+
+
+@pytest.mark.parametrize("target", ["numpy", "torch", "jax"])
+def test_rows_apart_in_the_c_buffer_are_read_and_written_in_place(target):
+    """The kernel touches columns 1..m-2 of rows m long: its arrays are [n, m-1] with rows m
+    apart. The C's flat buffer, or the n x m array it holds, must give what the C gives."""
+    if target != "numpy":
+        need(target)
+    res = _lifted(INNER)
+    assert res.analysis.signature.param("b").strides == ["m", "1"]
+    inner = _function(res, target)
+    n, m = 3, 5
+    a = np.arange(n * m, dtype=np.float32) - 4
+    b = np.full(n * m, -1.0, dtype=np.float32)
+    want = b.reshape(n, m).copy()
+    want[:, 1:m - 1] = a.reshape(n, m)[:, 1:m - 1] * 2
+    np.testing.assert_array_equal(np.asarray(inner(n, m, a, b)), want.reshape(-1))
+    np.testing.assert_array_equal(np.asarray(inner(n, m, a.reshape(n, m), b.reshape(n, m))), want)
+    assert "(strides m, 1 in the C's buffer)" in inner.__doc__
 
 
 def test_outputs_only_default_to_none():

@@ -44,27 +44,40 @@ def paren(v: Val, prec: int) -> str:
     return f"({v.code})" if v.prec < prec else v.code
 
 
-_FROM_C = '''
-def _from_c(x, shape, dtype, name):
-    """An array as the C reads it: the first elements of the buffer, in `shape` (the buffer
-    may be longer, as the C allows, or already shaped)."""
-    x = np.asarray(x, dtype=dtype)
-    n = math.prod(shape)
-    if x.size < n:
-        raise ValueError(f"{name} has {x.size} elements; the C reads {n} (shape {shape})")
-    return x.reshape(-1)[:n].reshape(shape)
-'''
+_BUFFERS = '''
+def _c_places(shape, strides=None):
+    """Where each element of an array of `shape` lies in the C's buffer: in order, or
+    `strides` apart (rows further apart than they are long)."""
+    strides = strides or [math.prod(shape[k + 1:]) for k in range(len(shape))]
+    return sum(np.arange(n).reshape([-1 if k == d else 1 for k in range(len(shape))]) * s
+               for d, (n, s) in enumerate(zip(shape, strides)))
 
-_TO_C = '''
-def _to_c(value, buffer, dtype):
-    """An output as the C leaves it: in its shape, or, when the caller's buffer is longer (as
-    the C allows), a copy of the buffer with the output in its first elements."""
-    value = np.asarray(value).astype(dtype)
-    if buffer is None or np.size(buffer) == value.size:
+
+def _from_c(x, shape, dtype, name, strides=None):
+    """An array as the C reads it, in `shape`: the first elements of its buffer (which may be
+    longer, as the C allows, or come in `shape` already), or, with `strides`, the elements
+    that far apart."""
+    x = {asarray}
+    if tuple(x.shape) == tuple(shape):
+        return x
+    at = None if strides is None else _c_places(shape, strides)
+    need = math.prod(shape) if at is None or not math.prod(shape) else int(at.max()) + 1
+    if math.prod(x.shape) < need:
+        raise ValueError(f"{{name}} has {{math.prod(x.shape)}} elements; the C reads {{need}} (shape {{shape}})")
+    flat = x.reshape(-1)
+    return flat[:need].reshape(shape) if at is None else flat[at]
+
+
+def _to_c(value, buffer, dtype, strides=None):
+    """An output as the C leaves it: in its shape, or, when the caller gives the C's buffer
+    (longer, or with rows `strides` apart), a copy of that buffer with the output in place."""
+    value = {copy_value}
+    if buffer is None or tuple({shape_of}) == tuple(value.shape) \\
+            or (strides is None and math.prod({shape_of}) == math.prod(value.shape)):
         return value
-    out = np.array(buffer, dtype=dtype)
-    out.reshape(-1)[:value.size] = value.reshape(-1)
-    return out
+    out = {copy_buffer}
+    at = _c_places(tuple(value.shape), strides)
+    {put}
 '''
 
 _CDIV = '''
@@ -91,11 +104,17 @@ class Dialect:
         """The imports of a module whose code is `body`."""
         return self.imports
 
+    # how the buffer helpers (_BUFFERS) convert, copy and write, in this library
+    spelling = {"asarray": "np.asarray(x, dtype=dtype)", "copy_value": "np.array(value, dtype=dtype)",
+                "copy_buffer": "np.array(buffer, dtype=dtype)", "shape_of": "np.shape(buffer)",
+                "put": "out.reshape(-1)[at] = value\n    return out"}
+
     @property
-    def helpers(self) -> dict[str, str]:
-        """The functions the code may call, by name (NumPy's API: jnp has it too)."""
-        return {name: text.replace("np.", f"{self.lib}.") for name, text in
-                (("_from_c", _FROM_C), ("_to_c", _TO_C), ("_c_div", _CDIV))}
+    def helpers(self) -> str:
+        """The functions the code may call (NumPy's API: jnp has it too): `_c_div`, then
+        `_c_places`, `_from_c` and `_to_c`, apart by two blank lines."""
+        lib = f"{self.lib}."
+        return _CDIV.replace("np.", lib) + "\n\n" + _BUFFERS.replace("np.", lib).format(**self.spelling)
 
     def dtype(self, name: str) -> str:
         return f"{self.lib}.{name}"
@@ -103,9 +122,10 @@ class Dialect:
     def convert_input(self, ident: str, kind: str) -> str:
         return f"{self.lib}.asarray({ident}, dtype={self.dtype(self.inner[kind])})"
 
-    def from_c(self, ident: str, shape: str, kind: str) -> str:
+    def from_c(self, ident: str, shape: str, kind: str, strides: Optional[str] = None) -> str:
         """An array argument, as the C reads it (see `_from_c`)."""
-        return f'_from_c({ident}, {shape}, {self.dtype(self.inner[kind])}, "{ident}")'
+        more = "" if strides is None else f", {strides}"
+        return f'_from_c({ident}, {shape}, {self.dtype(self.inner[kind])}, "{ident}"{more})'
 
     def einsum(self, spec: str, operands: list[str]) -> str:
         return f'{self.lib}.einsum("{spec}", {", ".join(operands)})'
@@ -153,9 +173,10 @@ class Dialect:
     def output(self, ident: str, ctype: str, scalar: bool) -> str:
         return f"{self.lib}.asarray({ident}, dtype={self.dtype(OUTPUT_DTYPE[ctype])})"
 
-    def to_c(self, ident: str, buffer: str, ctype: str) -> str:
-        """An output array, in the caller's buffer if it is longer (see `_to_c`)."""
-        return f"_to_c({ident}, {buffer}, {self.dtype(OUTPUT_DTYPE[ctype])})"
+    def to_c(self, ident: str, buffer: str, ctype: str, strides: Optional[str] = None) -> str:
+        """An output array, in the caller's buffer if it is the C's (see `_to_c`)."""
+        more = "" if strides is None else f", {strides}"
+        return f"_to_c({ident}, {buffer}, {self.dtype(OUTPUT_DTYPE[ctype])}{more})"
 
     def reduce(self, op: str, code: str, axes: list[int]) -> str:
         """A reduction by sum, max, min or product over the given axes (all when empty)."""
@@ -198,36 +219,22 @@ class TorchDialect(Dialect):
     imports = "import torch"
     lib = "torch"
     axis = "dim"
-    helpers = {
-        "_from_c": '''
-def _from_c(x, shape, dtype, name):
-    """An array as the C reads it: the first elements of the buffer, in `shape` (the buffer
-    may be longer, as the C allows, or already shaped)."""
-    x = torch.as_tensor(x, dtype=dtype)
-    n = math.prod(shape)
-    if x.numel() < n:
-        raise ValueError(f"{name} has {x.numel()} elements; the C reads {n} (shape {shape})")
-    return x.reshape(-1)[:n].reshape(shape)
-''',
-        "_to_c": '''
-def _to_c(value, buffer, dtype):
-    """An output as the C leaves it: in its shape, or, when the caller's buffer is longer (as
-    the C allows), a copy of the buffer with the output in its first elements."""
-    value = value.to(dtype, copy=True)
-    if buffer is None or torch.as_tensor(buffer).numel() == value.numel():
-        return value
-    out = torch.as_tensor(buffer).to(dtype, copy=True)
-    out.reshape(-1)[:value.numel()] = value.reshape(-1)
-    return out
-''',
-        "_c_div": '''
+    spelling = {"asarray": "torch.as_tensor(x, dtype=dtype)",
+                "copy_value": "torch.as_tensor(value).to(dtype, copy=True)",
+                "copy_buffer": "torch.as_tensor(buffer).to(dtype, copy=True)",
+                "shape_of": "torch.as_tensor(buffer).shape", "put": "out.reshape(-1)[at] = value\n    return out"}
+
+    @property
+    def helpers(self) -> str:
+        cdiv = '''
 def _c_div(a, b):
     """Integer division as in C: the quotient is truncated toward zero. A zero divisor
     gives 0: C never divides by zero where it runs, but a where computes both branches."""
     a, b = torch.as_tensor(a), torch.as_tensor(b)
     q = torch.div(a, torch.where(b == 0, torch.ones_like(b), b), rounding_mode="trunc")
     return torch.where(b == 0, torch.zeros_like(q), q)
-'''}
+'''
+        return cdiv + "\n\n" + _BUFFERS.replace("np.", "torch.").format(**self.spelling)
 
     def convert_input(self, ident: str, kind: str) -> str:
         return f"torch.as_tensor({ident}, dtype={self.dtype(self.inner[kind])})"
@@ -285,20 +292,9 @@ class JaxDialect(Dialect):
             text += '\n\njax.config.update("jax_enable_x64", True)   # the C computes in 64 bits'
         return text
 
-    @property
-    def helpers(self) -> dict[str, str]:
-        out = super().helpers
-        out["_to_c"] = '''
-def _to_c(value, buffer, dtype):
-    """An output as the C leaves it: in its shape, or, when the caller's buffer is longer (as
-    the C allows), the buffer with the output in its first elements (a new array)."""
-    value = jnp.asarray(value, dtype=dtype)
-    if buffer is None or jnp.size(buffer) == value.size:
-        return value
-    out = jnp.asarray(buffer, dtype=dtype)
-    return out.reshape(-1).at[:value.size].set(value.reshape(-1)).reshape(out.shape)
-'''
-        return out
+    spelling = {"asarray": "jnp.asarray(x, dtype=dtype)", "copy_value": "jnp.array(value, dtype=dtype)",
+                "copy_buffer": "jnp.array(buffer, dtype=dtype)", "shape_of": "jnp.shape(buffer)",
+                "put": "return out.reshape(-1).at[at].set(value).reshape(out.shape)"}
 
 
 DIALECTS = {cls.target: cls for cls in (NumpyDialect, TorchDialect, JaxDialect)}
@@ -328,11 +324,24 @@ def emit_array_code(target: str, program, sig, case_sigs=None) -> str:
     body = "\n".join(lines)
     lines = [f"def {first.function}({signature_code(first, body)}):",
              f'    """{gens[0].docstring(program, body)}"""', body]
-    calls = set(re.findall(r"\b(_\w+)\(", body))
-    imports = ("import math\n" if "_from_c" in calls else "") + d.imports_for(body)
+    helpers = needed_helpers(d.helpers, body)
+    imports = ("import math\n" if "math." in "".join(helpers) else "") + d.imports_for(body)
     head = f'''"""{sig.function}, lifted from C by tensorlift ({target} back end)."""\n{imports}'''
-    helpers = [text.strip("\n") for name, text in d.helpers.items() if name in calls]
     return "\n\n\n".join([head, *helpers, "\n".join(lines)]) + "\n"
+
+
+def needed_helpers(helpers: str, code: str) -> list[str]:
+    """The helper functions (`helpers`: their definitions, apart by blank lines) that `code`
+    calls, and those they call, in the order they are defined."""
+    defs = {m.group(1): block.strip("\n") for block in re.split(r"\n\n\n+", helpers)
+            if (m := re.search(r"^def (\w+)\(", block.strip("\n"), re.M))}
+    needed, todo = set(), set(re.findall(r"\b(_\w+)\(", code))
+    while todo:
+        name = todo.pop()
+        if name in defs and name not in needed:
+            needed.add(name)
+            todo |= set(re.findall(r"\b(_\w+)\(", defs[name]))
+    return [text for name, text in defs.items() if name in needed]
 
 
 class _Generator:
@@ -351,7 +360,8 @@ class _Generator:
         for t in (plan.info(p.name) for p in sig.call_params):
             if t.name in plan.reads:
                 shape = shape_code(plan, t) if t.param is not None and t.param.kind == "array" else None
-                code = d.convert_input(t.ident, t.kind) if shape is None else d.from_c(t.ident, shape, t.kind)
+                code = d.convert_input(t.ident, t.kind) if shape is None else \
+                    d.from_c(t.ident, shape, t.kind, shape_code(plan, t, strides=True))
                 lines.append(f"{indent}{t.ident} = {code}")
         computed = []
         for sp in plan.statements:
@@ -365,7 +375,8 @@ class _Generator:
                 n = d.convert_input(f"len({plan.info(array).ident}{'[0]' * depth})", "int")
                 lines.append(f"{indent}{plan.info(size).ident} = {n}")
         lines += computed
-        outs = [d.to_c(t.ident, plan.buffers[t.name], t.ctype) if t.role == "param" else
+        outs = [d.to_c(t.ident, plan.buffers[t.name], t.ctype, shape_code(plan, t, strides=True))
+                if t.role == "param" else
                 d.output(t.ident, t.ctype, t.role == "return" and not t.order) for t in plan.outputs]
         lines.append(f"{indent}return {', '.join(outs)}")
         return lines

@@ -304,12 +304,14 @@ def shape_exprs(plan: Plan, shape: Optional[list[str]], known) -> Optional[list[
     return [_SIZE_NAME.sub(lambda m: plan.info(m.group()).ident, e) for e in shape]
 
 
-def shape_code(plan: Plan, t: TensorInfo) -> Optional[str]:
-    """A parameter array's shape as a Python tuple of the function's own size arguments
-    (`(M, N)`), so that a flat buffer of the C's can be reshaped; None if a size is not
-    a parameter."""
+def shape_code(plan: Plan, t: TensorInfo, strides: bool = False) -> Optional[str]:
+    """A parameter array's shape (or with `strides` its strides in the C's buffer, when its
+    rows lie apart there) as a Python tuple of the function's own size arguments (`(M, N)`),
+    so that a flat buffer of the C's can be read; None if a size is not a parameter (or the
+    array is dense, for strides)."""
     params = {p.name for p in plan.sig.call_params}
-    dims = shape_exprs(plan, t.param.shape or [], lambda n: n in params and not plan.info(n).order)
+    exprs = t.param.strides if strides else t.param.shape or []
+    dims = shape_exprs(plan, exprs, lambda n: n in params and not plan.info(n).order)
     if dims is None:
         return None
     return "(" + ", ".join(dims) + ("," if len(dims) == 1 else "") + ")"
@@ -375,6 +377,8 @@ def parameter_doc(plan: Plan, dtype_names: dict[str, str], body: str) -> str:
             lines.append(f"      {t.ident}: {what} ({p.dtype}){ignored}")
             continue
         array = f"{dtype_names[p.dtype]}{doc_shape(plan, p.shape)}"
+        if p.strides is not None:
+            array += f" (strides {doc_shape(plan, p.strides)[1:-1]} in the C's buffer)"
         if p.access == "write" and p.name in plan.reads:    # a domain keeps its other elements
             what = "output: the elements the program does not assign keep their values"
         elif p.access == "write":

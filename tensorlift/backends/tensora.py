@@ -36,7 +36,7 @@ import math
 from ..errors import TensorliftError
 from ..taco.ir import Access, BinOp, Call, Const, Expr, Guarded, Neg, Program, accesses
 from ..signature import Signature
-from .arrays import OUTPUT_DTYPE, NumpyDialect
+from .arrays import OUTPUT_DTYPE, NumpyDialect, needed_helpers
 from .names import PYTHON_RESERVED, Namer, tensora_ident
 from .plan import Node, StatementPlan, make_plan, parameter_doc, shape_code, signature_code
 
@@ -59,13 +59,13 @@ def emit_tensora(program: Program, sig: Signature) -> str:
     names = Namer(clean=tensora_ident, reserved={"assignment"}, sep="")
     for t in plan.tensors.values():
         names(t.name)
-    np_ = NumpyDialect()
+    np_ = NumpyDialect({"int": "float64", "float": "float64"})   # tensora computes in double
     lines = [f"    {plan.buffers[t.name]} = {t.ident}" for t in plan.outputs if t.role == "param"]
     for p in sig.call_params:
         t = plan.info(p.name)
         shape = shape_code(plan, t) if p.kind == "array" and p.name in plan.reads else None
-        if shape is not None:       # tensora computes in double: so does the rest
-            lines.append(f'    {t.ident} = _from_c({t.ident}, {shape}, np.float64, "{t.ident}")')
+        if shape is not None:
+            lines.append(f"    {t.ident} = {np_.from_c(t.ident, shape, 'float', shape_code(plan, t, strides=True))}")
     pynames = Namer(reserved=PYTHON_RESERVED | {t.ident for t in plan.tensors.values()} | set(plan.buffers.values()))
     for sp in plan.statements:
         lines.append(f"    # {sp.statement}")
@@ -73,7 +73,7 @@ def emit_tensora(program: Program, sig: Signature) -> str:
     outs = []
     for t in plan.outputs:
         if t.role == "param":
-            outs.append(np_.to_c(t.ident, plan.buffers[t.name], t.ctype))
+            outs.append(np_.to_c(t.ident, plan.buffers[t.name], t.ctype, shape_code(plan, t, strides=True)))
         else:
             outs.append(np_.output(t.ident, t.ctype, not t.order))
     lines.append(f"    return {', '.join(outs)}")
@@ -84,8 +84,8 @@ def emit_tensora(program: Program, sig: Signature) -> str:
             + parameter_doc(plan, OUTPUT_DTYPE, body) + "\n    Returns "
             + ", ".join(f"{t.ident} ({OUTPUT_DTYPE[t.ctype]})" for t in plan.outputs)
             + " as NumPy values.\n    Arguments are never modified.\n    \"\"\""]
-    helpers = [text.strip("\n") for name, text in np_.helpers.items() if f"{name}(" in body]
-    imports = ("import math\n" if "_from_c(" in body else "") + "import numpy as np\nimport tensora"
+    helpers = needed_helpers(np_.helpers, body)
+    imports = ("import math\n" if "math." in "".join(helpers) else "") + "import numpy as np\nimport tensora"
     return "\n\n\n".join([f'"""{sig.function}, lifted from C by tensorlift (tensora back end)."""\n{imports}',
                           _HELPER.strip("\n"), *helpers, "\n".join(head + [body])]) + "\n"
 

@@ -122,7 +122,29 @@ def analyze_kernel(kernel: A.Kernel, slots: Optional[list[Slot]] = None, budget=
     if ret is not None:
         returns, returns_shape = ret.dtype, [str(e) for e in layouts[ret.name].shape]
     sig = Signature(kernel.name, params, returns, tied, returns_shape, types_used(kernel))
-    return Analysis(kernel, slots, sig, layouts, stride_values, ties, flows, dims, fixed)
+    analysis = Analysis(kernel, slots, sig, layouts, stride_values, ties, flows, dims, fixed)
+    for p in sig.arrays:
+        p.strides = sparse_strides(analysis, p.name)
+    return analysis
+
+
+def sparse_strides(analysis: Analysis, name: str) -> Optional[list[str]]:
+    """An array's strides in the sizes when its rows lie further apart in the C's buffer than
+    its shape is wide (shape [n, m-1] in rows m apart: the kernel skips the last column);
+    None when they are the dense strides of its shape."""
+    layout = analysis.layouts[name]
+    if layout.rows:
+        return None
+    free = analysis.free_dims
+    for base, step in ((5, 2), (6, 3)):
+        env = analysis.sizes({d: base + step * k for k, d in enumerate(free)})
+        dense, want = 1, []
+        for extent in reversed(layout.shape):
+            want.insert(0, dense)
+            dense *= extent.eval(env)
+        if [s.eval(env) for s in layout.strides] != want:
+            return [str(s.substitute(analysis.stride_values)) for s in layout.strides]
+    return None
 
 
 def types_used(kernel: A.Kernel) -> list[str]:
