@@ -154,7 +154,8 @@ def types_used(kernel: A.Kernel) -> list[str]:
     found = {g.type for g in kernel.globals.values()} | {t for fs in kernel.structs.values() for _, t in fs}
     for f in kernel.functions.values():
         found |= {p.type for p in f.params} | {f.returns}
-        found |= {n.type for n in A.walk(f.body) if isinstance(n, A.Decl) or isinstance(n, A.Cast) and not n.implicit}
+        found |= {n.type for n in A.walk(f.body)
+                  if isinstance(n, A.Decl) or (isinstance(n, A.Cast) and not n.implicit)}
     return sorted({t.dtype for t in map(A.element, found) if isinstance(t, A.Scalar)})
 
 
