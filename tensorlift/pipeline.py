@@ -87,11 +87,12 @@ class LiftResult:
 
 
 def prepare(kernel: A.Kernel, budget: Budget, examples: int = 6, seed: int = 0,
-            fixed: Optional[dict[str, int]] = None, smoke: bool = True) -> tuple[Analysis, list[Example]]:
+            fixed: Optional[dict[str, int]] = None, smoke: bool = True,
+            preload: tuple[str, ...] = ()) -> tuple[Analysis, list[Example]]:
     """Analysis and examples of a kernel (with `fixed` scalars held at one value). The
     harness compiles while the analysis runs; its first run (`smoke`), in a watchdog thread,
     stops the analysis at once if the kernel never ends. With no examples asked for, nothing
-    is compiled."""
+    is compiled. `preload`: modules to import in a thread while the compiler runs."""
     if examples == 0:
         from .c.analysis import analyze_kernel
         return analyze_kernel(kernel, None, budget, fixed), []
@@ -99,8 +100,8 @@ def prepare(kernel: A.Kernel, budget: Budget, examples: int = 6, seed: int = 0,
     roles = scalar_roles(slots, analyse_flows(kernel, slots))
     slots = size_slots(slots, roles)
     build = start_build(kernel, slots, macros=smoke_macros(slots, roles))
-    if build.thread is not None:     # the compiler runs: the search and the prover load meanwhile
-        threading.Thread(target=_load, args=(LATER,), daemon=True).start()
+    if build.thread is not None and preload:     # the compiler runs: what comes next loads meanwhile
+        threading.Thread(target=_load, args=(preload,), daemon=True).start()
     # NumPy (with the analysis) is imported while the compiler runs, not before it starts
     from .c.analysis import analyze_kernel
     from .c.examples import make_examples, smoke_run
@@ -134,8 +135,9 @@ def prepare(kernel: A.Kernel, budget: Budget, examples: int = 6, seed: int = 0,
     return analysis, exs
 
 
-LATER = ("tensorlift.synth.learn", "tensorlift.synth.topdown", "tensorlift.synth.grammar",
-         "tensorlift.synth.check", "tensorlift.verify.prove")
+SEARCH_MODULES = ("tensorlift.synth.learn", "tensorlift.synth.topdown", "tensorlift.synth.grammar",
+                  "tensorlift.synth.check", "tensorlift.verify.prove")
+"""What a lift imports after the examples (z3 and the search), loaded while the harness compiles."""
 
 
 def _load(modules) -> None:
@@ -181,7 +183,7 @@ def lift(source: Union[str, Path], function: Optional[str] = None, *, timeout: f
     results = []
     for k, (case, fixed) in enumerate(flag_cases(intervals)):
         try:
-            analysis, exs = prepare(kernel, budget, examples, seed, fixed, smoke=k == 0)
+            analysis, exs = prepare(kernel, budget, examples, seed, fixed, smoke=k == 0, preload=SEARCH_MODULES)
         except OutOfTime as e:
             return LiftResult(kernel.name, "failed", guide=guide, grammar=grammar, enumerator=enumerator,
                               searched=str(e), seconds=time.monotonic() - start)
