@@ -48,9 +48,9 @@ _BUFFERS = '''
 def _c_places(shape, strides=None):
     """Where each element of an array of `shape` lies in the C's buffer: in order, or
     `strides` apart (rows further apart than they are long)."""
-    strides = strides or [math.prod(shape[k + 1:]) for k in range(len(shape))]
-    return sum(np.arange(n).reshape([-1 if k == d else 1 for k in range(len(shape))]) * s
-               for d, (n, s) in enumerate(zip(shape, strides)))
+    if strides is None:
+        return np.arange(math.prod(shape)).reshape(shape)
+    return {places}
 
 
 def _from_c(x, shape, dtype, name, strides=None):
@@ -107,7 +107,8 @@ class Dialect:
     # how the buffer helpers (_BUFFERS) convert, copy and write, in this library
     spelling = {"asarray": "np.asarray(x, dtype=dtype)", "copy_value": "np.array(value, dtype=dtype)",
                 "copy_buffer": "np.array(buffer, dtype=dtype)", "shape_of": "np.shape(buffer)",
-                "put": "out.reshape(-1)[at] = value\n    return out"}
+                "put": "out.reshape(-1)[at] = value\n    return out",
+                "places": "np.tensordot(np.asarray(strides), np.indices(shape), axes=1)"}
 
     @property
     def helpers(self) -> str:
@@ -222,7 +223,9 @@ class TorchDialect(Dialect):
     spelling = {"asarray": "torch.as_tensor(x, dtype=dtype)",
                 "copy_value": "torch.as_tensor(value).to(dtype, copy=True)",
                 "copy_buffer": "torch.as_tensor(buffer).to(dtype, copy=True)",
-                "shape_of": "torch.as_tensor(buffer).shape", "put": "out.reshape(-1)[at] = value\n    return out"}
+                "shape_of": "torch.as_tensor(buffer).shape", "put": "out.reshape(-1)[at] = value\n    return out",
+                "places": "torch.tensordot(torch.tensor(strides), torch.stack(torch.meshgrid(\n"
+                          "        *map(torch.arange, shape), indexing=\"ij\")), dims=1)"}
 
     @property
     def helpers(self) -> str:
@@ -294,7 +297,8 @@ class JaxDialect(Dialect):
 
     spelling = {"asarray": "jnp.asarray(x, dtype=dtype)", "copy_value": "jnp.array(value, dtype=dtype)",
                 "copy_buffer": "jnp.array(buffer, dtype=dtype)", "shape_of": "jnp.shape(buffer)",
-                "put": "return out.reshape(-1).at[at].set(value).reshape(out.shape)"}
+                "put": "return out.reshape(-1).at[at].set(value).reshape(out.shape)",
+                "places": "jnp.tensordot(jnp.asarray(strides), jnp.indices(shape), axes=1)"}
 
 
 DIALECTS = {cls.target: cls for cls in (NumpyDialect, TorchDialect, JaxDialect)}
