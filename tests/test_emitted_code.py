@@ -153,8 +153,8 @@ def test_an_output_before_inputs_stays_positional_and_docstring_names_match():
     assert params == ["d_rows", "d_cols", "d_vals", "a_vals", "b_vals"]
     doc = addm.__doc__
     notation, rest = doc.split("Parameters", 1)
-    assert "d_vals: float32[d_rows*d_cols], output only: may be None" in rest
-    assert "d.rows" not in rest and "d_vals (float32[d_rows*d_cols], write)" in rest
+    assert "d_vals (the C's d.vals): float32[d_rows*d_cols], output only: may be None" in rest
+    assert "float32[d.rows" not in rest and "d_vals (float32[d_rows*d_cols], write)" in rest
     out = addm(2, 3, None, np.ones(6, np.float32), np.arange(6, dtype=np.float32))
     np.testing.assert_array_equal(out, np.arange(6) + 1)
 

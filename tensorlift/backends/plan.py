@@ -368,13 +368,14 @@ def parameter_doc(plan: Plan, dtype_names: dict[str, str], body: str) -> str:
     lines = ["    Parameters, in C order:"]
     for p in plan.sig.call_params:
         t = plan.info(p.name)
+        ident = t.ident if t.ident == p.name else f"{t.ident} (the C's {p.name})"   # a struct's field
         if p.kind == "scalar":
             what = {"dimension": "size", "stride": "row stride (dense)",
                     "flag": "flag that picks the case"}.get(p.role, "value")
             if p.macro is not None:
                 what += f", the macro {p.name} of the C (default {p.macro})"
             ignored = "" if t.ident in used else ", accepted and ignored"
-            lines.append(f"      {t.ident}: {what} ({p.dtype}){ignored}")
+            lines.append(f"      {ident}: {what} ({p.dtype}){ignored}")
             continue
         array = f"{dtype_names[p.dtype]}{doc_shape(plan, p.shape)}"
         if p.strides is not None:
@@ -385,7 +386,7 @@ def parameter_doc(plan: Plan, dtype_names: dict[str, str], body: str) -> str:
             what = "output only: may be None"
         else:
             what = "read" if p.access == "read" else "read and updated"
-        lines.append(f"      {t.ident}: {array}, {what}")
+        lines.append(f"      {ident}: {array}, {what}")
     lines.append("    An array is given in its shape or as the C's flat buffer, which may be longer, as the\n"
                  "    C allows: its first elements are the array (a longer output comes back whole).")
     return "\n".join(lines)
