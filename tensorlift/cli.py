@@ -11,7 +11,9 @@ import sys
 import traceback
 import warnings
 
+from . import __version__
 from .errors import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_NOT_FOUND, EXIT_OK, TensorliftError
+from .options import POSITIVE, Parser, epilog, number
 from .synth import GUIDES
 
 DEFAULT_MEMORY_GIB = 8.0
@@ -30,9 +32,9 @@ def add_input_options(p: argparse.ArgumentParser, function_help: str) -> None:
     g.add_argument("-U", dest="undefines", action="append", default=[], metavar="NAME",
                    help="undefine a macro (may repeat)")
     g.add_argument("-std", dest="std", metavar="STANDARD",
-                   help="the language standard, as -std=c99 or -std=c++17")
+                   help="the language standard, as -std=c99 or -std=c++17 (default: the compiler's)")
     g.add_argument("--cflags", default="", metavar="FLAGS",
-                   help='more compiler flags in one string, e.g. --cflags "-DNDEBUG -Iinclude"')
+                   help='more compiler flags in one string, e.g. --cflags "-DNDEBUG -Iinclude" (default: none)')
     g.add_argument("-p", dest="build_dir", metavar="BUILD_DIR",
                    help="the directory holding compile_commands.json (default: search from the file's directory up)")
     g.add_argument("-x", dest="language", choices=("c", "c++"),
@@ -45,63 +47,81 @@ def build_flags(args):
                       split_cflags(args.cflags), args.build_dir, args.language)
 
 
+def add_lift_options(p: argparse.ArgumentParser, timeout: float, targets_default: str) -> None:
+    """What lift and bench share: the time limit, the guidance, the proof and the targets."""
+    p.add_argument("--timeout", type=POSITIVE, default=timeout, metavar="SECONDS",
+                   help="time limit of the whole lift of one function: analysis, examples, search and "
+                        f"proofs (default {timeout:g})")
+    p.add_argument("--guide", default="auto", choices=GUIDES,
+                   help="auto (default): the model's answers with static features of the code when a model "
+                        "or --answers is given, static alone otherwise; llm: weights learned from the answers "
+                        "only (the published method); static: the code alone; none: equal weights")
+    p.add_argument("--verify", default="bounded", choices=("bounded", "none"),
+                   help="bounded (default): prove the program for every size the proof covers (all sizes by "
+                        "induction, else every combination of sizes 1..--bound); none: examples only")
+    p.add_argument("--bound", type=number(int, least=1), default=3, metavar="N",
+                   help="a bounded proof covers sizes 1..N, every combination (default 3)")
+    p.add_argument("--target", metavar="LIST",
+                   help=f"comma-separated, any of {TARGET_NAMES}: code for each, run on the examples before "
+                        f"it is shown (default: {targets_default})")
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="tensorlift", description="Lift C tensor kernels to verified TACO index notation.")
-    sub = p.add_subparsers(dest="command", required=True)
+    p = Parser(prog="tensorlift", description="Lift C tensor kernels to verified TACO index notation.",
+               epilog=epilog("0 success", "1 not lifted, refuted or not proved"))
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="{analyze,lift,verify,bench}")
 
     a = sub.add_parser("analyze", help="show what each parameter of a kernel is, with examples",
-                       description="The role of every parameter, array shapes and tied sizes, and examples from running the compiled C.")
+                       description="The role of every parameter, array shapes and tied sizes, and examples from running the compiled C.",
+                       epilog=epilog("0 analysed"))
     a.add_argument("file", help="a C or C++ source file")
     add_input_options(a, "the function to analyse (default: every function that takes or returns arrays)")
     a.add_argument("--json", action="store_true", help="one JSON object per function, one per line")
-    a.add_argument("--examples", type=int, default=3, metavar="N", help="examples to show (default 3; 0 for none)")
+    a.add_argument("--examples", type=number(int, least=0), default=3, metavar="N",
+                   help="examples to show (default 3; 0 for none)")
 
     lf = sub.add_parser("lift", help="lift a kernel to TACO index notation",
-                        description="Find a TACO program equal to the C function, check it on examples of the compiled C, and prove it for all sizes up to the bound.")
+                        description="Find a TACO program equal to the C function, check it on examples of the "
+                                    "compiled C, and prove it equivalent.",
+                        epilog=epilog("0 lifted (every function asked for)", "1 a function was not lifted"))
     lf.add_argument("file", help="a C or C++ source file")
     add_input_options(lf, "the function to lift (default: every function that takes or returns arrays, main excepted)")
-    lf.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
-                    help="time limit of the whole lift of one function: analysis, examples, search and proofs (default 60)")
-    lf.add_argument("--memory", type=float, default=DEFAULT_MEMORY_GIB, metavar="GIB",
+    add_lift_options(lf, timeout=60.0, targets_default="taco, or numpy when the program is beyond plain TACO")
+    lf.add_argument("--memory", type=POSITIVE, default=DEFAULT_MEMORY_GIB, metavar="GIB",
                     help=f"memory ceiling of tensorlift's own process in GiB (default {DEFAULT_MEMORY_GIB:g})")
-    lf.add_argument("--guide", default="auto", choices=GUIDES,
-                    help="auto: model answers with static features when a model or --answers is given, "
-                         "static alone otherwise; llm: learned weights only (the published method); "
-                         "static: the code alone; none: equal weights")
-    lf.add_argument("--answers", metavar="FILE", help="recorded model answers, one per line")
-    lf.add_argument("--samples", type=int, default=10, metavar="N", help="answers to ask the model for (default 10)")
+    lf.add_argument("--answers", metavar="FILE", help="recorded model answers, one per line (default: ask "
+                    "the model TENSORLIFT_MODEL names, if any)")
+    lf.add_argument("--samples", type=number(int, least=1), default=10, metavar="N",
+                    help="answers to ask the model for (default 10)")
     lf.add_argument("--offline", action="store_true", help="replay model answers from the cache only")
     lf.add_argument("--grammar", default="learned", choices=("learned", "equal", "full", "answers-only"),
                     help="grammar style (the published ablation; default learned)")
     lf.add_argument("--enumerator", default="top-down", choices=("top-down", "bottom-up"),
-                    help="A* over the grammar, or bottom-up by cost with observational equivalence")
+                    help="top-down (default): A* over the grammar; bottom-up: by cost with observational "
+                         "equivalence")
     lf.add_argument("--no-translate", dest="translate", action="store_false",
                     help="search only: do not first try the statements read off the C code "
                          "(to measure the search and its guidance)")
     lf.add_argument("--check-answers", action="store_true",
                     help="check the model's answers as written instead of searching (a baseline)")
-    lf.add_argument("--target", metavar="LIST",
-                    help=f"comma-separated: {TARGET_NAMES} (each emitted program is run on the examples; "
-                         "default taco, or numpy when the program is beyond plain TACO)")
-    lf.add_argument("--emit", metavar="DIR", help="write one file per target into DIR")
+    lf.add_argument("--emit", metavar="DIR", help="write one file per target into DIR (default: print the code)")
     lf.add_argument("--speedup", action="store_true",
                     help="time the compiled C (-O2) against each Python target at a realistic size")
-    lf.add_argument("--verify", default="bounded", choices=("bounded", "none"),
-                    help="bounded: prove the program for all sizes up to --bound (default); none: examples only")
-    lf.add_argument("--bound", type=int, default=3, metavar="N",
-                    help="verification covers every combination of sizes 1..N (default 3)")
     lf.add_argument("--require-proof", action="store_true",
                     help="a program that is not proved counts as not lifted (exit 1)")
     lf.add_argument("--json", action="store_true", help="one JSON object per function, one per line")
 
-    v = sub.add_parser("verify", help="prove a TACO program equivalent to a kernel for all sizes up to a bound",
-                       description="Prove a program equal to the C function for every combination of sizes 1..N, or show a counterexample.")
+    v = sub.add_parser("verify", help="prove a TACO program equivalent to a kernel",
+                       description="Prove a program equal to the C function for every combination of sizes "
+                                   "1..N, or show a counterexample.",
+                       epilog=epilog("0 proved", "1 refuted or not proved"))
     v.add_argument("file", help="a C or C++ source file")
     v.add_argument("program", help="the program, e.g. 'y(i) = A(i,j) * x(j)'")
-    add_input_options(v, "the function the program is for (needed when the file has several)")
-    v.add_argument("--bound", type=int, default=3, metavar="N",
+    add_input_options(v, "the function the program is for (default: the file's only kernel)")
+    v.add_argument("--bound", type=number(int, least=1), default=3, metavar="N",
                    help="prove for every combination of sizes 1..N (default 3)")
-    v.add_argument("--timeout", type=float, default=300.0, metavar="SECONDS", help="time limit (default 300)")
+    v.add_argument("--timeout", type=POSITIVE, default=300.0, metavar="SECONDS", help="time limit (default 300)")
     v.add_argument("--json", action="store_true", help="the result as JSON")
     from .bench.command import add_bench_parser
     add_bench_parser(sub)
@@ -135,6 +155,23 @@ def _error(e: Exception) -> tuple[str, int]:
     return f"internal error: {type(e).__name__}: {e}".splitlines()[0], EXIT_INTERNAL
 
 
+def entry() -> None:
+    """The `tensorlift` program: `main`, then out at once. Tearing down NumPy, z3 and libclang
+    at exit costs every run a tenth of a second and nothing a finished command needs (its
+    output is flushed, its files closed); `bench` exits normally, so that an executor's own
+    exit handlers run."""
+    argv = sys.argv[1:]
+    code = main(argv)
+    if argv[:1] == ["bench"]:
+        sys.exit(code)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):     # a closed pipe (`| head`): nothing more to say
+            pass
+    os._exit(code)
+
+
 def _join_cflags(argv: list[str]) -> list[str]:
     """`--cflags "-Iinclude -DN=4"`: a value that starts with '-' is taken as the value, as a
     compiler driver would, not as another option."""
@@ -145,8 +182,6 @@ def _join_cflags(argv: list[str]) -> list[str]:
 
 
 def _memory_ceiling(gib: float) -> None:
-    if not gib > 0:
-        raise TensorliftError("--memory must be positive")
     from .budget import limit_memory
     limit_memory(gib)
 
@@ -216,9 +251,7 @@ def _print_analysis(res) -> None:
 
 def cmd_lift(args) -> int:
     from .api import lift
-    targets = _targets(args.target) if args.target else None
-    if args.samples < 1:
-        raise TensorliftError("--samples must be at least 1")
+    targets = targets_of(args.target) if args.target else None
     kernels = _kernels(args)
     worst = EXIT_OK
     for name, kernel in kernels:
@@ -284,7 +317,7 @@ def _report_lift(args, res, targets, header: bool) -> int:
     return EXIT_OK if res.status == "lifted" else EXIT_NOT_FOUND
 
 
-def _targets(text: str) -> list[str]:
+def targets_of(text: str) -> list[str]:
     from .backends import TARGETS        # no NumPy yet: the compile starts first
     targets = [t.strip() for t in text.split(",") if t.strip()]
     bad = [t for t in targets if t not in TARGETS]
@@ -293,22 +326,17 @@ def _targets(text: str) -> list[str]:
     return targets
 
 
-_SUFFIX = {"taco": ".taco", "numpy": "_numpy.py", "torch": "_torch.py", "jax": "_jax.py", "tensora": "_tensora.py"}
-
-
 def _emit(res, targets: list[str], directory) -> dict[str, str]:
     """Code for each target, each run on the examples first: a mismatch is an error, never output."""
     from pathlib import Path
-    from .backends import emit_checked
-    case_sigs = res.case_signatures or None
-    code = {t: emit_checked(t, res.program, res.analysis.signature, res.examples, case_sigs=case_sigs)
-            for t in targets}
+    from .backends import SUFFIX, emit_result
+    code = {t: emit_result(t, res) for t in targets}
     if directory:
         d = Path(directory)
         try:
             d.mkdir(parents=True, exist_ok=True)
             for t, src in code.items():
-                (d / f"{res.function}{_SUFFIX[t]}").write_text(src)
+                (d / f"{res.function}{SUFFIX[t]}").write_text(src)
         except OSError as e:
             raise TensorliftError(f"cannot write to {d}: {e.strerror}") from None
     return code

@@ -5,6 +5,7 @@ outputs, so a later statement can read what an earlier one computed (a temporary
 """
 from __future__ import annotations
 
+import importlib
 import itertools
 import threading
 import time
@@ -87,19 +88,24 @@ class LiftResult:
 
 
 def prepare(kernel: A.Kernel, budget: Budget, examples: int = 6, seed: int = 0,
-            fixed: Optional[dict[str, int]] = None, smoke: bool = True) -> tuple[Analysis, list[Example]]:
+            fixed: Optional[dict[str, int]] = None, smoke: bool = True,
+            preload: tuple[str, ...] = ()) -> tuple[Analysis, list[Example]]:
     """Analysis and examples of a kernel (with `fixed` scalars held at one value). The
     harness compiles while the analysis runs; its first run (`smoke`), in a watchdog thread,
     stops the analysis at once if the kernel never ends. With no examples asked for, nothing
-    is compiled."""
-    from .c.analysis import analyze_kernel
-    from .c.examples import make_examples, smoke_run
+    is compiled. `preload`: modules to import in a thread while the compiler runs."""
     if examples == 0:
+        from .c.analysis import analyze_kernel
         return analyze_kernel(kernel, None, budget, fixed), []
     slots = flatten(kernel)
     roles = scalar_roles(slots, analyse_flows(kernel, slots))
     slots = size_slots(slots, roles)
     build = start_build(kernel, slots, macros=smoke_macros(slots, roles))
+    if build.thread is not None and preload:     # the compiler runs: what comes next loads meanwhile
+        threading.Thread(target=_load, args=(preload,), daemon=True).start()
+    # NumPy (with the analysis) is imported while the compiler runs, not before it starts
+    from .c.analysis import analyze_kernel
+    from .c.examples import make_examples, smoke_run
     if not smoke:
         analysis = analyze_kernel(kernel, slots, budget, fixed)
         return analysis, make_examples(analysis, examples, seed=seed, build=build,
@@ -128,6 +134,20 @@ def prepare(kernel: A.Kernel, budget: Budget, examples: int = 6, seed: int = 0,
     exs = make_examples(analysis, examples, seed=seed, build=build,
                         time_limit=max(1.0, min(10.0, budget.left())))
     return analysis, exs
+
+
+SEARCH_MODULES = ("tensorlift.synth.learn", "tensorlift.synth.topdown", "tensorlift.synth.grammar",
+                  "tensorlift.synth.check", "tensorlift.verify.prove")
+"""What a lift imports after the examples (z3 and the search), loaded while the harness compiles."""
+
+
+def _load(modules) -> None:
+    """Import modules (in a thread: an error shows again where they are used)."""
+    try:
+        for m in modules:
+            importlib.import_module(m)
+    except Exception:
+        pass
 
 
 def lift(source: Union[str, Path], function: Optional[str] = None, *, timeout: float = 60.0,
@@ -165,7 +185,7 @@ def lift(source: Union[str, Path], function: Optional[str] = None, *, timeout: f
     for k, (case, fixed) in enumerate(flag_cases(intervals)):
         case_kernel = specialised(kernel, fixed)        # the code this case runs
         try:
-            analysis, exs = prepare(case_kernel, budget, examples, seed, fixed, smoke=k == 0)
+            analysis, exs = prepare(case_kernel, budget, examples, seed, fixed, smoke=k == 0, preload=SEARCH_MODULES)
         except OutOfTime as e:
             return LiftResult(kernel.name, "failed", guide=guide, grammar=grammar, enumerator=enumerator,
                               searched=str(e), seconds=time.monotonic() - start)

@@ -19,6 +19,7 @@ class Param:
     role: Optional[str] = None          # scalars: "dimension" | "stride" | "value" | "flag"
     macro: Optional[int] = None         # a size macro (`#define N 64`), not a parameter: its value
     size_of: Optional[str] = None       # a C++ vector's size (`base.size()`), not a parameter
+    strides: Optional[list[str]] = None # arrays whose rows lie apart in the C's buffer (`m` for [n, m-1])
 
     def to_json(self) -> dict:
         d = {"name": self.name, "kind": self.kind, "dtype": self.dtype}
@@ -29,6 +30,8 @@ class Param:
             d["role"] = self.role
         if self.macro is not None:
             d["macro"] = self.macro
+        if self.strides is not None:
+            d["strides"] = list(self.strides)
         return d
 
 
@@ -39,6 +42,7 @@ class Signature:
     returns: Optional[str] = None       # dtype of the returned value, if any
     tied_sizes: list[list[str]] = field(default_factory=list)
     returns_shape: Optional[list[str]] = None   # a returned vector's shape (None: a scalar)
+    types_used: Optional[list[str]] = None      # C types the kernel declares or casts to (None: unknown)
 
     def param(self, name: str) -> Param:
         for p in self.params:

@@ -4,6 +4,8 @@
     run_emitted(target, source, sig, example)     runs it: {output name: value}
     check_emitted(target, source, sig, examples)  raises TensorliftError on a mismatch
     emit_checked(target, program, sig, examples)  emit, then check
+    emit_result(target, lift_result)              emit_checked on a lifted result
+    combine(target, sources, title)               one module of several kernels' code
 
 Targets: "taco" (index notation text), "numpy", "torch", "jax" (a Python module with one
 function named after the C function) and "tensora" (a Python module running the
@@ -25,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import TensorliftError
 from ..taco.ir import extension_used
+from .combine import combine
 from .names import Namer
 
 if TYPE_CHECKING:
@@ -32,6 +35,8 @@ if TYPE_CHECKING:
     from ..taco.ir import Program
 
 TARGETS = ("taco", "numpy", "torch", "jax", "tensora")
+SUFFIX = {"taco": ".taco", "numpy": "_numpy.py", "torch": "_torch.py", "jax": "_jax.py", "tensora": "_tensora.py"}
+"""How a file of each target's code ends (`gemv_numpy.py`)."""
 
 # target -> (module that must be importable, what it is, extra to install)
 NEEDS = {
@@ -86,7 +91,7 @@ def function_name(sig: Signature) -> str:
 
 def __getattr__(name: str):
     """Running and checking emitted code needs NumPy; it is imported when first used."""
-    if name in ("run_emitted", "check_emitted", "emit_checked"):
+    if name in ("run_emitted", "check_emitted", "emit_checked", "emit_result"):
         from . import check
         return getattr(check, name)
     raise AttributeError(name)

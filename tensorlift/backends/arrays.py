@@ -5,9 +5,14 @@ One generator writes all three; a `Dialect` knows how each library spells things
 Every subexpression becomes a value whose axes are named by index variables. Products
 (with the sums placed inside them) become one `einsum`; `+ - /`, `min`/`max` and friends
 line their operands up by broadcasting (`x[:, None]`, `A.T`); a sum outside a product
-becomes `sum(..., axis=...)`. Values are computed as int64 or float64 whatever the C
-type; each output is converted to its C type (int -> int32, float -> float32,
-double -> float64) on return.
+becomes `sum(..., axis=...)`. Values are computed in the precision the C computes in
+(`plan.inner_dtypes`: float32 for `float` code, int32 unless 64 bits take part); each output
+is converted to its C type (int -> int32, float -> float32, double -> float64) on return.
+JAX's 64-bit mode is turned on only for code that computes in 64 bits.
+
+An array argument is the array in its shape or the C's flat buffer of it, which may be longer
+(as a C caller's buffer may be): `_from_c` takes its first elements, and `_to_c` gives an
+output back in the caller's longer buffer, the rest as given.
 """
 from __future__ import annotations
 
@@ -19,12 +24,11 @@ from .. import carith
 from ..errors import TensorliftError
 from ..taco.ir import (COMPARISONS, Program, LOGICAL, Access, BinOp, Call, Const, Guarded, Neg, Not, Reduce, accesses,
                        index_names, is_index_value)
-from .plan import (Node, Plan, StatementPlan, TensorInfo, make_plan, parameter_doc, promote, shape_code,
-                   shape_exprs, signature_code, size_sources)
+from .plan import (Node, Plan, StatementPlan, TensorInfo, doc_shape, make_plan, parameter_doc, promote,
+                   shape_code, shape_exprs, signature_code, size_sources)
 
 ADD, MUL, UNARY, ATOM = 1, 2, 3, 4
 OUTPUT_DTYPE = carith.NUMPY
-INNER_DTYPE = {"int": "int64", "float": "float64"}
 
 
 @dataclass
@@ -40,6 +44,42 @@ def paren(v: Val, prec: int) -> str:
     return f"({v.code})" if v.prec < prec else v.code
 
 
+_BUFFERS = '''
+def _c_places(shape, strides=None):
+    """Where each element of an array of `shape` lies in the C's buffer: in order, or
+    `strides` apart (rows further apart than they are long)."""
+    if strides is None:
+        return np.arange(math.prod(shape)).reshape(shape)
+    return {places}
+
+
+def _from_c(x, shape, dtype, name, strides=None):
+    """An array as the C reads it, in `shape`: the first elements of its buffer (which may be
+    longer, as the C allows, or come in `shape` already), or, with `strides`, the elements
+    that far apart."""
+    x = {asarray}
+    if tuple(x.shape) == tuple(shape):
+        return x
+    at = None if strides is None else _c_places(shape, strides)
+    need = math.prod(shape) if at is None or not math.prod(shape) else int(at.max()) + 1
+    if math.prod(x.shape) < need:
+        raise ValueError(f"{{name}} has {{math.prod(x.shape)}} elements; the C reads {{need}} (shape {{shape}})")
+    flat = x.reshape(-1)
+    return flat[:need].reshape(shape) if at is None else flat[at]
+
+
+def _to_c(value, buffer, dtype, strides=None):
+    """An output as the C leaves it: in its shape, or, when the caller gives the C's buffer
+    (longer, or with rows `strides` apart), a copy of that buffer with the output in place."""
+    value = {copy_value}
+    if buffer is None or tuple({shape_of}) == tuple(value.shape) \\
+            or (strides is None and math.prod({shape_of}) == math.prod(value.shape)):
+        return value
+    out = {copy_buffer}
+    at = _c_places(tuple(value.shape), strides)
+    {put}
+'''
+
 _CDIV = '''
 def _c_div(a, b):
     """Integer division as in C: the quotient is truncated toward zero. A zero divisor
@@ -51,21 +91,42 @@ def _c_div(a, b):
 
 
 class Dialect:
+    """How a library spells things, for code that computes in `inner` (kind -> dtype name)."""
     target = ""
-    imports = ""
+    imports = "import numpy as np"
     lib = ""                  # the module alias (`np`, `torch`, `jnp`)
     axis = "axis"
 
+    def __init__(self, inner: Optional[dict[str, str]] = None):
+        self.inner = inner or {"int": "int64", "float": "float64"}
+
+    def imports_for(self, body: str) -> str:
+        """The imports of a module whose code is `body`."""
+        return self.imports
+
+    # how the buffer helpers (_BUFFERS) convert, copy and write, in this library
+    spelling = {"asarray": "np.asarray(x, dtype=dtype)", "copy_value": "np.array(value, dtype=dtype)",
+                "copy_buffer": "np.array(buffer, dtype=dtype)", "shape_of": "np.shape(buffer)",
+                "put": "out.reshape(-1)[at] = value\n    return out",
+                "places": "np.tensordot(np.asarray(strides), np.indices(shape), axes=1)"}
+
     @property
-    def cdiv_helper(self) -> str:
-        """`_c_div`, which the code calls for C's `/` on integers (NumPy's API: jnp has it too)."""
-        return _CDIV.replace("np.", f"{self.lib}.")
+    def helpers(self) -> str:
+        """The functions the code may call (NumPy's API: jnp has it too): `_c_div`, then
+        `_c_places`, `_from_c` and `_to_c`, apart by two blank lines."""
+        lib = f"{self.lib}."
+        return _CDIV.replace("np.", lib) + "\n\n" + _BUFFERS.replace("np.", lib).format(**self.spelling)
 
     def dtype(self, name: str) -> str:
         return f"{self.lib}.{name}"
 
     def convert_input(self, ident: str, kind: str) -> str:
-        return f"{self.lib}.asarray({ident}, dtype={self.dtype(INNER_DTYPE[kind])})"
+        return f"{self.lib}.asarray({ident}, dtype={self.dtype(self.inner[kind])})"
+
+    def from_c(self, ident: str, shape: str, kind: str, strides: Optional[str] = None) -> str:
+        """An array argument, as the C reads it (see `_from_c`)."""
+        more = "" if strides is None else f", {strides}"
+        return f'_from_c({ident}, {shape}, {self.dtype(self.inner[kind])}, "{ident}"{more})'
 
     def einsum(self, spec: str, operands: list[str]) -> str:
         return f'{self.lib}.einsum("{spec}", {", ".join(operands)})'
@@ -86,16 +147,19 @@ class Dialect:
         return f"{self.lib}.broadcast_to({v.code}, {shape})"
 
     def cast(self, v: Val, kind: str) -> str:
-        """The value converted to int64 (truncating toward zero, as C does) or float64."""
-        return f"{paren(v, ATOM)}.astype({self.dtype(INNER_DTYPE[kind])})"
+        """The value converted to the inner integer type (truncating toward zero, as C does)
+        or the inner float type."""
+        return f"{paren(v, ATOM)}.astype({self.dtype(self.inner[kind])})"
 
     def float_operand(self, v: Val) -> str:
-        """An int array operand of a float operation (PyTorch needs the cast)."""
-        return v.code
+        """An int array operand of a float operation: cast to float32 (NumPy makes int32 with
+        float32 a float64), left to promote to float64."""
+        return self.cast(v, "float") if v.array and v.kind == "int" and self.inner["float"] == "float32" \
+            else v.code
 
     def number(self, v: Val) -> str:
         """A Python number as an array of its kind."""
-        return f"{self.lib}.asarray({v.code}, dtype={self.dtype(INNER_DTYPE[v.kind])})"
+        return f"{self.lib}.asarray({v.code}, dtype={self.dtype(self.inner[v.kind])})"
 
     def call(self, func: str, args: list[Val], kind: str) -> str:
         name = {"min": "minimum", "max": "maximum", "pow": "power" if self.lib != "torch" else "pow"}.get(func, func)
@@ -109,6 +173,11 @@ class Dialect:
 
     def output(self, ident: str, ctype: str, scalar: bool) -> str:
         return f"{self.lib}.asarray({ident}, dtype={self.dtype(OUTPUT_DTYPE[ctype])})"
+
+    def to_c(self, ident: str, buffer: str, ctype: str, strides: Optional[str] = None) -> str:
+        """An output array, in the caller's buffer if it is the C's (see `_to_c`)."""
+        more = "" if strides is None else f", {strides}"
+        return f"_to_c({ident}, {buffer}, {self.dtype(OUTPUT_DTYPE[ctype])}{more})"
 
     def reduce(self, op: str, code: str, axes: list[int]) -> str:
         """A reduction by sum, max, min or product over the given axes (all when empty)."""
@@ -131,11 +200,10 @@ class Dialect:
 
 class NumpyDialect(Dialect):
     target = "numpy"
-    imports = "import numpy as np"
     lib = "np"
 
     def number(self, v: Val) -> str:
-        return f"np.{INNER_DTYPE[v.kind]}({v.code})"
+        return f"np.{self.inner[v.kind]}({v.code})"
 
     def einsum(self, spec: str, operands: list[str]) -> str:
         # optimize=True contracts pairwise through BLAS instead of one loop over every index
@@ -152,7 +220,16 @@ class TorchDialect(Dialect):
     imports = "import torch"
     lib = "torch"
     axis = "dim"
-    cdiv_helper = '''
+    spelling = {"asarray": "torch.as_tensor(x, dtype=dtype)",
+                "copy_value": "torch.as_tensor(value).to(dtype, copy=True)",
+                "copy_buffer": "torch.as_tensor(buffer).to(dtype, copy=True)",
+                "shape_of": "torch.as_tensor(buffer).shape", "put": "out.reshape(-1)[at] = value\n    return out",
+                "places": "torch.tensordot(torch.tensor(strides), torch.stack(torch.meshgrid(\n"
+                          "        *map(torch.arange, shape), indexing=\"ij\")), dims=1)"}
+
+    @property
+    def helpers(self) -> str:
+        cdiv = '''
 def _c_div(a, b):
     """Integer division as in C: the quotient is truncated toward zero. A zero divisor
     gives 0: C never divides by zero where it runs, but a where computes both branches."""
@@ -160,9 +237,10 @@ def _c_div(a, b):
     q = torch.div(a, torch.where(b == 0, torch.ones_like(b), b), rounding_mode="trunc")
     return torch.where(b == 0, torch.zeros_like(q), q)
 '''
+        return cdiv + "\n\n" + _BUFFERS.replace("np.", "torch.").format(**self.spelling)
 
     def convert_input(self, ident: str, kind: str) -> str:
-        return f"torch.as_tensor({ident}, dtype={self.dtype(INNER_DTYPE[kind])})"
+        return f"torch.as_tensor({ident}, dtype={self.dtype(self.inner[kind])})"
 
     def transpose(self, atom: str, perm: list[int]) -> str:
         if perm == [1, 0]:
@@ -170,18 +248,18 @@ def _c_div(a, b):
         return f"{atom}.permute{tuple(perm)}"
 
     def cast(self, v: Val, kind: str) -> str:
-        return f"{paren(v, ATOM)}.to({self.dtype(INNER_DTYPE[kind])})"
+        return f"{paren(v, ATOM)}.to({self.dtype(self.inner[kind])})"
 
     def float_operand(self, v: Val) -> str:
-        return f"{paren(v, ATOM)}.double()" if v.array and v.kind == "int" else v.code
+        return self.cast(v, "float") if v.array and v.kind == "int" else v.code
 
     def number(self, v: Val) -> str:
-        return f"torch.tensor({v.code}, dtype={self.dtype(INNER_DTYPE[v.kind])})"
+        return f"torch.tensor({v.code}, dtype={self.dtype(self.inner[v.kind])})"
 
     def call(self, func: str, args: list[Val], kind: str) -> str:
         conv = []
         for a in args:
-            if not a.array:     # torch functions want tensors, float64 ones for a float result
+            if not a.array:     # torch functions want tensors, of the float type for a float result
                 code = self.number(Val(a.code, (), kind if kind == "float" else a.kind))
             else:
                 code = self.float_operand(a) if kind == "float" else a.code
@@ -209,30 +287,39 @@ def _c_div(a, b):
 
 class JaxDialect(Dialect):
     target = "jax"
-    imports = ('import jax\nimport jax.numpy as jnp\n\n'
-               'jax.config.update("jax_enable_x64", True)   # int64 / float64 as in NumPy')
     lib = "jnp"
 
+    def imports_for(self, body: str) -> str:
+        text = "import jax\nimport jax.numpy as jnp"
+        if re.search(r"\bjnp\.u?(int|float)64\b", body):
+            text += '\n\njax.config.update("jax_enable_x64", True)   # the C computes in 64 bits'
+        return text
 
-DIALECTS = {d.target: d for d in (NumpyDialect(), TorchDialect(), JaxDialect())}
+    spelling = {"asarray": "jnp.asarray(x, dtype=dtype)", "copy_value": "jnp.array(value, dtype=dtype)",
+                "copy_buffer": "jnp.array(buffer, dtype=dtype)", "shape_of": "jnp.shape(buffer)",
+                "put": "return out.reshape(-1).at[at].set(value).reshape(out.shape)",
+                "places": "jnp.tensordot(jnp.asarray(strides), jnp.indices(shape), axes=1)"}
+
+
+DIALECTS = {cls.target: cls for cls in (NumpyDialect, TorchDialect, JaxDialect)}
 
 
 def emit_array_code(target: str, program, sig, case_sigs=None) -> str:
     """A Python module for `target`. A guarded program (`case_sigs`: each case's signature)
     becomes one function whose `if`/`elif` on the flags picks the case."""
-    d = DIALECTS[target]
     if isinstance(program, Guarded):
         plans = [make_plan(p, s) for (_, p), s in zip(program.cases, case_sigs or [sig] * len(program.cases))]
         conds = [str(c) for c, _ in program.cases]
     else:
         plans, conds = [make_plan(program, sig)], [None]
+    wide = {k: max(p.inner[k] for p in plans) for k in ("int", "float")}   # "...64" > "...32"
+    d = DIALECTS[target](wide)
     gens = [_Generator(d, plan) for plan in plans]
     # cases that read and write different arrays (a node's forward and backward pass) take
     # them all, and return every output (an array a case leaves alone, as it was given)
     first = make_plan(Program(program.statements), sig) if isinstance(program, Guarded) else plans[0]
     outputs = [first.info(n) for n in sig.outputs] if isinstance(program, Guarded) else None
-    lines = [f"def {first.function}({signature_code(first)}):",
-             f'    """{_Generator(d, first).docstring(program)}"""']
+    lines = []
     for k, (gen, cond) in enumerate(zip(gens, conds)):
         if cond is None:
             lines += gen.body("    ")
@@ -241,19 +328,33 @@ def emit_array_code(target: str, program, sig, case_sigs=None) -> str:
             lines += gen.body("        ", outputs)
     if conds[0] is not None:
         lines.append('    raise ValueError("no case of the flags holds")')
-    head = f'''"""{sig.function}, lifted from C by tensorlift ({target} back end)."""\n{d.imports}'''
-    parts = [head]
-    if any(g.uses_cdiv for g in gens):
-        parts.append(d.cdiv_helper.strip("\n"))
-    parts.append("\n".join(lines))
-    return "\n\n\n".join(parts) + "\n"
+    body = "\n".join(lines)
+    lines = [f"def {first.function}({signature_code(first, body)}):",
+             f'    """{_Generator(d, first).docstring(program, body)}"""', body]
+    helpers = needed_helpers(d.helpers, body)
+    imports = ("import math\n" if "math." in "".join(helpers) else "") + d.imports_for(body)
+    head = f'''"""{sig.function}, lifted from C by tensorlift ({target} back end)."""\n{imports}'''
+    return "\n\n\n".join([head, *helpers, "\n".join(lines)]) + "\n"
+
+
+def needed_helpers(helpers: str, code: str) -> list[str]:
+    """The helper functions (`helpers`: their definitions, apart by blank lines) that `code`
+    calls, and those they call, in the order they are defined."""
+    defs = {m.group(1): block.strip("\n") for block in re.split(r"\n\n\n+", helpers)
+            if (m := re.search(r"^def (\w+)\(", block.strip("\n"), re.M))}
+    needed, todo = set(), set(re.findall(r"\b(_\w+)\(", code))
+    while todo:
+        name = todo.pop()
+        if name in defs and name not in needed:
+            needed.add(name)
+            todo |= set(re.findall(r"\b(_\w+)\(", defs[name]))
+    return [text for name, text in defs.items() if name in needed]
 
 
 class _Generator:
     def __init__(self, d: Dialect, plan: Plan):
         self.d = d
         self.plan = plan
-        self.uses_cdiv = False
         self.st: Optional[StatementPlan] = None
         self.letters: dict[str, str] = {}
 
@@ -263,13 +364,12 @@ class _Generator:
         """The function's body for one program: inputs converted, statements, return (of
         `outputs`, when given: those the program does not compute, as they came)."""
         plan, sig, d = self.plan, self.plan.sig, self.d
-        lines = []
+        lines = [f"{indent}{plan.buffers[t.name]} = {t.ident}" for t in plan.outputs if t.role == "param"]
         for t in (plan.info(p.name) for p in sig.call_params):
             if t.name in plan.reads:
-                code = d.convert_input(t.ident, t.kind)
                 shape = shape_code(plan, t) if t.param is not None and t.param.kind == "array" else None
-                if shape is not None:
-                    code += f".reshape({shape})"
+                code = d.convert_input(t.ident, t.kind) if shape is None else \
+                    d.from_c(t.ident, shape, t.kind, shape_code(plan, t, strides=True))
                 lines.append(f"{indent}{t.ident} = {code}")
         computed = []
         for sp in plan.statements:
@@ -284,7 +384,9 @@ class _Generator:
                 lines.append(f"{indent}{plan.info(size).ident} = {n}")
         lines += computed
         own = {t.name for t in plan.outputs}
-        outs = [d.output(t.ident, t.ctype, t.role == "return" and not t.order) if t.name in own else t.ident
+        outs = [(d.to_c(t.ident, plan.buffers[t.name], t.ctype, shape_code(plan, t, strides=True))
+                 if t.role == "param" else d.output(t.ident, t.ctype, t.role == "return" and not t.order))
+                if t.name in own else t.ident
                 for t in (outputs if outputs is not None else plan.outputs)]
         lines.append(f"{indent}return {', '.join(outs)}")
         return lines
@@ -295,19 +397,19 @@ class _Generator:
                       lambda m: self.plan.info(m.group()).ident if m.group() in self.plan.tensors else m.group(),
                       cond)
 
-    def docstring(self, program) -> str:
+    def docstring(self, program, body: str) -> str:
         plan = self.plan
         taco = "\n".join(f"        {line}" for line in str(program).split("\n")) if isinstance(program, Guarded) \
             else "\n".join(f"        {s}" for s in plan.program.statements)
         outs = []
         for t in plan.outputs:
-            shape = f"[{', '.join(t.param.shape or [])}]" if t.role != "return" else \
-                f"[{', '.join(plan.sig.returns_shape)}]" if t.order else ""
+            shape = doc_shape(plan, t.param.shape) if t.role != "return" else \
+                doc_shape(plan, plan.sig.returns_shape) if t.order else ""
             what = "returned value" if t.role == "return" else t.param.access
             outs.append(f"{t.ident} ({OUTPUT_DTYPE[t.ctype]}{shape}, {what})")
         note = ["    (Array shapes are the first case's; each case's are in its branch.)"] \
             if isinstance(program, Guarded) else []
-        doc = [f"TACO index notation:\n\n{taco}\n", parameter_doc(plan, OUTPUT_DTYPE), *note,
+        doc = [f"TACO index notation:\n\n{taco}\n", parameter_doc(plan, OUTPUT_DTYPE, body), *note,
                f"    Returns {', '.join(outs)}" + ("" if len(outs) == 1 else " as a tuple") + ".",
                "    Arguments are never modified.\n    "]
         return "\n".join(doc)
@@ -374,7 +476,6 @@ class _Generator:
                 op = "&" if e.op == "&&" else "|"
                 return self._reduce(Val(f"({self._truth(left)} {op} {self._truth(right)})", target, "bool"), n)
             if e.op == "/" and n.kind == "int":
-                self.uses_cdiv = True
                 return self._reduce(Val(f"_c_div({self._operand(left, 'int', 0)}, "
                                         f"{self._operand(right, 'int', 0)})", target, "int"), n)
             elif e.op == "/":

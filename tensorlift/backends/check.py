@@ -99,6 +99,12 @@ def emit_checked(target: str, program: Program, sig: Signature,
     return source
 
 
+def emit_result(target: str, result) -> str:
+    """The code of a lifted `LiftResult` for `target`, checked on the result's examples."""
+    return emit_checked(target, result.program, result.analysis.signature, result.examples,
+                        case_sigs=result.case_signatures or None)
+
+
 # ---------------------------------------------------------------------- helpers
 
 def _zeros(p, values: dict) -> Optional[np.ndarray]:

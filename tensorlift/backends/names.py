@@ -13,7 +13,7 @@ import re
 # Names the emitted modules use for themselves; a tensor never gets one of these.
 PYTHON_RESERVED = frozenset({
     "np", "torch", "jax", "jnp", "math", "tensora",
-    "_c_div", "_evaluate",
+    "_c_div", "_evaluate", "_from_c", "_to_c",
     # builtins the emitted code calls
     "float", "int", "tuple", "dict",
 })

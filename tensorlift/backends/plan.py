@@ -21,6 +21,7 @@ from .. import carith
 from ..errors import TensorliftError
 from ..taco.ir import (ARITY, BINARY_OPS, COMPARISONS, FUNCTIONS, LOGICAL, Access, BinOp, Call, Const, Expr, Neg,
                        Not, Program, Reduce, Statement, accesses, index_names, is_index_value)
+from ..taco.ir import children as ir_children
 from ..taco.semantics import reduce_vars, reduction_homes, size_names
 from ..taco.parse import NAME
 from ..signature import Param, Signature
@@ -91,6 +92,10 @@ class Plan:
     statements: list[StatementPlan]
     outputs: list[TensorInfo]           # sig.outputs order
     reads: set[str] = field(default_factory=set)   # parameters whose incoming value is used
+    inner: dict[str, str] = field(default_factory=lambda: {"int": "int64", "float": "float64"})
+    """The NumPy dtype names that values of each kind are computed in (see `inner_dtypes`)."""
+    buffers: dict[str, str] = field(default_factory=dict)
+    """Output parameter -> a Python name for the caller's buffer of it."""
 
     def info(self, name: str) -> TensorInfo:
         return self.tensors[name]
@@ -197,7 +202,30 @@ def make_plan(program: Program, sig: Signature, reserved=PYTHON_RESERVED) -> Pla
         if name not in assigned:
             raise TensorliftError(f"the program never assigns the output {name}")
         outputs.append(tensors[name])
-    return Plan(program, sig, function, tensors, plans, outputs, reads)
+    buffers = {t.name: namer.fresh(f"{t.ident}_buffer") for t in outputs if t.role == "param"}
+    return Plan(program, sig, function, tensors, plans, outputs, reads, inner_dtypes(program, sig), buffers)
+
+
+WIDE_INTS = ("int64", "uint64", "uint32")
+"""Integer types whose values or arithmetic need 64 bits."""
+
+
+def inner_dtypes(program: Program, sig: Signature) -> dict[str, str]:
+    """The precision the C computes in: int32 unless a 64-bit or unsigned 32-bit integer (type
+    or constant) takes part; float32 where the C declares `float` and no `double` and every
+    output is a float (an integer result of float arithmetic is computed in double, as a
+    `double` constant makes the C do), float64 otherwise."""
+    types = set(sig.types_used or ()) | {p.dtype for p in sig.params} | {sig.returns} - {None}
+    constants = [e.value for st in program.statements for e in _walk(st.rhs) if isinstance(e, Const)]
+    wide = bool(types & set(WIDE_INTS)) or any(isinstance(v, int) and not -2 ** 31 <= v < 2 ** 31 for v in constants)
+    single = "float" in types and "double" not in types and all(carith.is_float(sig.dtype_of(o)) for o in sig.outputs)
+    return {"int": "int64" if wide else "int32", "float": "float32" if single else "float64"}
+
+
+def _walk(e: Expr):
+    yield e
+    for c in ir_children(e):
+        yield from _walk(c)
 
 
 def _check_order(a: Access, t: TensorInfo, where: str) -> None:
@@ -276,12 +304,14 @@ def shape_exprs(plan: Plan, shape: Optional[list[str]], known) -> Optional[list[
     return [_SIZE_NAME.sub(lambda m: plan.info(m.group()).ident, e) for e in shape]
 
 
-def shape_code(plan: Plan, t: TensorInfo) -> Optional[str]:
-    """A parameter array's shape as a Python tuple of the function's own size arguments
-    (`(M, N)`), so that a flat buffer of the C's can be reshaped; None if a size is not
-    a parameter."""
+def shape_code(plan: Plan, t: TensorInfo, strides: bool = False) -> Optional[str]:
+    """A parameter array's shape (or with `strides` its strides in the C's buffer, when its
+    rows lie apart there) as a Python tuple of the function's own size arguments (`(M, N)`),
+    so that a flat buffer of the C's can be read; None if a size is not a parameter (or the
+    array is dense, for strides)."""
     params = {p.name for p in plan.sig.call_params}
-    dims = shape_exprs(plan, t.param.shape or [], lambda n: n in params and not plan.info(n).order)
+    exprs = t.param.strides if strides else t.param.shape or []
+    dims = shape_exprs(plan, exprs, lambda n: n in params and not plan.info(n).order)
     if dims is None:
         return None
     return "(" + ", ".join(dims) + ("," if len(dims) == 1 else "") + ")"
@@ -301,18 +331,41 @@ def size_sources(plan: Plan) -> dict[str, tuple[str, int]]:
     return out
 
 
-def signature_code(plan: Plan) -> str:
+def names_in(code: str) -> set[str]:
+    """The names Python code uses (comments left out)."""
+    return set(re.findall(r"\w+", re.sub(r"#.*", "", code)))
+
+
+def output_only(plan: Plan, p: Param) -> bool:
+    """An array the C only writes, all of it: the caller may give None for it."""
+    return p.kind == "array" and p.access == "write" and p.name not in plan.reads
+
+
+def signature_code(plan: Plan, body: str) -> str:
     """The emitted function's parameters: the C parameters in C order, then the globals,
-    then the size macros, which default to the value the C file gives them."""
-    return ", ".join(plan.info(p.name).ident + (f"={p.macro}" if p.macro is not None else "")
-                     for p in plan.sig.call_params)
+    then the size macros, which default to the value the C file gives them. The last
+    parameters whose values are not needed (outputs only, scalars the `body` never uses)
+    default to None."""
+    used = names_in(body)
+    params = plan.sig.call_params
+    optional = len(params)
+    while optional and (params[optional - 1].macro is not None or output_only(plan, params[optional - 1])
+                        or plan.info(params[optional - 1].name).ident not in used):
+        optional -= 1
+    return ", ".join(plan.info(p.name).ident + (f"={p.macro}" if p.macro is not None else
+                                                "=None" if k >= optional else "")
+                     for k, p in enumerate(params))
 
 
-def parameter_doc(plan: Plan, dtype_names: dict[str, str]) -> str:
-    """The docstring lines that say what each parameter is."""
+def doc_shape(plan: Plan, shape: Optional[list[str]]) -> str:
+    """A C shape in the function's own names, for a docstring: `[d_rows*d_cols]`."""
+    return "[" + ", ".join(shape_exprs(plan, shape or [], plan.tensors.__contains__) or shape or []) + "]"
+
+
+def parameter_doc(plan: Plan, dtype_names: dict[str, str], body: str) -> str:
+    """The docstring lines that say what each parameter is (`body`: the function's code)."""
+    used = names_in(body)
     lines = ["    Parameters, in C order:"]
-    shaped = {m.group() for p in plan.sig.params if p.kind == "array" and p.name in plan.reads
-              for e in p.shape or [] for m in _SIZE_NAME.finditer(e)}
     for p in plan.sig.call_params:
         t = plan.info(p.name)
         ident = t.ident if t.ident == p.name else f"{t.ident} (the C's {p.name})"   # a struct's field
@@ -321,17 +374,19 @@ def parameter_doc(plan: Plan, dtype_names: dict[str, str]) -> str:
                     "flag": "flag that picks the case"}.get(p.role, "value")
             if p.macro is not None:
                 what += f", the macro {p.name} of the C (default {p.macro})"
-            used = "" if p.name in plan.reads or p.name in shaped or p.role == "flag" else ", accepted and ignored"
-            lines.append(f"      {ident}: {what} ({p.dtype}){used}")
+            ignored = "" if t.ident in used else ", accepted and ignored"
+            lines.append(f"      {ident}: {what} ({p.dtype}){ignored}")
             continue
-        shape = ", ".join(p.shape or [])
+        array = f"{dtype_names[p.dtype]}{doc_shape(plan, p.shape)}"
+        if p.strides is not None:
+            array += f" (strides {doc_shape(plan, p.strides)[1:-1]} in the C's buffer)"
         if p.access == "write" and p.name in plan.reads:    # a domain keeps its other elements
-            lines.append(f"      {ident}: {dtype_names[p.dtype]}[{shape}] (or the C's flat buffer of it), "
-                         f"output: the elements the program does not assign keep their values (a new array "
-                         f"is returned)")
+            what = "output: the elements the program does not assign keep their values"
         elif p.access == "write":
-            lines.append(f"      {ident}: {dtype_names[p.dtype]}[{shape}], output only: may be None")
+            what = "output only: may be None"
         else:
-            lines.append(f"      {ident}: {dtype_names[p.dtype]}[{shape}] (or the C's flat buffer of it), "
-                         f"{'read' if p.access == 'read' else 'read and updated (a new array is returned)'}")
+            what = "read" if p.access == "read" else "read and updated"
+        lines.append(f"      {ident}: {array}, {what}")
+    lines.append("    An array is given in its shape or as the C's flat buffer, which may be longer, as the\n"
+                 "    C allows: its first elements are the array (a longer output comes back whole).")
     return "\n".join(lines)

@@ -36,7 +36,7 @@ import math
 from ..errors import TensorliftError
 from ..taco.ir import Access, BinOp, Call, Const, Expr, Guarded, Neg, Program, accesses
 from ..signature import Signature
-from .arrays import OUTPUT_DTYPE
+from .arrays import OUTPUT_DTYPE, NumpyDialect, needed_helpers
 from .names import PYTHON_RESERVED, Namer, tensora_ident
 from .plan import Node, StatementPlan, make_plan, parameter_doc, shape_code, signature_code
 
@@ -59,29 +59,35 @@ def emit_tensora(program: Program, sig: Signature) -> str:
     names = Namer(clean=tensora_ident, reserved={"assignment"}, sep="")
     for t in plan.tensors.values():
         names(t.name)
-    lines = [f"def {plan.function}({signature_code(plan)}):",
-             '    """TACO index notation:\n\n'
-             + "".join(f"        {s}\n" for s in program.statements) + "\n"
-             + parameter_doc(plan, OUTPUT_DTYPE) + "\n    Returns "
-             + ", ".join(f"{t.ident} ({OUTPUT_DTYPE[t.ctype]})" for t in plan.outputs)
-             + " as NumPy values.\n    Arguments are never modified.\n    \"\"\""]
+    np_ = NumpyDialect({"int": "float64", "float": "float64"})   # tensora computes in double
+    lines = [f"    {plan.buffers[t.name]} = {t.ident}" for t in plan.outputs if t.role == "param"]
     for p in sig.call_params:
         t = plan.info(p.name)
         shape = shape_code(plan, t) if p.kind == "array" and p.name in plan.reads else None
         if shape is not None:
-            lines.append(f"    {t.ident} = np.asarray({t.ident}).reshape({shape})")
-    pynames = Namer(reserved=PYTHON_RESERVED | {t.ident for t in plan.tensors.values()})
+            lines.append(f"    {t.ident} = {np_.from_c(t.ident, shape, 'float', shape_code(plan, t, strides=True))}")
+    pynames = Namer(reserved=PYTHON_RESERVED | {t.ident for t in plan.tensors.values()} | set(plan.buffers.values()))
     for sp in plan.statements:
         lines.append(f"    # {sp.statement}")
         lines += _statement(sp, plan, names, pynames)
     outs = []
     for t in plan.outputs:
-        dt = f"np.{OUTPUT_DTYPE[t.ctype]}"
-        outs.append(f"np.asarray({t.ident}).astype({dt})" + ("[()]" if t.role == "return" and not t.order else ""))
+        if t.role == "param":
+            outs.append(np_.to_c(t.ident, plan.buffers[t.name], t.ctype, shape_code(plan, t, strides=True)))
+        else:
+            outs.append(np_.output(t.ident, t.ctype, not t.order))
     lines.append(f"    return {', '.join(outs)}")
-    return "\n\n\n".join([f'"""{sig.function}, lifted from C by tensorlift (tensora back end)."""'
-                          "\nimport numpy as np\nimport tensora", _HELPER.strip("\n"),
-                          "\n".join(lines)]) + "\n"
+    body = "\n".join(lines)
+    head = [f"def {plan.function}({signature_code(plan, body)}):",
+            '    """TACO index notation:\n\n'
+            + "".join(f"        {s}\n" for s in program.statements) + "\n"
+            + parameter_doc(plan, OUTPUT_DTYPE, body) + "\n    Returns "
+            + ", ".join(f"{t.ident} ({OUTPUT_DTYPE[t.ctype]})" for t in plan.outputs)
+            + " as NumPy values.\n    Arguments are never modified.\n    \"\"\""]
+    helpers = needed_helpers(np_.helpers, body)
+    imports = ("import math\n" if "math." in "".join(helpers) else "") + "import numpy as np\nimport tensora"
+    return "\n\n\n".join([f'"""{sig.function}, lifted from C by tensorlift (tensora back end)."""\n{imports}',
+                          _HELPER.strip("\n"), *helpers, "\n".join(head + [body])]) + "\n"
 
 
 def _statement(sp: StatementPlan, plan, names: Namer, pynames: Namer) -> list[str]:

@@ -6,29 +6,31 @@ import signal
 import sys
 
 from ..errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_NOT_FOUND, EXIT_OK, TensorliftError
+from ..options import POSITIVE, epilog, number
 from . import DEFAULT_GRACE, DEFAULT_MEMORY_GIB, DEFAULT_TIMEOUT, EXECUTORS
 
 
 def add_bench_options(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    from ..cli import add_input_options
+    from ..cli import add_input_options, add_lift_options
     p.add_argument("paths", nargs="+", metavar="PATH",
                    help="C/C++ files or directories (searched recursively for *.c, *.cc, *.cpp, *.cxx)")
-    p.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+    p.add_argument("--jobs", "-j", type=number(int, least=1), default=None, metavar="N",
                    help="kernels lifted at once (default: all cores; with --executor ray and --ray-address, "
                         "the cluster's CPUs)")
-    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
-                   help=f"time limit of the whole lift of one kernel (default {DEFAULT_TIMEOUT:g})")
-    p.add_argument("--grace", type=float, default=DEFAULT_GRACE, metavar="SECONDS",
+    add_lift_options(p, timeout=DEFAULT_TIMEOUT, targets_default="none, or numpy with --emit")
+    p.add_argument("--emit", metavar="DIR",
+                   help="write into DIR one module per source file and target, with every lifted kernel of "
+                        "the file, each checked on its examples as lift checks it (default: no code written)")
+    p.add_argument("--grace", type=number(least=0), default=DEFAULT_GRACE, metavar="SECONDS",
                    help="a worker still on a kernel this long after the timeout is killed with its "
                         f"children and replaced (default {DEFAULT_GRACE:g})")
-    p.add_argument("--memory", type=float, default=DEFAULT_MEMORY_GIB, metavar="GIB",
+    p.add_argument("--memory", type=POSITIVE, default=DEFAULT_MEMORY_GIB, metavar="GIB",
                    help=f"address-space limit of one worker in GiB (default {DEFAULT_MEMORY_GIB:g})")
     p.add_argument("--report", action="append", default=[], metavar="FILE",
-                   help="write a report, kept up to date as kernels finish: .json, .csv or .html (may be repeated)")
+                   help="write a report, kept up to date as kernels finish: .json, .csv or .html "
+                        "(may be repeated; default: none, the summary only)")
     p.add_argument("--resume", action="store_true",
                    help="skip the kernels already in the (first) report; CSV/HTML reports keep their records in FILE.json")
-    p.add_argument("--guide", default="auto", metavar="G",
-                   help="guidance of the search, as for lift (default auto: a configured model with static features, else static)")
     p.add_argument("--require-proof", action="store_true",
                    help="a program that is not proved counts as not lifted (status failed)")
     p.add_argument("--executor", default="local", choices=EXECUTORS,
@@ -37,7 +39,8 @@ def add_bench_options(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
     p.add_argument("--ray-address", metavar="ADDR",
                    help="with --executor ray: the cluster to join, e.g. HOST:6379 or auto "
                         "(default: start a local Ray instance for this run)")
-    add_input_options(p, "lift only the function of this name in each file (files without it are skipped)")
+    add_input_options(p, "lift only the function of this name in each file, skipping files without it "
+                         "(default: every kernel of each file)")
     return p
 
 
@@ -45,9 +48,14 @@ def add_bench_parser(subparsers) -> argparse.ArgumentParser:
     """Register `bench` on the CLI's subparsers (the CLI runs it with cmd_bench)."""
     p = subparsers.add_parser("bench", help="lift every kernel of many files in parallel, with reports",
                               description="Lift every kernel of many C/C++ files in parallel warm worker "
-                                          "processes (or Ray tasks), each kernel isolated, with reports.")
+                                          "processes (or Ray tasks), each kernel isolated, with reports.",
+                              epilog=BENCH_EPILOG)
     add_bench_options(p)
     return p
+
+
+BENCH_EPILOG = epilog("0 the batch ran, whatever each kernel came to", "1 --function named no function of any input",
+                      "130 also on SIGTERM; the reports keep every kernel finished, --resume continues")
 
 
 def _error(message: str, code: int) -> int:
@@ -61,12 +69,6 @@ def _raise_interrupt(signum, frame):
 
 def _check(args) -> str | None:
     """What is wrong with the options, or None."""
-    if args.jobs is not None and args.jobs < 1:
-        return "--jobs must be at least 1"
-    if not args.timeout > 0:
-        return "--timeout must be positive"
-    if args.grace < 0 or not args.memory > 0:
-        return "--grace must be >= 0 and --memory positive"
     if args.ray_address and args.executor != "ray":
         return "--ray-address needs --executor ray"
     # the pipeline is imported here, not only its GUIDES: without NumPy loaded in the batch
@@ -80,12 +82,16 @@ def _check(args) -> str | None:
 
 def cmd_bench(args) -> int:
     """Run `tensorlift bench` with parsed options; returns the exit code."""
-    from ..cli import build_flags
+    from ..cli import build_flags, targets_of
     from .records import summary_lines
     from .runner import run_batch
     problem = _check(args)
     if problem:
         return _error(problem, EXIT_BAD_INPUT)
+    try:
+        targets = targets_of(args.target) if args.target else ["numpy"] if args.emit else []
+    except TensorliftError as e:
+        return _error(str(e), EXIT_BAD_INPUT)
     old_term = None
     try:
         old_term = signal.signal(signal.SIGTERM, _raise_interrupt)
@@ -96,7 +102,8 @@ def cmd_bench(args) -> int:
                            function=args.function, reports=args.report, resume=args.resume,
                            grace=args.grace, memory_gib=args.memory, progress=sys.stderr,
                            require_proof=args.require_proof, build=build_flags(args),
-                           executor=args.executor, ray_address=args.ray_address)
+                           executor=args.executor, ray_address=args.ray_address, verify=args.verify,
+                           bound=args.bound, targets=targets, emit=args.emit)
     except TensorliftError as e:
         return _error(str(e), EXIT_BAD_INPUT)
     except KeyboardInterrupt:
@@ -114,4 +121,6 @@ def cmd_bench(args) -> int:
         print(line)
     for path in args.report:
         print(f"report: {path}", file=sys.stderr)
+    if args.emit:
+        print(f"code: {len(result.modules)} module(s) in {args.emit}", file=sys.stderr)
     return EXIT_OK

@@ -20,6 +20,7 @@ def request_for(job: Job, settings) -> dict:
     """What a worker needs to lift one kernel (see worker.py)."""
     return {"file": os.path.abspath(job.file), "function": job.function, "timeout": settings.timeout,
             "guide": settings.guide, "require_proof": settings.require_proof,
+            "verify": settings.verify, "bound": settings.bound, "targets": list(settings.targets),
             "flags": list(job.flags), "language": job.language}
 
 

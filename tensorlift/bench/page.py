@@ -12,7 +12,7 @@ import html
 import math
 from typing import Optional
 
-from .records import SourceCache, field_names, summarize
+from .records import SourceCache, field_names, proof_scope, scope_counts, summarize, verdict, verdict_detail
 
 COLUMNS = (  # (key, header, numeric)
     ("index", "#", True),
@@ -23,7 +23,7 @@ COLUMNS = (  # (key, header, numeric)
     ("seconds", "seconds", True),
     ("candidates", "candidates", True),
     ("program", "program", False),
-    ("error", "why not lifted", False),
+    ("error", "why not lifted or not proved", False),
 )
 
 
@@ -139,17 +139,22 @@ h1 { font-size: 1.4em; margin-bottom: .2em; }
 .summary { display: grid; grid-template-columns: repeat(auto-fill, minmax(150px, 1fr)); gap: .5em; max-width: 1000px; }
 .summary div { background: #f3f5f8; border-radius: 6px; padding: .5em .8em; }
 .summary b { display: block; font-size: 1.3em; }
-table#kernels { border-collapse: collapse; margin-top: 1em; font-size: .9em; }
-#kernels th { background: #e8ecf1; cursor: pointer; white-space: nowrap; user-select: none; text-align: left; padding: .35em .6em; position: sticky; top: 0; }
+table#kernels { border-collapse: collapse; margin-top: 1em; font-size: .9em; width: 100%; }
+#kernels th { background: #e8ecf1; cursor: pointer; user-select: none; text-align: left; padding: .35em .5em; position: sticky; top: 0; }
 #kernels th.asc::after { content: " \\25B2"; } #kernels th.desc::after { content: " \\25BC"; }
-#kernels td { padding: .3em .6em; border-top: 1px solid #ddd; vertical-align: top; }
-#kernels td.num { text-align: right; font-variant-numeric: tabular-nums; }
+#kernels td { padding: .3em .5em; border-top: 1px solid #ddd; vertical-align: top; overflow-wrap: anywhere; }
+#kernels td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+#kernels td.file { min-width: 8em; overflow-wrap: normal; }
 #kernels tr.detail td { border-top: none; padding-top: 0; }
-#kernels code { font-size: .95em; white-space: nowrap; }
-.status { border-radius: 4px; padding: 0 .4em; font-weight: 600; }
-.status-lifted { background: #d8f0df; color: #1d6b39; } .status-failed { background: #fbe8c8; color: #8a5300; }
-.status-error { background: #f8d7d7; color: #9b1c1c; }
-.error { color: #9b1c1c; max-width: 30em; }
+#kernels td.program { min-width: 16em; }
+#kernels td.verification { white-space: nowrap; }
+#kernels code { font-size: .95em; white-space: pre-wrap; }
+.status { border-radius: 4px; padding: 0 .4em; font-weight: 600; white-space: nowrap; }
+.status-proved { background: #d8f0df; color: #1d6b39; } .status-unproved { background: #fff3c4; color: #6b5200; }
+.status-failed { background: #fbe8c8; color: #8a5300; }
+.status-error, .status-interrupted { background: #f8d7d7; color: #9b1c1c; }
+.error { color: #9b1c1c; min-width: 14em; }
+.unproved { color: #6b5200; }
 details summary { cursor: pointer; color: #2b5fa0; font-size: .9em; }
 .pair { display: flex; gap: 1em; flex-wrap: wrap; margin: .4em 0 .8em; }
 .pair > div { flex: 1 1 30em; min-width: 0; }
@@ -204,11 +209,19 @@ JS = r"""
 """
 
 
+STATUS_CLASS = {"lifted, proved": "proved", "lifted, not proved": "unproved"}
+
+
 def why_not(rec: dict) -> str:
-    """Why a kernel was not lifted: its error, or for a "failed" one what the search did."""
-    if rec.get("status") == "lifted":
-        return rec.get("error") or ""
-    return rec.get("error") or (rec.get("searched") if rec.get("status") == "failed" else "") or ""
+    """Why a kernel was not lifted (its error, or what the search did), or why a lifted
+    one is not proved."""
+    return "" if verdict(rec) == "lifted, proved" else verdict_detail(rec)
+
+
+def _verification(rec: dict) -> str:
+    if rec.get("verification") == "proved":
+        return f"proved ({proof_scope(rec).replace('<=', '≤')})"
+    return {"not-run": "not run"}.get(rec.get("verification"), rec.get("verification") or "")
 
 
 def _cell(key: str, rec: dict, index: int) -> str:
@@ -222,16 +235,20 @@ def _cell(key: str, rec: dict, index: int) -> str:
         f = _num(v)
         return f'<td class="num" data-v="{"" if f is None else f}">{esc(v)}</td>'
     if key == "status":
-        s = esc(v or "")
-        return f'<td data-v="{s}"><span class="status status-{s}">{s}</span></td>'
+        s = verdict(rec)
+        return (f'<td data-v="{esc(s)}"><span class="status status-{STATUS_CLASS.get(s, esc(s))}">'
+                f'{esc(s)}</span></td>')
     if key == "program":
-        return f'<td><code>{esc(v)}</code></td>' if v else "<td></td>"
+        return f'<td class="program"><code>{esc(v)}</code></td>' if v else '<td class="program"></td>'
     if key == "error":
-        return f'<td class="error">{esc(why_not(rec))}</td>'
-    if key == "verification" and rec.get("verification_reason"):
-        return f'<td title="{esc(rec["verification_reason"])}">{esc(v)}</td>'
+        cls = "unproved" if rec.get("status") == "lifted" else "error"
+        return f'<td class="{cls}">{esc(why_not(rec))}</td>'
+    if key == "verification":
+        return f'<td class="verification">{esc(_verification(rec))}</td>'
     if key == "function":
         return f'<td><code>{esc(v)}</code></td>' if v is not None else '<td data-v=""><i>(file)</i></td>'
+    if key == "file":       # long paths wrap after a slash
+        return f'<td class="file" data-v="{esc(v)}">{esc(v).replace("/", "/<wbr>")}</td>'
     return f"<td>{esc(v)}</td>"
 
 
@@ -242,8 +259,11 @@ def _detail(rec: dict, index: int, sources: SourceCache) -> str:
     else:
         why = why_not(rec) or rec.get("status") or ""
         right = f'<pre class="program none">(not lifted) {esc(why)}</pre>'
-    extra = [k for k in field_names([rec]) if k not in {c for c, _, _ in COLUMNS} and rec.get(k) is not None]
+    extra = [k for k in field_names([rec]) if k not in {c for c, _, _ in COLUMNS} | {"code"}
+             and rec.get(k) is not None]
     more = "".join(f"<div>{esc(k)}: {esc(rec[k])}</div>" for k in extra)
+    more += "".join(f'<h3>{esc(t)} code (checked on the examples)</h3><pre class="code">{esc(c)}</pre>'
+                    for t, c in (rec.get("code") or {}).items())
     return (f'<tr class="detail" id="detail-{index}"><td colspan="{len(COLUMNS)}"><details>'
             f'<summary>C source and lifted program</summary><div class="pair">'
             f'<div><h3>C source: {esc(rec.get("file"))}</h3><pre class="source">'
@@ -256,7 +276,9 @@ def render_html(records: list[dict], meta: dict, sources: SourceCache) -> str:
     s = summarize(records)
     n = s["kernels"]
     total = meta.get("total")
+    done = n - s["interrupted"]
     state = ("complete" if meta.get("complete") else
+             f"interrupted after {done} of {n} kernels (--resume continues)" if meta.get("interrupted") else
              f"in progress: {n} of {total} kernels" if total else "in progress")
 
     def box(label, value):
@@ -268,8 +290,11 @@ def render_html(records: list[dict], meta: dict, sources: SourceCache) -> str:
     def secs(x):
         return "-" if x is None else f"{x:.2f} s"
 
-    boxes = [box("kernels", n), box("lifted", pct("lifted")), box("verified (proved)", pct("verified")),
-             box("failed", pct("failed")), box("errors", pct("errors")),
+    scopes = scope_counts(s)
+    boxes = [box("kernels", n), box("lifted", pct("lifted")),
+             box("verified (proved)" + (f": {scopes}" if scopes else ""), pct("verified")),
+             box("lifted, not proved", pct("unproved")), box("failed", pct("failed")), box("errors", pct("errors")),
+             *([box("interrupted", pct("interrupted"))] if s["interrupted"] else []),
              box("median per kernel", secs(s["median_seconds"])),
              box("95th percentile", secs(s["p95_seconds"])),
              box("sum of kernel times", secs(s["total_kernel_seconds"]))]

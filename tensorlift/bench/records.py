@@ -15,6 +15,11 @@ BASE_FIELDS = ("file", "function", "status", "program", "guide", "candidates", "
 # ---------------------------------------------------------------- records
 
 
+def one_line(text) -> str:
+    """The first line of a text that is not blank, stripped ("" for none)."""
+    return next((ln.strip() for ln in str(text or "").splitlines() if ln.strip()), "")
+
+
 def blank_record(file: str, function: Optional[str], *, status: str = "error", guide: str = "static",
                  error: Optional[str] = None, seconds: float = 0.0) -> dict:
     """A record for a kernel that produced no LiftResult (bad input, crash, timeout): the
@@ -67,20 +72,82 @@ def _secs(rec: dict) -> float:
         return 0.0
 
 
+INTERRUPTED = "interrupted"
+"""The status of a kernel the batch listed but had not lifted when it was interrupted."""
+
+
+def verdict(rec: dict) -> str:
+    """What a kernel came to, in words: "lifted, proved", "lifted, not proved" (it passed the
+    examples, and the proof did not hold or was not run), or its status."""
+    status = rec.get("status") or "?"
+    if status != "lifted":
+        return status
+    return "lifted, proved" if rec.get("verification") == "proved" else "lifted, not proved"
+
+
+def with_verdict(rec: dict) -> dict:
+    """The record with its "verdict" (see `verdict`) after its "status"."""
+    out = {}
+    for k, v in rec.items():
+        if k != "verdict":
+            out[k] = v
+        if k == "status":
+            out["verdict"] = verdict(rec)
+    return out
+
+
+def proof_scope(rec: dict) -> str:
+    """What a proof covered ("all sizes", "sizes <= 3", "fixed sizes"); "" when not proved."""
+    if rec.get("verification") != "proved":
+        return ""
+    scope, bound = rec.get("verification_scope"), rec.get("verification_bound")
+    if scope == "all-sizes":
+        return "all sizes"
+    if scope == "fixed-sizes" or bound is None:
+        return "fixed sizes"
+    return f"sizes <= {bound}"
+
+
+def verdict_detail(rec: dict) -> str:
+    """The verdict's reason in one line: what a proof covered, why a program is not proved,
+    or why a kernel was not lifted."""
+    if rec.get("status") == "lifted":
+        if rec.get("verification") == "proved":
+            return f"proved for {proof_scope(rec)}"
+        if rec.get("verification") == "not-run":
+            return "not proved: verification was not run"
+        return f"not proved: {rec.get('verification_reason') or 'the prover gave no reason'}"
+    return rec.get("error") or rec.get("searched") or ""
+
+
 def summarize(records: list[dict]) -> dict:
-    """Counts and times over the records. `verified` counts verification == "proved";
-    `failed` is a lift that found nothing, `errors` a kernel that could not be lifted at all."""
-    times = [_secs(r) for r in records]
+    """Counts and times over the records. `verified` counts verification == "proved", with
+    `proved_scopes` what each proof covered; `unproved` a kernel lifted but not proved;
+    `failed` is a lift that found nothing, `errors` a kernel that could not be lifted at all,
+    `interrupted` one the batch did not get to."""
+    times = [_secs(r) for r in records if r.get("status") != INTERRUPTED]
+    scopes: dict[str, int] = {}
+    for r in records:
+        if r.get("status") == "lifted" and r.get("verification") == "proved":
+            scopes[proof_scope(r)] = scopes.get(proof_scope(r), 0) + 1
     return {
         "kernels": len(records),
         "lifted": sum(r.get("status") == "lifted" for r in records),
         "verified": sum(r.get("verification") == "proved" for r in records),
+        "unproved": sum(verdict(r) == "lifted, not proved" for r in records),
+        "proved_scopes": dict(sorted(scopes.items())),
         "failed": sum(r.get("status") == "failed" for r in records),
-        "errors": sum(r.get("status") not in ("lifted", "failed") for r in records),
+        "errors": sum(r.get("status") not in ("lifted", "failed", INTERRUPTED) for r in records),
+        "interrupted": sum(r.get("status") == INTERRUPTED for r in records),
         "median_seconds": percentile(times, 50),
         "p95_seconds": percentile(times, 95),
         "total_kernel_seconds": sum(times),
     }
+
+
+def scope_counts(summary: dict) -> str:
+    """`5 for all sizes, 3 for sizes <= 3`."""
+    return ", ".join(f"{k} for {scope}" for scope, k in summary["proved_scopes"].items())
 
 
 def _fmt_s(x: Optional[float]) -> str:
@@ -90,19 +157,23 @@ def _fmt_s(x: Optional[float]) -> str:
 def summary_lines(summary: dict, wall_seconds: Optional[float] = None,
                   busy_seconds: Optional[float] = None, resumed: int = 0,
                   jobs: Optional[int] = None) -> list[str]:
-    """`busy_seconds`: the workers' lifetimes added up; busy / wall is the parallel speed-up."""
-    """The summary table printed at the end of a batch."""
+    """The summary table printed at the end of a batch. `busy_seconds`: the workers'
+    lifetimes added up; busy / wall is the parallel speed-up."""
     n = summary["kernels"]
 
     def pct(k):
         return f"{summary[k]:>6}" + (f"  ({100.0 * summary[k] / n:.1f}%)" if n else "")
 
+    scopes = scope_counts(summary)
     lines = [
         f"{'kernels':<22}{n:>6}" + (f"  ({resumed} from the earlier report)" if resumed else ""),
         f"{'lifted':<22}{pct('lifted')}",
-        f"{'verified (proved)':<22}{pct('verified')}",
+        f"{'verified (proved)':<22}{pct('verified')}" + (f": {scopes}" if scopes else ""),
+        f"{'lifted, not proved':<22}{pct('unproved')}",
         f"{'failed':<22}{pct('failed')}",
         f"{'errors':<22}{pct('errors')}",
+        *([f"{'interrupted':<22}{pct('interrupted')}  (not lifted yet: --resume lifts them)"]
+          if summary["interrupted"] else []),
         f"{'median per kernel':<22}{_fmt_s(summary['median_seconds']):>8}",
         f"{'95th percentile':<22}{_fmt_s(summary['p95_seconds']):>8}",
         f"{'sum of kernel times':<22}{_fmt_s(summary['total_kernel_seconds']):>8}",

@@ -2,6 +2,7 @@
 
     tensorlift bench PATH... [--jobs N] [--timeout S] [--grace S] [--memory GIB] [--report FILE]...
                              [--resume] [--function NAME] [--guide G] [--require-proof]
+                             [--verify bounded|none] [--bound N] [--target LIST] [--emit DIR]
                              [-I DIR] [-D NAME[=VALUE]] [-U NAME] [-std=STD] [--cflags FLAGS]
                              [-p BUILD_DIR] [-x c|c++] [--executor local|ray] [--ray-address ADDR]
 
@@ -9,7 +10,13 @@ Inputs: each PATH is a file or a directory searched recursively for `*.c`, `*.cc
 `*.cxx` (sorted; directories and files whose name starts with '.' are skipped). Every
 function of a file that takes or returns arrays is a kernel (or only `--function NAME`). A
 file that cannot be listed (does not parse, binary, no function at all) is one record with
-status "error", function null and a one-line reason.
+status "error", function null and a one-line reason. Every file is listed before the first
+kernel is handed out (the workers start up meanwhile), so the progress line counts against
+the batch's whole total from the start.
+
+Code: with `--target`, each lifted kernel's code for every target, checked on its examples,
+is in its record ("code"; "code_errors" for a target that could not take it); `--emit DIR`
+writes one module per source file and target (modules.py).
 
 Executors: `local` (default) runs `--jobs` warm worker processes, each importing tensorlift
 once and lifting kernel after kernel (local.py, slot.py, worker.py); `ray` makes each kernel
@@ -19,12 +26,15 @@ that worker: it is killed with its process group and replaced, and the record sa
 "worker crashed (SIGSEGV)", "timed out after N s" or "out of memory".
 
 Reports (`--report`, may be repeated; format by extension): `.json` (a list of records:
-lift's to_json fields plus "file"), `.csv` (the same, flat), `.html` (a page with a
+lift's to_json fields plus "file" and "verdict": "lifted, proved", "lifted, not proved",
+"failed", "error" or "interrupted"), `.csv` (the same, flat), `.html` (a page with a
 summary, a sortable table, sources beside programs and a cactus plot). Each is rewritten
 atomically as results come (at most a tenth of the time goes to writing), and at the end,
 so a killed batch keeps what it had. CSV and HTML reports keep a JSON sidecar `FILE.json`;
 `--resume` reads the first report's JSON (or sidecar) and skips the kernels already in it
-(matched by absolute file path and function).
+(matched by absolute file path and function). An interrupted batch writes every report once
+more, with a record of status "interrupted" for each kernel it had not lifted (the HTML page
+says "interrupted"); `--resume` lifts those.
 
 Exit codes: 0 the batch ran (whatever the kernels gave), 1 `--function` named no function
 of any input, 2 bad input (a path that does not exist, no source file found, bad options, an
@@ -39,14 +49,15 @@ import signal
 import sys
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional, Sequence, TextIO
 
 from ..errors import TensorliftError
 from . import DEFAULT_GRACE, DEFAULT_MEMORY_GIB, DEFAULT_TIMEOUT, EXECUTORS
 from .progress import Progress
-from .records import SourceCache, blank_record, record_key, summarize
+from .modules import write_modules
+from .records import INTERRUPTED, SourceCache, blank_record, record_key, summarize, with_verdict
 from .report import read_report, report_format, write_report
 from .sources import Job, find_sources, list_jobs
 
@@ -62,6 +73,9 @@ class Settings:
     grace: float = DEFAULT_GRACE
     memory_gib: float = DEFAULT_MEMORY_GIB
     require_proof: bool = False
+    verify: str = "bounded"
+    bound: int = 3
+    targets: tuple[str, ...] = ()      # code for each lifted kernel, checked on its examples
 
     @property
     def hard_limit(self) -> float:
@@ -79,6 +93,7 @@ class BatchResult:
     jobs: int = 1
     executor: str = "local"
     workers_started: int = 0            # worker processes started (local: jobs + replacements)
+    modules: list[Path] = field(default_factory=list)   # written by --emit
 
     @property
     def summary(self) -> dict:
@@ -112,16 +127,19 @@ class Batch:
 
     def __init__(self, files: Sequence[Path], executor, settings: Settings, *, function: Optional[str] = None,
                  build=None, reports: Sequence[Path] = (), previous: Sequence[dict] = (),
-                 progress: Optional[Progress] = None):
+                 progress: Optional[Progress] = None, emit: Optional[Path] = None):
         self.files = list(files)
         self.function, self.build = function, build
         self.executor = executor
         self.settings = settings
         self.reports = [Path(r) for r in reports]
+        self.emit = emit
         self.order: dict[tuple, int] = {}       # kernel -> its place in the input, as listed
+        self.jobs: dict[tuple, Job] = {}
         self.records: dict[tuple, dict] = {}
         for rec in previous:
-            self.records[record_key(rec)] = rec
+            if rec.get("status") != INTERRUPTED:        # not lifted yet: lifted now
+                self.records[record_key(rec)] = rec
         self.resumed_keys = set(self.records)
         self.skipped = 0
         self.sources = SourceCache()
@@ -139,7 +157,13 @@ class Batch:
         idx = sorted(range(len(items)), key=lambda i: self.order.get(items[i][0], n + i))
         return [items[i][1] for i in idx]
 
-    def write_reports(self, complete: bool = False, force: bool = True) -> None:
+    def write_modules(self) -> list[Path]:
+        """`--emit DIR`: one module per source file and target (see modules.py)."""
+        if self.emit is None or not self.settings.targets:
+            return []
+        return write_modules(self.emit, self.ordered(), self.settings.targets)
+
+    def write_reports(self, complete: bool = False, force: bool = True, interrupted: bool = False) -> None:
         """Rewrite every report; unless forced, only when the last write is long enough
         ago that writing stays under WRITE_SHARE of the time (big reports, fast kernels)."""
         if not self.reports:
@@ -150,7 +174,7 @@ class Batch:
             return
         records = self.ordered()
         meta = {"total": None if self._listing else len(self.order) + len(self.resumed_keys - set(self.order)),
-                "complete": complete, "wall_seconds": now - self.start,
+                "complete": complete, "interrupted": interrupted, "wall_seconds": now - self.start,
                 "busy_seconds": self.executor.busy_seconds,
                 "generated": time.strftime("%Y-%m-%d %H:%M:%S"), "jobs": self.executor.workers,
                 "executor": self.executor.name,
@@ -166,7 +190,7 @@ class Batch:
         rec = {"file": job.file, **{k: v for k, v in rec.items() if k != "file"}}
         if rec.get("function") is None and job.function is not None:
             rec["function"] = job.function
-        self.records[job.key] = rec
+        rec = self.records[job.key] = with_verdict(rec)
         self.write_reports(force=False)
         if self.progress:
             self.progress.result(rec)
@@ -183,13 +207,15 @@ class Batch:
 
     # -- the run
 
-    def _list(self, file: Path) -> None:
-        """List one file; submit its kernels (those not in the earlier report)."""
+    def _list(self, file: Path) -> list[Job]:
+        """List one file: its kernels not in the earlier report."""
+        todo = []
         for job in list_jobs([file], self.function, self.build):
             key = job.key
             if key in self.order:
                 continue
             self.order[key] = len(self.order)
+            self.jobs[key] = job
             if job.line:
                 self.sources.lines[key] = job.line
             stale = (key[0], None)             # the file did not parse before, but lists kernels now
@@ -199,23 +225,37 @@ class Batch:
             if key in self.records:
                 self.skipped += 1
                 continue
-            if self.progress:
-                self.progress.total += 1
-            if job.function is None:
-                self.add(job, blank_record(job.file, None, guide=self.settings.guide, error=job.error or "no function"))
-            else:
-                self.executor.submit(job)
+            todo.append(job)
+        return todo
+
+    def _interrupted(self) -> None:
+        """A record for every kernel listed but not lifted, so that each report says so."""
+        for key, job in self.jobs.items():
+            if key not in self.records:
+                self.records[key] = with_verdict(blank_record(
+                    job.file, job.function, status=INTERRUPTED, guide=self.settings.guide,
+                    error="the batch was interrupted before this kernel was lifted (--resume lifts it)"))
 
     def run(self) -> BatchResult:
         ex = self.executor
         self.start = time.monotonic()
         self.write_reports()
         try:
-            ex.start()
-            for file in self.files:            # the workers lift while the files are listed
-                self._list(file)
-                self._take(ex.poll(0))
-            self._listing = False
+            ex.start()                         # the workers start up while the files are listed
+            todo = []
+            for k, file in enumerate(self.files):
+                if self.progress:
+                    self.progress.listing(k, len(self.files))
+                todo += self._list(file)
+            self._listing = False              # every kernel is known before the first starts
+            if self.progress:
+                self.progress.total = len(todo)
+            for job in todo:
+                if job.function is None:
+                    self.add(job, blank_record(job.file, None, guide=self.settings.guide,
+                                               error=job.error or "no function"))
+                else:
+                    ex.submit(job)
             ex.finish()
             while ex.busy:
                 finished = ex.poll(TICK_SECONDS)
@@ -226,7 +266,9 @@ class Batch:
         except BaseException:            # interrupted: stop the workers, keep what is done
             with _uninterrupted():
                 ex.close()
-                self.write_reports(complete=False)
+                self._interrupted()
+                self.write_reports(complete=False, interrupted=True)
+                self.write_modules()
                 if self.progress:
                     self.progress.close()
             raise
@@ -234,11 +276,12 @@ class Batch:
             ex.close()
         wall = time.monotonic() - self.start
         self.write_reports(complete=True)
+        modules = self.write_modules()
         if self.progress:
             self.progress.close()
         return BatchResult(self.ordered(), resumed=len(self.resumed_keys & set(self.records)), skipped=self.skipped,
                            wall_seconds=wall, busy_seconds=ex.busy_seconds, jobs=ex.workers,
-                           executor=ex.name, workers_started=ex.workers_started)
+                           executor=ex.name, workers_started=ex.workers_started, modules=modules)
 
 
 def make_executor(name: str, jobs: Optional[int], settings: Settings,
@@ -260,9 +303,13 @@ def run_batch(paths: Sequence[str | os.PathLike], *, jobs: Optional[int] = None,
               grace: float = DEFAULT_GRACE, memory_gib: float = DEFAULT_MEMORY_GIB,
               progress: Optional[TextIO] = None, tty: Optional[bool] = None,
               worker_command: Optional[Sequence[str]] = None, require_proof: bool = False,
-              build=None, executor: str = "local", ray_address: Optional[str] = None) -> BatchResult:
+              build=None, executor: str = "local", ray_address: Optional[str] = None,
+              verify: str = "bounded", bound: int = 3, targets: Sequence[str] = (),
+              emit: Optional[str | os.PathLike] = None) -> BatchResult:
     """Lift every kernel under the paths; the Python face of `tensorlift bench`. `build` is
-    a `tensorlift.c.flags.BuildFlags` (the -I/-D/-U/-std/--cflags/-p/-x options).
+    a `tensorlift.c.flags.BuildFlags` (the -I/-D/-U/-std/--cflags/-p/-x options). `targets`:
+    code for each lifted kernel, checked on its examples (in the records' "code"); `emit`: a
+    directory for one module per source file and target.
     Raises TensorliftError for bad input (missing path, no source file, bad report, no Ray)."""
     files = find_sources(paths)
     if not files:
@@ -277,27 +324,37 @@ def run_batch(paths: Sequence[str | os.PathLike], *, jobs: Optional[int] = None,
     if build is not None and build.build_dir is not None:
         from ..c.flags import find_database
         find_database(Path(build.build_dir), build.build_dir)     # -p without a database: bad input
+    if emit is not None:
+        try:
+            Path(emit).mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise TensorliftError(f"cannot write to {emit}: {e.strerror}") from None
     settings = Settings(timeout=timeout, guide=guide, grace=grace, memory_gib=memory_gib,
-                        require_proof=require_proof)
+                        require_proof=require_proof, verify=verify, bound=bound, targets=tuple(targets))
     runner = make_executor(executor, jobs, settings, worker_command, ray_address)
     previous = read_report(reports[0]) if resume else []
     bar = Progress(progress, 0, tty) if progress is not None else None
     batch = Batch(files, runner, settings, function=function, build=build, reports=reports,
-                  previous=previous, progress=bar)
+                  previous=previous, progress=bar, emit=Path(emit) if emit is not None else None)
     return batch.run()
 
 
 def _parser() -> argparse.ArgumentParser:
-    from .command import add_bench_options
-    p = argparse.ArgumentParser(prog="python -m tensorlift.bench.runner",
-                                description="Lift every kernel of many C files (the `tensorlift bench` command).")
+    from ..options import Parser
+    from .command import BENCH_EPILOG, add_bench_options
+    p = Parser(prog="python -m tensorlift.bench.runner", epilog=BENCH_EPILOG,
+               description="Lift every kernel of many C files (the `tensorlift bench` command).")
     add_bench_options(p)
     return p
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     from .command import cmd_bench
-    return cmd_bench(_parser().parse_args(argv))
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as e:          # --help, or a usage error (said on stderr)
+        return int(e.code or 0)
+    return cmd_bench(args)
 
 
 if __name__ == "__main__":

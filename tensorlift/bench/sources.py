@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from ..errors import TensorliftError
+from .records import one_line
 
 SOURCE_SUFFIXES = (".c", ".cc", ".cpp", ".cxx")
 
@@ -66,10 +67,6 @@ class Job:
         return (os.path.abspath(self.file), self.function)
 
 
-def _one_line(text: str) -> str:
-    return next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
-
-
 def list_jobs(files: Sequence[Path], function: Optional[str] = None, build=None) -> list[Job]:
     """The jobs of the files, in order. `build` is a `BuildFlags` (the command line's -I, -D,
     ..., -p, -x). A file that cannot be listed is one Job with a one-line error."""
@@ -80,13 +77,13 @@ def list_jobs(files: Sequence[Path], function: Optional[str] = None, build=None)
             flags = build.for_file(Path(f).resolve()) if build is not None else []
             found = kernel_functions(f, function, flags, language)
         except TensorliftError as e:
-            jobs.append(Job(str(f), None, error=_one_line(str(e)) or "cannot read the file"))
+            jobs.append(Job(str(f), None, error=one_line(e) or "cannot read the file"))
             continue
         except RecursionError:
             jobs.append(Job(str(f), None, error="input nested too deeply to parse"))
             continue
         except Exception as e:  # libclang on odd input; a bug should not stop the batch
-            jobs.append(Job(str(f), None, error=_one_line(f"cannot list the functions: {type(e).__name__}: {e}")))
+            jobs.append(Job(str(f), None, error=one_line(f"cannot list the functions: {type(e).__name__}: {e}")))
             continue
         jobs.extend(Job(str(f), name, line, flags=flags, language=language) for name, line in found)
     return jobs

@@ -9,7 +9,10 @@ Whatever the pipeline or the programs it runs print goes to stderr, and they rea
 (`--memory`), makes no core dumps, dies with the process that started it, and ends on
 end of input. Killing it is the batch's business (`slot.py`): this process only lifts.
 
-Request fields: file, function, timeout, guide, require_proof, flags, language, hard_limit.
+Request fields: file, function, timeout, guide, require_proof, verify, bound, targets, flags,
+language, hard_limit. With targets, a lifted kernel's record has "code" (target -> source,
+each checked on the examples as `lift --target` checks it) and, for a target that failed,
+"code_errors" (target -> why).
 """
 from __future__ import annotations
 
@@ -23,7 +26,7 @@ from typing import Optional, Sequence
 
 from ..budget import limit_memory
 from ..errors import TensorliftError
-from .records import blank_record
+from .records import blank_record, one_line
 
 PARENT_ENV = "TENSORLIFT_BENCH_PARENT"      # pid of the process that started the worker
 
@@ -52,13 +55,20 @@ def lift_request(req: dict) -> dict:
     """One kernel's record: lift's to_json fields after "file"; an exception of the pipeline
     gives an "error" record with a one-line reason."""
     file, function, guide = req["file"], req.get("function"), req.get("guide", "auto")
+    targets = list(req.get("targets") or [])
     start = time.monotonic()
     try:
-        rec = _lift(file, function, timeout=req.get("timeout", 60.0), guide=guide,
+        res = _lift(file, function, timeout=req.get("timeout", 60.0), guide=guide,
                     require_proof=bool(req.get("require_proof")), flags=list(req.get("flags") or []),
-                    language=req.get("language")).to_json()
+                    language=req.get("language"), verify=req.get("verify", "bounded"), bound=req.get("bound", 3),
+                    plain=bool({"taco", "tensora"} & set(targets)))
+        rec = res.to_json()
+        if targets and res.status == "lifted":
+            rec["code"], errors = _code(res, targets)
+            if errors:
+                rec["code_errors"] = errors
     except TensorliftError as e:
-        rec = blank_record(file, function, guide=guide, error=str(e).splitlines()[0] if str(e) else type(e).__name__)
+        rec = blank_record(file, function, guide=guide, error=one_line(e) or type(e).__name__)
     except MemoryError:
         rec = blank_record(file, function, guide=guide, error="out of memory")
     except RecursionError:
@@ -69,6 +79,20 @@ def lift_request(req: dict) -> dict:
     if rec.get("status") == "error" and not rec.get("seconds"):
         rec["seconds"] = round(time.monotonic() - start, 4)
     return {"file": file, **{k: v for k, v in rec.items() if k != "file"}}
+
+
+def _code(res, targets: list[str]) -> tuple[dict, dict]:
+    """Each target's checked code for a lifted kernel, and why a target has none."""
+    from ..backends import emit_result
+    code, errors = {}, {}
+    for t in targets:
+        try:
+            code[t] = emit_result(t, res)
+        except TensorliftError as e:
+            errors[t] = one_line(e) or type(e).__name__
+        except Exception as e:     # a bug of ours: the kernel keeps its program
+            errors[t] = one_line(f"internal error: {type(e).__name__}: {e}")
+    return code, errors
 
 
 def serve(memory_gib: float) -> int:

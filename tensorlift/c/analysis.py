@@ -121,8 +121,42 @@ def analyze_kernel(kernel: A.Kernel, slots: Optional[list[Slot]] = None, budget=
     ret = next((s for s in slots if s.is_return), None)
     if ret is not None:
         returns, returns_shape = ret.dtype, [str(e) for e in layouts[ret.name].shape]
-    sig = Signature(kernel.name, params, returns, tied, returns_shape)
-    return Analysis(kernel, slots, sig, layouts, stride_values, ties, flows, dims, fixed)
+    sig = Signature(kernel.name, params, returns, tied, returns_shape, types_used(kernel))
+    analysis = Analysis(kernel, slots, sig, layouts, stride_values, ties, flows, dims, fixed)
+    for p in sig.arrays:
+        p.strides = sparse_strides(analysis, p.name)
+    return analysis
+
+
+def sparse_strides(analysis: Analysis, name: str) -> Optional[list[str]]:
+    """An array's strides in the sizes when its rows lie further apart in the C's buffer than
+    its shape is wide (shape [n, m-1] in rows m apart: the kernel skips the last column);
+    None when they are the dense strides of its shape."""
+    layout = analysis.layouts[name]
+    if layout.rows:
+        return None
+    free = analysis.free_dims
+    for base, step in ((5, 2), (6, 3)):
+        env = analysis.sizes({d: base + step * k for k, d in enumerate(free)})
+        dense, want = 1, []
+        for extent in reversed(layout.shape):
+            want.insert(0, dense)
+            dense *= extent.eval(env)
+        if [s.eval(env) for s in layout.strides] != want:
+            return [str(s.substitute(analysis.stride_values)) for s in layout.strides]
+    return None
+
+
+def types_used(kernel: A.Kernel) -> list[str]:
+    """The arithmetic types the kernel declares (parameters, struct fields, locals, globals,
+    returned values of it and of what it calls) or casts to explicitly: the precision the C
+    computes in (a `double` constant in `float` code does not count)."""
+    found = {g.type for g in kernel.globals.values()} | {t for fs in kernel.structs.values() for _, t in fs}
+    for f in kernel.functions.values():
+        found |= {p.type for p in f.params} | {f.returns}
+        found |= {n.type for n in A.walk(f.body)
+                  if isinstance(n, A.Decl) or (isinstance(n, A.Cast) and not n.implicit)}
+    return sorted({t.dtype for t in map(A.element, found) if isinstance(t, A.Scalar)})
 
 
 def _untouched(layout: Layout, env: dict, buf) -> bool:

@@ -27,7 +27,7 @@ from .slots import ROW_PITCH, Slot, array_pointer, bind
 
 TIME_LIMIT = 10.0            # seconds for one run of the compiled kernel
 SMOKE_LIMIT = 1.0            # seconds for the first run, which only checks that the kernel ends
-SMOKE_ELEMENTS = 1 << 16     # elements of every array in that run
+SMOKE_ELEMENTS = 1 << 12     # elements of every array in that run (more costs time on every lift)
 MEMORY_LIMIT = 2 << 30       # bytes of address space for a run
 
 
@@ -305,7 +305,7 @@ def smoke_run(kernel, analysis_slots: list[Slot], roles: dict[str, str], build: 
 def _smoke_region(s: Slot, scalars: dict) -> Region:
     """Large buffers, except where a C++ vector's size is a size the kernel reads (its
     loops run to it) or fixed."""
-    default = (256, SMOKE_ELEMENTS // 256) if s.rows else (SMOKE_ELEMENTS,)
+    default = (64, SMOKE_ELEMENTS // 64) if s.rows else (SMOKE_ELEMENTS,)
     shape = []
     for level, n in enumerate(default):
         size = s.sizes[level] if s.vector and s.sizes and level < len(s.sizes) else None

@@ -41,7 +41,7 @@ from .flags import include_roots
 from .nodes import node_struct
 from .slots import Slot, decayed
 
-PROTOCOL = "3"            # bump when the generated text or the protocol changes
+PROTOCOL = "4"            # bump when the generated text or the protocol changes
 GUARD = 16                # elements of guard on each side of every array
 TIMING_BATCH = 1e-3       # seconds: a timed batch repeats the call until it lasts at least this
 EXAMPLE_OPT = "-O0"
@@ -479,9 +479,15 @@ def start_build(kernel: A.Kernel, slots: list[Slot], opt: str = EXAMPLE_OPT,
     if target.exists():
         return build
 
+    try:        # the compilers start now: a thread would wait for the GIL while NumPy imports
+        tmp, procs = _start_compile(cc, cxx, opt, flags, user, harness, sources, target)
+    except Exception as e:          # reported when the executable is asked for
+        build.error = e
+        return build
+
     def work():
         try:
-            _compile(cc, cxx, opt, flags, user, harness, sources, target)
+            _finish_compile(cc, tmp, procs, target)
         except BaseException as e:   # reported when the executable is asked for
             build.error = e
     build.thread = threading.Thread(target=work, daemon=True)
@@ -489,7 +495,9 @@ def start_build(kernel: A.Kernel, slots: list[Slot], opt: str = EXAMPLE_OPT,
     return build
 
 
-def _compile(cc, cxx, opt, flags, user, harness, sources: dict[str, str], target: Path) -> None:
+def _start_compile(cc, cxx, opt, flags, user, harness, sources: dict[str, str], target: Path):
+    """The sources written into a fresh directory beside the target, and both units' compilers
+    started: (the directory, the processes)."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix="build-", dir=target.parent))
@@ -502,14 +510,21 @@ def _compile(cc, cxx, opt, flags, user, harness, sources: dict[str, str], target
         suffix = ".cpp" if cxx else ".c"
         (tmp / f"user{suffix}").write_text(user)
         (tmp / f"harness{suffix}").write_text(harness)
-        hcc = find_compiler(cxx)
         std = [f for f in flags if f.startswith("-std=")] if cxx else ["-std=gnu99"]
         jobs = [
             [cc, "-c", opt, "-w", *flags, "-Dmain=tl_user_main_", "-o", "user.o", f"user{suffix}"],
-            [hcc, "-c", "-O1", "-w", *std, "-o", "harness.o", f"harness{suffix}"],
+            [cc, "-c", "-O0" if opt == EXAMPLE_OPT else "-O1", "-w", *std, "-o", "harness.o", f"harness{suffix}"],
         ]
-        procs = [subprocess.Popen(cmd, cwd=tmp, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-                 for cmd in jobs]
+        return tmp, [subprocess.Popen(cmd, cwd=tmp, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                     for cmd in jobs]
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _finish_compile(cc, tmp: Path, procs, target: Path) -> None:
+    """Wait for the compilers, link, and move the executable into place."""
+    try:
         errs = [p.communicate(timeout=300)[1] for p in procs]
         for p, err, what in zip(procs, errs, ("the kernel", "the harness")):
             if p.returncode != 0:
