@@ -309,10 +309,20 @@ def _verification(res) -> str:
             return f"proved for all sizes ({arith})"
         if res.verification_scope == "fixed-sizes":
             return f"proved at its fixed sizes ({arith})"
-        return f"proved for sizes up to {res.verification_bound} only ({arith})"
+        return f"proved for {covered(res.verification_bound, res.verification_bounds)} only ({arith})"
     if res.verification == "unknown":
         return f"NOT proved: {res.verification_reason}"
     return "not run (the program is checked on the examples only)"
+
+
+def covered(bound, bounds) -> str:
+    """What a bounded proof covered, in words: `sizes up to 3`, or each dimension's own
+    bound when they differ (`n up to 23, m up to 3`: every combination within them)."""
+    if bound is None:
+        return "its fixed sizes"
+    if not bounds or len(set(bounds.values())) <= 1:
+        return f"sizes up to {bound}"
+    return "every combination of " + ", ".join(f"{d} up to {n}" for d, n in bounds.items())
 
 
 def cmd_verify(args) -> int:
@@ -326,8 +336,12 @@ def cmd_verify(args) -> int:
         print(json.dumps(res.to_json()))
     else:
         arith = "real arithmetic for floating point" if res.model == "reals" else "integers"
-        scope = "for all sizes up to" if res.verdict == "proved" else "with sizes up to"
-        scope = f"{scope} {res.bound}" if res.bound is not None else "at its fixed sizes"
+        if res.scope == "all-sizes":
+            scope = "for all sizes"
+        elif res.bound is None:
+            scope = "at its fixed sizes"
+        else:
+            scope = f"{'for' if res.verdict == 'proved' else 'with'} {covered(res.bound, res.bounds)}"
         word = res.verdict if res.verdict != "unknown" else "unknown: NOT proved"
         print(f"{word} {scope} ({arith}), {res.seconds:.2f} s")
         if res.reason:

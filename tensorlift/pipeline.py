@@ -52,7 +52,8 @@ class LiftResult:
     seconds: float = 0.0
     examples_checked: int = 0
     verification: str = "not-run"               # "proved" | "unknown" | "not-run"
-    verification_bound: Optional[int] = None
+    verification_bound: Optional[int] = None    # every combination of sizes 1..N is proved
+    verification_bounds: Optional[dict] = None  # each dimension's largest size proved (bounded)
     verification_scope: Optional[str] = None    # "all-sizes" | "bounded" | "fixed-sizes" when proved
     verification_model: Optional[str] = None    # "integers" | "reals"
     verification_seconds: float = 0.0
@@ -76,7 +77,7 @@ class LiftResult:
             "enumerator": self.enumerator, "candidates": self.candidates,
             "seconds": round(self.seconds, 4), "examples_checked": self.examples_checked,
             "verification": self.verification, "verification_scope": self.verification_scope,
-            "verification_bound": self.verification_bound,
+            "verification_bound": self.verification_bound, "verification_bounds": self.verification_bounds,
             "verification_model": self.verification_model,
             "verification_reason": self.verification_reason, "refuted": self.refuted,
             "answers_total": self.answers_total, "answers_parsed": self.answers_parsed,
@@ -240,6 +241,7 @@ def _guarded(intervals, results) -> LiftResult:
         merged.verification_scope = next((s for s in ("fixed-sizes", "bounded", "all-sizes") if s in scopes), None)
         bounds = [r.verification_bound for r in verdicts if r.verification_bound is not None]
         merged.verification_bound = min(bounds) if bounds else None
+        merged.verification_bounds = least_bounds([r.verification_bounds for r in verdicts])
     if unknown is not None and unknown.verification_reason:
         case = next(c for c, r in results if r is unknown)
         merged.verification_reason = f"when {cond(case)}: {unknown.verification_reason}"
@@ -270,7 +272,10 @@ def _lift(kernel, analysis, exs, budget: Budget, guide, grammar, enumerator, ans
         correct.sort(key=lambda c: c[1] is None or c[1].verdict != "proved")
         result.guidance = "llm" if check_answers else "answers"
         result.candidates = correct[0][2] if correct else len({str(p) for ps in said.mapped for p in ps if p})
-        if correct:
+        unseen = next((c[1] for c in correct if c[1] is not None and c[1].unseen_store), None)
+        if unseen is not None:
+            result.searched = unseen.reason
+        elif correct:
             result.status, result.program = "lifted", correct[0][0]
             result.examples_checked = len(exs)
             _record_proof(result, verifier, [correct[0][1]] if correct[0][1] else [])
@@ -360,6 +365,15 @@ def covers_outputs(prog: Program, sig) -> bool:
     return {st.lhs.name for st in prog.statements} >= set(sig.outputs)
 
 
+def least_bounds(bounds: list) -> Optional[dict]:
+    """What several bounded proofs all cover: each dimension's smallest bound."""
+    out: dict = {}
+    for b in bounds:
+        for d, n in (b or {}).items():
+            out[d] = min(out.get(d, n), n)
+    return out or None
+
+
 def _record_proof(result: LiftResult, verifier, proofs) -> None:
     if verifier is None:
         return
@@ -369,8 +383,9 @@ def _record_proof(result: LiftResult, verifier, proofs) -> None:
     # the weakest scope of the statements' proofs is what the program's proof covers
     result.verification_scope = None if unknown else next(
         (s for s in ("fixed-sizes", "bounded", "all-sizes") if s in scopes), None)
-    bounds = [v.bound for v in proofs if v.scope == "bounded" and v.bound is not None]
-    result.verification_bound = min(bounds) if bounds else None
+    bounded = [v for v in proofs if v.scope == "bounded" and v.bound is not None]
+    result.verification_bound = min(v.bound for v in bounded) if bounded else None
+    result.verification_bounds = least_bounds([v.bounds for v in bounded])
     result.verification_model = verifier.model
     result.verification_reason = unknown[0].reason if unknown else None
 
@@ -417,6 +432,9 @@ def synthesize(analysis: Analysis, exs: list[Example], guidance: Guidance, order
             proof = verifier.prove(Program(tuple(statements) + (stmt,)), outputs=[out],
                                    timeout=max(1.0, deadline - time.monotonic()))
             result.verification_seconds += proof.seconds
+            if proof.unseen_store:     # the examples do not show what the kernel does
+                result.searched = proof.reason
+                return None
             if proof.verdict == "refuted":
                 result.refuted += 1
                 continue

@@ -24,6 +24,7 @@ from . import ast as A
 from .affine import Affine, Product, fit, fit_extent
 from .frontend import load_kernel
 from .interp import Interpreter, Vec
+from .reach import Reach, loop_reach
 from .roles import Flows, analyse_flows, scalar_roles
 from .slots import ROW_PITCH, Slot, array_pointer, bind, flatten, size_slots
 
@@ -51,6 +52,7 @@ class Analysis:
     flows: Flows
     dims: list[str] = field(default_factory=list)   # dimension slots, ties included
     fixed: dict[str, int] = field(default_factory=dict)   # scalars held at one value (flags)
+    reach: dict[str, Reach] = field(default_factory=dict)  # dimensions whose loops ask for larger sizes
 
     def sizes(self, free: dict[str, int]) -> dict[str, int]:
         """Values of every dimension and stride, from values of the untied dimensions."""
@@ -62,6 +64,27 @@ class Analysis:
     @property
     def free_dims(self) -> list[str]:
         return [d for d in self.dims if d not in self.ties]
+
+    def proof_bounds(self, floor: int) -> dict[str, int]:
+        """The largest size of each free dimension that a bounded proof covers: `floor`, or
+        more where the loops the dimension drives are unrolled or compare with constants
+        (tied dimensions ask together)."""
+        out = {d: floor for d in self.free_dims}
+        for d, r in self.reach.items():
+            rep = self.ties.get(d, d)
+            if rep in out:
+                out[rep] = max(out[rep], r.size)
+        return out
+
+    def blocks(self) -> dict[str, int]:
+        """The largest block length (unroll factor) of the loops each free dimension drives,
+        where it is more than 1."""
+        out: dict[str, int] = {}
+        for d, r in self.reach.items():
+            rep = self.ties.get(d, d)
+            if r.block > 1 and rep in self.free_dims:
+                out[rep] = max(out.get(rep, 1), r.block)
+        return out
 
     def shape(self, name: str, sizes: dict[str, int]) -> tuple[int, ...]:
         return tuple(max(0, e.eval(sizes)) for e in self.layouts[name].shape)
@@ -122,7 +145,7 @@ def analyze_kernel(kernel: A.Kernel, slots: Optional[list[Slot]] = None, budget=
     if ret is not None:
         returns, returns_shape = ret.dtype, [str(e) for e in layouts[ret.name].shape]
     sig = Signature(kernel.name, params, returns, tied, returns_shape)
-    return Analysis(kernel, slots, sig, layouts, stride_values, ties, flows, dims, fixed)
+    return Analysis(kernel, slots, sig, layouts, stride_values, ties, flows, dims, fixed, loop_reach(kernel, dims))
 
 
 def _untouched(layout: Layout, env: dict, buf) -> bool:

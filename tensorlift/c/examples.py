@@ -104,6 +104,19 @@ def sample_sizes(analysis: Analysis, variant: int) -> dict[str, int]:
     return analysis.sizes(dict(zip(free, vals)))
 
 
+def example_sizes(analysis: Analysis, count: int) -> list[dict[str, int]]:
+    """The sizes of `count` examples (alternating the first two variants), then, for the
+    dimensions that drive unrolled loops (blocks of B), one example per remainder r < B at
+    two full blocks plus r: every unrolled body runs twice and every remainder loop runs
+    every length it can, in some example."""
+    out = [sample_sizes(analysis, i % 2) for i in range(count)]
+    blocks = analysis.blocks()
+    base = {d: out[0][d] for d in analysis.free_dims}
+    for r in range(max(blocks.values(), default=0)):
+        out.append(analysis.sizes({**base, **{d: 2 * b + r % b for d, b in blocks.items()}}))
+    return out
+
+
 def random_values(rng: np.random.Generator, dtype: str, n: int, nonzero: bool = False) -> np.ndarray:
     """Sample values of a C type: 8-bit integers over their whole range (so that wrapping
     shows), wider integers small and signed ones negative too, floats with two decimals and
@@ -355,7 +368,7 @@ def make_examples(analysis: Analysis, count: int = 6, seed: int = 0, cross_check
     if count < 1:
         raise TensorliftError("at least one example is needed")
     rng = np.random.default_rng(seed)
-    cases = [make_case(analysis, sample_sizes(analysis, i % 2), rng) for i in range(count)]
+    cases = [make_case(analysis, sizes, rng) for sizes in example_sizes(analysis, count)]
     sig = analysis.signature
     runs = [None] * len(cases)
     for macros, idx in _by_macros(analysis, cases).items():

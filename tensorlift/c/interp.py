@@ -749,7 +749,13 @@ class Interpreter:
             if t is None or f is None:
                 raise UnsupportedConstruct("a variable set on one branch only of a condition on array values",
                                            node.line)
-            merged = self.ops.select(cond, t, f)
+            if _number(t) and _number(f):
+                merged = self.ops.select(cond, t, f)
+            elif t == f:
+                merged = t
+            else:       # a pointer or a vector has no select: both branches must leave it alike
+                raise UnsupportedConstruct("a pointer moved on one branch only of a condition on values",
+                                           node.line)
             self.log(entry)
             if entry[0] == "var":
                 entry[1].value = merged
@@ -1085,6 +1091,11 @@ def size_of(t: A.Type) -> int:
         bits = carith.INT_TYPES[t.dtype][0] if carith.is_int(t.dtype) else carith.FLOAT_TYPES[t.dtype]
         return max(1, bits // 8)
     raise UnsupportedConstruct("size of an aggregate")
+
+
+def _number(v) -> bool:
+    """A number or a solver term, which `select` can merge (not a pointer, vector or struct)."""
+    return not isinstance(v, (Ptr, Vec, StructVal))
 
 
 def _loc(entry) -> tuple:

@@ -14,15 +14,17 @@ the bound, makes the verdict "unknown" with the reason, never "proved".
 from __future__ import annotations
 
 import itertools
+import threading
 import time
 from fractions import Fraction
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Callable, Optional
 
 import numpy as np
 import z3
 
 from .. import carith
+from ..budget import Budget, OutOfTime
 from ..c.analysis import Analysis
 from ..c.examples import Region
 from ..c.interp import Interpreter, Vec
@@ -44,17 +46,19 @@ or the kernel's one fixed size."""
 @dataclass
 class VerifyResult:
     verdict: str                         # "proved" | "refuted" | "unknown"
-    bound: Optional[int]                 # None: no size varies, the one fixed size is proved
+    bound: Optional[int]                 # every combination of sizes 1..bound is covered; None: sizes fixed
     model: str                           # "integers" | "reals"
     counterexample: Optional[dict] = None
     seconds: float = 0.0
     reason: Optional[str] = None         # why "unknown"
     cases: int = 0                       # size combinations proved
     scope: Optional[str] = None          # what "proved" covers: SCOPES; None unless proved
+    bounds: Optional[dict] = None        # each free dimension's largest size covered (bounded proofs)
+    unseen_store: bool = False           # the C can store where no example saw a store: not lifted
 
     def to_json(self) -> dict:
-        d = {"verdict": self.verdict, "scope": self.scope, "bound": self.bound, "model": self.model,
-             "counterexample": self.counterexample, "seconds": round(self.seconds, 4)}
+        d = {"verdict": self.verdict, "scope": self.scope, "bound": self.bound, "bounds": self.bounds,
+             "model": self.model, "counterexample": self.counterexample, "seconds": round(self.seconds, 4)}
         if self.reason:
             d["reason"] = self.reason
         return d
@@ -277,21 +281,34 @@ class _CRun:
     expected: dict         # output name -> final value(s)
     ranges: list = field(default_factory=list)   # the inputs' C ranges: (symbol, lo, hi)
     problem: Optional[str] = None                     # why no proof can cover this run
+    unseen: bool = False                              # the problem is a store no example saw
 
 
 class Verifier:
     """Proves programs against one kernel; the C side is executed once per size
-    combination and reused for every candidate."""
+    combination and reused for every candidate.
 
-    def __init__(self, analysis: Analysis, bound: int = 3):
+    `bound` is the floor of every dimension's bound: a dimension that drives unrolled loops
+    or loops that compare with constants goes as far as they ask (`Analysis.proof_bounds`).
+    Combinations are proved smallest first, so that a refutation comes early. `progress`,
+    if given, hears what is being proved (for a line on a terminal)."""
+
+    def __init__(self, analysis: Analysis, bound: int = 3, progress: Optional[Callable[[str], None]] = None):
         if bound < 1:
             raise TensorliftError("the verification bound must be at least 1")
         self.analysis = analysis
         self.bound = bound
+        self.bounds = analysis.proof_bounds(bound)
+        self.progress = progress
         sig = analysis.signature
         reals = any(carith.is_float(p.dtype) for p in sig.params) or carith.is_float(sig.returns or "int")
         self.model = "reals" if reals else "integers"
         self._runs: dict[tuple, _CRun] = {}
+
+    def combinations(self) -> list[tuple]:
+        """Every combination of the free dimensions' sizes within their bounds, smallest first."""
+        ranges = [range(1, n + 1) for n in self.bounds.values()]
+        return sorted(itertools.product(*ranges), key=lambda v: (max(v, default=0), sum(v), v))
 
     def prove(self, program: Program, outputs: Optional[list[str]] = None, timeout: float = 60.0) -> VerifyResult:
         """`outputs`: compare only these (the statements found so far); default: all."""
@@ -305,20 +322,29 @@ class Verifier:
             if inductive is not None:
                 inductive.seconds = time.monotonic() - start
                 return inductive
-        result = VerifyResult("proved", self.bound if free else None, self.model)
-        for values in itertools.product(range(1, self.bound + 1), repeat=len(free)):
+        bounds = dict(self.bounds) if free else None
+        result = VerifyResult("proved", min(bounds.values()) if free else None, self.model, bounds=bounds)
+        combos = self.combinations()
+        what = ", ".join(outputs or analysis.signature.outputs)
+        for k, values in enumerate(combos):
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 result.verdict, result.reason = "unknown", f"time limit reached after {result.cases} size combinations"
                 break
+            if self.progress is not None:
+                sizes = ", ".join(f"{d}={v}" for d, v in zip(free, values))
+                self.progress(f"proving {what} at sizes {sizes} ({k + 1}/{len(combos)})")
             try:
-                run = self._run(values)
+                run = self._run(values, deadline)
                 if run.problem is not None:
                     verdict, cex = "unknown", run.problem
+                    result.unseen_store = run.unseen
                 else:
                     verdict, cex = _prove_case(analysis, program, run, outputs, remaining)
             except UnsupportedConstruct as e:
                 verdict, cex = "unknown", str(e)
+            except OutOfTime:
+                verdict, cex = "unknown", f"time limit reached after {result.cases} size combinations"
             except KernelRunError as e:
                 verdict, cex = "unknown", f"symbolic execution failed: {e}"
             if verdict != "proved":
@@ -341,10 +367,10 @@ class Verifier:
         result.seconds = time.monotonic() - start
         return result
 
-    def _run(self, values: tuple) -> _CRun:
+    def _run(self, values: tuple, deadline: float) -> _CRun:
         if values not in self._runs:
             sizes = self.analysis.sizes(dict(zip(self.analysis.free_dims, values)))
-            self._runs[values] = _execute(self.analysis, sizes)
+            self._runs[values] = _execute(self.analysis, sizes, Budget(deadline - time.monotonic()))
         return self._runs[values]
 
 
@@ -375,7 +401,7 @@ def _in_ranges(ranges: list) -> list:
     return [z3.And(v >= num(lo), v <= num(hi)) for v, lo, hi in ranges]
 
 
-def _execute(analysis: Analysis, sizes: dict[str, int]) -> _CRun:
+def _execute(analysis: Analysis, sizes: dict[str, int], budget: Optional[Budget] = None) -> _CRun:
     sig = analysis.signature
     k = analysis.kernel
     symbols: dict[str, object] = {}
@@ -412,7 +438,7 @@ def _execute(analysis: Analysis, sizes: dict[str, int]) -> _CRun:
             return _symbol(f"{name}@{off}", dtype, ranges, types)
         arrays[s.name], buffers[s.name] = array_pointer(s, fresh, trace=None)
         buffers[s.name].stored = {}
-    ret = Interpreter(k, S.SymbolicOps(types)).call(*bind(k, analysis.slots, scalars, arrays))
+    ret = Interpreter(k, S.SymbolicOps(types), budget=budget).call(*bind(k, analysis.slots, scalars, arrays))
     expected: dict[str, object] = {}
     problem = None
     for s in analysis.slots:
@@ -443,11 +469,12 @@ def _execute(analysis: Analysis, sizes: dict[str, int]) -> _CRun:
             if off in data:
                 final[idx] = data[off]
         expected[s.name] = final
+    unseen = problem is not None
     if outside and problem is None:
         problem = f"the C {outside[0]}, outside the region analysis fitted, at sizes {_dims(sig, sizes)}"
     if sig.returns and sig.returns_shape is None:
         expected[sig.function] = ret
-    return _CRun(sizes, symbols, scalars, regions, expected, ranges, problem)
+    return _CRun(sizes, symbols, scalars, regions, expected, ranges, problem, unseen)
 
 
 def _returned(vec, reg: Region, sizes: dict) -> np.ndarray:
@@ -527,7 +554,7 @@ def _prove_case(analysis: Analysis, program: Program, run: _CRun, outputs, timeo
         solver.add(*_in_ranges(run.ranges))
         solver.add(*_nonzero_divisors(group))
         solver.add(z3.Or([a != b for _, _, a, b in group]))
-        answer = solver.check()
+        answer = interruptible_check(solver)
         if answer == z3.sat:
             return "refuted", _counterexample(solver.model(), sig, sizes, symbols, expected, got, group)
         if answer == z3.unsat and k == 0:
@@ -535,6 +562,24 @@ def _prove_case(analysis: Analysis, program: Program, run: _CRun, outputs, timeo
         if answer == z3.unknown and (k > 0 or len(groups) == 1):
             return "unknown", f"the solver gave up at sizes {_dims(sig, sizes)}: {solver.reason_unknown()}"
     return "proved", None
+
+
+def interruptible_check(solver: z3.Solver):
+    """`solver.check()` in a helper thread, so that Ctrl-C reaches the main thread at once
+    (a signal handler only runs between Python bytecodes, never inside z3) and interrupts
+    the solver, instead of waiting for it to finish."""
+    answer: list = []
+    worker = threading.Thread(target=lambda: answer.append(solver.check()), daemon=True)
+    worker.start()
+    try:
+        worker.join()
+    except BaseException:
+        solver.ctx.interrupt()
+        worker.join()
+        raise
+    if not answer:      # the check itself failed (z3 raised in the thread)
+        return z3.unknown
+    return answer[0]
 
 
 def _nonzero_divisors(diffs) -> list:
