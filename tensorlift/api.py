@@ -50,8 +50,11 @@ def kernels(source: Source, flags: Optional[list[str]] = None, language: Optiona
 def analyze(source: Source, function: Optional[str] = None, *, examples: int = 3, seed: int = 0,
             flags: Optional[list[str]] = None, language: Optional[str] = None,
             timeout: float = 60.0) -> AnalyzeResult:
+    from .c.sizecases import size_cases
+    from .c.slots import flatten
     kernel = _kernel(source, function, flags, language)
-    analysis, exs = prepare(kernel, Budget(timeout), examples, seed)
+    wheres = size_cases(kernel, flatten(kernel))      # a kernel that checks its sizes: the first case
+    analysis, exs = prepare(kernel, Budget(timeout), examples, seed, where=wheres[0] if wheres else None)
     return AnalyzeResult(analysis.signature, exs, analysis)
 
 

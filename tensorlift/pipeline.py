@@ -10,7 +10,7 @@ import threading
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Optional, Union
+from typing import Callable, Optional, Union
 
 from typing import TYPE_CHECKING
 
@@ -23,7 +23,8 @@ from .c.slots import flatten, size_slots
 from .errors import TensorliftError, UnsupportedConstruct
 from .llm.config import ModelConfig
 from .synth import GRAMMAR_STYLES as STYLES, GUIDES
-from .taco.guards import cases_of, guard
+from .c.sizecases import size_cases
+from .taco.guards import case_condition, cases_of, guard
 from .taco.ir import Condition
 
 if TYPE_CHECKING:
@@ -87,21 +88,22 @@ class LiftResult:
 
 
 def prepare(kernel: A.Kernel, budget: Budget, examples: int = 6, seed: int = 0,
-            fixed: Optional[dict[str, int]] = None, smoke: bool = True) -> tuple[Analysis, list[Example]]:
-    """Analysis and examples of a kernel (with `fixed` scalars held at one value). The
-    harness compiles while the analysis runs; its first run (`smoke`), in a watchdog thread,
-    stops the analysis at once if the kernel never ends. With no examples asked for, nothing
-    is compiled."""
+            fixed: Optional[dict[str, int]] = None, smoke: bool = True,
+            where: Optional[Condition] = None) -> tuple[Analysis, list[Example]]:
+    """Analysis and examples of a kernel (with `fixed` scalars held at one value, and sizes
+    within `where`, one case of its size checks). The harness compiles while the analysis
+    runs; its first run (`smoke`), in a watchdog thread, stops the analysis at once if the
+    kernel never ends. With no examples asked for, nothing is compiled."""
     from .c.analysis import analyze_kernel
     from .c.examples import make_examples, smoke_run
     if examples == 0:
-        return analyze_kernel(kernel, None, budget, fixed), []
+        return analyze_kernel(kernel, None, budget, fixed, where), []
     slots = flatten(kernel)
     roles = scalar_roles(slots, analyse_flows(kernel, slots))
     slots = size_slots(slots, roles)
     build = start_build(kernel, slots, macros=smoke_macros(slots, roles))
     if not smoke:
-        analysis = analyze_kernel(kernel, slots, budget, fixed)
+        analysis = analyze_kernel(kernel, slots, budget, fixed, where)
         return analysis, make_examples(analysis, examples, seed=seed, build=build,
                                        time_limit=max(1.0, min(10.0, budget.left())))
     failure: list[BaseException] = []
@@ -115,7 +117,7 @@ def prepare(kernel: A.Kernel, budget: Budget, examples: int = 6, seed: int = 0,
     watchdog = threading.Thread(target=watch, daemon=True)
     watchdog.start()
     try:
-        analysis = analyze_kernel(kernel, slots, budget, fixed)
+        analysis = analyze_kernel(kernel, slots, budget, fixed, where)
     except TensorliftError:
         watchdog.join()
         if failure:          # the compiled run's verdict explains better than the interpreter's
@@ -136,7 +138,8 @@ def lift(source: Union[str, Path], function: Optional[str] = None, *, timeout: f
          model: Optional[ModelConfig] = None, cache_dir: Optional[str] = None,
          check_answers: bool = False, examples: int = 6, seed: int = 0, verify: str = "bounded",
          bound: int = 3, require_proof: bool = False, flags: Optional[list[str]] = None,
-         language: Optional[str] = None, translate: bool = True, plain: bool = False) -> LiftResult:
+         language: Optional[str] = None, translate: bool = True, plain: bool = False,
+         progress: Optional[Callable[[str], None]] = None) -> LiftResult:
     """Lift a C kernel (a path or C source text) to a TACO program checked on examples and,
     unless `verify="none"`, proved equivalent for all sizes up to `bound`.
 
@@ -152,7 +155,7 @@ def lift(source: Union[str, Path], function: Optional[str] = None, *, timeout: f
     `translate=False` leaves out the statements read off the C (static guidance tries them
     before it searches): the search and its guidance alone, for measuring them. `plain`
     asks for plain TACO (for the taco and tensora targets): a statement read off the C
-    that goes beyond it is not tried."""
+    that goes beyond it is not tried. `progress` hears what a long proof is proving."""
     start = time.monotonic()
     _choose("guide", guide, GUIDES)
     _choose("grammar", grammar, STYLES)
@@ -161,19 +164,20 @@ def lift(source: Union[str, Path], function: Optional[str] = None, *, timeout: f
     budget = Budget(timeout, start)
     kernel = source if isinstance(source, A.Kernel) else load_kernel(source, function, flags, language)
     intervals = flag_intervals_of(kernel)
+    cases = kernel_cases(kernel, intervals)
     results = []
-    for k, (case, fixed) in enumerate(flag_cases(intervals)):
+    for k, (where, case, fixed) in enumerate(cases):
         try:
-            analysis, exs = prepare(kernel, budget, examples, seed, fixed, smoke=k == 0)
+            analysis, exs = prepare(kernel, budget, examples, seed, fixed, smoke=k == 0, where=where)
         except OutOfTime as e:
             return LiftResult(kernel.name, "failed", guide=guide, grammar=grammar, enumerator=enumerator,
                               searched=str(e), seconds=time.monotonic() - start)
         r = _lift(kernel, analysis, exs, budget, guide, grammar, enumerator, answers, samples,
-                  offline, model, cache_dir, check_answers, verify, bound, translate, plain)
-        results.append((case, r))
+                  offline, model, cache_dir, check_answers, verify, bound, translate, plain, progress)
+        results.append((where, case, r))
         if r.status != "lifted":
             break
-    result = results[0][1] if not intervals else _guarded(intervals, results)
+    result = results[0][2] if len(cases) == 1 else _guarded(intervals, results)
     if require_proof and result.status == "lifted" and result.verification != "proved":
         result.status = "failed"
         result.searched = (f"found {result.program} but it is not proved "
@@ -195,6 +199,17 @@ def flag_cases(intervals: dict) -> list[tuple[dict, dict]]:
     return [(case, {f: representative(iv) for f, iv in case.items()}) for case in cases]
 
 
+def kernel_cases(kernel: A.Kernel, intervals: dict) -> list[tuple[Optional[Condition], dict, dict]]:
+    """Every case of the kernel: a case of its size checks (the sizes it covers; None when it
+    checks none) with a case of its flags (and the flags' values for it)."""
+    wheres = size_cases(kernel, flatten(kernel)) or [None]
+    flags = flag_cases(intervals)
+    if len(wheres) * len(flags) > MAX_CASES:
+        raise UnsupportedConstruct(f"{len(wheres)} cases of the size checks times {len(flags)} of the flags: "
+                                   f"more than {MAX_CASES} programs to find")
+    return [(where, case, fixed) for where in wheres for case, fixed in flags]
+
+
 def flag_intervals_of(kernel: A.Kernel) -> dict:
     """The flags of a kernel (integer parameters that only choose code), each with the
     intervals of its values that the code tells apart."""
@@ -210,29 +225,32 @@ def flag_intervals_of(kernel: A.Kernel) -> dict:
 
 
 def _guarded(intervals, results) -> LiftResult:
-    """One result for the cases of the flags: the guarded program, every case's checks and
-    proofs (proved when every case is), or the first case that failed."""
-    first = results[0][1]
-    failed = next((r for _, r in results if r.status != "lifted"), None)
-    cond = lambda case: str(Condition(((tuple((f, (iv,)) for f, iv in case.items())),)))  # noqa: E731
+    """One result for the cases of the size checks and the flags: the guarded program, every
+    case's checks and proofs (proved when every case is), or the first case that failed.
+    The case that computes the most outputs comes first."""
+    results = sorted(results, key=lambda r: -len(r[2].analysis.signature.outputs) if r[2].analysis else 0)
+    first = results[0][2]
+    failed = next((r for *_, r in results if r.status != "lifted"), None)
+    cond = lambda where, case: str(case_condition(intervals, where, [case]))  # noqa: E731
     merged = LiftResult(first.function, "failed", guide=first.guide, guidance=first.guidance,
                         grammar=first.grammar, enumerator=first.enumerator, analysis=first.analysis)
-    merged.candidates = sum(r.candidates for _, r in results)
-    merged.refuted = sum(r.refuted for _, r in results)
-    merged.examples = [e for _, r in results for e in r.examples]
-    merged.cases = [{"when": cond(c), "program": str(r.program) if r.program else None,
+    merged.candidates = sum(r.candidates for *_, r in results)
+    merged.refuted = sum(r.refuted for *_, r in results)
+    merged.verification_seconds = sum(r.verification_seconds for *_, r in results)
+    merged.examples = [e for *_, r in results for e in r.examples]
+    merged.cases = [{"when": cond(w, c), "program": str(r.program) if r.program else None,
                      "verification": r.verification, "verification_reason": r.verification_reason}
-                    for c, r in results]
+                    for w, c, r in results]
     if failed is not None:
-        case = next(c for c, r in results if r is failed)
-        merged.searched = f"when {cond(case)}: {failed.searched}"
+        w, c = next((w, c) for w, c, r in results if r is failed)
+        merged.searched = f"when {cond(w, c)}: {failed.searched}"
         return merged
     merged.status = "lifted"
     shapes = lambda r: str([(p.name, p.shape) for p in r.analysis.signature.params])  # noqa: E731
-    merged.program, firsts = guard(intervals, [(c, r.program, shapes(r)) for c, r in results])
-    merged.case_signatures = [results[k][1].analysis.signature for k in firsts]
+    merged.program, firsts = guard(intervals, [(w, c, r.program, shapes(r)) for w, c, r in results])
+    merged.case_signatures = [results[k][2].analysis.signature for k in firsts]
     merged.examples_checked = len(merged.examples)
-    verdicts = [r for _, r in results]
+    verdicts = [r for *_, r in results]
     unknown = next((r for r in verdicts if r.verification != "proved"), None)
     merged.verification = "proved" if unknown is None else unknown.verification
     merged.verification_bound, merged.verification_model = first.verification_bound, first.verification_model
@@ -243,13 +261,14 @@ def _guarded(intervals, results) -> LiftResult:
         merged.verification_bound = min(bounds) if bounds else None
         merged.verification_bounds = least_bounds([r.verification_bounds for r in verdicts])
     if unknown is not None and unknown.verification_reason:
-        case = next(c for c, r in results if r is unknown)
-        merged.verification_reason = f"when {cond(case)}: {unknown.verification_reason}"
+        w, c = next((w, c) for w, c, r in results if r is unknown)
+        merged.verification_reason = f"when {cond(w, c)}: {unknown.verification_reason}"
     return merged
 
 
 def _lift(kernel, analysis, exs, budget: Budget, guide, grammar, enumerator, answers, samples,
-          offline, model, cache_dir, check_answers, verify, bound, translate=True, plain=False) -> LiftResult:
+          offline, model, cache_dir, check_answers, verify, bound, translate=True, plain=False,
+          progress=None) -> LiftResult:
     from .synth.guide import no_guidance, static_guidance, write_order
     from .synth.learn import learned_guidance, merge, read_answers
     sig = analysis.signature
@@ -259,7 +278,7 @@ def _lift(kernel, analysis, exs, budget: Budget, guide, grammar, enumerator, ans
     verifier = None
     if verify == "bounded":
         from .verify.prove import Verifier      # z3 only when proving
-        verifier = Verifier(analysis, bound)
+        verifier = Verifier(analysis, bound, progress)
 
     texts = _answers(kernel, sig, guide, answers, samples, offline, model, cache_dir, check_answers)
     said = read_answers(texts, sig) if texts is not None else None

@@ -228,15 +228,16 @@ def emit_array_code(target: str, program, sig, case_sigs=None) -> str:
         plans, conds = [make_plan(program, sig)], [None]
     gens = [_Generator(d, plan) for plan in plans]
     first = plans[0]
-    lines = [f"def {first.function}({signature_code(first)}):", f'    """{gens[0].docstring(program)}"""']
+    cases = list(zip(conds, plans)) if conds[0] is not None else []
+    lines = [f"def {first.function}({signature_code(first)}):", f'    """{gens[0].docstring(program, cases)}"""']
     for k, (gen, cond) in enumerate(zip(gens, conds)):
         if cond is None:
             lines += gen.body("    ")
         else:
             lines.append(f"    {'if' if k == 0 else 'elif'} {gen.python_condition(cond)}:")
-            lines += gen.body("        ")
+            lines += gen.body("        ", first.outputs)
     if conds[0] is not None:
-        lines.append('    raise ValueError("no case of the flags holds")')
+        lines.append('    raise ValueError("no case of the program holds")')
     head = f'''"""{sig.function}, lifted from C by tensorlift ({target} back end)."""\n{d.imports}'''
     parts = [head]
     if any(g.uses_cdiv for g in gens):
@@ -255,8 +256,10 @@ class _Generator:
 
     # ------------------------------------------------------------------ function
 
-    def body(self, indent: str) -> list[str]:
-        """The function's body for one program: inputs converted, statements, return."""
+    def body(self, indent: str, outputs=None) -> list[str]:
+        """The function's body for one program: inputs converted, statements, return.
+        `outputs`: what the function returns (one case of a guarded program returns what the
+        first returns; an array this case does not write comes back as it was given)."""
         plan, sig, d = self.plan, self.plan.sig, self.d
         lines = []
         for t in (plan.info(p.name) for p in sig.call_params):
@@ -278,7 +281,9 @@ class _Generator:
                 n = d.convert_input(f"len({plan.info(array).ident}{'[0]' * depth})", "int")
                 lines.append(f"{indent}{plan.info(size).ident} = {n}")
         lines += computed
-        outs = [d.output(t.ident, t.ctype, t.role == "return" and not t.order) for t in plan.outputs]
+        mine = {t.name for t in plan.outputs}
+        outs = [d.output((t if t.name in mine else plan.info(t.name)).ident, t.ctype, t.role == "return" and not t.order)
+                for t in (outputs or plan.outputs)]
         lines.append(f"{indent}return {', '.join(outs)}")
         return lines
 
@@ -288,7 +293,7 @@ class _Generator:
                       lambda m: self.plan.info(m.group()).ident if m.group() in self.plan.tensors else m.group(),
                       cond)
 
-    def docstring(self, program) -> str:
+    def docstring(self, program, cases=()) -> str:
         plan = self.plan
         taco = "\n".join(f"        {line}" for line in str(program).split("\n")) if isinstance(program, Guarded) \
             else "\n".join(f"        {s}" for s in plan.program.statements)
@@ -300,7 +305,7 @@ class _Generator:
             outs.append(f"{t.ident} ({OUTPUT_DTYPE[t.ctype]}{shape}, {what})")
         note = ["    (Array shapes are the first case's; each case's are in its branch.)"] \
             if isinstance(program, Guarded) else []
-        doc = [f"TACO index notation:\n\n{taco}\n", parameter_doc(plan, OUTPUT_DTYPE), *note,
+        doc = [f"TACO index notation:\n\n{taco}\n", parameter_doc(plan, OUTPUT_DTYPE, cases), *note,
                f"    Returns {', '.join(outs)}" + ("" if len(outs) == 1 else " as a tuple") + ".",
                "    Arguments are never modified.\n    "]
         return "\n".join(doc)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Optional, Sequence
 
 from .. import carith
 from ..errors import TensorliftError
@@ -308,11 +308,16 @@ def signature_code(plan: Plan) -> str:
                      for p in plan.sig.call_params)
 
 
-def parameter_doc(plan: Plan, dtype_names: dict[str, str]) -> str:
-    """The docstring lines that say what each parameter is."""
+def parameter_doc(plan: Plan, dtype_names: dict[str, str], cases: Sequence[tuple[str, Plan]] = ()) -> str:
+    """The docstring lines that say what each parameter is. `cases`: each case's condition
+    and plan, for a guarded program (a size its conditions compare is used; an output a
+    case leaves alone comes back as given there)."""
     lines = ["    Parameters, in C order:"]
     shaped = {m.group() for p in plan.sig.params if p.kind == "array" and p.name in plan.reads
               for e in p.shape or [] for m in _SIZE_NAME.finditer(e)}
+    shaped |= {m.group() for cond, _ in cases for m in _SIZE_NAME.finditer(cond)}
+    alone = {p.name: cond for cond, case in cases for p in plan.sig.params
+             if p.name in plan.sig.outputs and p.name not in case.sig.outputs}
     for p in plan.sig.call_params:
         t = plan.info(p.name)
         if p.kind == "scalar":
@@ -328,6 +333,9 @@ def parameter_doc(plan: Plan, dtype_names: dict[str, str]) -> str:
             lines.append(f"      {t.ident}: {dtype_names[p.dtype]}[{shape}] (or the C's flat buffer of it), "
                          f"output: the elements the program does not assign keep their values (a new array "
                          f"is returned)")
+        elif p.access == "write" and p.name in alone:
+            lines.append(f"      {t.ident}: {dtype_names[p.dtype]}[{shape}], output (returned as given "
+                         f"when {alone[p.name]})")
         elif p.access == "write":
             lines.append(f"      {t.ident}: {dtype_names[p.dtype]}[{shape}], output only: may be None")
         else:

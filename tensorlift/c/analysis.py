@@ -20,11 +20,13 @@ import numpy as np
 from .. import carith
 from ..errors import UnsupportedConstruct
 from ..signature import Param, Signature
+from ..taco.ir import Condition
 from . import ast as A
 from .affine import Affine, Product, fit, fit_extent
 from .frontend import load_kernel
 from .interp import Interpreter, Vec
 from .reach import Reach, loop_reach
+from .sizecases import nearest, ties_of
 from .roles import Flows, analyse_flows, scalar_roles
 from .slots import ROW_PITCH, Slot, array_pointer, bind, flatten, size_slots
 
@@ -53,6 +55,8 @@ class Analysis:
     dims: list[str] = field(default_factory=list)   # dimension slots, ties included
     fixed: dict[str, int] = field(default_factory=dict)   # scalars held at one value (flags)
     reach: dict[str, Reach] = field(default_factory=dict)  # dimensions whose loops ask for larger sizes
+    where: Optional[Condition] = None    # the sizes of this case of the kernel's size checks
+    base: dict[str, int] = field(default_factory=dict)   # the free dimensions' sizes analysis started from
 
     def sizes(self, free: dict[str, int]) -> dict[str, int]:
         """Values of every dimension and stride, from values of the untied dimensions."""
@@ -101,8 +105,9 @@ def analyze(source: Union[str, Path], function: Optional[str] = None) -> Analysi
 
 
 def analyze_kernel(kernel: A.Kernel, slots: Optional[list[Slot]] = None, budget=None,
-                   fixed: Optional[dict[str, int]] = None) -> Analysis:
-    """`fixed`: scalars held at one value (a flag, for one case of the code it selects)."""
+                   fixed: Optional[dict[str, int]] = None, where: Optional[Condition] = None) -> Analysis:
+    """`fixed`: scalars held at one value (a flag, for one case of the code it selects);
+    `where`: the sizes of one case of the kernel's size checks (`sizecases.py`)."""
     fixed = dict(fixed or {})
     slots = slots if slots is not None else flatten(kernel)
     _refuse_data_dependent_loops(kernel)
@@ -112,9 +117,14 @@ def analyze_kernel(kernel: A.Kernel, slots: Optional[list[Slot]] = None, budget=
     dims = [n for n, r in roles.items() if r == "dimension"]
     strides = [n for n, r in roles.items() if r == "stride"]
     ties: dict[str, str] = {}
+    for first, second in ties_of(where):         # the sizes the case makes equal
+        if first in dims and second in dims:
+            first, second = sorted((first, second), key=dims.index)
+            ties[second] = ties.get(first, first)
     for _ in range(len(dims) + 1):
         try:
-            layouts, stride_values, access = _fit_layouts(kernel, slots, dims, strides, ties, budget, fixed)
+            layouts, stride_values, access, base = _fit_layouts(kernel, slots, dims, strides, ties, budget, fixed,
+                                                                where)
             break
         except _Tie as t:
             ties[t.second] = ties.get(t.first, t.first)
@@ -138,14 +148,17 @@ def analyze_kernel(kernel: A.Kernel, slots: Optional[list[Slot]] = None, budget=
     # A return value computed from no array and no value scalar is a status code (TACO's
     # generated code always returns 0): it is not part of what the kernel computes.
     returns, returns_shape = None, None
+    # A value chosen by a size check (`return -1` when na != nb) says which case ran: an output.
+    checked = set().union(*flows.compared)
     if isinstance(kernel.returns, A.Scalar) and \
-            flows.returned & {p.name for p in params if p.kind == "array" or p.role in ("value", "flag")}:
+            flows.returned & ({p.name for p in params if p.kind == "array" or p.role in ("value", "flag")} | checked):
         returns = kernel.returns.dtype
     ret = next((s for s in slots if s.is_return), None)
     if ret is not None:
         returns, returns_shape = ret.dtype, [str(e) for e in layouts[ret.name].shape]
     sig = Signature(kernel.name, params, returns, tied, returns_shape)
-    return Analysis(kernel, slots, sig, layouts, stride_values, ties, flows, dims, fixed, loop_reach(kernel, dims))
+    return Analysis(kernel, slots, sig, layouts, stride_values, ties, flows, dims, fixed, loop_reach(kernel, dims),
+                    where, base)
 
 
 def _untouched(layout: Layout, env: dict, buf) -> bool:
@@ -184,10 +197,11 @@ def _value_for(slot: Slot, rng: random.Random):
 
 
 def trace_run(kernel: A.Kernel, slots: list[Slot], env: dict[str, int], seed: int = 0,
-              writes: Optional[list] = None, budget=None, executed: Optional[set] = None):
+              writes: Optional[list] = None, budget=None, executed: Optional[set] = None,
+              trips: Optional[dict] = None):
     """Run the interpreter on pseudo-random nonzero data; returns the buffers by slot name.
     `writes`, if given, collects the names of the buffers written, in order; `executed` the
-    ids of the statements and assignments that ran."""
+    ids of the statements and assignments that ran; `trips` each loop's most iterations."""
     rng = random.Random(seed)
     scalars = {s.name: env[s.name] if s.name in env else _value_for(s, rng)
                for s in slots if s.kind == "scalar"}
@@ -199,6 +213,7 @@ def trace_run(kernel: A.Kernel, slots: list[Slot], env: dict[str, int], seed: in
             buffers[s.name].writes = writes
     interp = Interpreter(kernel, budget=budget, executed=executed)
     interp.trace_locals = True
+    interp.trips = trips
     ret = interp.call(*bind(kernel, slots, scalars, arrays))
     for s in slots:
         if s.is_return:       # the returned vector: its elements, as computed
@@ -225,7 +240,7 @@ def fit_site(offsets, counters) -> Optional[list[int]]:
 
 def _site_strides(trace) -> tuple[dict[int, int], int]:
     """Distinct nonzero coefficients of the affine fits of every access site, each with the
-    largest iteration count of a loop that moves by it; and the largest count of a single
+    largest span of the loops that move by it (one loop: its iteration count); and the largest count of a single
     loop with step 1 that runs over a multi-dimensional array (a flattened fill, like TACO's
     `for (pA = 0; pA < A1*A2; pA++)`), which is kept apart from the row structure."""
     groups: dict[tuple, list] = {}
@@ -240,8 +255,8 @@ def _site_strides(trace) -> tuple[dict[int, int], int]:
             continue   # not affine (indirect or triangular): the region decides alone
         site: dict[int, int] = {}
         for l, c in enumerate(steps):
-            if c != 0:
-                site[abs(c)] = max(site.get(abs(c), 0), max(p[1][l] for p in pts) + 1)
+            if c != 0:      # loops moving by one step together span their trips' sum (`x[i + j]`)
+                site[abs(c)] = site.get(abs(c), 1) + max(p[1][l] for p in pts)
         sites.append(site)
     rows = max((max(sc) for sc in sites if len(sc) >= 2), default=0)
     flat = max((sc[1] for sc in sites if list(sc) == [1] and rows and sc[1] > rows), default=0)
@@ -275,8 +290,9 @@ def _delinearise(offsets: list[int], coefs: set[int]) -> tuple[list[int], list[i
     return chain, extents
 
 
-def _fit_layouts(kernel, slots, dims, strides, ties, budget=None, fixed=None):
-    """Layouts fitted over several runs, or a pair of dimensions to tie."""
+def _fit_layouts(kernel, slots, dims, strides, ties, budget=None, fixed=None, where=None):
+    """Layouts fitted over several runs (and the base sizes of the runs), or a pair of
+    dimensions to tie."""
     free = [d for d in dims if d not in ties]
     names = free + strides
 
@@ -286,22 +302,8 @@ def _fit_layouts(kernel, slots, dims, strides, ties, budget=None, fixed=None):
         env.update(fixed or {})
         return env
 
-    for descending in (False, True):
-        # sizes 3, 4, 5, ...; if some run leaves an array untouched (`n - m + 1` iterations
-        # is none when m > n), the other way round: 5, 4, 3
-        base = {d: BASE_SIZE + (len(free) - 1 - i if descending else i) for i, d in enumerate(free)}
-        base.update({s: BASE_STRIDE * (i + 2) for i, s in enumerate(strides)})
-        points = [dict(base)]
-        for n in names:
-            p = dict(base)
-            p[n] += 1 if n in free else 7
-            points.append(p)
-        check = {n: v + (2 if n in free else 3) for n, v in base.items()}
-        points.append(check)
-        runs = [trace_run(kernel, slots, env_of(p), seed=i, budget=budget) for i, p in enumerate(points)]
-        touched = [{n for n, b in bufs.items() if b.trace} for bufs in runs]
-        if all(t == touched[0] for t in touched):
-            break
+    points, runs = _runs(kernel, slots, free, strides, env_of, budget,
+                         (lambda p: where.holds(env_of(p))) if where is not None else None)
     layouts: dict[str, Layout] = {}
     stride_values: dict[str, Affine] = {}
     access: dict[str, str] = {}
@@ -404,7 +406,68 @@ def _fit_layouts(kernel, slots, dims, strides, ties, budget=None, fixed=None):
         if sp not in stride_values:
             raise UnsupportedConstruct(f"stride parameter '{sp}' whose row length cannot be inferred")
     # expressions mention each tie group by its first member
-    return layouts, stride_values, access
+    return layouts, stride_values, access, {d: points[0][d] for d in free}
+
+
+def _bases(free: list[str]) -> list[dict[str, int]]:
+    """Sizes to start from, in order of preference: 3, 4, 5, ... (distinct, so that no index
+    order passes by symmetry); the other way round (a loop to `n - m + 1` runs only when
+    n > m); then spread further apart (a valid convolution needs `H - KH + 1 >= 2`)."""
+    k = len(free)
+    orders = [list(range(k)), list(range(k - 1, -1, -1))]
+    return [{d: BASE_SIZE + gap * rank for d, rank in zip(free, order)} for gap in (1, 2, 3) for order in orders]
+
+
+def _runs(kernel, slots, free, strides, env_of, budget, ok):
+    """The points analysis fits at (a base, each size and stride moved, everything moved) and
+    the kernel's runs there. The base is the first of `_bases` where every loop runs at least
+    twice at every point (a loop that runs once or never shows no stride and no extent, and
+    sizes fitted from it would be tied wrongly), else the one where the fewest do not. `ok`:
+    which sizes the case of a size check allows."""
+    names = free + strides
+    best = None
+    for base in _bases(free):
+        base.update({s: BASE_STRIDE * (i + 2) for i, s in enumerate(strides)})
+        points = _around(base, free, strides, ok)
+        if points is None:
+            continue
+        trips = [{} for _ in points]
+        runs = [trace_run(kernel, slots, env_of(p), seed=i, budget=budget, trips=t)
+                for i, (p, t) in enumerate(zip(points, trips))]
+        touched = [{n for n, b in bufs.items() if b.trace} for bufs in runs]
+        loops = set().union(*trips)
+        short = sum(t.get(lp, 0) < 2 for t in trips for lp in loops)
+        score = (any(t != touched[0] for t in touched), short)
+        if best is None or score < best[0]:
+            best = (score, points, runs)
+        if score == (False, 0):
+            break
+    if best is None:
+        raise UnsupportedConstruct("no sizes near 3..9 lie on this side of the size check")
+    return best[1], best[2]
+
+
+def _around(base: dict, free: list[str], strides: list[str], ok) -> Optional[list[dict]]:
+    """The base, each size (+1) and stride (+7) moved alone, and all moved (+2, +3): the
+    points the affine fits need. In a case of a size check, each is moved to the nearest
+    sizes the case allows (the moved size kept where possible); None if there are none."""
+    points = [dict(base)]
+    for n in free + strides:
+        p = dict(base)
+        p[n] += 1 if n in free else 7
+        points.append(p)
+    points.append({n: v + (2 if n in free else 3) for n, v in base.items()})
+    if ok is None:
+        return points
+    out = []
+    for k, p in enumerate(points):
+        moved = (free + strides)[k - 1] if 0 < k <= len(free) + len(strides) else None
+        q = nearest(ok, p, free, frozenset({moved} if moved else ())) if moved else None
+        q = q or nearest(ok, p, free)
+        if q is None:
+            return None
+        out.append(q)
+    return out
 
 
 def _declared_layout(kernel, s: Slot, ties: dict, free: list[str], bufs, envs) -> Optional[Layout]:

@@ -337,6 +337,19 @@ class Kernel:
         raise UnsupportedConstruct(f"unknown field '{name}' of {struct.name}")
 
 
+def field_path(e) -> str:
+    """The slot name of a struct-field expression (`a->dimensions[0]` -> `a.dimensions[0]`)."""
+    if isinstance(e, Index) and isinstance(e.index, Lit) and isinstance(e.base, Member):
+        return f"{field_path(e.base)}[{e.index.value}]"
+    if isinstance(e, Member):
+        base = e.base
+        while isinstance(base, (Unary, Cast)):
+            base = base.operand if isinstance(base, Unary) else base.expr
+        if isinstance(base, Name):
+            return f"{base.name}.{e.field}"
+    return "<expr>"
+
+
 def walk(node):
     """Every node of a subtree (statements and expressions), the node itself first."""
     yield node

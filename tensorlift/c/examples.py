@@ -23,6 +23,7 @@ from . import ast as A
 from .analysis import Analysis, Layout
 from .harness import Build, slot_key, smoke_sizes, start_build
 from .interp import Interpreter
+from .sizecases import nearest
 from .slots import ROW_PITCH, Slot, array_pointer, bind
 
 TIME_LIMIT = 10.0            # seconds for one run of the compiled kernel
@@ -91,17 +92,32 @@ class Region:
 
 def sample_sizes(analysis: Analysis, variant: int) -> dict[str, int]:
     """Distinct, non-square sizes; the second variant permutes and grows them; variants 2
-    and 3 are the first two in descending order (for kernels with loops to `n - m`)."""
+    and 3 are the first two in descending order (for kernels with loops to `n - m`). When
+    analysis had to start from other sizes for every loop to run (`H - KH + 1` iterations),
+    those, and then the same grown in the same order. In a case of a size check, the
+    nearest sizes the case allows."""
     free = analysis.free_dims
     k = len(free)
-    if variant % 2 == 0:
+    base = [analysis.base.get(d, 3 + i) for i, d in enumerate(free)]
+    if base != [3 + i for i in range(k)]:
+        rank = {d: r for r, d in enumerate(sorted(free, key=lambda d: base[free.index(d)]))}
+        vals = base if variant % 2 == 0 else [v + rank[d] + 1 for v, d in zip(base, free)]
+    elif variant % 2 == 0:
         vals = [3 + i for i in range(k)]
     else:
         vals = [4 + (i + 1) % max(1, k) + (1 if i == 0 else 0) for i in range(k)]
         vals = [v if v not in vals[:i] else max(vals) + 1 for i, v in enumerate(vals)]
     if variant >= 2:
         vals = sorted(vals, reverse=True)
-    return analysis.sizes(dict(zip(free, vals)))
+    return _allowed(analysis, dict(zip(free, vals)))
+
+
+def _allowed(analysis: Analysis, free: dict[str, int]) -> dict[str, int]:
+    """Every size, from the free dimensions' (moved into the case of a size check)."""
+    where = analysis.where
+    if where is not None:
+        free = nearest(lambda p: where.holds(analysis.sizes(p)), free, analysis.free_dims) or free
+    return analysis.sizes(free)
 
 
 def example_sizes(analysis: Analysis, count: int) -> list[dict[str, int]]:
@@ -113,7 +129,7 @@ def example_sizes(analysis: Analysis, count: int) -> list[dict[str, int]]:
     blocks = analysis.blocks()
     base = {d: out[0][d] for d in analysis.free_dims}
     for r in range(max(blocks.values(), default=0)):
-        out.append(analysis.sizes({**base, **{d: 2 * b + r % b for d, b in blocks.items()}}))
+        out.append(_allowed(analysis, {**base, **{d: 2 * b + r % b for d, b in blocks.items()}}))
     return out
 
 

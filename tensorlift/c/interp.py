@@ -339,6 +339,7 @@ class Interpreter:
         self.k = kernel
         self.budget = budget
         self.executed = executed          # ids of the statements and assignments that ran
+        self.trips: Optional[dict[int, int]] = None   # if set: each loop's most iterations in one run of it
         self.trace_locals = False         # local vectors record their accesses too (analysis)
         self.ops = ops or Ops()
         self.max_steps = max_steps
@@ -561,6 +562,7 @@ class Interpreter:
                 if not node.test_first and not self.ops.truth(self.eval(cond)):
                     break
         finally:
+            self._count_trips(node)
             self.counters.pop()
             self.loops.pop()
             self.scopes.pop()
@@ -594,8 +596,13 @@ class Interpreter:
                 self.counters[-1] += 1
                 self.tick()
         finally:
+            self._count_trips(node)
             self.counters.pop()
             self.loops.pop()
+
+    def _count_trips(self, node) -> None:
+        if self.trips is not None:
+            self.trips[id(node)] = max(self.trips.get(id(node), 0), self.counters[-1])
 
     # -- C++ vectors ---------------------------------------------------
     def new_vec(self, t: A.Vector, size: int, node, fill=None) -> Vec:

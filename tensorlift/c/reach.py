@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import ast as A
-from .roles import field_path
+from .ast import field_path
 
 LIMIT = 64
 """No dimension is asked to go beyond this size (a `/ 255` on a size is a value, not a block)."""

@@ -14,6 +14,8 @@ from typing import Optional
 
 from .. import carith
 from . import ast as A
+from .ast import field_path
+from .sizecases import compared_names, integer_names
 from .slots import Slot, path_of, vector_paths
 
 
@@ -25,6 +27,7 @@ class Flows:
     divisors: set[str] = field(default_factory=set)    # reach the right side of `/` or `%`
     returned: set[str] = field(default_factory=set)    # reach the returned value
     branch: set[str] = field(default_factory=set)      # reach the condition of an if or ?:
+    compared: list[set[str]] = field(default_factory=list)   # the parameters of each size check
 
 
 def analyse_flows(kernel: A.Kernel, slots: list[Slot]) -> Flows:
@@ -52,20 +55,8 @@ def analyse_flows(kernel: A.Kernel, slots: list[Slot]) -> Flows:
             break
         returned = more
     return Flows(close(scan.control) & names, close(scan.address) & names, close(scan.data) & names,
-                 close(scan.divisors) & names, returned & names, close(scan.branch) & names)
-
-
-def field_path(e) -> str:
-    """The slot name of a struct-field expression (`a->dimensions[0]` -> `a.dimensions[0]`)."""
-    if isinstance(e, A.Index) and isinstance(e.index, A.Lit) and isinstance(e.base, A.Member):
-        return f"{field_path(e.base)}[{e.index.value}]"
-    if isinstance(e, A.Member):
-        base = e.base
-        while isinstance(base, (A.Unary, A.Cast)):
-            base = base.operand if isinstance(base, A.Unary) else base.expr
-        if isinstance(base, A.Name):
-            return f"{base.name}.{e.field}"
-    return "<expr>"
+                 close(scan.divisors) & names, returned & names, close(scan.branch) & names,
+                 compared_names(kernel, integer_names(kernel, slots)))
 
 
 class _Scan:
@@ -226,12 +217,21 @@ class _Scan:
 
 
 def scalar_roles(slots: list[Slot], flows: Flows) -> dict[str, str]:
-    """dimension, stride, value or flag, for every scalar slot."""
+    """dimension, stride, value or flag, for every scalar slot. A parameter a size check
+    compares with a dimension (`if (na != nb) return -1;`) is a dimension too."""
+    dims = set(flows.control)
+    grown = True
+    while grown:
+        grown = False
+        for group in flows.compared:
+            if group & dims and not group <= dims:
+                dims |= group
+                grown = True
     roles = {}
     for s in slots:
         if s.kind != "scalar":
             continue
-        if s.name in flows.control:
+        if s.name in dims:
             roles[s.name] = "dimension"
         elif s.name in flows.address:
             roles[s.name] = "stride"

@@ -15,8 +15,8 @@ from typing import Optional
 from .. import carith
 from ..c import ast as A
 from ..c.analysis import Analysis, trace_run
+from ..c.ast import field_path
 from ..c.examples import Region
-from ..c.roles import field_path
 from ..errors import TensorliftError, UnsupportedConstruct
 from .translate import TraceFacts, loop_steps, translate
 

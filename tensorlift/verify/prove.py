@@ -306,9 +306,13 @@ class Verifier:
         self._runs: dict[tuple, _CRun] = {}
 
     def combinations(self) -> list[tuple]:
-        """Every combination of the free dimensions' sizes within their bounds, smallest first."""
+        """Every combination of the free dimensions' sizes within their bounds (and within
+        the case of the size checks being proved), smallest first."""
         ranges = [range(1, n + 1) for n in self.bounds.values()]
-        return sorted(itertools.product(*ranges), key=lambda v: (max(v, default=0), sum(v), v))
+        where, free = self.analysis.where, self.analysis.free_dims
+        combos = [v for v in itertools.product(*ranges)
+                  if where is None or where.holds(self.analysis.sizes(dict(zip(free, v))))]
+        return sorted(combos, key=lambda v: (max(v, default=0), sum(v), v))
 
     def prove(self, program: Program, outputs: Optional[list[str]] = None, timeout: float = 60.0) -> VerifyResult:
         """`outputs`: compare only these (the statements found so far); default: all."""
