@@ -8,6 +8,7 @@ import argparse
 import json
 import os
 import sys
+import time
 import traceback
 
 from .errors import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_NOT_FOUND, EXIT_OK, TensorliftError
@@ -213,15 +214,20 @@ def cmd_lift(args) -> int:
         raise TensorliftError("--samples must be at least 1")
     kernels = _kernels(args)
     worst = EXIT_OK
+    progress = ProofProgress(sys.stderr) if sys.stderr.isatty() else None
     for name, kernel in kernels:
         try:
             if isinstance(kernel, TensorliftError):
                 raise kernel
-            res = lift(kernel, timeout=args.timeout, guide=args.guide, verify=args.verify,
-                       bound=args.bound, answers=args.answers, samples=args.samples, offline=args.offline,
-                       grammar=args.grammar, enumerator=args.enumerator, check_answers=args.check_answers,
-                       require_proof=args.require_proof, translate=args.translate,
-                       plain=bool(targets) and bool({"taco", "tensora"} & set(targets)))
+            try:
+                res = lift(kernel, timeout=args.timeout, guide=args.guide, verify=args.verify,
+                           bound=args.bound, answers=args.answers, samples=args.samples, offline=args.offline,
+                           grammar=args.grammar, enumerator=args.enumerator, check_answers=args.check_answers,
+                           require_proof=args.require_proof, translate=args.translate,
+                           plain=bool(targets) and bool({"taco", "tensora"} & set(targets)), progress=progress)
+            finally:
+                if progress is not None:
+                    progress.clear()
         except TensorliftError as e:
             if len(kernels) == 1:
                 raise
@@ -230,6 +236,39 @@ def cmd_lift(args) -> int:
             continue
         worst = max(worst, _report_lift(args, res, targets, header=len(kernels) > 1))
     return worst
+
+
+class ProofProgress:
+    """A line on a terminal saying what a long proof is proving: shown once a lift has been
+    proving for a second, redrawn at most five times a second, cleared when it ends."""
+    DELAY, EVERY = 1.0, 0.2
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.first = self.last = None
+        self.shown = False
+
+    def __call__(self, text: str) -> None:
+        now = time.monotonic()
+        self.first = self.first if self.first is not None else now
+        if now - self.first < self.DELAY or (self.last is not None and now - self.last < self.EVERY):
+            return
+        self.last = now
+        self.shown = True
+        self._write(f"\r\x1b[K{text}"[:200])
+
+    def clear(self) -> None:
+        if self.shown:
+            self._write("\r\x1b[K")
+        self.first = self.last = None
+        self.shown = False
+
+    def _write(self, text: str) -> None:
+        try:
+            self.stream.write(text)
+            self.stream.flush()
+        except (OSError, ValueError):
+            pass
 
 
 def _report_lift(args, res, targets, header: bool) -> int:

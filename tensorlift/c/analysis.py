@@ -26,6 +26,7 @@ from .affine import Affine, Product, fit, fit_extent
 from .frontend import load_kernel
 from .interp import Interpreter, Vec
 from .reach import Reach, loop_reach
+from .scalarcases import both_sides, scalar_conditions
 from .sizecases import nearest, ties_of
 from .roles import Flows, analyse_flows, scalar_roles
 from .slots import ROW_PITCH, Slot, array_pointer, bind, flatten, size_slots
@@ -57,6 +58,7 @@ class Analysis:
     reach: dict[str, Reach] = field(default_factory=dict)  # dimensions whose loops ask for larger sizes
     where: Optional[Condition] = None    # the sizes of this case of the kernel's size checks
     base: dict[str, int] = field(default_factory=dict)   # the free dimensions' sizes analysis started from
+    sides: list[dict] = field(default_factory=list)      # value scalars taking each side of the branches on them
 
     def sizes(self, free: dict[str, int]) -> dict[str, int]:
         """Values of every dimension and stride, from values of the untied dimensions."""
@@ -121,10 +123,14 @@ def analyze_kernel(kernel: A.Kernel, slots: Optional[list[Slot]] = None, budget=
         if first in dims and second in dims:
             first, second = sorted((first, second), key=dims.index)
             ties[second] = ties.get(first, first)
+    rng = random.Random(0)
+    values = [s for s in slots if roles.get(s.name) == "value" and s.field is None and not s.is_global]
+    sides = both_sides(kernel, scalar_conditions(kernel, {s.name for s in values}),
+                       lambda: {s.name: _value_for(s, rng) for s in values})
     for _ in range(len(dims) + 1):
         try:
             layouts, stride_values, access, base = _fit_layouts(kernel, slots, dims, strides, ties, budget, fixed,
-                                                                where)
+                                                                where, sides)
             break
         except _Tie as t:
             ties[t.second] = ties.get(t.first, t.first)
@@ -158,7 +164,7 @@ def analyze_kernel(kernel: A.Kernel, slots: Optional[list[Slot]] = None, budget=
         returns, returns_shape = ret.dtype, [str(e) for e in layouts[ret.name].shape]
     sig = Signature(kernel.name, params, returns, tied, returns_shape)
     return Analysis(kernel, slots, sig, layouts, stride_values, ties, flows, dims, fixed, loop_reach(kernel, dims),
-                    where, base)
+                    where, base, sides)
 
 
 def _untouched(layout: Layout, env: dict, buf) -> bool:
@@ -290,9 +296,10 @@ def _delinearise(offsets: list[int], coefs: set[int]) -> tuple[list[int], list[i
     return chain, extents
 
 
-def _fit_layouts(kernel, slots, dims, strides, ties, budget=None, fixed=None, where=None):
+def _fit_layouts(kernel, slots, dims, strides, ties, budget=None, fixed=None, where=None, sides=()):
     """Layouts fitted over several runs (and the base sizes of the runs), or a pair of
-    dimensions to tie."""
+    dimensions to tie. `sides`: values of the value scalars that take each side of the
+    branches on them; each run is the union of a run with each."""
     free = [d for d in dims if d not in ties]
     names = free + strides
 
@@ -303,7 +310,7 @@ def _fit_layouts(kernel, slots, dims, strides, ties, budget=None, fixed=None, wh
         return env
 
     points, runs = _runs(kernel, slots, free, strides, env_of, budget,
-                         (lambda p: where.holds(env_of(p))) if where is not None else None)
+                         (lambda p: where.holds(env_of(p))) if where is not None else None, sides)
     layouts: dict[str, Layout] = {}
     stride_values: dict[str, Affine] = {}
     access: dict[str, str] = {}
@@ -418,7 +425,7 @@ def _bases(free: list[str]) -> list[dict[str, int]]:
     return [{d: BASE_SIZE + gap * rank for d, rank in zip(free, order)} for gap in (1, 2, 3) for order in orders]
 
 
-def _runs(kernel, slots, free, strides, env_of, budget, ok):
+def _runs(kernel, slots, free, strides, env_of, budget, ok, sides=()):
     """The points analysis fits at (a base, each size and stride moved, everything moved) and
     the kernel's runs there. The base is the first of `_bases` where every loop runs at least
     twice at every point (a loop that runs once or never shows no stride and no extent, and
@@ -432,7 +439,7 @@ def _runs(kernel, slots, free, strides, env_of, budget, ok):
         if points is None:
             continue
         trips = [{} for _ in points]
-        runs = [trace_run(kernel, slots, env_of(p), seed=i, budget=budget, trips=t)
+        runs = [trace_sides(kernel, slots, env_of(p), sides, seed=i, budget=budget, trips=t)
                 for i, (p, t) in enumerate(zip(points, trips))]
         touched = [{n for n, b in bufs.items() if b.trace} for bufs in runs]
         loops = set().union(*trips)
@@ -445,6 +452,25 @@ def _runs(kernel, slots, free, strides, env_of, budget, ok):
     if best is None:
         raise UnsupportedConstruct("no sizes near 3..9 lie on this side of the size check")
     return best[1], best[2]
+
+
+def trace_sides(kernel: A.Kernel, slots: list[Slot], env: dict[str, int], sides, **kw):
+    """`trace_run` once with the value scalars on each side of the branches on them
+    (`Analysis.sides`), as one run: every access of each, an element read first where any
+    reads it first."""
+    return _union([trace_run(kernel, slots, {**env, **side}, **kw) for side in sides or [{}]])
+
+
+def _union(runs: list[dict]) -> dict:
+    out = runs[0]
+    for other in runs[1:]:
+        for name, buf in other.items():
+            mine = out[name]
+            mine.trace.extend(buf.trace)
+            for off, first in buf.first_read.items():
+                mine.first_read[off] = mine.first_read.get(off, False) or first
+            mine.seen_type = mine.seen_type or buf.seen_type
+    return out
 
 
 def _around(base: dict, free: list[str], strides: list[str], ok) -> Optional[list[dict]]:

@@ -23,6 +23,7 @@ from . import ast as A
 from .analysis import Analysis, Layout
 from .harness import Build, slot_key, smoke_sizes, start_build
 from .interp import Interpreter
+from .scalarcases import both_sides, scalar_conditions, truths
 from .sizecases import nearest
 from .slots import ROW_PITCH, Slot, array_pointer, bind
 
@@ -175,8 +176,7 @@ def make_case(analysis: Analysis, sizes: dict[str, int], rng: np.random.Generato
             if s.name in sizes or s.name in analysis.fixed:
                 scalars[s.name] = sizes.get(s.name, analysis.fixed.get(s.name))
             else:
-                v = random_values(rng, s.dtype, 1, nonzero=True)[0]
-                scalars[s.name] = int(v) if carith.is_int(s.dtype) else float(v)
+                scalars[s.name] = _number(random_values(rng, s.dtype, 1, nonzero=True)[0], s.dtype)
             continue
         reg = regions[s.name] = Region.of(analysis.layouts[s.name], sizes)
         if p.access == "write":
@@ -385,6 +385,7 @@ def make_examples(analysis: Analysis, count: int = 6, seed: int = 0, cross_check
         raise TensorliftError("at least one example is needed")
     rng = np.random.default_rng(seed)
     cases = [make_case(analysis, sizes, rng) for sizes in example_sizes(analysis, count)]
+    _both_sides(analysis, cases, rng)
     sig = analysis.signature
     runs = [None] * len(cases)
     for macros, idx in _by_macros(analysis, cases).items():
@@ -408,6 +409,32 @@ def make_examples(analysis: Analysis, count: int = 6, seed: int = 0, cross_check
     if cross_check:
         _cross_check(analysis, cases[0], runs[0])
     return [_example(analysis, c, r.arrays, r.ret) for c, r in zip(cases, runs)]
+
+
+def _both_sides(analysis: Analysis, cases: list[Case], rng: np.random.Generator) -> None:
+    """Where a branch on value scalars alone went one way in every example, the scalars of
+    the last examples are drawn again to take the other way (both ways, when there are
+    several such branches)."""
+    values = [s for s in analysis.slots if s.kind == "scalar" and analysis.signature.param(s.name).role == "value"
+              and s.field is None and not s.is_global]
+    conds = scalar_conditions(analysis.kernel, {s.name for s in values})
+    if not conds:
+        return
+    seen = {(k, t) for c in cases for k, t in enumerate(truths(analysis.kernel, conds, c.scalars))}
+
+    def draw():
+        return {s.name: _number(random_values(rng, s.dtype, 1, nonzero=True)[0], s.dtype) for s in values}
+    spare = len(cases) - 1
+    for side in both_sides(analysis.kernel, conds, draw):
+        new = {(k, t) for k, t in enumerate(truths(analysis.kernel, conds, side))}
+        if new - seen and spare > 0:
+            cases[spare].scalars.update(side)
+            seen |= new
+            spare -= 1
+
+
+def _number(v, dtype: str):
+    return int(v) if carith.is_int(dtype) else float(v)
 
 
 def _by_macros(analysis: Analysis, cases: list[Case]) -> dict[tuple, list[int]]:

@@ -365,6 +365,13 @@ class Interpreter:
             self.globals[name] = Var(v, t, is_array=isinstance(t, A.Array))
         return self.invoke(self.k.name, [args[p.name] for p in self.k.params], None)
 
+    def value_of(self, expr, args: dict[str, Any]):
+        """An expression of the kernel's parameters alone (a condition on its scalars), at
+        these values of them."""
+        self.scopes = [{p.name: Var(self.convert(args[p.name], p.type), p.type) for p in self.k.params
+                        if p.name in args}]
+        return self.eval(expr)
+
     def invoke(self, name: str, argv: list, node):
         f = self.k.functions.get(name)
         if f is None:

@@ -14,7 +14,7 @@ from typing import Optional
 
 from .. import carith
 from ..c import ast as A
-from ..c.analysis import Analysis, trace_run
+from ..c.analysis import Analysis, trace_sides
 from ..c.ast import field_path
 from ..c.examples import Region
 from ..errors import TensorliftError, UnsupportedConstruct
@@ -100,8 +100,8 @@ def _traced(analysis: Analysis, variant: int):
     sizes = analysis.sizes(dict(zip(free, sorted(vals, reverse=True) if variant >= 2 else vals)))
     writes: list[str] = []
     executed: set[int] = set()
-    buffers = trace_run(analysis.kernel, analysis.slots, {**sizes, **analysis.fixed}, seed=1,
-                        writes=writes, executed=executed)
+    buffers = trace_sides(analysis.kernel, analysis.slots, {**sizes, **analysis.fixed}, analysis.sides, seed=1,
+                          writes=writes, executed=executed)
     facts = TraceFacts(sizes, {}, {}, {n: Region.of(analysis.layouts[n], sizes).strides for n in buffers}, executed)
     # a buffer that is several slots (a vector passed by value and returned) is the output's
     outputs = analysis.signature.outputs

@@ -529,6 +529,7 @@ def _prove_case(analysis: Analysis, program: Program, run: _CRun, outputs, timeo
         return "refuted", {"sizes": _dims(sig, sizes), "inputs": {}, "expected": {}, "got": {},
                            "reason": f"the program is not defined at these sizes: {e}"}
     diffs = []
+    memo: dict = {}
     for name, want in expected.items():
         if outputs is not None and name not in outputs:
             continue
@@ -542,7 +543,10 @@ def _prove_case(analysis: Analysis, program: Program, run: _CRun, outputs, timeo
             a, b = S.lift(w, real), S.lift(h, real)
             # sum-of-monomials normal form settles most elements without the solver, but
             # multiplies out: only for small terms
-            if a.eq(b) or (_small(a) and _small(b) and _is_zero(z3.simplify(a - b, som=True, arith_lhs=True))):
+            if _same(a, b):
+                continue
+            a, b = canonical_selects(a, memo), canonical_selects(b, memo)
+            if _same(a, b):
                 continue
             diffs.append((name, idx, a, b))
     if not diffs:
@@ -568,10 +572,56 @@ def _prove_case(analysis: Analysis, program: Program, run: _CRun, outputs, timeo
     return "proved", None
 
 
+def _same(a, b) -> bool:
+    """Equal without the solver: the same term, or small terms with the same sum-of-monomials
+    normal form (which multiplies out, so only for small terms)."""
+    return a.eq(b) or (_small(a) and _small(b) and _is_zero(z3.simplify(a - b, som=True, arith_lhs=True)))
+
+
+_ORDER = {z3.Z3_OP_GT: ">", z3.Z3_OP_GE: ">", z3.Z3_OP_LT: "<", z3.Z3_OP_LE: "<"}
+
+
+def canonical_selects(t, memo: dict):
+    """The term with every max or min written as a select one way: `x > m ? x : m`,
+    `fmax(m, x)` and a program's `max(m, x)` are one maximum, but three different selects
+    (equal except where the two values are equal anyway). A maximum becomes `a >= b ? a : b`
+    with a, b in the order of their ids, so that both sides of a proof agree on it."""
+    key = t.get_id()
+    if key in memo:
+        return memo[key]
+    out = t
+    if z3.is_app(t) and t.num_args():
+        kids = [canonical_selects(c, memo) for c in t.children()]
+        if z3.is_app_of(t, z3.Z3_OP_ITE):
+            out = _extremum(*kids)
+        elif any(not k.eq(c) for k, c in zip(kids, t.children())):
+            out = t.decl()(*kids)
+    memo[key] = out
+    return out
+
+
+def _extremum(c, x, y):
+    """`c ? x : y` as a canonical max or min of x and y when c compares them, else as it is."""
+    op = _ORDER.get(c.decl().kind()) if z3.is_app(c) and c.num_args() == 2 else None
+    if op is None or x.eq(y):
+        return z3.If(c, x, y)
+    p, q = c.children()
+    if p.eq(x) and q.eq(y):
+        bigger = op == ">"            # x chosen when x > y: the maximum
+    elif p.eq(y) and q.eq(x):
+        bigger = op == "<"            # x chosen when y < x: the maximum
+    else:
+        return z3.If(c, x, y)
+    a, b = sorted((x, y), key=lambda e: e.get_id())
+    return z3.If(a >= b, a, b) if bigger else z3.If(a <= b, a, b)
+
+
 def interruptible_check(solver: z3.Solver):
     """`solver.check()` in a helper thread, so that Ctrl-C reaches the main thread at once
     (a signal handler only runs between Python bytecodes, never inside z3) and interrupts
-    the solver, instead of waiting for it to finish."""
+    the solver, instead of waiting for it to finish. z3's own Ctrl-C handler is off: it
+    would take the signal, give up on the query ("unknown") and the run would go on."""
+    solver.set("ctrl_c", False)
     answer: list = []
     worker = threading.Thread(target=lambda: answer.append(solver.check()), daemon=True)
     worker.start()

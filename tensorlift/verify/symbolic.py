@@ -18,6 +18,10 @@ from ..c.interp import MATH, Ops, math_name
 from ..errors import UnsupportedConstruct
 
 
+# z3 takes Ctrl-C for itself while it works (the query ends as "unknown" and the run goes
+# on): off, so that SIGINT reaches Python and stops tensorlift (`prove.interruptible_check`).
+z3.set_param("ctrl_c", False)
+
 _COMPARE = {"<": lambda a, b: a < b, ">": lambda a, b: a > b, "<=": lambda a, b: a <= b,
             ">=": lambda a, b: a >= b, "==": lambda a, b: a == b, "!=": lambda a, b: a != b}
 
