@@ -250,19 +250,25 @@ def _site_strides(trace) -> tuple[dict[int, int], int]:
     loop with step 1 that runs over a multi-dimensional array (a flattened fill, like TACO's
     `for (pA = 0; pA < A1*A2; pA++)`), which is kept apart from the row structure."""
     groups: dict[tuple, list] = {}
-    for site, off, counters, *_ in trace:
-        groups.setdefault((id(site), len(counters)), []).append((off, counters))
-    sites: list[dict[int, int]] = []
-    for (_, depth), pts in groups.items():
+    for site, off, counters, _, loops in trace:
+        groups.setdefault((id(site), len(counters), loops), []).append((off, counters))
+    fits = []
+    for (_, depth, loops), pts in groups.items():
         if depth == 0:
             continue
         steps = fit_site([p[0] for p in pts], [p[1] for p in pts])
         if steps is None:
             continue   # not affine (indirect or triangular): the region decides alone
+        fits.append((loops, steps, pts[0][0] - sum(s * c for s, c in zip(steps, pts[0][1])), pts))
+    lanes = _unrolled(fits)
+    sites: list[dict[int, int]] = []
+    for loops, steps, _, pts in fits:
         site: dict[int, int] = {}
         for l, c in enumerate(steps):
             if c != 0:      # loops moving by one step together span their trips' sum (`x[i + j]`)
-                site[abs(c)] = site.get(abs(c), 1) + max(p[1][l] for p in pts)
+                trips = max(p[1][l] for p in pts) + 1
+                c, trips = (1, trips * abs(c)) if (loops, tuple(steps), l) in lanes else (abs(c), trips)
+                site[c] = site.get(c, 1) + trips - 1
         sites.append(site)
     rows = max((max(sc) for sc in sites if len(sc) >= 2), default=0)
     flat = max((sc[1] for sc in sites if list(sc) == [1] and rows and sc[1] > rows), default=0)
@@ -272,6 +278,21 @@ def _site_strides(trace) -> tuple[dict[int, int], int]:
             for c, n in sc.items():
                 coefs[c] = max(coefs.get(c, 0), n)
     return coefs, flat
+
+
+def _unrolled(fits) -> set[tuple]:
+    """The loops of access sites that are unrolled bodies: a loop moving by c whose sites
+    (same loops, same steps) read or write c neighbouring elements (`x[i]` .. `x[i+7]`
+    with `i += 8`) walks the array densely, not with a row stride of c."""
+    consts: dict[tuple, set[int]] = {}
+    for loops, steps, const, _ in fits:
+        consts.setdefault((loops, tuple(steps)), set()).add(const)
+    out = set()
+    for (loops, steps), cs in consts.items():
+        for l, c in enumerate(steps):
+            if abs(c) > 1 and any(all(k + d in cs for d in range(abs(c))) for k in cs):
+                out.add((loops, steps, l))
+    return out
 
 
 def _delinearise(offsets: list[int], coefs: set[int]) -> tuple[list[int], list[int]]:

@@ -98,19 +98,23 @@ def sample_sizes(analysis: Analysis, variant: int) -> dict[str, int]:
     those, and then the same grown in the same order. In a case of a size check, the
     nearest sizes the case allows."""
     free = analysis.free_dims
-    k = len(free)
     base = [analysis.base.get(d, 3 + i) for i, d in enumerate(free)]
-    if base != [3 + i for i in range(k)]:
+    if base != _plain(len(free), 0):
         rank = {d: r for r, d in enumerate(sorted(free, key=lambda d: base[free.index(d)]))}
         vals = base if variant % 2 == 0 else [v + rank[d] + 1 for v, d in zip(base, free)]
-    elif variant % 2 == 0:
-        vals = [3 + i for i in range(k)]
     else:
-        vals = [4 + (i + 1) % max(1, k) + (1 if i == 0 else 0) for i in range(k)]
-        vals = [v if v not in vals[:i] else max(vals) + 1 for i, v in enumerate(vals)]
+        vals = _plain(len(free), variant)
     if variant >= 2:
         vals = sorted(vals, reverse=True)
     return _allowed(analysis, dict(zip(free, vals)))
+
+
+def _plain(k: int, variant: int) -> list[int]:
+    """3, 4, 5, ...; the second variant permuted and grown."""
+    if variant % 2 == 0:
+        return [3 + i for i in range(k)]
+    vals = [4 + (i + 1) % max(1, k) + (1 if i == 0 else 0) for i in range(k)]
+    return [v if v not in vals[:i] else max(vals) + 1 for i, v in enumerate(vals)]
 
 
 def _allowed(analysis: Analysis, free: dict[str, int]) -> dict[str, int]:
@@ -122,11 +126,17 @@ def _allowed(analysis: Analysis, free: dict[str, int]) -> dict[str, int]:
 
 
 def example_sizes(analysis: Analysis, count: int) -> list[dict[str, int]]:
-    """The sizes of `count` examples (alternating the first two variants), then, for the
+    """The sizes of `count` examples (alternating the first two variants; the last at the
+    plain permuted sizes when analysis started elsewhere), then, for the
     dimensions that drive unrolled loops (blocks of B), one example per remainder r < B at
     two full blocks plus r: every unrolled body runs twice and every remainder loop runs
     every length it can, in some example."""
     out = [sample_sizes(analysis, i % 2) for i in range(count)]
+    free = analysis.free_dims
+    if count >= 3 and [analysis.base.get(d) for d in free] != _plain(len(free), 0):
+        # the last at the plain sizes permuted all the same: some loop may not run there (a
+        # window longer than the signal), and a program must get that edge right too
+        out[-1] = _allowed(analysis, dict(zip(free, _plain(len(free), 1))))
     blocks = analysis.blocks()
     base = {d: out[0][d] for d in analysis.free_dims}
     for r in range(max(blocks.values(), default=0)):
