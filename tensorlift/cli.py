@@ -200,8 +200,15 @@ def _print_analysis(res) -> None:
         else:
             print(f"  {p.name:<18} scalar {p.dtype:<6} {p.role}")
     print(f"  returns: {sig.returns or 'nothing'}")
+    from .c.sizecases import ties_of
+    where = res.analysis.where
+    if where is not None:
+        print(f"  case: {where} (one side of the kernel's size checks; `lift` covers every side)")
+    checked = {frozenset(pair) for pair in ties_of(where)}
     for group in sig.tied_sizes:
-        print(f"  tied sizes: {' = '.join(group)} (the indexing is only consistent when they are equal)")
+        why = "the size check passes" if any(pair <= set(group) for pair in checked) else \
+            "the indexing is only consistent"
+        print(f"  tied sizes: {' = '.join(group)} ({why} when they are equal)")
     for i, ex in enumerate(res.examples):
         sizes = ", ".join(f"{k}={v}" for k, v in ex.sizes.items())
         print(f"  example {i}: sizes {sizes or '(none)'}; outputs {', '.join(ex.outputs) or '(none)'}")
