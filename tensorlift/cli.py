@@ -90,8 +90,11 @@ def _parser() -> argparse.ArgumentParser:
                     help="bounded: prove the program for all sizes up to --bound (default); none: examples only")
     lf.add_argument("--bound", type=int, default=3, metavar="N",
                     help="verification covers every combination of sizes 1..N (default 3)")
-    lf.add_argument("--require-proof", action="store_true",
-                    help="a program that is not proved counts as not lifted (exit 1)")
+    lf.add_argument("--require-proof", nargs="?", const="bounded", default=False, choices=("all-sizes", "bounded"),
+                    metavar="SCOPE",
+                    help="a program that is not proved counts as not lifted (exit 1); all-sizes: unless proved for "
+                         "every size (a kernel of fixed sizes, proved at them, counts); bounded (the default "
+                         "when SCOPE is left out): any proof")
     lf.add_argument("--json", action="store_true", help="one JSON object per function, one per line")
 
     v = sub.add_parser("verify", help="prove a TACO program equivalent to a kernel for all sizes up to a bound",

@@ -137,7 +137,7 @@ def lift(source: Union[str, Path], function: Optional[str] = None, *, timeout: f
          answers: Union[None, str, Path, list[str]] = None, samples: int = 10, offline: bool = False,
          model: Optional[ModelConfig] = None, cache_dir: Optional[str] = None,
          check_answers: bool = False, examples: int = 6, seed: int = 0, verify: str = "bounded",
-         bound: int = 3, require_proof: bool = False, flags: Optional[list[str]] = None,
+         bound: int = 3, require_proof: Union[bool, str] = False, flags: Optional[list[str]] = None,
          language: Optional[str] = None, translate: bool = True, plain: bool = False,
          progress: Optional[Callable[[str], None]] = None) -> LiftResult:
     """Lift a C kernel (a path or C source text) to a TACO program checked on examples and,
@@ -151,7 +151,8 @@ def lift(source: Union[str, Path], function: Optional[str] = None, *, timeout: f
     answer that is right as written before it searches. Bad input raises
     TensorliftError; a kernel that is not found in time gives status "failed". `timeout`
     bounds the whole lift (analysis, examples, search and proofs). With `require_proof`, a
-    program that is not proved is not lifted. `flags`: the build's compiler flags.
+    program that is not proved is not lifted (`require_proof="all-sizes"`: unless proved for
+    every size). `flags`: the build's compiler flags.
     `translate=False` leaves out the statements read off the C (static guidance tries them
     before it searches): the search and its guidance alone, for measuring them. `plain`
     asks for plain TACO (for the taco and tensora targets): a statement read off the C
@@ -161,6 +162,7 @@ def lift(source: Union[str, Path], function: Optional[str] = None, *, timeout: f
     _choose("grammar", grammar, STYLES)
     _choose("enumerator", enumerator, ENUMERATORS)
     _choose("verification", verify, ("bounded", "none"))
+    required_scope(require_proof)
     budget = Budget(timeout, start)
     kernel = source if isinstance(source, A.Kernel) else load_kernel(source, function, flags, language)
     intervals = flag_intervals_of(kernel)
@@ -178,15 +180,39 @@ def lift(source: Union[str, Path], function: Optional[str] = None, *, timeout: f
         if r.status != "lifted":
             break
     result = results[0][2] if len(cases) == 1 else _guarded(intervals, results)
-    if require_proof and result.status == "lifted" and result.verification != "proved":
+    need = required_scope(require_proof)
+    if need and result.status == "lifted" and not meets(result, need):
         result.status = "failed"
-        result.searched = (f"found {result.program} but it is not proved "
-                           f"({result.verification_reason or 'verification was not run'}); --require-proof")
+        what = (f"proved for {'sizes up to ' + str(result.verification_bound) if result.verification_bound else 'some sizes'}"
+                f" only" if result.verification == "proved" else
+                f"not proved ({result.verification_reason or 'verification was not run'})")
+        result.searched = f"found {result.program} but it is {what}; --require-proof {need}"
     result.seconds = time.monotonic() - start
     return result
 
 
 MAX_CASES = 27
+
+PROOF_SCOPES = ("all-sizes", "bounded")
+"""What `--require-proof` may ask for: a proof for every size, or any proof (`bounded`, the
+weakest, is what a plain `--require-proof` asks)."""
+
+
+def required_scope(require_proof: Union[bool, str, None]) -> Optional[str]:
+    """The scope a lift must be proved in: None (no proof required), or one of PROOF_SCOPES."""
+    if require_proof in (None, False):
+        return None
+    need = "bounded" if require_proof is True else require_proof
+    _choose("proof scope", need, PROOF_SCOPES)
+    return need
+
+
+def meets(result: LiftResult, need: str) -> bool:
+    """Whether a result is proved as `need` asks. A kernel whose sizes are all fixed is proved
+    at its one size: every size it has, so it meets `all-sizes` too."""
+    if result.verification != "proved":
+        return False
+    return need == "bounded" or result.verification_scope in ("all-sizes", "fixed-sizes")
 
 
 def flag_cases(intervals: dict) -> list[tuple[dict, dict]]:

@@ -29,8 +29,10 @@ def add_bench_options(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
                    help="skip the kernels already in the (first) report; CSV/HTML reports keep their records in FILE.json")
     p.add_argument("--guide", default="auto", metavar="G",
                    help="guidance of the search, as for lift (default auto: a configured model with static features, else static)")
-    p.add_argument("--require-proof", action="store_true",
-                   help="a program that is not proved counts as not lifted (status failed)")
+    p.add_argument("--require-proof", nargs="?", const="bounded", default=False, choices=("all-sizes", "bounded"),
+                   metavar="SCOPE",
+                   help="a program that is not proved counts as not lifted (status failed); all-sizes: unless "
+                        "proved for every size; bounded (when SCOPE is left out): any proof")
     p.add_argument("--executor", default="local", choices=EXECUTORS,
                    help="local: warm worker processes on this machine (default); "
                         "ray: each kernel a Ray task (pip install 'tensorlift[ray]')")

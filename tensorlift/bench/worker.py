@@ -55,7 +55,7 @@ def lift_request(req: dict) -> dict:
     start = time.monotonic()
     try:
         rec = _lift(file, function, timeout=req.get("timeout", 60.0), guide=guide,
-                    require_proof=bool(req.get("require_proof")), flags=list(req.get("flags") or []),
+                    require_proof=req.get("require_proof") or False, flags=list(req.get("flags") or []),
                     language=req.get("language")).to_json()
     except TensorliftError as e:
         rec = blank_record(file, function, guide=guide, error=str(e).splitlines()[0] if str(e) else type(e).__name__)

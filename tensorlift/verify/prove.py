@@ -317,15 +317,22 @@ class Verifier:
     def prove(self, program: Program, outputs: Optional[list[str]] = None, timeout: float = 60.0) -> VerifyResult:
         """`outputs`: compare only these (the statements found so far); default: all."""
         start = time.monotonic()
+        check_names(program, self.analysis.signature)
+        if self.analysis.free_dims:
+            inductive = prove_all_sizes(self.analysis, program, outputs, start + timeout)
+            if inductive is not None:
+                inductive.seconds = time.monotonic() - start
+                return inductive
+        return self.prove_bounded(program, outputs, timeout - (time.monotonic() - start))
+
+    def prove_bounded(self, program: Program, outputs: Optional[list[str]] = None,
+                      timeout: float = 60.0) -> VerifyResult:
+        """The bounded proof alone: every combination of sizes within `bounds`."""
+        start = time.monotonic()
         analysis = self.analysis
         check_names(program, analysis.signature)
         free = analysis.free_dims
         deadline = start + timeout
-        if free:
-            inductive = prove_all_sizes(analysis, program, outputs, deadline)
-            if inductive is not None:
-                inductive.seconds = time.monotonic() - start
-                return inductive
         bounds = dict(self.bounds) if free else None
         result = VerifyResult("proved", min(bounds.values()) if free else None, self.model, bounds=bounds)
         combos = self.combinations()
