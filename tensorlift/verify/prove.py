@@ -548,8 +548,6 @@ def _prove_case(analysis: Analysis, program: Program, run: _CRun, outputs, timeo
             w, h = w_arr[idx], h_arr[idx]
             real = S.is_real(w) or S.is_real(h)
             a, b = S.lift(w, real), S.lift(h, real)
-            # sum-of-monomials normal form settles most elements without the solver, but
-            # multiplies out: only for small terms
             if _same(a, b):
                 continue
             a, b = canonical_selects(a, memo), canonical_selects(b, memo)
@@ -580,9 +578,11 @@ def _prove_case(analysis: Analysis, program: Program, run: _CRun, outputs, timeo
 
 
 def _same(a, b) -> bool:
-    """Equal without the solver: the same term, or small terms with the same sum-of-monomials
-    normal form (which multiplies out, so only for small terms)."""
-    return a.eq(b) or (_small(a) and _small(b) and _is_zero(z3.simplify(a - b, som=True, arith_lhs=True)))
+    """Equal without the solver: the same term, the same after z3's simplification (sums
+    flattened and ordered: one call, no blow-up), or small terms with the same
+    sum-of-monomials normal form (which multiplies out, so only for small terms)."""
+    return a.eq(b) or z3.simplify(a).eq(z3.simplify(b)) or \
+        (_small(a) and _small(b) and _is_zero(z3.simplify(a - b, som=True, arith_lhs=True)))
 
 
 _ORDER = {z3.Z3_OP_GT: ">", z3.Z3_OP_GE: ">", z3.Z3_OP_LT: "<", z3.Z3_OP_LE: "<"}
