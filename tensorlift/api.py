@@ -52,9 +52,9 @@ def analyze(source: Source, function: Optional[str] = None, *, examples: int = 3
             flags: Optional[list[str]] = None, language: Optional[str] = None,
             timeout: float = 60.0) -> AnalyzeResult:
     from .c.sizecases import size_cases
-    from .c.slots import flatten
+    from .pipeline import kernel_dims
     kernel = _kernel(source, function, flags, language)
-    wheres = size_cases(kernel, flatten(kernel))      # a kernel that checks its sizes: the first case
+    wheres = size_cases(kernel, kernel_dims(kernel))      # a kernel that checks its sizes: the first case
     analysis, exs = prepare(kernel, Budget(timeout), examples, seed, where=wheres[0] if wheres else None)
     return AnalyzeResult(analysis.signature, exs, analysis)
 

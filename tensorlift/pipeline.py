@@ -228,12 +228,18 @@ def flag_cases(intervals: dict) -> list[tuple[dict, dict]]:
 def kernel_cases(kernel: A.Kernel, intervals: dict) -> list[tuple[Optional[Condition], dict, dict]]:
     """Every case of the kernel: a case of its size checks (the sizes it covers; None when it
     checks none) with a case of its flags (and the flags' values for it)."""
-    wheres = size_cases(kernel, flatten(kernel)) or [None]
+    wheres = size_cases(kernel, kernel_dims(kernel)) or [None]
     flags = flag_cases(intervals)
     if len(wheres) * len(flags) > MAX_CASES:
         raise UnsupportedConstruct(f"{len(wheres)} cases of the size checks times {len(flags)} of the flags: "
                                    f"more than {MAX_CASES} programs to find")
     return [(where, case, fixed) for where in wheres for case, fixed in flags]
+
+
+def kernel_dims(kernel: A.Kernel) -> set[str]:
+    """The kernel's size parameters."""
+    slots = flatten(kernel)
+    return {n for n, r in scalar_roles(slots, analyse_flows(kernel, slots)).items() if r == "dimension"}
 
 
 def flag_intervals_of(kernel: A.Kernel) -> dict:
@@ -449,6 +455,15 @@ def synthesize(analysis: Analysis, exs: list[Example], guidance: Guidance, order
     else:
         from .synth.bottomup import BottomUp as Search
     sig = analysis.signature
+    if not order and (analysis.where is not None or analysis.fixed):
+        # one case of several in which the kernel computes nothing (`if (n > 1024) return;`)
+        if verifier is not None:
+            proof = verifier.prove(Program(()), timeout=max(1.0, deadline - time.monotonic()))
+            if proof.unseen_store:
+                result.searched = proof.reason
+                return None
+            _record_proof(result, verifier, [proof])
+        return Program(())
     if not order:
         result.searched = "nothing: the kernel writes no array and returns no value"
         return None

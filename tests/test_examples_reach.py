@@ -153,3 +153,31 @@ def test_bench_counts_a_store_no_example_saw_as_failed(tmp_path):
     assert proc.returncode == 0, proc.stderr
     rec, = json.loads(report.read_text())
     assert rec["status"] == "failed" and "outside the region" in rec["searched"], rec
+
+
+@pytest.mark.slow
+def test_a_length_check_that_returns_early_is_a_case(tmp_path):
+    """A transform defined for a few lengths only, as DSP libraries check them."""
+    proc, out = cli_json("lift", write_kernel(tmp_path, """
+        int cfft_scale(const float *x, float *y, int fftLen) {
+            if (fftLen != 16 && fftLen != 32) return -1;
+            for (int i = 0; i < fftLen; i++) y[i] = x[i] / 2.0f;
+            return 0;
+        }"""))
+    assert out["status"] == "lifted" and out["verification"] == "proved", out
+    assert out["program"].startswith("if (fftLen == 16) or (fftLen == 32):\n    y(i) = x(i) / 2.0\n")
+    assert out["verification_bound"] == 34        # both lengths and past them
+
+
+@pytest.mark.slow
+def test_a_case_beyond_the_bound_is_not_proved_and_a_case_may_compute_nothing(tmp_path):
+    path = write_kernel(tmp_path, """
+        void twice(int n, const int *x, int *y) {
+            if (n > 1024) return;
+            for (int i = 0; i < n; i++) y[i] = 2 * x[i];
+        }""")
+    proc, out = cli_json("lift", path, "--target", "numpy")
+    assert proc.returncode == 0 and out["status"] == "lifted" and out["verification"] == "unknown", out
+    assert out["program"] == "if n <= 1024:\n    y(i) = 2 * x(i)\nelif n >= 1025:\n    # nothing: the kernel computes nothing here"
+    assert out["verification_reason"] == "when n >= 1025: no sizes up to 64 lie in this case: raise the bound (--bound)"
+    assert "y: int32[n], output (returned as given when n >= 1025)" in out["code"]["numpy"]

@@ -102,13 +102,24 @@ def test_structure_constants_set_each_dimensions_reach(tmp_path):
         }""") == {"n": (11, 4)}
 
 
-def test_values_and_size_checks_ask_for_nothing(tmp_path):
-    # `>> 2` and `/ 255` on data are arithmetic; a check of the sizes alone is no loop bound
+def test_values_ask_for_nothing_and_thresholds_are_capped(tmp_path):
+    # `>> 2` and `/ 255` on data are arithmetic, not blocks
     assert reach(tmp_path, """
         void shade(int n, const int *x, int *y) {
-            if (n > 1024) return;
             for (int i = 0; i < n; i++) { int v = x[i] * 3; y[i] = (v >> 2) + v / 255; }
         }""") == {}
+    # a check of a size against a constant is passed; a large one only as far as the cap
+    assert reach(tmp_path, """
+        int tail16(int n, const int *x, int *y) {
+            if (n < 16) return -1;
+            for (int i = 0; i < n; i++) y[i] = x[i];
+            return 0;
+        }""") == {"n": (18, 1)}
+    assert reach(tmp_path, """
+        void big(int n, const int *x, int *y) {
+            if (n > 1024) return;
+            for (int i = 0; i < n; i++) y[i] = x[i];
+        }""") == {"n": (64, 1)}
     # one dimension unrolled, the other not: only the unrolled one goes far
     assert reach(tmp_path, """
         void gemv4(int m, int n, const float *A, const float *x, float *y) {

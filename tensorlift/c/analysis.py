@@ -27,7 +27,7 @@ from .frontend import load_kernel
 from .interp import Interpreter, Vec
 from .reach import Reach, loop_reach
 from .scalarcases import both_sides, scalar_conditions
-from .sizecases import nearest, ties_of
+from .sizecases import allowed, ties_of
 from .roles import Flows, analyse_flows, scalar_roles
 from .slots import ROW_PITCH, Slot, array_pointer, bind, flatten, size_slots
 
@@ -127,6 +127,7 @@ def analyze_kernel(kernel: A.Kernel, slots: Optional[list[Slot]] = None, budget=
     values = [s for s in slots if roles.get(s.name) == "value" and s.field is None and not s.is_global]
     sides = both_sides(kernel, scalar_conditions(kernel, {s.name for s in values}),
                        lambda: {s.name: _value_for(s, rng) for s in values})
+    reach = loop_reach(kernel, dims)
     for _ in range(len(dims) + 1):
         try:
             layouts, stride_values, access, base = _fit_layouts(kernel, slots, dims, strides, ties, budget, fixed,
@@ -155,7 +156,7 @@ def analyze_kernel(kernel: A.Kernel, slots: Optional[list[Slot]] = None, budget=
     # generated code always returns 0): it is not part of what the kernel computes.
     returns, returns_shape = None, None
     # A value chosen by a size check (`return -1` when na != nb) says which case ran: an output.
-    checked = set().union(*flows.compared)
+    checked = set().union(*(g for g in flows.compared if g & set(dims)))
     if isinstance(kernel.returns, A.Scalar) and \
             flows.returned & ({p.name for p in params if p.kind == "array" or p.role in ("value", "flag")} | checked):
         returns = kernel.returns.dtype
@@ -163,8 +164,7 @@ def analyze_kernel(kernel: A.Kernel, slots: Optional[list[Slot]] = None, budget=
     if ret is not None:
         returns, returns_shape = ret.dtype, [str(e) for e in layouts[ret.name].shape]
     sig = Signature(kernel.name, params, returns, tied, returns_shape)
-    return Analysis(kernel, slots, sig, layouts, stride_values, ties, flows, dims, fixed, loop_reach(kernel, dims),
-                    where, base, sides)
+    return Analysis(kernel, slots, sig, layouts, stride_values, ties, flows, dims, fixed, reach, where, base, sides)
 
 
 def _untouched(layout: Layout, env: dict, buf) -> bool:
@@ -330,8 +330,7 @@ def _fit_layouts(kernel, slots, dims, strides, ties, budget=None, fixed=None, wh
         env.update(fixed or {})
         return env
 
-    points, runs = _runs(kernel, slots, free, strides, env_of, budget,
-                         (lambda p: where.holds(env_of(p))) if where is not None else None, sides)
+    points, runs = _runs(kernel, slots, free, strides, env_of, budget, where, sides)
     layouts: dict[str, Layout] = {}
     stride_values: dict[str, Affine] = {}
     access: dict[str, str] = {}
@@ -446,24 +445,23 @@ def _bases(free: list[str]) -> list[dict[str, int]]:
     return [{d: BASE_SIZE + gap * rank for d, rank in zip(free, order)} for gap in (1, 2, 3) for order in orders]
 
 
-def _runs(kernel, slots, free, strides, env_of, budget, ok, sides=()):
+def _runs(kernel, slots, free, strides, env_of, budget, where=None, sides=()):
     """The points analysis fits at (a base, each size and stride moved, everything moved) and
     the kernel's runs there. The base is the first of `_bases` where every loop runs at least
     twice at every point (a loop that runs once or never shows no stride and no extent, and
-    sizes fitted from it would be tied wrongly), else the one where the fewest do not. `ok`:
-    which sizes the case of a size check allows."""
-    names = free + strides
+    sizes fitted from it would be tied wrongly), else the one where the fewest do not.
+    `where`: the sizes of the case of the size checks."""
+    loops = {id(n) for f in kernel.functions.values() for n in A.walk(f.body) if isinstance(n, A.Loop)}
     best = None
     for base in _bases(free):
         base.update({s: BASE_STRIDE * (i + 2) for i, s in enumerate(strides)})
-        points = _around(base, free, strides, ok)
+        points = _around(base, free, strides, where, env_of)
         if points is None:
             continue
         trips = [{} for _ in points]
         runs = [trace_sides(kernel, slots, env_of(p), sides, seed=i, budget=budget, trips=t)
                 for i, (p, t) in enumerate(zip(points, trips))]
         touched = [{n for n, b in bufs.items() if b.trace} for bufs in runs]
-        loops = set().union(*trips)
         short = sum(t.get(lp, 0) < 2 for t in trips for lp in loops)
         score = (any(t != touched[0] for t in touched), short)
         if best is None or score < best[0]:
@@ -494,23 +492,29 @@ def _union(runs: list[dict]) -> dict:
     return out
 
 
-def _around(base: dict, free: list[str], strides: list[str], ok) -> Optional[list[dict]]:
+def _around(base: dict, free: list[str], strides: list[str], where, env_of) -> Optional[list[dict]]:
     """The base, each size (+1) and stride (+7) moved alone, and all moved (+2, +3): the
-    points the affine fits need. In a case of a size check, each is moved to the nearest
-    sizes the case allows (the moved size kept where possible); None if there are none."""
+    points the affine fits need. In a case of the size checks (`where`), each is moved to
+    the nearest sizes the case allows (the moved size kept where possible); None if there
+    are none."""
+    def ok(p):
+        return where.holds(env_of(p))
+    if where is not None:
+        base = allowed(where, ok, base, free)
+        if base is None:
+            return None
     points = [dict(base)]
     for n in free + strides:
         p = dict(base)
         p[n] += 1 if n in free else 7
         points.append(p)
     points.append({n: v + (2 if n in free else 3) for n, v in base.items()})
-    if ok is None:
+    if where is None:
         return points
-    out = []
-    for k, p in enumerate(points):
-        moved = (free + strides)[k - 1] if 0 < k <= len(free) + len(strides) else None
-        q = nearest(ok, p, free, frozenset({moved} if moved else ())) if moved else None
-        q = q or nearest(ok, p, free)
+    out = [base]
+    for k, p in enumerate(points[1:], 1):
+        moved = (free + strides)[k - 1] if k <= len(free) + len(strides) else None
+        q = allowed(where, ok, p, free, frozenset({moved}) if moved in free else frozenset(), out)
         if q is None:
             return None
         out.append(q)

@@ -24,7 +24,7 @@ from .analysis import Analysis, Layout
 from .harness import Build, slot_key, smoke_sizes, start_build
 from .interp import Interpreter
 from .scalarcases import both_sides, scalar_conditions, truths
-from .sizecases import nearest
+from .sizecases import allowed
 from .slots import ROW_PITCH, Slot, array_pointer, bind
 
 TIME_LIMIT = 10.0            # seconds for one run of the compiled kernel
@@ -106,7 +106,7 @@ def sample_sizes(analysis: Analysis, variant: int) -> dict[str, int]:
         vals = _plain(len(free), variant)
     if variant >= 2:
         vals = sorted(vals, reverse=True)
-    return _allowed(analysis, dict(zip(free, vals)))
+    return case_sizes(analysis, dict(zip(free, vals)))
 
 
 def _plain(k: int, variant: int) -> list[int]:
@@ -117,11 +117,12 @@ def _plain(k: int, variant: int) -> list[int]:
     return [v if v not in vals[:i] else max(vals) + 1 for i, v in enumerate(vals)]
 
 
-def _allowed(analysis: Analysis, free: dict[str, int]) -> dict[str, int]:
-    """Every size, from the free dimensions' (moved into the case of a size check)."""
+def case_sizes(analysis: Analysis, free: dict[str, int]) -> dict[str, int]:
+    """Every size, from the free dimensions' (moved into the case of the size checks being
+    lifted, where it has one)."""
     where = analysis.where
     if where is not None:
-        free = nearest(lambda p: where.holds(analysis.sizes(p)), free, analysis.free_dims) or free
+        free = allowed(where, lambda p: where.holds(analysis.sizes(p)), free, analysis.free_dims) or free
     return analysis.sizes(free)
 
 
@@ -136,11 +137,11 @@ def example_sizes(analysis: Analysis, count: int) -> list[dict[str, int]]:
     if count >= 3 and [analysis.base.get(d) for d in free] != _plain(len(free), 0):
         # the last at the plain sizes permuted all the same: some loop may not run there (a
         # window longer than the signal), and a program must get that edge right too
-        out[-1] = _allowed(analysis, dict(zip(free, _plain(len(free), 1))))
+        out[-1] = case_sizes(analysis, dict(zip(free, _plain(len(free), 1))))
     blocks = analysis.blocks()
     base = {d: out[0][d] for d in analysis.free_dims}
     for r in range(max(blocks.values(), default=0)):
-        out.append(_allowed(analysis, {**base, **{d: 2 * b + r % b for d, b in blocks.items()}}))
+        out.append(case_sizes(analysis, {**base, **{d: 2 * b + r % b for d, b in blocks.items()}}))
     return out
 
 

@@ -19,7 +19,7 @@ from . import ast as A
 from .ast import field_path
 
 LIMIT = 64
-"""No dimension is asked to go beyond this size (a `/ 255` on a size is a value, not a block)."""
+"""No dimension is asked to go beyond this size (`if (n > 1024)`: the proof says how far it went)."""
 
 
 @dataclass(frozen=True)
@@ -169,7 +169,8 @@ class _Scan:
         self._ask(self.blocks, dims, _BLOCK_OPS[op](c), line)
 
     def _condition(self, cond) -> None:
-        """Constants compared with loop counters (`if (k == 1)`, `if (i < n - 2)`)."""
+        """Constants compared with loop counters (`if (k == 1)`, `if (i < n - 2)`) or sizes
+        (`if (n < 16) return;`: the sizes past it are the ones that compute)."""
         for n in A.walk(cond):
             if not (isinstance(n, A.Binary) and n.op in ("<", ">", "<=", ">=", "==", "!=")) or self.reads_data(n):
                 continue
@@ -177,13 +178,9 @@ class _Scan:
                       and not x.macro]
             if not consts:
                 continue
-            names = self.names(n)
-            counted = self.counted(names)
-            if not counted:     # a check of the sizes alone (`if (n > 1024) return -1;`): no loop passes it
-                continue
-            direct = self.dims_of(n)
+            direct = self.dims_of(n)       # a check of the sizes alone too: `if (n < 16) return -1;`
             self._ask(self.offsets, direct, max(consts), n.line)
-            self._ask(self.counters, counted - direct, max(consts), n.line)
+            self._ask(self.counters, self.counted(self.names(n)) - direct, max(consts), n.line)
 
 
 def _bare(e):

@@ -1,14 +1,14 @@
 """Checks of the sizes (`if (na != nb || na <= 0) return -1;`, `if (n != m) status = -3; else
-{...}`): each way such checks can go is a case of the kernel, lifted and proved on its own,
-with examples on its side of the checks (on the passing side, the sizes it ties are tied).
+{...}`, `if (n < 16) return -1;`): each way such checks can go is a case of the kernel, lifted
+and proved on its own, with examples on its side of the checks (on the passing side, the
+sizes it ties are tied).
 
 A size check is the condition of an `if` or `?:` made only of comparisons between affine
-expressions of integer parameters, at least one of which relates two parameters (`n != m`).
-Its parameters are sizes (`roles.scalar_roles`). A comparison of one size with a constant
-alone (`if (n > 1024)`) is no check of this kind: the sizes the proof covers decide it.
-A case gives each check a truth value; its sizes are a `Condition` over the comparisons'
-affine expressions (`na-nb` in `((0, 0),)` is `na == nb`), and a case no sizes >= 1 reach is
-dropped.
+expressions of size parameters, relating two of them or ending the call early, that goes
+both ways for sizes >= 1 (`if (n <= 0) return;` never does: no case of it). A parameter such a check compares with a size is a size too
+(`roles.scalar_roles`). A case gives each check a truth value; its sizes are a `Condition`
+over the comparisons' affine expressions (`na-nb` in `((0, 0),)` is `na == nb`), and a case
+no sizes >= 1 reach is dropped.
 """
 from __future__ import annotations
 
@@ -32,28 +32,45 @@ def integer_names(kernel: A.Kernel, slots) -> set[str]:
 
 
 def size_checks(kernel: A.Kernel, names: set[str]) -> list[tuple]:
-    """The size checks of the kernel, each as a formula: ("atom", key, intervals),
-    ("not", f), ("and" | "or", f, g); one per distinct condition."""
+    """The checks of the parameters `names` in the kernel, each as a formula: ("atom", key,
+    intervals), ("not", f), ("and" | "or", f, g); one per distinct condition that some sizes
+    >= 1 make true and others false."""
     out, seen = [], set()
     for node in A.walk(kernel.function.body):
         if isinstance(node, (A.If, A.Cond)):
             f = _formula(node.cond, names)
-            if f is not None and _relates(f) and repr(f) not in seen:
+            if f is None or repr(f) in seen or not (_relates(f) or _returns(node)):
+                continue
+            if _positive(_dnf(f, True)) and _positive(_dnf(f, False)):
                 seen.add(repr(f))
                 out.append(f)
     return out
 
 
+def _relates(f) -> bool:
+    """Whether a formula compares two parameters somewhere (`n != m`)."""
+    if f[0] == "atom":
+        return len(_key_names(f[1])) >= 2
+    return any(_relates(g) for g in f[1:])
+
+
+def _returns(node) -> bool:
+    """Whether a branch of an `if` returns: a check of one size against a constant is a case
+    when it ends the call early (`if (n < 16) return -1;`), not when it guards a store
+    (`if (n < 3) a[n] = 0;`: the sizes the proof covers see that)."""
+    return isinstance(node, A.If) and any(isinstance(n, A.Return) for n in A.walk(node))
+
+
 def compared_names(kernel: A.Kernel, names: set[str]) -> list[set[str]]:
-    """The parameters each size check compares: sizes, even those no loop runs to."""
+    """The integer parameters each size check compares (sizes, even those no loop runs to,
+    when a check compares them with one)."""
     return [_names(f) for f in size_checks(kernel, names)]
 
 
-def size_cases(kernel: A.Kernel, slots) -> list[Condition]:
-    """The cases of the kernel's size checks, each the sizes (all >= 1) it covers; [] when
-    the kernel checks no sizes."""
-    names = integer_names(kernel, slots)
-    checks = size_checks(kernel, names)[:MAX_CHECKS]
+def size_cases(kernel: A.Kernel, dims: set[str]) -> list[Condition]:
+    """The cases of the kernel's checks of its sizes `dims`, each the sizes (all >= 1) it
+    covers; [] when the kernel checks none."""
+    checks = size_checks(kernel, dims)[:MAX_CHECKS]
     if not checks:
         return []
     cases = []
@@ -77,6 +94,42 @@ def ties_of(where: Optional[Condition]) -> list[tuple[str, str]]:
         if ivs == ((0, 0),) and len(terms) == 2 and sorted(k for _, k in terms) == [-1, 1]:
             out.append((terms[0][0], terms[1][0]))
     return out
+
+
+def clamped(where: Condition, start: dict[str, int]) -> list[dict[str, int]]:
+    """`start` with each size that a term of `where` bounds by itself moved into its
+    interval (`n >= 1025`: n = 1025; `n == 16 or n == 32`: 16, and 32), one point per
+    term: where a search step by step would not get."""
+    out = []
+    for term in where.terms:
+        p = dict(start)
+        for key, ivs in term:
+            names = _key_names(key)
+            if len(names) == 1 and names[0][1] == 1 and key in p:
+                v = p[key]
+                lo, hi = min(ivs, key=lambda iv: 0 if _inside(v, iv) else min(abs(v - b) for b in iv if b is not None))
+                v = v if lo is None else max(v, lo)
+                p[key] = v if hi is None else min(v, hi)
+        out.append(p)
+    return out
+
+
+def _inside(v: int, iv: Interval) -> bool:
+    return (iv[0] is None or v >= iv[0]) and (iv[1] is None or v <= iv[1])
+
+
+def allowed(where: Condition, ok: Callable[[dict], bool], start: dict[str, int], names: list[str],
+            pinned: frozenset = frozenset(), taken=()) -> Optional[dict[str, int]]:
+    """Sizes in the case `where` (`ok` tells) near `start`: keeping the `pinned` sizes and
+    avoiding the points `taken` if possible, else from each term's own sizes on, else any."""
+    fresh = (lambda p: ok(p) and p not in taken) if taken else ok
+    for test in (fresh, ok):
+        found = nearest(test, start, names, pinned) if pinned else None
+        for p in [start] + clamped(where, start):
+            found = found or nearest(test, p, names)
+        if found is not None:
+            return found
+    return None
 
 
 def nearest(ok: Callable[[dict], bool], start: dict[str, int], names: list[str], pinned: frozenset = frozenset(),
@@ -170,13 +223,6 @@ def _key_names(key: str) -> list[tuple[str, int]]:
     return [(n, k) for n, k in key_terms(key) if n]
 
 
-def _relates(f) -> bool:
-    """Whether a formula compares two parameters somewhere."""
-    if f[0] == "atom":
-        return len(_key_names(f[1])) >= 2
-    return any(_relates(g) for g in f[1:])
-
-
 def _names(f) -> set[str]:
     if f[0] == "atom":
         return {n for n, _ in _key_names(f[1])}
@@ -209,12 +255,12 @@ def _positive(terms: list[Term]) -> list[Term]:
     """The terms some sizes >= 1 satisfy, with what every size >= 1 satisfies left out."""
     out: list[Term] = []
     for t in terms:
-        t = dict(t)
+        t, sizes = dict(t), {}
         for k in [k for k in t if len(_key_names(k)) == 1 and _key_names(k)[0][1] == 1]:
-            t[k] = intersect_intervals(t[k], [(1, None)])
-            if t[k] == [(1, None)]:
-                del t[k]
-        if all(t.values()) and _feasible(t) and t not in out:
+            sizes[k] = intersect_intervals(t[k], [(1, None)])
+            if sizes[k] == [(1, None)]:
+                del t[k]                # what every size >= 1 satisfies: said by nothing
+        if all(sizes.values()) and _feasible({**t, **{k: v for k, v in sizes.items() if k in t}}) and t not in out:
             out.append(t)
     return out
 

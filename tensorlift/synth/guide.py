@@ -16,7 +16,7 @@ from .. import carith
 from ..c import ast as A
 from ..c.analysis import Analysis, trace_sides
 from ..c.ast import field_path
-from ..c.examples import Region
+from ..c.examples import Region, case_sizes
 from ..errors import TensorliftError, UnsupportedConstruct
 from .translate import TraceFacts, loop_steps, translate
 
@@ -97,7 +97,7 @@ def _traced(analysis: Analysis, variant: int):
     free = analysis.free_dims
     vals = list(_TRACE_SIZES[variant % 2][:len(free)])
     vals += [max(vals or [0]) + 1 + i for i in range(len(free) - len(vals))]
-    sizes = analysis.sizes(dict(zip(free, sorted(vals, reverse=True) if variant >= 2 else vals)))
+    sizes = case_sizes(analysis, dict(zip(free, sorted(vals, reverse=True) if variant >= 2 else vals)))
     writes: list[str] = []
     executed: set[int] = set()
     buffers = trace_sides(analysis.kernel, analysis.slots, {**sizes, **analysis.fixed}, analysis.sides, seed=1,

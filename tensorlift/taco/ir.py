@@ -250,7 +250,7 @@ class Guarded:
         lines = []
         for k, (cond, prog) in enumerate(self.cases):
             lines.append(f"{'if' if k == 0 else 'elif'} {cond}:")
-            lines += [f"    {st}" for st in prog.statements]
+            lines += [f"    {st}" for st in prog.statements] or ["    # nothing: the kernel computes nothing here"]
         return "\n".join(lines)
 
 

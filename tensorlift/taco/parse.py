@@ -347,7 +347,9 @@ def parse_program(text: str) -> Union[Program, Guarded]:
             raise TensorliftError(f"TACO parse error at line {n}: a statement before the first 'if'")
         else:
             cases[-1][1].append(ln.strip())
-    return Guarded(tuple((cond, Parser(tokenize("\n".join(st)), "\n".join(st)).program()) for cond, st in cases))
+    # a case with no statement computes nothing (`if (n > 1024) return;`)
+    return Guarded(tuple((cond, Parser(tokenize("\n".join(st)), "\n".join(st)).program() if st else Program(()))
+                         for cond, st in cases))
 
 
 _ATOM = re.compile(r"\s*(?:(-?\d+)\s*(<=|<)\s*)?([A-Za-z_][\w.]*(?:\[\d+\])?)\s*(==|!=|<=|>=|<|>)\s*(-?\d+)\s*")

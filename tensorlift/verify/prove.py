@@ -336,6 +336,9 @@ class Verifier:
         bounds = dict(self.bounds) if free else None
         result = VerifyResult("proved", min(bounds.values()) if free else None, self.model, bounds=bounds)
         combos = self.combinations()
+        if free and not combos:
+            result.verdict = "unknown"
+            result.reason = f"no sizes up to {max(self.bounds.values())} lie in this case: raise the bound (--bound)"
         what = ", ".join(outputs or analysis.signature.outputs)
         for k, values in enumerate(combos):
             remaining = deadline - time.monotonic()
