@@ -269,8 +269,8 @@ def _project(tmp_path) -> Path:
                                  "  for (int i = 0; i < n; i++) b[i] = SCALE(a[i]);\n}\n")
     (src / "vadd.cpp").write_text("#include <vector>\nvoid vadd(int n, const float *x, const float *y, float *out) {\n"
                                   "  for (int i = 0; i < n; i++) out[i] = x[i] + y[i];\n}\n")
-    (src / "clip.c").write_text("void scale_clip(int n, int *b, int *a) {\n"
-                                "  for (int i = 0; i < n; i++) { a[i] = 2 * b[i]; if (b[i] > 100) b[i] = 0; }\n}\n")
+    (src / "clip.c").write_text("void scale_clip(int n, int *b, int *a) {\n"     # proved? it reads b[3] when n == 1
+                                "  for (int i = 0; i < n; i++) a[i] = 2 * b[i];\n  if (n == 1) a[0] = b[3];\n}\n")
     (src / "blob.c").write_bytes(b"\x7fELF\x02\x01\x01\x00\x00\x00binary")
     (src / "decls.c").write_text("int x;\nint f(int);\n")
     return src
