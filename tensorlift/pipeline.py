@@ -19,11 +19,11 @@ from .c import ast as A
 from .c.frontend import load_kernel
 from .c.harness import smoke_macros, start_build
 from .c.roles import analyse_flows, flag_intervals, representative, scalar_roles
+from .c.sizecases import size_cases
 from .c.slots import flatten, size_slots
 from .errors import TensorliftError, UnsupportedConstruct
 from .llm.config import ModelConfig
 from .synth import GRAMMAR_STYLES as STYLES, GUIDES
-from .c.sizecases import size_cases
 from .taco.guards import case_condition, cases_of, guard
 from .taco.ir import Condition
 
@@ -183,9 +183,8 @@ def lift(source: Union[str, Path], function: Optional[str] = None, *, timeout: f
     need = required_scope(require_proof)
     if need and result.status == "lifted" and not meets(result, need):
         result.status = "failed"
-        what = (f"proved for {'sizes up to ' + str(result.verification_bound) if result.verification_bound else 'some sizes'}"
-                f" only" if result.verification == "proved" else
-                f"not proved ({result.verification_reason or 'verification was not run'})")
+        what = f"proved for sizes up to {result.verification_bound} only" if result.verification == "proved" \
+            else f"not proved ({result.verification_reason or 'verification was not run'})"
         result.searched = f"found {result.program} but it is {what}; --require-proof {need}"
     result.seconds = time.monotonic() - start
     return result

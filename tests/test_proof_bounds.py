@@ -88,6 +88,18 @@ def daxpy_reference(lane3="dy[i+3] + da*dx[i+3]"):
         }}"""
 
 
+GEMV_UNROLLED_INNER = """
+        void gemv4(int m, int n, const float *A, const float *x, float *y) {
+            for (int r = 0; r < m; r++) {
+                float s = 0; int j = 0;
+                for (; j + 4 <= n; j += 4)
+                    s += A[r*n+j]*x[j] + A[r*n+j+1]*x[j+1] + A[r*n+j+2]*x[j+2] + A[r*n+j+3]*x[j+3];
+                for (; j < n; j++) s += A[r*n+j]*x[j];
+                y[r] = s;
+            }
+        }"""
+
+
 def test_structure_constants_set_each_dimensions_reach(tmp_path):
     assert reach(tmp_path, dot_unrolled_by_8()) == {"n": (23, 8)}
     assert reach(tmp_path, scale_pointer_walk()) == {"blockSize": (15, 4)}    # counter k == 1: a third block
@@ -121,16 +133,7 @@ def test_values_ask_for_nothing_and_thresholds_are_capped(tmp_path):
             for (int i = 0; i < n; i++) y[i] = x[i];
         }""") == {"n": (64, 1)}
     # one dimension unrolled, the other not: only the unrolled one goes far
-    assert reach(tmp_path, """
-        void gemv4(int m, int n, const float *A, const float *x, float *y) {
-            for (int r = 0; r < m; r++) {
-                float s = 0; int j = 0;
-                for (; j + 4 <= n; j += 4)
-                    s += A[r*n+j]*x[j] + A[r*n+j+1]*x[j+1] + A[r*n+j+2]*x[j+2] + A[r*n+j+3]*x[j+3];
-                for (; j < n; j++) s += A[r*n+j]*x[j];
-                y[r] = s;
-            }
-        }""") == {"n": (11, 4)}
+    assert reach(tmp_path, GEMV_UNROLLED_INNER) == {"n": (11, 4)}
 
 
 @pytest.mark.slow
@@ -191,16 +194,7 @@ def test_examples_run_every_unrolled_body_twice_and_every_remainder(tmp_path):
 
 @pytest.mark.slow
 def test_each_dimension_says_how_far_it_was_proved(tmp_path):
-    path = write_kernel(tmp_path, """
-        void gemv4(int m, int n, const float *A, const float *x, float *y) {
-            for (int r = 0; r < m; r++) {
-                float s = 0; int j = 0;
-                for (; j + 4 <= n; j += 4)
-                    s += A[r*n+j]*x[j] + A[r*n+j+1]*x[j+1] + A[r*n+j+2]*x[j+2] + A[r*n+j+3]*x[j+3];
-                for (; j < n; j++) s += A[r*n+j]*x[j];
-                y[r] = s;
-            }
-        }""")
+    path = write_kernel(tmp_path, GEMV_UNROLLED_INNER)
     proc, out = cli_json("lift", path)
     assert out["program"] == "y(i) = A(i,j) * x(j)" and out["verification"] == "proved"
     if out["verification_scope"] == "bounded":

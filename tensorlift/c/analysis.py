@@ -548,11 +548,3 @@ class _Tie(Exception):
 
     def __init__(self, first: str, second: str):
         self.first, self.second = first, second
-
-
-def _times(a: Affine, b: Affine) -> Optional[Affine]:
-    if not a.terms:
-        return Affine(tuple((n, c * a.const) for n, c in b.terms if c * a.const), a.const * b.const)
-    if not b.terms:
-        return _times(b, a)
-    return None

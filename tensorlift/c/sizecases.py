@@ -19,6 +19,7 @@ from .. import carith
 from ..taco.ir import Condition, Interval, compare_intervals, complement_intervals, intersect_intervals, key_terms
 from ..taco.parse import relation_key
 from . import ast as A
+from .affine import Affine, scaled
 from .ast import field_path
 
 MAX_CHECKS = 3
@@ -173,50 +174,36 @@ def _formula(e, names: set[str]):
         return None if a is None else ("not", a)
     if isinstance(e, A.Binary) and e.op in ("<", ">", "<=", ">=", "==", "!="):
         left, right = _affine(e.left, names), _affine(e.right, names)
-        if left is None or right is None or not (left[0] or right[0]):
+        if left is None or right is None or not (left.terms or right.terms):
             return None
-        key, op, c = relation_key(_text(left), e.op, _text(right))
+        key, op, c = relation_key(str(left), e.op, str(right))
         return ("atom", key, tuple(compare_intervals(op, c)))
     a = _affine(e, names)            # `if (n)`: n != 0
-    if a is not None and a[0]:
-        key, op, c = relation_key(_text(a), "!=", "0")
+    if a is not None and a.terms:
+        key, op, c = relation_key(str(a), "!=", "0")
         return ("atom", key, tuple(compare_intervals(op, c)))
     return None
 
 
-def _affine(e, names: set[str]):
-    """An expression as ({name: coefficient}, constant) over `names`, or None."""
+def _affine(e, names: set[str]) -> Optional[Affine]:
+    """An expression as an affine expression of the parameters `names`, or None."""
     while isinstance(e, A.Cast):
         e = e.expr
     if isinstance(e, A.Lit) and isinstance(e.value, int) and not e.macro:
-        return {}, e.value
+        return Affine((), e.value)
     name = e.name if isinstance(e, A.Name) and e.scope == "param" else \
         field_path(e) if isinstance(e, A.Member) else e.macro if isinstance(e, A.Lit) else None
     if name is not None:
-        return ({name: 1}, 0) if name in names else None
+        return Affine(((name, 1),)) if name in names else None
     if isinstance(e, A.Unary) and e.op in ("-", "+"):
         a = _affine(e.operand, names)
-        return a if a is None or e.op == "+" else ({n: -k for n, k in a[0].items()}, -a[1])
+        return a if a is None or e.op == "+" else Affine((), 0) - a
     if isinstance(e, A.Binary) and e.op in ("+", "-", "*"):
         a, b = _affine(e.left, names), _affine(e.right, names)
         if a is None or b is None:
             return None
-        if e.op == "*":
-            if a[0] and b[0]:
-                return None
-            k, other = (b[1], a) if not b[0] else (a[1], b)
-            return {n: k * v for n, v in other[0].items() if k * v}, k * other[1]
-        sign = 1 if e.op == "+" else -1
-        terms = dict(a[0])
-        for n, v in b[0].items():
-            terms[n] = terms.get(n, 0) + sign * v
-        return {n: v for n, v in terms.items() if v}, a[1] + sign * b[1]
+        return a + b if e.op == "+" else a - b if e.op == "-" else scaled(a, b)
     return None
-
-
-def _text(a) -> str:
-    terms, const = a
-    return "".join(f"+{k}*{n}" for n, k in terms.items()) + f"+{const}"
 
 
 def _key_names(key: str) -> list[tuple[str, int]]:

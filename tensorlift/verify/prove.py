@@ -25,6 +25,7 @@ import z3
 
 from .. import carith
 from ..budget import Budget, OutOfTime
+from ..c.affine import Affine, scaled
 from ..c.analysis import Analysis
 from ..c.examples import Region
 from ..c.interp import Interpreter, Vec
@@ -197,36 +198,28 @@ def _decided_within(program: Program, top: int, scalars: set) -> Optional[Expr]:
             if not (isinstance(e, BinOp) and e.op in COMPARISONS):
                 continue
             lin = _linear(BinOp("-", e.left, e.right), variables)
-            if lin is not None and lin[0] and _decided(*lin, e.op, top) and not _decided(*lin, e.op, None):
+            coefs = dict(lin.terms) if lin is not None else {}
+            if coefs and _decided(coefs, lin.const, e.op, top) and not _decided(coefs, lin.const, e.op, None):
                 return e
     return None
 
 
-def _linear(e, variables: set):
-    """`e` as ({variable: coefficient}, constant) when it is affine in index variables
-    alone (no sizes, scalars or tensors: those move with the sizes or the data); else None."""
+def _linear(e, variables: set) -> Optional[Affine]:
+    """`e` as an affine expression of index variables alone (no sizes, scalars or tensors:
+    those move with the sizes or the data); else None."""
     if isinstance(e, Const):
-        return ({}, e.value) if isinstance(e.value, int) else None
+        return Affine((), e.value) if isinstance(e.value, int) else None
     if isinstance(e, Access):
-        return ({e.name: 1}, 0) if not e.indices and e.name in variables else None
+        return Affine(((e.name, 1),)) if not e.indices and e.name in variables else None
     if isinstance(e, Neg):
         inner = _linear(e.operand, variables)
-        return None if inner is None else ({v: -c for v, c in inner[0].items()}, -inner[1])
+        return None if inner is None else Affine((), 0) - inner
     if not isinstance(e, BinOp) or e.op not in ("+", "-", "*"):
         return None
     a, b = _linear(e.left, variables), _linear(e.right, variables)
     if a is None or b is None:
         return None
-    if e.op == "*":
-        if a[0] and b[0]:
-            return None
-        k, (vs, c) = (a[1], b) if not a[0] else (b[1], a)
-        return {v: k * x for v, x in vs.items() if k * x}, k * c
-    sign = 1 if e.op == "+" else -1
-    coefs = dict(a[0])
-    for v, x in b[0].items():
-        coefs[v] = coefs.get(v, 0) + sign * x
-    return {v: x for v, x in coefs.items() if x}, a[1] + sign * b[1]
+    return a + b if e.op == "+" else a - b if e.op == "-" else scaled(a, b)
 
 
 def _decided(coefs: dict, const: int, op: str, top: Optional[int]) -> bool:
