@@ -541,6 +541,7 @@ def test_summary_numbers():
                                            ("failed", "not-run", 3.0), ("error", "not-run", 4.0)])]
     s = summarize(recs)
     assert (s["kernels"], s["lifted"], s["verified"], s["failed"], s["errors"]) == (4, 2, 1, 1, 1)
+    assert s["all_sizes"] == 0 and summarize([{**recs[0], "verification_scope": "all-sizes"}])["all_sizes"] == 1
     assert s["median_seconds"] == 2.5 and s["total_kernel_seconds"] == 10.0
     assert percentile([1.0, 2.0, 3.0, 4.0], 95) == pytest.approx(3.85)
     assert percentile([], 50) is None

@@ -68,13 +68,15 @@ def _secs(rec: dict) -> float:
 
 
 def summarize(records: list[dict]) -> dict:
-    """Counts and times over the records. `verified` counts verification == "proved";
-    `failed` is a lift that found nothing, `errors` a kernel that could not be lifted at all."""
+    """Counts and times over the records. `verified` counts verification == "proved" and
+    `all_sizes` those proved for every size; `failed` is a lift that found nothing, `errors`
+    a kernel that could not be lifted at all."""
     times = [_secs(r) for r in records]
     return {
         "kernels": len(records),
         "lifted": sum(r.get("status") == "lifted" for r in records),
         "verified": sum(r.get("verification") == "proved" for r in records),
+        "all_sizes": sum(r.get("verification_scope") == "all-sizes" for r in records),
         "failed": sum(r.get("status") == "failed" for r in records),
         "errors": sum(r.get("status") not in ("lifted", "failed") for r in records),
         "median_seconds": percentile(times, 50),
@@ -101,6 +103,7 @@ def summary_lines(summary: dict, wall_seconds: Optional[float] = None,
         f"{'kernels':<22}{n:>6}" + (f"  ({resumed} from the earlier report)" if resumed else ""),
         f"{'lifted':<22}{pct('lifted')}",
         f"{'verified (proved)':<22}{pct('verified')}",
+        f"{'  for all sizes':<22}{pct('all_sizes')}",
         f"{'failed':<22}{pct('failed')}",
         f"{'errors':<22}{pct('errors')}",
         f"{'median per kernel':<22}{_fmt_s(summary['median_seconds']):>8}",
