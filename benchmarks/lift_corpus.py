@@ -37,7 +37,8 @@ def run_one(entry: Entry, timeout: float, guide: str) -> dict:
         return row
     row.update(status=r.status, seconds=r.seconds, candidates=r.candidates,
                program=str(r.program) if r.program else None, verification=r.verification,
-               verify_seconds=getattr(r, "verification_seconds", 0.0))
+               verify_seconds=getattr(r, "verification_seconds", 0.0),
+               scope=getattr(r, "verification_scope", None))
     try:
         row["expected_ok"] = check_program(parse_program(entry.program), r.analysis.signature, r.examples)
     except Exception as e:
@@ -63,7 +64,8 @@ def main(argv=None):
     for r in rows:
         extra = r.get("program") or r.get("error", "")
         print(f"{r['kernel']:<32} {'plain' if r['plain'] else 'ext  '} {r['status']:<7} "
-              f"{r['seconds']:7.2f}s {r['candidates']:>8} {r.get('verification', ''):<8} {extra}")
+              f"{r['seconds']:7.2f}s proof {r.get('verify_seconds', 0.0):6.2f}s {r['candidates']:>8} "
+              f"{r.get('verification', ''):<8} {r.get('scope') or '':<11} {extra}")
     for label, sel in (("plain", [r for r in rows if r["plain"]]), ("all", rows)):
         solved = [r for r in sel if r["status"] == "lifted"]
         times = [r["seconds"] for r in sel]
@@ -77,6 +79,13 @@ def main(argv=None):
     vtime = sum(r.get("verify_seconds", 0.0) for r in lifted)
     print(f"verification: {len(proved)}/{len(lifted)} lifted programs proved; proofs took "
           f"{vtime:.2f}s of {total:.2f}s lifting time ({100 * vtime / max(total, 1e-9):.0f}%)")
+    scopes = {}
+    for r in rows:
+        key = r.get("scope") or ("not proved" if r["status"] == "lifted" else "not lifted")
+        scopes[key] = scopes.get(key, 0) + 1
+    print("scopes: " + ", ".join(f"{k} {v}" for k, v in sorted(scopes.items())))
+    slow = sorted(lifted, key=lambda r: -r.get("verify_seconds", 0.0))[:8]
+    print("slowest proofs: " + ", ".join(f"{r['kernel']} {r.get('verify_seconds', 0.0):.2f}s" for r in slow))
     bad = [r for r in rows if r.get("expected_ok") is False]
     if bad:
         print("lifted programs that disagree with the expected one:", ", ".join(r["kernel"] for r in bad))

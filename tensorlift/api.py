@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Optional, Union
 from .budget import Budget
 from .c import ast as A
 from .c.frontend import load_kernel, parse
+from .errors import TensorliftError
 from .pipeline import LiftResult, lift, prepare
 
 if TYPE_CHECKING:
@@ -50,42 +51,59 @@ def kernels(source: Source, flags: Optional[list[str]] = None, language: Optiona
 def analyze(source: Source, function: Optional[str] = None, *, examples: int = 3, seed: int = 0,
             flags: Optional[list[str]] = None, language: Optional[str] = None,
             timeout: float = 60.0) -> AnalyzeResult:
+    from .c.sizecases import size_cases
+    from .pipeline import kernel_dims
     kernel = _kernel(source, function, flags, language)
-    analysis, exs = prepare(kernel, Budget(timeout), examples, seed)
+    wheres = size_cases(kernel, kernel_dims(kernel))      # a kernel that checks its sizes: the first case
+    analysis, exs = prepare(kernel, Budget(timeout), examples, seed, where=wheres[0] if wheres else None)
     return AnalyzeResult(analysis.signature, exs, analysis)
 
 
 def verify(source: Source, program, function: Optional[str] = None, *, bound: int = 3,
            timeout: float = 300.0, flags: Optional[list[str]] = None, language: Optional[str] = None):
-    """Prove a program (TACO text or a Program) equivalent to the C for all sizes 1..bound."""
-    from .pipeline import flag_cases, flag_intervals_of
+    """Prove a program (TACO text or a Program) equivalent to the C for all sizes 1..bound
+    (further where the kernel's loops ask for it), case by case: a guarded program's case for
+    each case of the flags and the size checks, a plain program for every case."""
+    from .pipeline import flag_intervals_of, kernel_cases, least_bounds
+    from .taco.guards import case_condition
     from .taco.ir import Guarded, Program
     from .taco.parse import parse_program
-    from .verify.prove import Verifier
+    from .verify.prove import Verifier, VerifyResult
     if not isinstance(program, (Program, Guarded)):
         program = parse_program(program)
     kernel = _kernel(source, function, flags, language)
     budget = Budget(timeout)
     intervals = flag_intervals_of(kernel) if isinstance(program, Guarded) else {}
-    result = None
-    for k, (_, fixed) in enumerate(flag_cases(intervals)):
-        analysis, _ = prepare(kernel, budget, 1, 0, fixed, smoke=k == 0)
+    cases = kernel_cases(kernel, intervals)
+    proofs = []
+    for k, (where, case, fixed) in enumerate(cases):
+        analysis, _ = prepare(kernel, budget, 1, 0, fixed, smoke=k == 0, where=where)
         verifier = Verifier(analysis, bound)
+        when = str(case_condition(intervals, where, [case])) if len(cases) > 1 else None
         chosen = program
         if isinstance(program, Guarded):
-            chosen = next((p for cond, p in program.cases if cond.holds(fixed)), None)
+            at = {**analysis.sizes(analysis.base), **fixed}
+            chosen = next((p for cond, p in program.cases if cond.holds(at)), None)
+        try:
             if chosen is None:
-                from .verify.prove import VerifyResult
-                return VerifyResult("refuted", bound, verifier.model, reason=f"no case of the program covers "
-                                    f"{', '.join(f'{f} = {v}' for f, v in fixed.items())}",
-                                    counterexample={"sizes": {}, "inputs": fixed, "expected": {}, "got": {},
-                                                    "reason": "no case of the program covers these flags"})
-        got = verifier.prove(chosen, timeout=max(1.0, budget.left()))
+                raise TensorliftError("no case of the program covers it")
+            got = verifier.prove(chosen, timeout=max(1.0, budget.left()))
+        except TensorliftError as e:
+            if when is None:
+                raise
+            got = VerifyResult("refuted", bound, verifier.model, reason=str(e))    # the case has no such output
         if got.verdict != "proved":
-            if fixed and got.reason:
-                got.reason = f"when {', '.join(f'{f} = {v}' for f, v in fixed.items())}: {got.reason}"
+            if when is not None:
+                got.reason = f"when {when}: {got.reason}" if got.reason else f"when {when}"
             return got
-        result = got
+        proofs.append(got)
+    result = proofs[0]
+    result.cases = sum(p.cases for p in proofs)
+    result.seconds = sum(p.seconds for p in proofs)
+    bounds = [p.bound for p in proofs if p.bound is not None]
+    result.bound = min(bounds) if bounds else None
+    result.bounds = least_bounds([p.bounds for p in proofs])
+    result.scope = next((s for s in ("fixed-sizes", "bounded", "all-sizes") if s in {p.scope for p in proofs}), None)
     return result
 
 

@@ -8,6 +8,7 @@ import argparse
 import json
 import os
 import sys
+import time
 import traceback
 import warnings
 
@@ -60,7 +61,13 @@ def add_lift_options(p: argparse.ArgumentParser, timeout: float, targets_default
                    help="bounded (default): prove the program for every size the proof covers (all sizes by "
                         "induction, else every combination of sizes 1..--bound); none: examples only")
     p.add_argument("--bound", type=number(int, least=1), default=3, metavar="N",
-                   help="a bounded proof covers sizes 1..N, every combination (default 3)")
+                   help="a bounded proof covers every combination of sizes 1..N at least, and further where "
+                        "the loops' own steps and tails need it (default 3)")
+    p.add_argument("--require-proof", nargs="?", const="bounded", default=False, choices=("all-sizes", "bounded"),
+                   metavar="SCOPE",
+                   help="a program that is not proved counts as not lifted; all-sizes: unless proved for every "
+                        "size (a kernel of fixed sizes, proved at them, counts); bounded (when SCOPE is left "
+                        "out): any proof (default: a program not proved is reported as such)")
     p.add_argument("--target", metavar="LIST",
                    help=f"comma-separated, any of {TARGET_NAMES}: code for each, run on the examples before "
                         f"it is shown (default: {targets_default})")
@@ -108,8 +115,6 @@ def _parser() -> argparse.ArgumentParser:
     lf.add_argument("--emit", metavar="DIR", help="write one file per target into DIR (default: print the code)")
     lf.add_argument("--speedup", action="store_true",
                     help="time the compiled C (-O2) against each Python target at a realistic size")
-    lf.add_argument("--require-proof", action="store_true",
-                    help="a program that is not proved counts as not lifted (exit 1)")
     lf.add_argument("--json", action="store_true", help="one JSON object per function, one per line")
 
     v = sub.add_parser("verify", help="prove a TACO program equivalent to a kernel",
@@ -242,8 +247,15 @@ def _print_analysis(res) -> None:
         else:
             print(f"  {p.name:<18} scalar {p.dtype:<6} {p.role}")
     print(f"  returns: {sig.returns or 'nothing'}")
+    from .c.sizecases import ties_of
+    where = res.analysis.where
+    if where is not None:
+        print(f"  case: {where} (one side of the kernel's size checks; `lift` covers every side)")
+    checked = {frozenset(pair) for pair in ties_of(where)}
     for group in sig.tied_sizes:
-        print(f"  tied sizes: {' = '.join(group)} (the indexing is only consistent when they are equal)")
+        why = "the size check passes" if any(pair <= set(group) for pair in checked) else \
+            "the indexing is only consistent"
+        print(f"  tied sizes: {' = '.join(group)} ({why} when they are equal)")
     for i, ex in enumerate(res.examples):
         sizes = ", ".join(f"{k}={v}" for k, v in ex.sizes.items())
         print(f"  example {i}: sizes {sizes or '(none)'}; outputs {', '.join(ex.outputs) or '(none)'}")
@@ -254,15 +266,20 @@ def cmd_lift(args) -> int:
     targets = targets_of(args.target) if args.target else None
     kernels = _kernels(args)
     worst = EXIT_OK
+    progress = ProofProgress(sys.stderr) if sys.stderr.isatty() else None
     for name, kernel in kernels:
         try:
             if isinstance(kernel, TensorliftError):
                 raise kernel
-            res = lift(kernel, timeout=args.timeout, guide=args.guide, verify=args.verify,
-                       bound=args.bound, answers=args.answers, samples=args.samples, offline=args.offline,
-                       grammar=args.grammar, enumerator=args.enumerator, check_answers=args.check_answers,
-                       require_proof=args.require_proof, translate=args.translate,
-                       plain=bool(targets) and bool({"taco", "tensora"} & set(targets)))
+            try:
+                res = lift(kernel, timeout=args.timeout, guide=args.guide, verify=args.verify,
+                           bound=args.bound, answers=args.answers, samples=args.samples, offline=args.offline,
+                           grammar=args.grammar, enumerator=args.enumerator, check_answers=args.check_answers,
+                           require_proof=args.require_proof, translate=args.translate,
+                           plain=bool(targets) and bool({"taco", "tensora"} & set(targets)), progress=progress)
+            finally:
+                if progress is not None:
+                    progress.clear()
         except Exception as e:     # one function's failure, even a bug of ours, stops no other
             if len(kernels) == 1:
                 raise
@@ -272,6 +289,39 @@ def cmd_lift(args) -> int:
             continue
         worst = max(worst, _report_lift(args, res, targets, header=len(kernels) > 1))
     return worst
+
+
+class ProofProgress:
+    """A line on a terminal saying what a long proof is proving: shown once a lift has been
+    proving for a second, redrawn at most five times a second, cleared when it ends."""
+    DELAY, EVERY = 1.0, 0.2
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.first = self.last = None
+        self.shown = False
+
+    def __call__(self, text: str) -> None:
+        now = time.monotonic()
+        self.first = self.first if self.first is not None else now
+        if now - self.first < self.DELAY or (self.last is not None and now - self.last < self.EVERY):
+            return
+        self.last = now
+        self.shown = True
+        self._write(f"\r\x1b[K{text}"[:200])
+
+    def clear(self) -> None:
+        if self.shown:
+            self._write("\r\x1b[K")
+        self.first = self.last = None
+        self.shown = False
+
+    def _write(self, text: str) -> None:
+        try:
+            self.stream.write(text)
+            self.stream.flush()
+        except (OSError, ValueError):
+            pass
 
 
 def _report_lift(args, res, targets, header: bool) -> int:
@@ -349,10 +399,20 @@ def _verification(res) -> str:
             return f"proved for all sizes ({arith})"
         if res.verification_scope == "fixed-sizes":
             return f"proved at its fixed sizes ({arith})"
-        return f"proved for sizes up to {res.verification_bound} only ({arith})"
+        return f"proved for {covered(res.verification_bound, res.verification_bounds)} only ({arith})"
     if res.verification == "unknown":
         return f"NOT proved: {res.verification_reason}"
     return "not run (the program is checked on the examples only)"
+
+
+def covered(bound, bounds) -> str:
+    """What a bounded proof covered, in words: `sizes up to 3`, or each dimension's own
+    bound when they differ (`n up to 23, m up to 3`: every combination within them)."""
+    if bound is None:
+        return "its fixed sizes"
+    if not bounds or len(set(bounds.values())) <= 1:
+        return f"sizes up to {bound}"
+    return "every combination of " + ", ".join(f"{d} up to {n}" for d, n in bounds.items())
 
 
 def cmd_verify(args) -> int:
@@ -371,7 +431,7 @@ def cmd_verify(args) -> int:
         elif res.bound is None:
             scope = "at its fixed sizes"
         else:
-            scope = f"for sizes up to {res.bound} only" if res.verdict == "proved" else f"with sizes up to {res.bound}"
+            scope = f"{'for' if res.verdict == 'proved' else 'with'} {covered(res.bound, res.bounds)}"
         word = res.verdict if res.verdict != "unknown" else "unknown: NOT proved"
         print(f"{word} {scope} ({arith}), {res.seconds:.2f} s")
         if res.reason:

@@ -11,7 +11,7 @@ import threading
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Optional, Union
+from typing import Callable, Optional, Union
 
 from typing import TYPE_CHECKING
 
@@ -19,8 +19,10 @@ from .budget import Budget, OutOfTime
 from .c import ast as A
 from .c.frontend import load_kernel
 from .c.harness import smoke_macros, start_build
+from .c.ast import field_path
 from .c.interp import FieldStore
-from .c.roles import analyse_flows, field_path, flag_intervals, representative, scalar_roles, specialised
+from .c.roles import analyse_flows, flag_intervals, representative, scalar_roles, specialised
+from .c.sizecases import size_cases
 from .c.slots import flatten, size_slots
 from .errors import TensorliftError, UnsupportedConstruct
 from .llm.config import ModelConfig
@@ -54,7 +56,8 @@ class LiftResult:
     seconds: float = 0.0
     examples_checked: int = 0
     verification: str = "not-run"               # "proved" | "unknown" | "not-run"
-    verification_bound: Optional[int] = None
+    verification_bound: Optional[int] = None    # every combination of sizes 1..N is proved
+    verification_bounds: Optional[dict] = None  # each dimension's largest size proved (bounded)
     verification_scope: Optional[str] = None    # "all-sizes" | "bounded" | "fixed-sizes" when proved
     verification_model: Optional[str] = None    # "integers" | "reals"
     verification_seconds: float = 0.0
@@ -78,7 +81,7 @@ class LiftResult:
             "enumerator": self.enumerator, "candidates": self.candidates,
             "seconds": round(self.seconds, 4), "examples_checked": self.examples_checked,
             "verification": self.verification, "verification_scope": self.verification_scope,
-            "verification_bound": self.verification_bound,
+            "verification_bound": self.verification_bound, "verification_bounds": self.verification_bounds,
             "verification_model": self.verification_model,
             "verification_reason": self.verification_reason, "refuted": self.refuted,
             "answers_total": self.answers_total, "answers_parsed": self.answers_parsed,
@@ -89,14 +92,15 @@ class LiftResult:
 
 def prepare(kernel: A.Kernel, budget: Budget, examples: int = 6, seed: int = 0,
             fixed: Optional[dict[str, int]] = None, smoke: bool = True,
-            preload: tuple[str, ...] = ()) -> tuple[Analysis, list[Example]]:
-    """Analysis and examples of a kernel (with `fixed` scalars held at one value). The
-    harness compiles while the analysis runs; its first run (`smoke`), in a watchdog thread,
-    stops the analysis at once if the kernel never ends. With no examples asked for, nothing
-    is compiled. `preload`: modules to import in a thread while the compiler runs."""
+            preload: tuple[str, ...] = (), where: Optional[Condition] = None) -> tuple[Analysis, list[Example]]:
+    """Analysis and examples of a kernel (with `fixed` scalars held at one value, and sizes
+    within `where`, one case of its size checks). The harness compiles while the analysis
+    runs; its first run (`smoke`), in a watchdog thread, stops the analysis at once if the
+    kernel never ends. With no examples asked for, nothing is compiled. `preload`: modules to
+    import in a thread while the compiler runs."""
     if examples == 0:
         from .c.analysis import analyze_kernel
-        return analyze_kernel(kernel, None, budget, fixed), []
+        return analyze_kernel(kernel, None, budget, fixed, where), []
     slots = flatten(kernel)
     roles = scalar_roles(slots, analyse_flows(kernel, slots))
     slots = size_slots(slots, roles)
@@ -107,7 +111,7 @@ def prepare(kernel: A.Kernel, budget: Budget, examples: int = 6, seed: int = 0,
     from .c.analysis import analyze_kernel
     from .c.examples import make_examples, smoke_run
     if not smoke:
-        analysis = analyze_kernel(kernel, slots, budget, fixed)
+        analysis = analyze_kernel(kernel, slots, budget, fixed, where)
         return analysis, make_examples(analysis, examples, seed=seed, build=build,
                                        time_limit=max(1.0, min(10.0, budget.left())))
     failure: list[BaseException] = []
@@ -121,7 +125,7 @@ def prepare(kernel: A.Kernel, budget: Budget, examples: int = 6, seed: int = 0,
     watchdog = threading.Thread(target=watch, daemon=True)
     watchdog.start()
     try:
-        analysis = analyze_kernel(kernel, slots, budget, fixed)
+        analysis = analyze_kernel(kernel, slots, budget, fixed, where)
     except TensorliftError:
         watchdog.join()
         if failure:          # the compiled run's verdict explains better than the interpreter's
@@ -155,8 +159,9 @@ def lift(source: Union[str, Path], function: Optional[str] = None, *, timeout: f
          answers: Union[None, str, Path, list[str]] = None, samples: int = 10, offline: bool = False,
          model: Optional[ModelConfig] = None, cache_dir: Optional[str] = None,
          check_answers: bool = False, examples: int = 6, seed: int = 0, verify: str = "bounded",
-         bound: int = 3, require_proof: bool = False, flags: Optional[list[str]] = None,
-         language: Optional[str] = None, translate: bool = True, plain: bool = False) -> LiftResult:
+         bound: int = 3, require_proof: Union[bool, str] = False, flags: Optional[list[str]] = None,
+         language: Optional[str] = None, translate: bool = True, plain: bool = False,
+         progress: Optional[Callable[[str], None]] = None) -> LiftResult:
     """Lift a C kernel (a path or C source text) to a TACO program checked on examples and,
     unless `verify="none"`, proved equivalent for all sizes up to `bound`.
 
@@ -168,24 +173,28 @@ def lift(source: Union[str, Path], function: Optional[str] = None, *, timeout: f
     answer that is right as written before it searches. Bad input raises
     TensorliftError; a kernel that is not found in time gives status "failed". `timeout`
     bounds the whole lift (analysis, examples, search and proofs). With `require_proof`, a
-    program that is not proved is not lifted. `flags`: the build's compiler flags.
+    program that is not proved is not lifted (`require_proof="all-sizes"`: unless proved for
+    every size). `flags`: the build's compiler flags.
     `translate=False` leaves out the statements read off the C (static guidance tries them
     before it searches): the search and its guidance alone, for measuring them. `plain`
     asks for plain TACO (for the taco and tensora targets): a statement read off the C
-    that goes beyond it is not tried."""
+    that goes beyond it is not tried. `progress` hears what a long proof is proving."""
     start = time.monotonic()
     _choose("guide", guide, GUIDES)
     _choose("grammar", grammar, STYLES)
     _choose("enumerator", enumerator, ENUMERATORS)
     _choose("verification", verify, ("bounded", "none"))
+    required_scope(require_proof)
     budget = Budget(timeout, start)
     kernel = source if isinstance(source, A.Kernel) else load_kernel(source, function, flags, language)
     intervals = flag_intervals_of(kernel)
+    cases = kernel_cases(kernel, intervals)
     results, idle = [], []
-    for k, (case, fixed) in enumerate(flag_cases(intervals)):
+    for k, (where, case, fixed) in enumerate(cases):
         case_kernel = specialised(kernel, fixed)        # the code this case runs
         try:
-            analysis, exs = prepare(case_kernel, budget, examples, seed, fixed, smoke=k == 0, preload=SEARCH_MODULES)
+            analysis, exs = prepare(case_kernel, budget, examples, seed, fixed, smoke=k == 0,
+                                    preload=SEARCH_MODULES, where=where)
         except OutOfTime as e:
             return LiftResult(kernel.name, "failed", guide=guide, grammar=grammar, enumerator=enumerator,
                               searched=str(e), seconds=time.monotonic() - start)
@@ -194,28 +203,51 @@ def lift(source: Union[str, Path], function: Optional[str] = None, *, timeout: f
                 raise
             analysis = None
         if intervals and (analysis is None or not analysis.signature.outputs):
-            idle.append((case, no_tensor_reason(case_kernel)))     # shape bookkeeping, or nothing
+            idle.append((where, case, no_tensor_reason(case_kernel)))     # shape bookkeeping, or nothing
             continue
         r = _lift(case_kernel, analysis, exs, budget, guide, grammar, enumerator, answers, samples,
-                  offline, model, cache_dir, check_answers, verify, bound, translate, plain)
-        results.append((case, r))
+                  offline, model, cache_dir, check_answers, verify, bound, translate, plain, progress)
+        results.append((where, case, r))
         if r.status != "lifted":
             break
     if intervals and not results:
         return LiftResult(kernel.name, "failed", guide=guide, grammar=grammar, enumerator=enumerator,
                           searched="nothing: in no case of the flags does the kernel write an array or "
                                    "return a value", seconds=time.monotonic() - start)
-    result = results[0][1] if not intervals else \
+    result = results[0][2] if len(cases) == 1 else \
         _guarded(intervals, results, idle, [s.name for s in flatten(kernel)])
-    if require_proof and result.status == "lifted" and result.verification != "proved":
+    need = required_scope(require_proof)
+    if need and result.status == "lifted" and not meets(result, need):
         result.status = "failed"
-        result.searched = (f"found {result.program} but it is not proved "
-                           f"({result.verification_reason or 'verification was not run'}); --require-proof")
+        what = f"proved for sizes up to {result.verification_bound} only" if result.verification == "proved" \
+            else f"not proved ({result.verification_reason or 'verification was not run'})"
+        result.searched = f"found {result.program} but it is {what}; --require-proof {need}"
     result.seconds = time.monotonic() - start
     return result
 
 
 MAX_CASES = 27
+
+PROOF_SCOPES = ("all-sizes", "bounded")
+"""What `--require-proof` may ask for: a proof for every size, or any proof (`bounded`, the
+weakest, is what a plain `--require-proof` asks)."""
+
+
+def required_scope(require_proof: Union[bool, str, None]) -> Optional[str]:
+    """The scope a lift must be proved in: None (no proof required), or one of PROOF_SCOPES."""
+    if require_proof in (None, False):
+        return None
+    need = "bounded" if require_proof is True else require_proof
+    _choose("proof scope", need, PROOF_SCOPES)
+    return need
+
+
+def meets(result: LiftResult, need: str) -> bool:
+    """Whether a result is proved as `need` asks. A kernel whose sizes are all fixed is proved
+    at its one size: every size it has, so it meets `all-sizes` too."""
+    if result.verification != "proved":
+        return False
+    return need == "bounded" or result.verification_scope in ("all-sizes", "fixed-sizes")
 
 
 def flag_cases(intervals: dict) -> list[tuple[dict, dict]]:
@@ -226,6 +258,23 @@ def flag_cases(intervals: dict) -> list[tuple[dict, dict]]:
         raise UnsupportedConstruct(f"{len(cases)} combinations of the flags {', '.join(intervals)}: "
                                    f"more than {MAX_CASES} programs to find")
     return [(case, {f: representative(iv) for f, iv in case.items()}) for case in cases]
+
+
+def kernel_cases(kernel: A.Kernel, intervals: dict) -> list[tuple[Optional[Condition], dict, dict]]:
+    """Every case of the kernel: a case of its size checks (the sizes it covers; None when it
+    checks none) with a case of its flags (and the flags' values for it)."""
+    wheres = size_cases(kernel, kernel_dims(kernel)) or [None]
+    flags = flag_cases(intervals)
+    if len(wheres) * len(flags) > MAX_CASES:
+        raise UnsupportedConstruct(f"{len(wheres)} cases of the size checks times {len(flags)} of the flags: "
+                                   f"more than {MAX_CASES} programs to find")
+    return [(where, case, fixed) for where in wheres for case, fixed in flags]
+
+
+def kernel_dims(kernel: A.Kernel) -> set[str]:
+    """The kernel's size parameters."""
+    slots = flatten(kernel)
+    return {n for n, r in scalar_roles(slots, analyse_flows(kernel, slots)).items() if r == "dimension"}
 
 
 def flag_intervals_of(kernel: A.Kernel) -> dict:
@@ -276,37 +325,40 @@ def _union_signature(sigs: list, order: list[str], flags: set[str]):
 
 
 def _guarded(intervals, results, idle=(), order=()) -> LiftResult:
-    """One result for the cases of the flags: the guarded program, every case's checks and
-    proofs (proved when every case is), or the first case that failed. `idle`: the cases
-    that compute no tensor (each with why), reported beside the program."""
-    first = results[0][1]
-    failed = next((r for _, r in results if r.status != "lifted"), None)
-    cond = lambda case: str(Condition(((tuple((f, (iv,)) for f, iv in case.items())),)))  # noqa: E731
+    """One result for the cases of the size checks and the flags: the guarded program, every
+    case's checks and proofs (proved when every case is), or the first case that failed.
+    The case that computes the most outputs comes first. `idle`: the cases that compute no
+    tensor (each with why), reported beside the program."""
+    results = sorted(results, key=lambda r: -len(r[2].analysis.signature.outputs) if r[2].analysis else 0)
+    first = results[0][2]
+    failed = next((r for *_, r in results if r.status != "lifted"), None)
+    cond = lambda where, case: str(case_condition(intervals, where, [case]))  # noqa: E731
     merged = LiftResult(first.function, "failed", guide=first.guide, guidance=first.guidance,
                         grammar=first.grammar, enumerator=first.enumerator, analysis=first.analysis)
-    merged.candidates = sum(r.candidates for _, r in results)
-    merged.refuted = sum(r.refuted for _, r in results)
-    merged.examples = [e for _, r in results for e in r.examples]
-    merged.cases = [{"when": cond(c), "program": str(r.program) if r.program else None,
+    merged.candidates = sum(r.candidates for *_, r in results)
+    merged.refuted = sum(r.refuted for *_, r in results)
+    merged.verification_seconds = sum(r.verification_seconds for *_, r in results)
+    merged.examples = [e for *_, r in results for e in r.examples]
+    merged.cases = [{"when": cond(w, c), "program": str(r.program) if r.program else None,
                      "verification": r.verification, "verification_reason": r.verification_reason}
-                    for c, r in results] + \
-        [{"when": cond(c), "program": None, "verification": None, "verification_reason": None, "note": why}
-         for c, why in idle]
+                    for w, c, r in results] + \
+        [{"when": cond(w, c), "program": None, "verification": None, "verification_reason": None, "note": why}
+         for w, c, why in idle]
     if failed is not None:
-        case = next(c for c, r in results if r is failed)
-        merged.searched = f"when {cond(case)}: {failed.searched}"
+        w, c = next((w, c) for w, c, r in results if r is failed)
+        merged.searched = f"when {cond(w, c)}: {failed.searched}"
         return merged
     merged.status = "lifted"
     shapes = lambda r: str([(p.name, p.shape) for p in r.analysis.signature.params])  # noqa: E731
-    merged.program, firsts = guard(intervals, [(c, r.program, shapes(r)) for c, r in results])
-    if len({tuple(p.name for p in r.analysis.signature.params) for _, r in results}) > 1:
+    merged.program, firsts = guard(intervals, [(w, c, r.program, shapes(r)) for w, c, r in results])
+    if len({tuple(p.name for p in r.analysis.signature.params) for *_, r in results}) > 1:
         merged.analysis = replace(first.analysis, signature=_union_signature(
-            [r.analysis.signature for _, r in results], order, set(intervals)))
+            [r.analysis.signature for *_, r in results], order, set(intervals)))
     if idle and not isinstance(merged.program, Guarded):       # one program, for these cases only
-        merged.program = Guarded(((case_condition(intervals, [c for c, _ in results]), merged.program),))
-    merged.case_signatures = [results[k][1].analysis.signature for k in firsts]
+        merged.program = Guarded(((case_condition(intervals, None, [c for _, c, _ in results]), merged.program),))
+    merged.case_signatures = [results[k][2].analysis.signature for k in firsts]
     merged.examples_checked = len(merged.examples)
-    verdicts = [r for _, r in results]
+    verdicts = [r for *_, r in results]
     unknown = next((r for r in verdicts if r.verification != "proved"), None)
     merged.verification = "proved" if unknown is None else unknown.verification
     merged.verification_bound, merged.verification_model = first.verification_bound, first.verification_model
@@ -315,14 +367,16 @@ def _guarded(intervals, results, idle=(), order=()) -> LiftResult:
         merged.verification_scope = next((s for s in ("fixed-sizes", "bounded", "all-sizes") if s in scopes), None)
         bounds = [r.verification_bound for r in verdicts if r.verification_bound is not None]
         merged.verification_bound = min(bounds) if bounds else None
+        merged.verification_bounds = least_bounds([r.verification_bounds for r in verdicts])
     if unknown is not None and unknown.verification_reason:
-        case = next(c for c, r in results if r is unknown)
-        merged.verification_reason = f"when {cond(case)}: {unknown.verification_reason}"
+        w, c = next((w, c) for w, c, r in results if r is unknown)
+        merged.verification_reason = f"when {cond(w, c)}: {unknown.verification_reason}"
     return merged
 
 
 def _lift(kernel, analysis, exs, budget: Budget, guide, grammar, enumerator, answers, samples,
-          offline, model, cache_dir, check_answers, verify, bound, translate=True, plain=False) -> LiftResult:
+          offline, model, cache_dir, check_answers, verify, bound, translate=True, plain=False,
+          progress=None) -> LiftResult:
     from .synth.guide import no_guidance, static_guidance, write_order
     from .synth.learn import learned_guidance, merge, read_answers
     sig = analysis.signature
@@ -332,7 +386,7 @@ def _lift(kernel, analysis, exs, budget: Budget, guide, grammar, enumerator, ans
     verifier = None
     if verify == "bounded":
         from .verify.prove import Verifier      # z3 only when proving
-        verifier = Verifier(analysis, bound)
+        verifier = Verifier(analysis, bound, progress)
 
     texts = _answers(kernel, sig, guide, answers, samples, offline, model, cache_dir, check_answers)
     said = read_answers(texts, sig) if texts is not None else None
@@ -345,7 +399,10 @@ def _lift(kernel, analysis, exs, budget: Budget, guide, grammar, enumerator, ans
         correct.sort(key=lambda c: c[1] is None or c[1].verdict != "proved")
         result.guidance = "llm" if check_answers else "answers"
         result.candidates = correct[0][2] if correct else len({str(p) for ps in said.mapped for p in ps if p})
-        if correct:
+        unseen = next((c[1] for c in correct if c[1] is not None and c[1].unseen_store), None)
+        if unseen is not None:
+            result.searched = unseen.reason
+        elif correct:
             result.status, result.program = "lifted", correct[0][0]
             result.examples_checked = len(exs)
             _record_proof(result, verifier, [correct[0][1]] if correct[0][1] else [])
@@ -435,6 +492,15 @@ def covers_outputs(prog: Program, sig) -> bool:
     return {st.lhs.name for st in prog.statements} >= set(sig.outputs)
 
 
+def least_bounds(bounds: list) -> Optional[dict]:
+    """What several bounded proofs all cover: each dimension's smallest bound."""
+    out: dict = {}
+    for b in bounds:
+        for d, n in (b or {}).items():
+            out[d] = min(out.get(d, n), n)
+    return out or None
+
+
 def _record_proof(result: LiftResult, verifier, proofs) -> None:
     if verifier is None:
         return
@@ -444,8 +510,9 @@ def _record_proof(result: LiftResult, verifier, proofs) -> None:
     # the weakest scope of the statements' proofs is what the program's proof covers
     result.verification_scope = None if unknown else next(
         (s for s in ("fixed-sizes", "bounded", "all-sizes") if s in scopes), None)
-    bounds = [v.bound for v in proofs if v.scope == "bounded" and v.bound is not None]
-    result.verification_bound = min(bounds) if bounds else None
+    bounded = [v for v in proofs if v.scope == "bounded" and v.bound is not None]
+    result.verification_bound = min(v.bound for v in bounded) if bounded else None
+    result.verification_bounds = least_bounds([v.bounds for v in bounded])
     result.verification_model = verifier.model
     result.verification_reason = unknown[0].reason if unknown else None
 
@@ -464,6 +531,15 @@ def synthesize(analysis: Analysis, exs: list[Example], guidance: Guidance, order
     else:
         from .synth.bottomup import BottomUp as Search
     sig = analysis.signature
+    if not order and (analysis.where is not None or analysis.fixed):
+        # one case of several in which the kernel computes nothing (`if (n > 1024) return;`)
+        if verifier is not None:
+            proof = verifier.prove(Program(()), timeout=max(1.0, deadline - time.monotonic()))
+            if proof.unseen_store:
+                result.searched = proof.reason
+                return None
+            _record_proof(result, verifier, [proof])
+        return Program(())
     if not order:
         result.searched = "nothing: the kernel writes no array and returns no value"
         return None
@@ -492,6 +568,9 @@ def synthesize(analysis: Analysis, exs: list[Example], guidance: Guidance, order
             proof = verifier.prove(Program(tuple(statements) + (stmt,)), outputs=[out],
                                    timeout=max(1.0, deadline - time.monotonic()))
             result.verification_seconds += proof.seconds
+            if proof.unseen_store:     # the examples do not show what the kernel does
+                result.searched = proof.reason
+                return None
             if proof.verdict == "refuted":
                 result.refuted += 1
                 continue

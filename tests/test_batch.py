@@ -269,8 +269,8 @@ def _project(tmp_path) -> Path:
                                  "  for (int i = 0; i < n; i++) b[i] = SCALE(a[i]);\n}\n")
     (src / "vadd.cpp").write_text("#include <vector>\nvoid vadd(int n, const float *x, const float *y, float *out) {\n"
                                   "  for (int i = 0; i < n; i++) out[i] = x[i] + y[i];\n}\n")
-    (src / "clip.c").write_text("void scale_clip(int n, int *b, int *a) {\n"
-                                "  for (int i = 0; i < n; i++) { a[i] = 2 * b[i]; if (b[i] > 100) b[i] = 0; }\n}\n")
+    (src / "clip.c").write_text("void scale_clip(int n, int *b, int *a) {\n"     # proved? it reads b[3] when n == 1
+                                "  for (int i = 0; i < n; i++) a[i] = 2 * b[i];\n  if (n == 1) a[0] = b[3];\n}\n")
     (src / "blob.c").write_bytes(b"\x7fELF\x02\x01\x01\x00\x00\x00binary")
     (src / "decls.c").write_text("int x;\nint f(int);\n")
     return src
@@ -542,6 +542,7 @@ def test_summary_numbers():
                                            ("failed", "not-run", 3.0), ("error", "not-run", 4.0)])]
     s = summarize(recs)
     assert (s["kernels"], s["lifted"], s["verified"], s["failed"], s["errors"]) == (4, 2, 1, 1, 1)
+    assert s["all_sizes"] == 0 and summarize([{**recs[0], "verification_scope": "all-sizes"}])["all_sizes"] == 1
     assert s["median_seconds"] == 2.5 and s["total_kernel_seconds"] == 10.0
     assert percentile([1.0, 2.0, 3.0, 4.0], 95) == pytest.approx(3.85)
     assert percentile([], 50) is None

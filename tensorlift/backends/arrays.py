@@ -319,6 +319,7 @@ def emit_array_code(target: str, program, sig, case_sigs=None) -> str:
     # them all, and return every output (an array a case leaves alone, as it was given)
     first = make_plan(Program(program.statements), sig) if isinstance(program, Guarded) else plans[0]
     outputs = [first.info(n) for n in sig.outputs] if isinstance(program, Guarded) else None
+    cases = list(zip(conds, plans)) if conds[0] is not None else []
     lines = []
     for k, (gen, cond) in enumerate(zip(gens, conds)):
         if cond is None:
@@ -327,10 +328,10 @@ def emit_array_code(target: str, program, sig, case_sigs=None) -> str:
             lines.append(f"    {'if' if k == 0 else 'elif'} {gen.python_condition(cond)}:")
             lines += gen.body("        ", outputs)
     if conds[0] is not None:
-        lines.append('    raise ValueError("no case of the flags holds")')
+        lines.append('    raise ValueError("no case of the program holds")')
     body = "\n".join(lines)
     lines = [f"def {first.function}({signature_code(first, body)}):",
-             f'    """{_Generator(d, first).docstring(program, body)}"""', body]
+             f'    """{_Generator(d, first).docstring(program, body, cases)}"""', body]
     helpers = needed_helpers(d.helpers, body)
     imports = ("import math\n" if "math." in "".join(helpers) else "") + d.imports_for(body)
     head = f'''"""{sig.function}, lifted from C by tensorlift ({target} back end)."""\n{imports}'''
@@ -397,7 +398,7 @@ class _Generator:
                       lambda m: self.plan.info(m.group()).ident if m.group() in self.plan.tensors else m.group(),
                       cond)
 
-    def docstring(self, program, body: str) -> str:
+    def docstring(self, program, body: str, cases=()) -> str:
         plan = self.plan
         taco = "\n".join(f"        {line}" for line in str(program).split("\n")) if isinstance(program, Guarded) \
             else "\n".join(f"        {s}" for s in plan.program.statements)
@@ -409,7 +410,7 @@ class _Generator:
             outs.append(f"{t.ident} ({OUTPUT_DTYPE[t.ctype]}{shape}, {what})")
         note = ["    (Array shapes are the first case's; each case's are in its branch.)"] \
             if isinstance(program, Guarded) else []
-        doc = [f"TACO index notation:\n\n{taco}\n", parameter_doc(plan, OUTPUT_DTYPE, body), *note,
+        doc = [f"TACO index notation:\n\n{taco}\n", parameter_doc(plan, OUTPUT_DTYPE, body, cases), *note,
                f"    Returns {', '.join(outs)}" + ("" if len(outs) == 1 else " as a tuple") + ".",
                "    Arguments are never modified.\n    "]
         return "\n".join(doc)

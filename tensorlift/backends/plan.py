@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Optional, Sequence
 
 from .. import carith
 from ..errors import TensorliftError
@@ -102,7 +102,7 @@ class Plan:
 
 
 def make_plan(program: Program, sig: Signature, reserved=PYTHON_RESERVED) -> Plan:
-    if not program.statements:
+    if not program.statements and sig.outputs:     # none is right only where the C computes nothing
         raise TensorliftError("the program has no statements")
     namer = Namer(reserved=reserved)
     fn_namer = Namer(reserved=reserved)
@@ -362,9 +362,14 @@ def doc_shape(plan: Plan, shape: Optional[list[str]]) -> str:
     return "[" + ", ".join(shape_exprs(plan, shape or [], plan.tensors.__contains__) or shape or []) + "]"
 
 
-def parameter_doc(plan: Plan, dtype_names: dict[str, str], body: str) -> str:
-    """The docstring lines that say what each parameter is (`body`: the function's code)."""
+def parameter_doc(plan: Plan, dtype_names: dict[str, str], body: str,
+                  cases: Sequence[tuple[str, "Plan"]] = ()) -> str:
+    """The docstring lines that say what each parameter is (`body`: the function's code;
+    `cases`: each case's condition and plan, for a guarded program: an output a case leaves
+    alone comes back as given there)."""
     used = names_in(body)
+    alone = {p.name: cond for cond, case in cases for p in plan.sig.params
+             if p.name in plan.sig.outputs and p.name not in case.sig.outputs}
     lines = ["    Parameters, in C order:"]
     for p in plan.sig.call_params:
         t = plan.info(p.name)
@@ -382,6 +387,8 @@ def parameter_doc(plan: Plan, dtype_names: dict[str, str], body: str) -> str:
             array += f" (strides {doc_shape(plan, p.strides)[1:-1]} in the C's buffer)"
         if p.access == "write" and p.name in plan.reads:    # a domain keeps its other elements
             what = "output: the elements the program does not assign keep their values"
+        elif p.access == "write" and p.name in alone:
+            what = f"output, returned as given when {alone[p.name]}"
         elif p.access == "write":
             what = "output only: may be None"
         else:

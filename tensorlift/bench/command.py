@@ -31,8 +31,6 @@ def add_bench_options(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
                         "(may be repeated; default: none, the summary only)")
     p.add_argument("--resume", action="store_true",
                    help="skip the kernels already in the (first) report; CSV/HTML reports keep their records in FILE.json")
-    p.add_argument("--require-proof", action="store_true",
-                   help="a program that is not proved counts as not lifted (status failed)")
     p.add_argument("--executor", default="local", choices=EXECUTORS,
                    help="local: warm worker processes on this machine (default); "
                         "ray: each kernel a Ray task (pip install 'tensorlift[ray]')")

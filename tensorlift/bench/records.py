@@ -122,9 +122,9 @@ def verdict_detail(rec: dict) -> str:
 
 def summarize(records: list[dict]) -> dict:
     """Counts and times over the records. `verified` counts verification == "proved", with
-    `proved_scopes` what each proof covered; `unproved` a kernel lifted but not proved;
-    `failed` is a lift that found nothing, `errors` a kernel that could not be lifted at all,
-    `interrupted` one the batch did not get to."""
+    `proved_scopes` what each proof covered and `all_sizes` those proved for every size;
+    `unproved` a kernel lifted but not proved; `failed` is a lift that found nothing, `errors`
+    a kernel that could not be lifted at all, `interrupted` one the batch did not get to."""
     times = [_secs(r) for r in records if r.get("status") != INTERRUPTED]
     scopes: dict[str, int] = {}
     for r in records:
@@ -136,6 +136,7 @@ def summarize(records: list[dict]) -> dict:
         "verified": sum(r.get("verification") == "proved" for r in records),
         "unproved": sum(verdict(r) == "lifted, not proved" for r in records),
         "proved_scopes": dict(sorted(scopes.items())),
+        "all_sizes": scopes.get("all sizes", 0),
         "failed": sum(r.get("status") == "failed" for r in records),
         "errors": sum(r.get("status") not in ("lifted", "failed", INTERRUPTED) for r in records),
         "interrupted": sum(r.get("status") == INTERRUPTED for r in records),

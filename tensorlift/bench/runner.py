@@ -1,7 +1,7 @@
 """`tensorlift bench`: lift every kernel of many C/C++ files, in parallel, isolated, with reports.
 
     tensorlift bench PATH... [--jobs N] [--timeout S] [--grace S] [--memory GIB] [--report FILE]...
-                             [--resume] [--function NAME] [--guide G] [--require-proof]
+                             [--resume] [--function NAME] [--guide G] [--require-proof [SCOPE]]
                              [--verify bounded|none] [--bound N] [--target LIST] [--emit DIR]
                              [-I DIR] [-D NAME[=VALUE]] [-U NAME] [-std=STD] [--cflags FLAGS]
                              [-p BUILD_DIR] [-x c|c++] [--executor local|ray] [--ray-address ADDR]
@@ -51,7 +51,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional, Sequence, TextIO
+from typing import Optional, Sequence, TextIO, Union
 
 from ..errors import TensorliftError
 from . import DEFAULT_GRACE, DEFAULT_MEMORY_GIB, DEFAULT_TIMEOUT, EXECUTORS
@@ -72,7 +72,7 @@ class Settings:
     guide: str = "auto"
     grace: float = DEFAULT_GRACE
     memory_gib: float = DEFAULT_MEMORY_GIB
-    require_proof: bool = False
+    require_proof: Union[bool, str] = False      # or the scope a proof must have (PROOF_SCOPES)
     verify: str = "bounded"
     bound: int = 3
     targets: tuple[str, ...] = ()      # code for each lifted kernel, checked on its examples
@@ -302,7 +302,7 @@ def run_batch(paths: Sequence[str | os.PathLike], *, jobs: Optional[int] = None,
               reports: Sequence[str | os.PathLike] = (), resume: bool = False,
               grace: float = DEFAULT_GRACE, memory_gib: float = DEFAULT_MEMORY_GIB,
               progress: Optional[TextIO] = None, tty: Optional[bool] = None,
-              worker_command: Optional[Sequence[str]] = None, require_proof: bool = False,
+              worker_command: Optional[Sequence[str]] = None, require_proof: Union[bool, str] = False,
               build=None, executor: str = "local", ray_address: Optional[str] = None,
               verify: str = "bounded", bound: int = 3, targets: Sequence[str] = (),
               emit: Optional[str | os.PathLike] = None) -> BatchResult:

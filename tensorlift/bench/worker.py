@@ -59,7 +59,7 @@ def lift_request(req: dict) -> dict:
     start = time.monotonic()
     try:
         res = _lift(file, function, timeout=req.get("timeout", 60.0), guide=guide,
-                    require_proof=bool(req.get("require_proof")), flags=list(req.get("flags") or []),
+                    require_proof=req.get("require_proof") or False, flags=list(req.get("flags") or []),
                     language=req.get("language"), verify=req.get("verify", "bounded"), bound=req.get("bound", 3),
                     plain=bool({"taco", "tensora"} & set(targets)))
         rec = res.to_json()

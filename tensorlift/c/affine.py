@@ -5,8 +5,6 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Mapping, Optional, Sequence
 
-import numpy as np
-
 
 @dataclass(frozen=True)
 class Affine:
@@ -53,6 +51,14 @@ class Affine:
         return s[1:] if s.startswith("+") else s
 
 
+def scaled(a: Affine, b: Affine) -> Optional[Affine]:
+    """The product of two affine expressions when one of them is a constant, else None."""
+    if a.terms and b.terms:
+        return None
+    k, other = (a.const, b) if not a.terms else (b.const, a)
+    return Affine(tuple((n, k * c) for n, c in other.terms if k * c), k * other.const)
+
+
 def _combine(a: Affine, b: Affine, sign: int) -> Affine:
     acc = dict(a.terms)
     for n, c in b.terms:
@@ -63,6 +69,7 @@ def _combine(a: Affine, b: Affine, sign: int) -> Affine:
 def fit(names: Sequence[str], points: Sequence[Mapping[str, int]], values: Sequence[int]) -> Optional[Affine]:
     """The affine function of `names` through every (point, value), with integer
     coefficients, or None when there is none."""
+    import numpy as np      # only when fitting: the front end's other users stay light
     if not names:
         return Affine((), values[0]) if len(set(values)) == 1 else None
     a = np.array([[p[n] for n in names] + [1] for p in points], dtype=float)

@@ -20,10 +20,14 @@ import numpy as np
 from .. import carith
 from ..errors import KernelRunError, UnsupportedConstruct
 from ..signature import Param, Signature
+from ..taco.ir import Condition
 from . import ast as A
 from .affine import Affine, Product, fit, fit_extent
 from .frontend import load_kernel
 from .interp import REDRAWS, Interpreter, Undefined, Vec
+from .reach import Reach, loop_reach
+from .scalarcases import both_sides, scalar_conditions
+from .sizecases import allowed, ties_of
 from .roles import Flows, analyse_flows, scalar_roles
 from .slots import ROW_PITCH, Slot, array_pointer, bind, flatten, size_slots
 
@@ -51,6 +55,10 @@ class Analysis:
     flows: Flows
     dims: list[str] = field(default_factory=list)   # dimension slots, ties included
     fixed: dict[str, int] = field(default_factory=dict)   # scalars held at one value (flags)
+    reach: dict[str, Reach] = field(default_factory=dict)  # dimensions whose loops ask for larger sizes
+    where: Optional[Condition] = None    # the sizes of this case of the kernel's size checks
+    base: dict[str, int] = field(default_factory=dict)   # the free dimensions' sizes analysis started from
+    sides: list[dict] = field(default_factory=list)      # value scalars taking each side of the branches on them
 
     def sizes(self, free: dict[str, int]) -> dict[str, int]:
         """Values of every dimension and stride, from values of the untied dimensions."""
@@ -62,6 +70,27 @@ class Analysis:
     @property
     def free_dims(self) -> list[str]:
         return [d for d in self.dims if d not in self.ties]
+
+    def proof_bounds(self, floor: int) -> dict[str, int]:
+        """The largest size of each free dimension that a bounded proof covers: `floor`, or
+        more where the loops the dimension drives are unrolled or compare with constants
+        (tied dimensions ask together)."""
+        out = {d: floor for d in self.free_dims}
+        for d, r in self.reach.items():
+            rep = self.ties.get(d, d)
+            if rep in out:
+                out[rep] = max(out[rep], r.size)
+        return out
+
+    def blocks(self) -> dict[str, int]:
+        """The largest block length (unroll factor) of the loops each free dimension drives,
+        where it is more than 1."""
+        out: dict[str, int] = {}
+        for d, r in self.reach.items():
+            rep = self.ties.get(d, d)
+            if r.block > 1 and rep in self.free_dims:
+                out[rep] = max(out.get(rep, 1), r.block)
+        return out
 
     def shape(self, name: str, sizes: dict[str, int]) -> tuple[int, ...]:
         return tuple(max(0, e.eval(sizes)) for e in self.layouts[name].shape)
@@ -78,8 +107,9 @@ def analyze(source: Union[str, Path], function: Optional[str] = None) -> Analysi
 
 
 def analyze_kernel(kernel: A.Kernel, slots: Optional[list[Slot]] = None, budget=None,
-                   fixed: Optional[dict[str, int]] = None) -> Analysis:
-    """`fixed`: scalars held at one value (a flag, for one case of the code it selects)."""
+                   fixed: Optional[dict[str, int]] = None, where: Optional[Condition] = None) -> Analysis:
+    """`fixed`: scalars held at one value (a flag, for one case of the code it selects);
+    `where`: the sizes of one case of the kernel's size checks (`sizecases.py`)."""
     fixed = dict(fixed or {})
     slots = slots if slots is not None else flatten(kernel)
     _refuse_data_dependent_loops(kernel)
@@ -89,9 +119,19 @@ def analyze_kernel(kernel: A.Kernel, slots: Optional[list[Slot]] = None, budget=
     dims = [n for n, r in roles.items() if r == "dimension"]
     strides = [n for n, r in roles.items() if r == "stride"]
     ties: dict[str, str] = {}
+    for first, second in ties_of(where):         # the sizes the case makes equal
+        if first in dims and second in dims:
+            first, second = sorted((first, second), key=dims.index)
+            ties[second] = ties.get(first, first)
+    rng = random.Random(0)
+    values = [s for s in slots if roles.get(s.name) == "value" and s.field is None and not s.is_global]
+    sides = both_sides(kernel, scalar_conditions(kernel, {s.name for s in values}),
+                       lambda: {s.name: _value_for(s, rng) for s in values})
+    reach = loop_reach(kernel, dims)
     for _ in range(len(dims) + 1):
         try:
-            layouts, stride_values, access = _fit_layouts(kernel, slots, dims, strides, ties, budget, fixed)
+            layouts, stride_values, access, base = _fit_layouts(kernel, slots, dims, strides, ties, budget, fixed,
+                                                                where, sides)
             break
         except _Tie as t:
             ties[t.second] = ties.get(t.first, t.first)
@@ -115,14 +155,17 @@ def analyze_kernel(kernel: A.Kernel, slots: Optional[list[Slot]] = None, budget=
     # A return value computed from no array and no value scalar is a status code (TACO's
     # generated code always returns 0): it is not part of what the kernel computes.
     returns, returns_shape = None, None
+    # A value chosen by a size check (`return -1` when na != nb) says which case ran: an output.
+    checked = set().union(*(g for g in flows.compared if g & set(dims)))
     if isinstance(kernel.returns, A.Scalar) and \
-            flows.returned & {p.name for p in params if p.kind == "array" or p.role in ("value", "flag")}:
+            flows.returned & ({p.name for p in params if p.kind == "array" or p.role in ("value", "flag")} | checked):
         returns = kernel.returns.dtype
     ret = next((s for s in slots if s.is_return), None)
     if ret is not None:
         returns, returns_shape = ret.dtype, [str(e) for e in layouts[ret.name].shape]
     sig = Signature(kernel.name, params, returns, tied, returns_shape, types_used(kernel))
-    analysis = Analysis(kernel, slots, sig, layouts, stride_values, ties, flows, dims, fixed)
+    analysis = Analysis(kernel, slots, sig, layouts, stride_values, ties, flows, dims, fixed, reach, where,
+                        base, sides)
     for p in sig.arrays:
         p.strides = sparse_strides(analysis, p.name)
     return analysis
@@ -195,14 +238,17 @@ def _value_for(slot: Slot, rng: random.Random):
 
 
 def trace_run(kernel: A.Kernel, slots: list[Slot], env: dict[str, int], seed: int = 0,
-              writes: Optional[list] = None, budget=None, executed: Optional[set] = None):
+              writes: Optional[list] = None, budget=None, executed: Optional[set] = None,
+              trips: Optional[dict] = None):
     """Run the interpreter on pseudo-random nonzero data; returns the buffers by slot name.
     `writes`, if given, collects the names of the buffers written, in order; `executed` the
-    ids of the statements and assignments that ran. Values are drawn again while the C is
-    undefined on them (a zero divisor, a shift past the width, a failed assertion)."""
+    ids of the statements and assignments that ran; `trips` each loop's most iterations.
+    Values are drawn again while the C is undefined on them (a zero divisor, a shift past the
+    width, a failed assertion)."""
     for attempt in range(REDRAWS):
         try:
-            return _trace_run(kernel, slots, env, f"{seed}+{attempt}" if attempt else seed, writes, budget, executed)
+            return _trace_run(kernel, slots, env, f"{seed}+{attempt}" if attempt else seed, writes, budget,
+                              executed, trips)
         except Undefined as e:
             reason = e
             for seen in (writes, executed):
@@ -211,7 +257,7 @@ def trace_run(kernel: A.Kernel, slots: list[Slot], env: dict[str, int], seed: in
     raise KernelRunError(f"the C is undefined on every input tried at sizes {env}: {reason}")
 
 
-def _trace_run(kernel, slots, env, seed, writes, budget, executed):
+def _trace_run(kernel, slots, env, seed, writes, budget, executed, trips):
     rng = random.Random(seed)
     scalars = {s.name: env[s.name] if s.name in env else s.pinned if s.pinned is not None else _value_for(s, rng)
                for s in slots if s.kind == "scalar"}
@@ -223,6 +269,7 @@ def _trace_run(kernel, slots, env, seed, writes, budget, executed):
             buffers[s.name].writes = writes
     interp = Interpreter(kernel, budget=budget, executed=executed)
     interp.trace_locals = True
+    interp.trips = trips
     ret = interp.call(*bind(kernel, slots, scalars, arrays))
     for s in slots:
         if s.is_return:       # the returned vector: its elements, as computed
@@ -249,23 +296,29 @@ def fit_site(offsets, counters) -> Optional[list[int]]:
 
 def _site_strides(trace) -> tuple[dict[int, int], int]:
     """Distinct nonzero coefficients of the affine fits of every access site, each with the
-    largest iteration count of a loop that moves by it; and the largest count of a single
+    largest span of the loops that move by it (one loop: its iteration count); and the largest count of a single
     loop with step 1 that runs over a multi-dimensional array (a flattened fill, like TACO's
     `for (pA = 0; pA < A1*A2; pA++)`), which is kept apart from the row structure."""
     groups: dict[tuple, list] = {}
-    for site, off, counters, *_ in trace:
-        groups.setdefault((id(site), len(counters)), []).append((off, counters))
-    sites: list[dict[int, int]] = []
-    for (_, depth), pts in groups.items():
+    for site, off, counters, _, loops in trace:
+        groups.setdefault((id(site), len(counters), loops), []).append((off, counters))
+    fits = []
+    for (_, depth, loops), pts in groups.items():
         if depth == 0:
             continue
         steps = fit_site([p[0] for p in pts], [p[1] for p in pts])
         if steps is None:
             continue   # not affine (indirect or triangular): the region decides alone
+        fits.append((loops, steps, pts[0][0] - sum(s * c for s, c in zip(steps, pts[0][1])), pts))
+    lanes = _unrolled(fits)
+    sites: list[dict[int, int]] = []
+    for loops, steps, _, pts in fits:
         site: dict[int, int] = {}
         for l, c in enumerate(steps):
-            if c != 0:
-                site[abs(c)] = max(site.get(abs(c), 0), max(p[1][l] for p in pts) + 1)
+            if c != 0:      # loops moving by one step together span their trips' sum (`x[i + j]`)
+                trips = max(p[1][l] for p in pts) + 1
+                c, trips = (1, trips * abs(c)) if (loops, tuple(steps), l) in lanes else (abs(c), trips)
+                site[c] = site.get(c, 1) + trips - 1
         sites.append(site)
     if sites and all(len(sc) <= 1 for sc in sites) and any(1 in sc for sc in sites):
         # every site walks along one loop, one of them element by element: a 4-way unrolled
@@ -279,6 +332,21 @@ def _site_strides(trace) -> tuple[dict[int, int], int]:
             for c, n in sc.items():
                 coefs[c] = max(coefs.get(c, 0), n)
     return coefs, flat
+
+
+def _unrolled(fits) -> set[tuple]:
+    """The loops of access sites that are unrolled bodies: a loop moving by c whose sites
+    (same loops, same steps) read or write c neighbouring elements (`x[i]` .. `x[i+7]`
+    with `i += 8`) walks the array densely, not with a row stride of c."""
+    consts: dict[tuple, set[int]] = {}
+    for loops, steps, const, _ in fits:
+        consts.setdefault((loops, tuple(steps)), set()).add(const)
+    out = set()
+    for (loops, steps), cs in consts.items():
+        for l, c in enumerate(steps):
+            if abs(c) > 1 and any(all(k + d in cs for d in range(abs(c))) for k in cs):
+                out.add((loops, steps, l))
+    return out
 
 
 def _delinearise(offsets: list[int], coefs: set[int], interleaved: bool = True) -> tuple[list[int], list[int]]:
@@ -308,8 +376,10 @@ def _delinearise(offsets: list[int], coefs: set[int], interleaved: bool = True) 
     return chain, extents
 
 
-def _fit_layouts(kernel, slots, dims, strides, ties, budget=None, fixed=None):
-    """Layouts fitted over several runs, or a pair of dimensions to tie."""
+def _fit_layouts(kernel, slots, dims, strides, ties, budget=None, fixed=None, where=None, sides=()):
+    """Layouts fitted over several runs (and the base sizes of the runs), or a pair of
+    dimensions to tie. `sides`: values of the value scalars that take each side of the
+    branches on them; each run is the union of a run with each."""
     free = [d for d in dims if d not in ties]
     names = free + strides
 
@@ -319,22 +389,7 @@ def _fit_layouts(kernel, slots, dims, strides, ties, budget=None, fixed=None):
         env.update(fixed or {})
         return env
 
-    for descending in (False, True):
-        # sizes 3, 4, 5, ...; if some run leaves an array untouched (`n - m + 1` iterations
-        # is none when m > n), the other way round: 5, 4, 3
-        base = {d: BASE_SIZE + (len(free) - 1 - i if descending else i) for i, d in enumerate(free)}
-        base.update({s: BASE_STRIDE * (i + 2) for i, s in enumerate(strides)})
-        points = [dict(base)]
-        for n in names:
-            p = dict(base)
-            p[n] += 1 if n in free else 7
-            points.append(p)
-        check = {n: v + (2 if n in free else 3) for n, v in base.items()}
-        points.append(check)
-        runs = [trace_run(kernel, slots, env_of(p), seed=i, budget=budget) for i, p in enumerate(points)]
-        touched = [{n for n, b in bufs.items() if b.trace} for bufs in runs]
-        if all(t == touched[0] for t in touched):
-            break
+    points, runs = _runs(kernel, slots, free, strides, env_of, budget, where, sides)
     layouts: dict[str, Layout] = {}
     stride_values: dict[str, Affine] = {}
     access: dict[str, str] = {}
@@ -447,7 +502,92 @@ def _fit_layouts(kernel, slots, dims, strides, ties, budget=None, fixed=None):
         if sp not in stride_values:
             raise UnsupportedConstruct(f"stride parameter '{sp}' whose row length cannot be inferred")
     # expressions mention each tie group by its first member
-    return layouts, stride_values, access
+    return layouts, stride_values, access, {d: points[0][d] for d in free}
+
+
+def _bases(free: list[str]) -> list[dict[str, int]]:
+    """Sizes to start from, in order of preference: 3, 4, 5, ... (distinct, so that no index
+    order passes by symmetry); the other way round (a loop to `n - m + 1` runs only when
+    n > m); then spread further apart (a valid convolution needs `H - KH + 1 >= 2`)."""
+    k = len(free)
+    orders = [list(range(k)), list(range(k - 1, -1, -1))]
+    return [{d: BASE_SIZE + gap * rank for d, rank in zip(free, order)} for gap in (1, 2, 3) for order in orders]
+
+
+def _runs(kernel, slots, free, strides, env_of, budget, where=None, sides=()):
+    """The points analysis fits at (a base, each size and stride moved, everything moved) and
+    the kernel's runs there. The base is the first of `_bases` where every loop runs at least
+    twice at every point (a loop that runs once or never shows no stride and no extent, and
+    sizes fitted from it would be tied wrongly), else the one where the fewest do not.
+    `where`: the sizes of the case of the size checks."""
+    loops = {id(n) for f in kernel.functions.values() for n in A.walk(f.body) if isinstance(n, A.Loop)}
+    best = None
+    for base in _bases(free):
+        base.update({s: BASE_STRIDE * (i + 2) for i, s in enumerate(strides)})
+        points = _around(base, free, strides, where, env_of)
+        if points is None:
+            continue
+        trips = [{} for _ in points]
+        runs = [trace_sides(kernel, slots, env_of(p), sides, seed=i, budget=budget, trips=t)
+                for i, (p, t) in enumerate(zip(points, trips))]
+        touched = [{n for n, b in bufs.items() if b.trace} for bufs in runs]
+        short = sum(t.get(lp, 0) < 2 for t in trips for lp in loops)
+        score = (any(t != touched[0] for t in touched), short)
+        if best is None or score < best[0]:
+            best = (score, points, runs)
+        if score == (False, 0):
+            break
+    if best is None:
+        raise UnsupportedConstruct("no sizes near 3..9 lie on this side of the size check")
+    return best[1], best[2]
+
+
+def trace_sides(kernel: A.Kernel, slots: list[Slot], env: dict[str, int], sides, **kw):
+    """`trace_run` once with the value scalars on each side of the branches on them
+    (`Analysis.sides`), as one run: every access of each, an element read first where any
+    reads it first."""
+    return _union([trace_run(kernel, slots, {**env, **side}, **kw) for side in sides or [{}]])
+
+
+def _union(runs: list[dict]) -> dict:
+    out = runs[0]
+    for other in runs[1:]:
+        for name, buf in other.items():
+            mine = out[name]
+            mine.trace.extend(buf.trace)
+            for off, first in buf.first_read.items():
+                mine.first_read[off] = mine.first_read.get(off, False) or first
+            mine.seen_type = mine.seen_type or buf.seen_type
+    return out
+
+
+def _around(base: dict, free: list[str], strides: list[str], where, env_of) -> Optional[list[dict]]:
+    """The base, each size (+1) and stride (+7) moved alone, and all moved (+2, +3): the
+    points the affine fits need. In a case of the size checks (`where`), each is moved to
+    the nearest sizes the case allows (the moved size kept where possible); None if there
+    are none."""
+    def ok(p):
+        return where.holds(env_of(p))
+    if where is not None:
+        base = allowed(where, ok, base, free)
+        if base is None:
+            return None
+    points = [dict(base)]
+    for n in free + strides:
+        p = dict(base)
+        p[n] += 1 if n in free else 7
+        points.append(p)
+    points.append({n: v + (2 if n in free else 3) for n, v in base.items()})
+    if where is None:
+        return points
+    out = [base]
+    for k, p in enumerate(points[1:], 1):
+        moved = (free + strides)[k - 1] if k <= len(free) + len(strides) else None
+        q = allowed(where, ok, p, free, frozenset({moved}) if moved in free else frozenset(), out)
+        if q is None:
+            return None
+        out.append(q)
+    return out
 
 
 def _declared_layout(kernel, s: Slot, ties: dict, free: list[str], bufs, envs) -> Optional[Layout]:
@@ -477,11 +617,3 @@ class _Tie(Exception):
 
     def __init__(self, first: str, second: str):
         self.first, self.second = first, second
-
-
-def _times(a: Affine, b: Affine) -> Optional[Affine]:
-    if not a.terms:
-        return Affine(tuple((n, c * a.const) for n, c in b.terms if c * a.const), a.const * b.const)
-    if not b.terms:
-        return _times(b, a)
-    return None

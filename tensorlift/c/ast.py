@@ -338,6 +338,43 @@ class Kernel:
         raise UnsupportedConstruct(f"unknown field '{name}' of {struct.name}")
 
 
+def field_path(e) -> str:
+    """The slot name of a struct-field expression (`a->dimensions[0]` -> `a.dimensions[0]`,
+    `p->child[0]->x` -> `p.child[0].x`)."""
+    if isinstance(e, Index) and isinstance(e.index, Lit) and isinstance(e.base, Member):
+        return f"{field_path(e.base)}[{e.index.value}]"
+    if isinstance(e, Member):
+        path = node_path(e.base)
+        if path is not None:
+            return path_name(*path, e.field)
+    return "<expr>"
+
+
+def node_path(e) -> Optional[tuple[str, tuple]]:
+    """(variable, ((field, k), ...)) of an expression naming a struct reached from a
+    variable through pointer fields at constant subscripts (`p->child[0]`), else None."""
+    while isinstance(e, Cast) or isinstance(e, Unary) and e.op == "*":
+        e = e.expr if isinstance(e, Cast) else e.operand
+    if isinstance(e, Name):
+        return (e.name, ()) if e.scope != "function" else None
+    if isinstance(e, Index) and isinstance(e.index, Lit) and isinstance(e.base, Member) \
+            and is_link(e.base.type):
+        inner = node_path(e.base.base)
+        if inner is not None:
+            return inner[0], inner[1] + ((e.base.field, e.index.value),)
+    return None
+
+
+def path_name(param: str, via: tuple, tail: str = "") -> str:
+    """`p.child[0]` (and `.x` with tail "x")."""
+    return ".".join([param, *(f"{f}[{k}]" for f, k in via), *([tail] if tail else [])])
+
+
+def is_link(t: Type) -> bool:
+    """A field that points to other nodes (`struct node **child`)."""
+    return isinstance(element(t), Struct) and levels(t) >= 1
+
+
 def walk(node):
     """Every node of a subtree (statements and expressions), the node itself first."""
     yield node

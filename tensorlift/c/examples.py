@@ -23,6 +23,8 @@ from . import ast as A
 from .analysis import Analysis, Layout
 from .harness import Build, slot_key, smoke_sizes, start_build
 from .interp import REDRAWS, Interpreter, Undefined
+from .scalarcases import both_sides, scalar_conditions, truths
+from .sizecases import allowed
 from .slots import ROW_PITCH, Slot, array_pointer, bind
 
 TIME_LIMIT = 10.0            # seconds for one run of the compiled kernel
@@ -91,17 +93,56 @@ class Region:
 
 def sample_sizes(analysis: Analysis, variant: int) -> dict[str, int]:
     """Distinct, non-square sizes; the second variant permutes and grows them; variants 2
-    and 3 are the first two in descending order (for kernels with loops to `n - m`)."""
+    and 3 are the first two in descending order (for kernels with loops to `n - m`). When
+    analysis had to start from other sizes for every loop to run (`H - KH + 1` iterations),
+    those, and then the same grown in the same order. In a case of a size check, the
+    nearest sizes the case allows."""
     free = analysis.free_dims
-    k = len(free)
-    if variant % 2 == 0:
-        vals = [3 + i for i in range(k)]
+    base = [analysis.base.get(d, 3 + i) for i, d in enumerate(free)]
+    if base != _plain(len(free), 0):
+        rank = {d: r for r, d in enumerate(sorted(free, key=lambda d: base[free.index(d)]))}
+        vals = base if variant % 2 == 0 else [v + rank[d] + 1 for v, d in zip(base, free)]
     else:
-        vals = [4 + (i + 1) % max(1, k) + (1 if i == 0 else 0) for i in range(k)]
-        vals = [v if v not in vals[:i] else max(vals) + 1 for i, v in enumerate(vals)]
+        vals = _plain(len(free), variant)
     if variant >= 2:
         vals = sorted(vals, reverse=True)
-    return analysis.sizes(dict(zip(free, vals)))
+    return case_sizes(analysis, dict(zip(free, vals)))
+
+
+def _plain(k: int, variant: int) -> list[int]:
+    """3, 4, 5, ...; the second variant permuted and grown."""
+    if variant % 2 == 0:
+        return [3 + i for i in range(k)]
+    vals = [4 + (i + 1) % max(1, k) + (1 if i == 0 else 0) for i in range(k)]
+    return [v if v not in vals[:i] else max(vals) + 1 for i, v in enumerate(vals)]
+
+
+def case_sizes(analysis: Analysis, free: dict[str, int]) -> dict[str, int]:
+    """Every size, from the free dimensions' (moved into the case of the size checks being
+    lifted, where it has one)."""
+    where = analysis.where
+    if where is not None:
+        free = allowed(where, lambda p: where.holds(analysis.sizes(p)), free, analysis.free_dims) or free
+    return analysis.sizes(free)
+
+
+def example_sizes(analysis: Analysis, count: int) -> list[dict[str, int]]:
+    """The sizes of `count` examples (alternating the first two variants; the last at the
+    plain permuted sizes when analysis started elsewhere), then, for the
+    dimensions that drive unrolled loops (blocks of B), one example per remainder r < B at
+    two full blocks plus r: every unrolled body runs twice and every remainder loop runs
+    every length it can, in some example."""
+    out = [sample_sizes(analysis, i % 2) for i in range(count)]
+    free = analysis.free_dims
+    if count >= 3 and [analysis.base.get(d) for d in free] != _plain(len(free), 0):
+        # the last at the plain sizes permuted all the same: some loop may not run there (a
+        # window longer than the signal), and a program must get that edge right too
+        out[-1] = case_sizes(analysis, dict(zip(free, _plain(len(free), 1))))
+    blocks = analysis.blocks()
+    base = {d: out[0][d] for d in analysis.free_dims}
+    for r in range(max(blocks.values(), default=0)):
+        out.append(case_sizes(analysis, {**base, **{d: 2 * b + r % b for d, b in blocks.items()}}))
+    return out
 
 
 def random_values(rng: np.random.Generator, dtype: str, n: int, nonzero: bool = False) -> np.ndarray:
@@ -149,8 +190,7 @@ def make_case(analysis: Analysis, sizes: dict[str, int], rng: np.random.Generato
             if s.name in sizes or s.name in analysis.fixed:
                 scalars[s.name] = sizes.get(s.name, analysis.fixed.get(s.name))
             else:
-                v = random_values(rng, s.dtype, 1, nonzero=True)[0]
-                scalars[s.name] = int(v) if carith.is_int(s.dtype) else float(v)
+                scalars[s.name] = _number(random_values(rng, s.dtype, 1, nonzero=True)[0], s.dtype)
             continue
         reg = regions[s.name] = Region.of(analysis.layouts[s.name], sizes)
         if p.access == "write":
@@ -358,7 +398,8 @@ def make_examples(analysis: Analysis, count: int = 6, seed: int = 0, cross_check
     if count < 1:
         raise TensorliftError("at least one example is needed")
     rng = np.random.default_rng(seed)
-    cases = [defined_case(analysis, sample_sizes(analysis, i % 2), rng) for i in range(count)]
+    cases = [defined_case(analysis, sizes, rng) for sizes in example_sizes(analysis, count)]
+    _both_sides(analysis, cases, rng)
     sig = analysis.signature
     runs = [None] * len(cases)
     for macros, idx in _by_macros(analysis, cases).items():
@@ -415,6 +456,32 @@ def may_be_undefined(kernel: A.Kernel) -> bool:
                     and not isinstance(right, A.Lit):
                 return True
     return False
+
+
+def _both_sides(analysis: Analysis, cases: list[Case], rng: np.random.Generator) -> None:
+    """Where a branch on value scalars alone went one way in every example, the scalars of
+    the last examples are drawn again to take the other way (both ways, when there are
+    several such branches)."""
+    values = [s for s in analysis.slots if s.kind == "scalar" and analysis.signature.param(s.name).role == "value"
+              and s.field is None and not s.is_global]
+    conds = scalar_conditions(analysis.kernel, {s.name for s in values})
+    if not conds:
+        return
+    seen = {(k, t) for c in cases for k, t in enumerate(truths(analysis.kernel, conds, c.scalars))}
+
+    def draw():
+        return {s.name: _number(random_values(rng, s.dtype, 1, nonzero=True)[0], s.dtype) for s in values}
+    spare = len(cases) - 1
+    for side in both_sides(analysis.kernel, conds, draw):
+        new = {(k, t) for k, t in enumerate(truths(analysis.kernel, conds, side))}
+        if new - seen and spare > 0:
+            cases[spare].scalars.update(side)
+            seen |= new
+            spare -= 1
+
+
+def _number(v, dtype: str):
+    return int(v) if carith.is_int(dtype) else float(v)
 
 
 def _by_macros(analysis: Analysis, cases: list[Case]) -> dict[tuple, list[int]]:

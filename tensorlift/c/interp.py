@@ -351,6 +351,7 @@ class Interpreter:
         self.k = kernel
         self.budget = budget
         self.executed = executed          # ids of the statements and assignments that ran
+        self.trips: Optional[dict[int, int]] = None   # if set: each loop's most iterations in one run of it
         self.trace_locals = False         # local vectors record their accesses too (analysis)
         self.ops = ops or Ops()
         self.max_steps = max_steps
@@ -375,6 +376,13 @@ class Interpreter:
                 v = self.retype(v, A.Pointer(t.elem))
             self.globals[name] = Var(v, t, is_array=isinstance(t, A.Array))
         return self.invoke(self.k.name, [args[p.name] for p in self.k.params], None)
+
+    def value_of(self, expr, args: dict[str, Any]):
+        """An expression of the kernel's parameters alone (a condition on its scalars), at
+        these values of them."""
+        self.scopes = [{p.name: Var(self.convert(args[p.name], p.type), p.type) for p in self.k.params
+                        if p.name in args}]
+        return self.eval(expr)
 
     def invoke(self, name: str, argv: list, node):
         f = self.k.functions.get(name)
@@ -573,6 +581,7 @@ class Interpreter:
                 if not node.test_first and not self.ops.truth(self.eval(cond)):
                     break
         finally:
+            self._count_trips(node)
             self.counters.pop()
             self.loops.pop()
             self.scopes.pop()
@@ -606,8 +615,13 @@ class Interpreter:
                 self.counters[-1] += 1
                 self.tick()
         finally:
+            self._count_trips(node)
             self.counters.pop()
             self.loops.pop()
+
+    def _count_trips(self, node) -> None:
+        if self.trips is not None:
+            self.trips[id(node)] = max(self.trips.get(id(node), 0), self.counters[-1])
 
     # -- C++ vectors ---------------------------------------------------
     def new_vec(self, t: A.Vector, size: int, node, fill=None) -> Vec:
@@ -761,7 +775,13 @@ class Interpreter:
             if t is None or f is None:
                 raise UnsupportedConstruct("a variable set on one branch only of a condition on array values",
                                            node.line)
-            merged = self.ops.select(cond, t, f)
+            if _number(t) and _number(f):
+                merged = self.ops.select(cond, t, f)
+            elif t == f:
+                merged = t
+            else:       # a pointer or a vector has no select: both branches must leave it alike
+                raise UnsupportedConstruct("a pointer moved on one branch only of a condition on values",
+                                           node.line)
             self.log(entry)
             if entry[0] == "var":
                 entry[1].value = merged
@@ -1097,6 +1117,11 @@ def size_of(t: A.Type) -> int:
         bits = carith.INT_TYPES[t.dtype][0] if carith.is_int(t.dtype) else carith.FLOAT_TYPES[t.dtype]
         return max(1, bits // 8)
     raise UnsupportedConstruct("size of an aggregate")
+
+
+def _number(v) -> bool:
+    """A number or a solver term, which `select` can merge (not a pointer, vector or struct)."""
+    return not isinstance(v, (Ptr, Vec, StructVal))
 
 
 def _loc(entry) -> tuple:

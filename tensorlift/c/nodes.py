@@ -24,29 +24,10 @@ from typing import Optional
 
 from ..errors import TensorliftError
 from . import ast as A
+from .ast import node_path
 from .interp import Buffer, Interpreter, Ptr, StructVal, struct_pointer
 
 PROBES = (2, 3, 5, 7)        # values the free field takes when a helper is tried
-
-
-def node_path(e) -> Optional[tuple[str, tuple]]:
-    """(variable, ((field, k), ...)) of an expression naming a struct reached from a
-    variable through pointer fields at constant subscripts (`p->child[0]`), else None."""
-    while isinstance(e, A.Cast) or isinstance(e, A.Unary) and e.op == "*":
-        e = e.expr if isinstance(e, A.Cast) else e.operand
-    if isinstance(e, A.Name):
-        return (e.name, ()) if e.scope != "function" else None
-    if isinstance(e, A.Index) and isinstance(e.index, A.Lit) and isinstance(e.base, A.Member) \
-            and is_link(e.base.type):
-        inner = node_path(e.base.base)
-        if inner is not None:
-            return inner[0], inner[1] + ((e.base.field, e.index.value),)
-    return None
-
-
-def path_name(param: str, via: tuple, tail: str = "") -> str:
-    """`p.child[0]` (and `.x` with tail "x")."""
-    return ".".join([param, *(f"{f}[{k}]" for f, k in via), *([tail] if tail else [])])
 
 
 def node_struct(kernel: A.Kernel, struct: A.Struct, via: tuple) -> A.Struct:
@@ -54,11 +35,6 @@ def node_struct(kernel: A.Kernel, struct: A.Struct, via: tuple) -> A.Struct:
     for f, _ in via:
         struct = A.element(kernel.field_type(struct, f))
     return struct
-
-
-def is_link(t: A.Type) -> bool:
-    """A field that points to other nodes (`struct node **child`)."""
-    return isinstance(A.element(t), A.Struct) and A.levels(t) >= 1
 
 
 def normalised(kernel: A.Kernel) -> A.Kernel:

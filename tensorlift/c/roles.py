@@ -15,7 +15,8 @@ from typing import Optional
 
 from .. import carith
 from . import ast as A
-from .nodes import node_path, path_name
+from .ast import field_path
+from .sizecases import compared_names, integer_names
 from .slots import Slot, path_of, vector_paths
 
 
@@ -27,6 +28,7 @@ class Flows:
     divisors: set[str] = field(default_factory=set)    # reach the right side of `/` or `%`
     returned: set[str] = field(default_factory=set)    # reach the returned value
     branch: set[str] = field(default_factory=set)      # reach the condition of an if or ?:
+    compared: list[set[str]] = field(default_factory=list)   # the parameters of each size check
 
 
 def analyse_flows(kernel: A.Kernel, slots: list[Slot]) -> Flows:
@@ -54,19 +56,8 @@ def analyse_flows(kernel: A.Kernel, slots: list[Slot]) -> Flows:
             break
         returned = more
     return Flows(close(scan.control) & names, close(scan.address) & names, close(scan.data) & names,
-                 close(scan.divisors) & names, returned & names, close(scan.branch) & names)
-
-
-def field_path(e) -> str:
-    """The slot name of a struct-field expression (`a->dimensions[0]` -> `a.dimensions[0]`,
-    `p->child[0]->x` -> `p.child[0].x`)."""
-    if isinstance(e, A.Index) and isinstance(e.index, A.Lit) and isinstance(e.base, A.Member):
-        return f"{field_path(e.base)}[{e.index.value}]"
-    if isinstance(e, A.Member):
-        path = node_path(e.base)
-        if path is not None:
-            return path_name(*path, e.field)
-    return "<expr>"
+                 close(scan.divisors) & names, returned & names, close(scan.branch) & names,
+                 compared_names(kernel, integer_names(kernel, slots)))
 
 
 class _Scan:
@@ -245,12 +236,21 @@ class _Scan:
 
 
 def scalar_roles(slots: list[Slot], flows: Flows) -> dict[str, str]:
-    """dimension, stride, value or flag, for every scalar slot."""
+    """dimension, stride, value or flag, for every scalar slot. A parameter a size check
+    compares with a dimension (`if (na != nb) return -1;`) is a dimension too."""
+    dims = set(flows.control)
+    grown = True
+    while grown:
+        grown = False
+        for group in flows.compared:
+            if group & dims and not group <= dims:
+                dims |= group
+                grown = True
     roles = {}
     for s in slots:
         if s.kind != "scalar" or s.pinned is not None:
             continue
-        if s.name in flows.control:
+        if s.name in dims:
             roles[s.name] = "dimension"
         elif s.name in flows.address:
             roles[s.name] = "stride"

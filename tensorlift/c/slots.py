@@ -14,7 +14,8 @@ from .. import carith
 from ..errors import UnsupportedConstruct
 from . import ast as A
 from .interp import Buffer, Ptr, StructVal, Vec, struct_pointer
-from .nodes import is_link, node_path, node_struct, path_name
+from .ast import is_link, node_path, path_name
+from .nodes import node_struct
 
 ROW_PITCH = 1 << 16
 """Offset between the rows of an `int **` array in the interpreter's flat buffer: far

@@ -15,10 +15,10 @@ from typing import Optional
 
 from .. import carith
 from ..c import ast as A
-from ..c.analysis import Analysis, trace_run
-from ..c.examples import Region
+from ..c.analysis import Analysis, trace_run, trace_sides
+from ..c.ast import field_path
+from ..c.examples import Region, case_sizes
 from ..c.reroll import rerolled
-from ..c.roles import field_path
 from ..errors import TensorliftError, UnsupportedConstruct
 from .translate import TraceFacts, loop_steps, translate
 
@@ -99,11 +99,11 @@ def _traced(analysis: Analysis, variant: int):
     free = analysis.free_dims
     vals = list(_TRACE_SIZES[variant % 2][:len(free)])
     vals += [max(vals or [0]) + 1 + i for i in range(len(free) - len(vals))]
-    sizes = analysis.sizes(dict(zip(free, sorted(vals, reverse=True) if variant >= 2 else vals)))
+    sizes = case_sizes(analysis, dict(zip(free, sorted(vals, reverse=True) if variant >= 2 else vals)))
     writes: list[str] = []
     executed: set[int] = set()
-    buffers = trace_run(analysis.kernel, analysis.slots, {**sizes, **analysis.fixed}, seed=1,
-                        writes=writes, executed=executed)
+    buffers = trace_sides(analysis.kernel, analysis.slots, {**sizes, **analysis.fixed}, analysis.sides, seed=1,
+                          writes=writes, executed=executed)
     facts = TraceFacts(sizes, {}, {}, {n: Region.of(analysis.layouts[n], sizes).strides for n in buffers}, executed)
     # a buffer that is several slots (a vector passed by value and returned) is the output's
     outputs = analysis.signature.outputs

@@ -15,7 +15,9 @@ plain TACO can express prints exactly as before) adds:
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Optional, Union
 
 BINARY_OPS = ("+", "-", "*", "/")
@@ -135,17 +137,37 @@ Interval = tuple[Optional[int], Optional[int]]
 
 @dataclass(frozen=True)
 class Condition:
-    """Which values of integer flags a case covers: a union of terms, each a conjunction of one
-    set of intervals per flag (`((("TA", ((0, 0),)), ("TB", ((None, -1), (1, None)))),)` is
-    `TA == 0 and TB != 0`)."""
+    """Which values of integer parameters a case covers: a union of terms, each a conjunction of
+    one set of intervals per key (`((("TA", ((0, 0),)), ("TB", ((None, -1), (1, None)))),)` is
+    `TA == 0 and TB != 0`). A key is a flag, or an affine expression of sizes (`na-nb`, for
+    the cases of a size check: `na-nb` in `((0, 0),)` is `na == nb`)."""
     terms: tuple[tuple[tuple[str, tuple[Interval, ...]], ...], ...]
 
     def holds(self, values: dict[str, int]) -> bool:
-        return any(all(any(_inside(values[f], iv) for iv in ivs) for f, ivs in term) for term in self.terms)
+        return any(all(any(_inside(key_value(f, values), iv) for iv in ivs) for f, ivs in term)
+                   for term in self.terms)
 
     def __str__(self) -> str:
         texts = [" and ".join(_flag_text(f, ivs) for f, ivs in term) or "True" for term in self.terms]
         return texts[0] if len(texts) == 1 else " or ".join(f"({t})" for t in texts)
+
+
+def key_value(key: str, values: dict[str, int]) -> int:
+    """The value of a condition's key: a flag's value, or an affine expression's."""
+    if key in values:
+        return values[key]
+    return sum(c * (values[n] if n else 1) for n, c in key_terms(key))
+
+
+@lru_cache(maxsize=None)
+def key_terms(key: str) -> tuple[tuple[str, int], ...]:
+    """`2*n-m+1` as ((n, 2), (m, -1), ("", 1)): names with coefficients, "" for the constant."""
+    out = []
+    for sign, term in re.findall(r"([+-]?)\s*([^+\-\s]+)", key):
+        c, _, name = term.rpartition("*") if "*" in term else ("1", "", term)
+        k = -int(c) if sign == "-" else int(c)
+        out.append(("", k * int(name)) if name.isdigit() else (name, k))
+    return tuple(out)
 
 
 def _inside(v: int, iv: Interval) -> bool:
@@ -153,21 +175,65 @@ def _inside(v: int, iv: Interval) -> bool:
     return (lo is None or v >= lo) and (hi is None or v <= hi)
 
 
+def compare_intervals(op: str, c: int) -> list[Interval]:
+    """The values v with `v op c`."""
+    return {"==": [(c, c)], "!=": [(None, c - 1), (c + 1, None)], "<=": [(None, c)], "<": [(None, c - 1)],
+            ">=": [(c, None)], ">": [(c + 1, None)]}[op]
+
+
+def intersect_intervals(a, b) -> list[Interval]:
+    out = []
+    for alo, ahi in a:
+        for blo, bhi in b:
+            lo = alo if blo is None else blo if alo is None else max(alo, blo)
+            hi = ahi if bhi is None else bhi if ahi is None else min(ahi, bhi)
+            if lo is None or hi is None or lo <= hi:
+                out.append((lo, hi))
+    return out
+
+
+def complement_intervals(ivs) -> list[Interval]:
+    """The values outside a union of intervals."""
+    out: list[Interval] = [(None, None)]
+    for lo, hi in ivs:
+        outside = ([(None, lo - 1)] if lo is not None else []) + ([(hi + 1, None)] if hi is not None else [])
+        out = intersect_intervals(out, outside)
+    return out
+
+
 def _flag_text(f: str, ivs: tuple[Interval, ...]) -> str:
     if len(ivs) == 2 and ivs[0][0] is None and ivs[1][1] is None and ivs[0][1] is not None \
             and ivs[1][0] == ivs[0][1] + 2:
-        return f"{f} != {ivs[0][1] + 1}"
+        return _comparison(f, "!=", ivs[0][1] + 1)
     parts = []
     for lo, hi in ivs:
         if lo is not None and lo == hi:
-            parts.append(f"{f} == {lo}")
+            parts.append(_comparison(f, "==", lo))
         elif lo is None:
-            parts.append(f"{f} <= {hi}")
+            parts.append(_comparison(f, "<=", hi))
         elif hi is None:
-            parts.append(f"{f} >= {lo}")
+            parts.append(_comparison(f, ">=", lo))
         else:
             parts.append(f"{lo} <= {f} <= {hi}")
     return parts[0] if len(parts) == 1 else "(" + " or ".join(parts) + ")"
+
+
+def _comparison(key: str, op: str, c: int) -> str:
+    """`key op c`; for an affine key, with its negative terms on the right (`na-nb == 0` is
+    `na == nb`, `n-m <= -1` is `n < m`)."""
+    terms = key_terms(key)
+    if len(terms) == 1 and terms[0][1] == 1:
+        return f"{key} {op} {c}"
+    if op == "<=" and c < 0:
+        op, c = "<", c + 1
+    elif op == ">=" and c > 0:
+        op, c = ">", c - 1
+
+    def side(ts):
+        return " + ".join(n if k == 1 else f"{k}*{n}" for n, k in ts) or "0"
+    left = side([(n, k) for n, k in terms if k > 0])
+    right = side([(n, -k) for n, k in terms if k < 0])
+    return f"{left} {op} {right}" + (f" + {c}" if c > 0 else f" - {-c}" if c < 0 else "")
 
 
 @dataclass(frozen=True)
@@ -184,7 +250,7 @@ class Guarded:
         lines = []
         for k, (cond, prog) in enumerate(self.cases):
             lines.append(f"{'if' if k == 0 else 'elif'} {cond}:")
-            lines += [f"    {st}" for st in prog.statements]
+            lines += [f"    {st}" for st in prog.statements] or ["    # nothing: the kernel computes nothing here"]
         return "\n".join(lines)
 
 

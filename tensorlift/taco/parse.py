@@ -16,6 +16,7 @@ from typing import NamedTuple, NoReturn, Optional, Union
 
 from ..errors import TensorliftError
 from .ir import (ARITY, children, COMPARISONS, REDUCTIONS, Access, BinOp, Call, Condition, Const, Expr, Guarded, Neg,
+                 compare_intervals, intersect_intervals, key_terms,
                  Not, Program, Reduce, Statement, index_vars)
 
 MAX_DEPTH = 64
@@ -346,15 +347,43 @@ def parse_program(text: str) -> Union[Program, Guarded]:
             raise TensorliftError(f"TACO parse error at line {n}: a statement before the first 'if'")
         else:
             cases[-1][1].append(ln.strip())
-    return Guarded(tuple((cond, Parser(tokenize("\n".join(st)), "\n".join(st)).program()) for cond, st in cases))
+    # a case with no statement computes nothing (`if (n > 1024) return;`)
+    return Guarded(tuple((cond, Parser(tokenize("\n".join(st)), "\n".join(st)).program() if st else Program(()))
+                         for cond, st in cases))
 
 
 _ATOM = re.compile(r"\s*(?:(-?\d+)\s*(<=|<)\s*)?([A-Za-z_][\w.]*(?:\[\d+\])?)\s*(==|!=|<=|>=|<|>)\s*(-?\d+)\s*")
 
 
+_AFFINE = r"-?\s*(?:\d+\s*\*\s*)?[A-Za-z_\d][\w.]*(?:\[\d+\])?(?:\s*[+-]\s*(?:\d+\s*\*\s*)?[A-Za-z_\d][\w.]*(?:\[\d+\])?)*"
+_RELATION = re.compile(rf"\s*({_AFFINE})\s*(==|!=|<=|>=|<|>)\s*({_AFFINE})\s*")
+_FLIP = {"<": ">", ">": "<", "<=": ">=", ">=": "<=", "==": "==", "!=": "!="}
+
+
+def relation_key(left: str, op: str, right: str) -> tuple[str, str, int]:
+    """`na op nb + 1` as a condition's key, operator and constant: (`na-nb`, op, 1); the
+    key's first coefficient is positive, so that one relation has one key."""
+    terms: dict[str, int] = {}
+    const = 0
+    for text, sign in ((left, 1), (right, -1)):
+        for name, k in key_terms(text.replace(" ", "")):
+            if name:
+                terms[name] = terms.get(name, 0) + sign * k
+            else:
+                const -= sign * k
+    terms = {n: k for n, k in terms.items() if k}
+    if not terms:
+        raise TensorliftError(f"cannot read the condition {left} {op} {right}: it compares no sizes")
+    if next(iter(terms.values())) < 0:
+        terms, const, op = {n: -k for n, k in terms.items()}, -const, _FLIP[op]
+    key = "".join(f"{'-' if k < 0 else '+'}{'' if abs(k) == 1 else f'{abs(k)}*'}{n}" for n, k in terms.items())
+    return key.lstrip("+"), op, const
+
+
 def parse_condition(text: str) -> Condition:
-    """`TA == 0 and (TB <= -1 or TB >= 1)`, `0 <= mode <= 3`: comparisons of flags with
-    integers joined by `and`, `or` and brackets, as `Condition` prints them."""
+    """`TA == 0 and (TB <= -1 or TB >= 1)`, `0 <= mode <= 3`, `na != nb`: comparisons of
+    flags with integers, or of affine expressions of sizes, joined by `and`, `or` and
+    brackets, as `Condition` prints them."""
     pos = 0
 
     def fail(what):
@@ -389,14 +418,19 @@ def parse_condition(text: str) -> Condition:
             pos += 1
             return terms
         m = _ATOM.match(text, pos)
+        if m:
+            pos = m.end()
+            lo_c, lo_op, name, op, c = m.groups()
+            ivs = compare_intervals(op, int(c))
+            if lo_c is not None:
+                ivs = intersect_intervals(ivs, [(int(lo_c) + (lo_op == "<"), None)])
+            return [{name: ivs}]
+        m = _RELATION.match(text, pos)
         if not m:
             fail(f"expected a comparison at {text[pos:pos + 12]!r}")
         pos = m.end()
-        lo_c, lo_op, name, op, c = m.groups()
-        ivs = _compare(op, int(c))
-        if lo_c is not None:
-            ivs = _intersect_ivs(ivs, [(int(lo_c) + (lo_op == "<"), None)])
-        return [{name: ivs}]
+        key, op, c = relation_key(m.group(1), m.group(2), m.group(3))
+        return [{key: compare_intervals(op, c)}]
 
     terms = disjunction()
     if _skip(text, pos) != len(text):
@@ -410,26 +444,10 @@ def _skip(text: str, pos: int) -> int:
     return pos
 
 
-def _compare(op: str, c: int) -> list:
-    return {"==": [(c, c)], "!=": [(None, c - 1), (c + 1, None)], "<=": [(None, c)], "<": [(None, c - 1)],
-            ">=": [(c, None)], ">": [(c + 1, None)]}[op]
-
-
-def _intersect_ivs(a: list, b: list) -> list:
-    out = []
-    for alo, ahi in a:
-        for blo, bhi in b:
-            lo = alo if blo is None else blo if alo is None else max(alo, blo)
-            hi = ahi if bhi is None else bhi if ahi is None else min(ahi, bhi)
-            if lo is None or hi is None or lo <= hi:
-                out.append((lo, hi))
-    return out
-
-
 def _intersect(a: dict, b: dict) -> dict:
     out = dict(a)
     for f, ivs in b.items():
-        out[f] = _intersect_ivs(out[f], ivs) if f in out else ivs
+        out[f] = intersect_intervals(out[f], ivs) if f in out else ivs
     return out
 
 

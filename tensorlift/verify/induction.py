@@ -27,7 +27,7 @@ from ..c import ast as A
 from ..c.interp import Ptr, Vec
 from ..c.slots import bind
 from ..errors import KernelRunError, TensorliftError
-from ..taco.ir import Program
+from ..taco.ir import Condition, Program, key_value
 from . import symbolic as S
 from .folds import Folds, normal
 from .poly import Poly
@@ -154,6 +154,8 @@ def _run_c(analysis) -> _CSide:
             raise Unprovable(f"the size '{d}' is not an integer")
         base.append(s <= carith.bounds(dtype)[1])
     env = analysis.sizes(syms)
+    if analysis.where is not None:          # one case of the kernel's size checks
+        base.append(_holds(analysis.where, {**env, **analysis.fixed}))
     facts = Facts(base)
     folds = Folds()
     types: dict = {}
@@ -219,6 +221,15 @@ def _run_c(analysis) -> _CSide:
         finals[sig.function] = returned.buf.state
         returned = None
     return _CSide(facts, folds, scalars, inputs, shapes, finals, returned, fn_types)
+
+
+def _holds(cond: Condition, values: dict):
+    """A condition on sizes and flags (`na-nb` in [0, 0]) as a solver formula."""
+    def inside(v, iv):
+        lo, hi = iv
+        return z3.And(*([v >= lo] if lo is not None else []), *([v <= hi] if hi is not None else []))
+    return z3.Or([z3.And([z3.Or([inside(_term(key_value(k, values)), iv) for iv in ivs]) for k, ivs in term])
+                  for term in cond.terms])
 
 
 def _slot(analysis, name: str):

@@ -14,15 +14,18 @@ the bound, makes the verdict "unknown" with the reason, never "proved".
 from __future__ import annotations
 
 import itertools
+import threading
 import time
 from fractions import Fraction
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Callable, Optional
 
 import numpy as np
 import z3
 
 from .. import carith
+from ..budget import Budget, OutOfTime
+from ..c.affine import Affine, scaled
 from ..c.analysis import Analysis
 from ..c.examples import Region
 from ..c.interp import Interpreter, Vec
@@ -44,17 +47,19 @@ or the kernel's one fixed size."""
 @dataclass
 class VerifyResult:
     verdict: str                         # "proved" | "refuted" | "unknown"
-    bound: Optional[int]                 # None: no size varies, the one fixed size is proved
+    bound: Optional[int]                 # every combination of sizes 1..bound is covered; None: sizes fixed
     model: str                           # "integers" | "reals"
     counterexample: Optional[dict] = None
     seconds: float = 0.0
     reason: Optional[str] = None         # why "unknown"
     cases: int = 0                       # size combinations proved
     scope: Optional[str] = None          # what "proved" covers: SCOPES; None unless proved
+    bounds: Optional[dict] = None        # each free dimension's largest size covered (bounded proofs)
+    unseen_store: bool = False           # the C can store where no example saw a store: not lifted
 
     def to_json(self) -> dict:
-        d = {"verdict": self.verdict, "scope": self.scope, "bound": self.bound, "model": self.model,
-             "counterexample": self.counterexample, "seconds": round(self.seconds, 4)}
+        d = {"verdict": self.verdict, "scope": self.scope, "bound": self.bound, "bounds": self.bounds,
+             "model": self.model, "counterexample": self.counterexample, "seconds": round(self.seconds, 4)}
         if self.reason:
             d["reason"] = self.reason
         return d
@@ -193,36 +198,28 @@ def _decided_within(program: Program, top: int, scalars: set) -> Optional[Expr]:
             if not (isinstance(e, BinOp) and e.op in COMPARISONS):
                 continue
             lin = _linear(BinOp("-", e.left, e.right), variables)
-            if lin is not None and lin[0] and _decided(*lin, e.op, top) and not _decided(*lin, e.op, None):
+            coefs = dict(lin.terms) if lin is not None else {}
+            if coefs and _decided(coefs, lin.const, e.op, top) and not _decided(coefs, lin.const, e.op, None):
                 return e
     return None
 
 
-def _linear(e, variables: set):
-    """`e` as ({variable: coefficient}, constant) when it is affine in index variables
-    alone (no sizes, scalars or tensors: those move with the sizes or the data); else None."""
+def _linear(e, variables: set) -> Optional[Affine]:
+    """`e` as an affine expression of index variables alone (no sizes, scalars or tensors:
+    those move with the sizes or the data); else None."""
     if isinstance(e, Const):
-        return ({}, e.value) if isinstance(e.value, int) else None
+        return Affine((), e.value) if isinstance(e.value, int) else None
     if isinstance(e, Access):
-        return ({e.name: 1}, 0) if not e.indices and e.name in variables else None
+        return Affine(((e.name, 1),)) if not e.indices and e.name in variables else None
     if isinstance(e, Neg):
         inner = _linear(e.operand, variables)
-        return None if inner is None else ({v: -c for v, c in inner[0].items()}, -inner[1])
+        return None if inner is None else Affine((), 0) - inner
     if not isinstance(e, BinOp) or e.op not in ("+", "-", "*"):
         return None
     a, b = _linear(e.left, variables), _linear(e.right, variables)
     if a is None or b is None:
         return None
-    if e.op == "*":
-        if a[0] and b[0]:
-            return None
-        k, (vs, c) = (a[1], b) if not a[0] else (b[1], a)
-        return {v: k * x for v, x in vs.items() if k * x}, k * c
-    sign = 1 if e.op == "+" else -1
-    coefs = dict(a[0])
-    for v, x in b[0].items():
-        coefs[v] = coefs.get(v, 0) + sign * x
-    return {v: x for v, x in coefs.items() if x}, a[1] + sign * b[1]
+    return a + b if e.op == "+" else a - b if e.op == "-" else scaled(a, b)
 
 
 def _decided(coefs: dict, const: int, op: str, top: Optional[int]) -> bool:
@@ -277,51 +274,87 @@ class _CRun:
     expected: dict         # output name -> final value(s)
     ranges: list = field(default_factory=list)   # the inputs' C ranges: (symbol, lo, hi)
     problem: Optional[str] = None                     # why no proof can cover this run
+    unseen: bool = False                              # the problem is a store no example saw
 
 
 class Verifier:
     """Proves programs against one kernel; the C side is executed once per size
-    combination and reused for every candidate."""
+    combination and reused for every candidate.
 
-    def __init__(self, analysis: Analysis, bound: int = 3):
+    `bound` is the floor of every dimension's bound: a dimension that drives unrolled loops
+    or loops that compare with constants goes as far as they ask (`Analysis.proof_bounds`).
+    Combinations are proved smallest first, so that a refutation comes early. `progress`,
+    if given, hears what is being proved (for a line on a terminal)."""
+
+    def __init__(self, analysis: Analysis, bound: int = 3, progress: Optional[Callable[[str], None]] = None):
         if bound < 1:
             raise TensorliftError("the verification bound must be at least 1")
         self.analysis = analysis
         self.bound = bound
+        self.bounds = analysis.proof_bounds(bound)
+        self.progress = progress
         sig = analysis.signature
         reals = any(carith.is_float(p.dtype) for p in sig.params) or carith.is_float(sig.returns or "int")
         self.model = "reals" if reals else "integers"
         self._runs: dict[tuple, _CRun] = {}
         self.induction: Optional[Induction] = None     # the all-sizes prover, made on first use
 
+    def combinations(self) -> list[tuple]:
+        """Every combination of the free dimensions' sizes within their bounds (and within
+        the case of the size checks being proved), smallest first."""
+        ranges = [range(1, n + 1) for n in self.bounds.values()]
+        where, free = self.analysis.where, self.analysis.free_dims
+        combos = [v for v in itertools.product(*ranges)
+                  if where is None or where.holds(self.analysis.sizes(dict(zip(free, v))))]
+        return sorted(combos, key=lambda v: (max(v, default=0), sum(v), v))
+
     def prove(self, program: Program, outputs: Optional[list[str]] = None, timeout: float = 60.0) -> VerifyResult:
         """`outputs`: compare only these (the statements found so far); default: all."""
+        start = time.monotonic()
+        check_names(program, self.analysis.signature)
+        if self.analysis.free_dims:
+            if self.induction is None:
+                self.induction = Induction(self.analysis, self.model)
+            inductive = self.induction.prove(program, outputs, start + timeout)
+            if inductive is not None:
+                inductive.seconds = time.monotonic() - start
+                return inductive
+        return self.prove_bounded(program, outputs, timeout - (time.monotonic() - start))
+
+    def prove_bounded(self, program: Program, outputs: Optional[list[str]] = None,
+                      timeout: float = 60.0) -> VerifyResult:
+        """The bounded proof alone: every combination of sizes within `bounds`."""
         start = time.monotonic()
         analysis = self.analysis
         check_names(program, analysis.signature)
         free = analysis.free_dims
         deadline = start + timeout
-        if free:
-            if self.induction is None:
-                self.induction = Induction(analysis, self.model)
-            inductive = self.induction.prove(program, outputs, deadline)
-            if inductive is not None:
-                inductive.seconds = time.monotonic() - start
-                return inductive
-        result = VerifyResult("proved", self.bound if free else None, self.model)
-        for values in itertools.product(range(1, self.bound + 1), repeat=len(free)):
+        bounds = dict(self.bounds) if free else None
+        result = VerifyResult("proved", min(bounds.values()) if free else None, self.model, bounds=bounds)
+        combos = self.combinations()
+        if free and not combos:
+            result.verdict = "unknown"
+            result.reason = f"no sizes up to {max(self.bounds.values())} lie in this case: raise the bound (--bound)"
+        what = ", ".join(outputs or analysis.signature.outputs)
+        for k, values in enumerate(combos):
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 result.verdict, result.reason = "unknown", f"time limit reached after {result.cases} size combinations"
                 break
+            if self.progress is not None:
+                sizes = ", ".join(f"{d}={v}" for d, v in zip(free, values))
+                self.progress(f"proving {what} at sizes {sizes} ({k + 1}/{len(combos)})")
             try:
-                run = self._run(values)
+                run = self._run(values, deadline)
                 if run.problem is not None:
                     verdict, cex = "unknown", run.problem
+                    result.unseen_store = run.unseen
                 else:
                     verdict, cex = _prove_case(analysis, program, run, outputs, remaining)
             except UnsupportedConstruct as e:
                 verdict, cex = "unknown", str(e)
+            except OutOfTime:
+                verdict, cex = "unknown", f"time limit reached after {result.cases} size combinations"
             except KernelRunError as e:
                 verdict, cex = "unknown", f"symbolic execution failed: {e}"
             if verdict != "proved":
@@ -344,10 +377,10 @@ class Verifier:
         result.seconds = time.monotonic() - start
         return result
 
-    def _run(self, values: tuple) -> _CRun:
+    def _run(self, values: tuple, deadline: float) -> _CRun:
         if values not in self._runs:
             sizes = self.analysis.sizes(dict(zip(self.analysis.free_dims, values)))
-            self._runs[values] = _execute(self.analysis, sizes)
+            self._runs[values] = _execute(self.analysis, sizes, Budget(deadline - time.monotonic()))
         return self._runs[values]
 
 
@@ -378,7 +411,7 @@ def _in_ranges(ranges: list) -> list:
     return [z3.And(v >= num(lo), v <= num(hi)) for v, lo, hi in ranges]
 
 
-def _execute(analysis: Analysis, sizes: dict[str, int]) -> _CRun:
+def _execute(analysis: Analysis, sizes: dict[str, int], budget: Optional[Budget] = None) -> _CRun:
     sig = analysis.signature
     k = analysis.kernel
     symbols: dict[str, object] = {}
@@ -415,7 +448,7 @@ def _execute(analysis: Analysis, sizes: dict[str, int]) -> _CRun:
             return _symbol(f"{name}@{off}", dtype, ranges, types)
         arrays[s.name], buffers[s.name] = array_pointer(s, fresh, trace=None)
         buffers[s.name].stored = {}
-    ret = Interpreter(k, S.SymbolicOps(types)).call(*bind(k, analysis.slots, scalars, arrays))
+    ret = Interpreter(k, S.SymbolicOps(types), budget=budget).call(*bind(k, analysis.slots, scalars, arrays))
     expected: dict[str, object] = {}
     problem = None
     for s in analysis.slots:
@@ -446,11 +479,12 @@ def _execute(analysis: Analysis, sizes: dict[str, int]) -> _CRun:
             if off in data:
                 final[idx] = data[off]
         expected[s.name] = final
+    unseen = problem is not None
     if outside and problem is None:
         problem = f"the C {outside[0]}, outside the region analysis fitted, at sizes {_dims(sig, sizes)}"
     if sig.returns and sig.returns_shape is None:
         expected[sig.function] = ret
-    return _CRun(sizes, symbols, scalars, regions, expected, ranges, problem)
+    return _CRun(sizes, symbols, scalars, regions, expected, ranges, problem, unseen)
 
 
 def _returned(vec, reg: Region, sizes: dict) -> np.ndarray:
@@ -501,6 +535,7 @@ def _prove_case(analysis: Analysis, program: Program, run: _CRun, outputs, timeo
         return "refuted", {"sizes": _dims(sig, sizes), "inputs": {}, "expected": {}, "got": {},
                            "reason": f"the program is not defined at these sizes: {e}"}
     diffs = []
+    memo: dict = {}
     for name, want in expected.items():
         if outputs is not None and name not in outputs:
             continue
@@ -512,9 +547,10 @@ def _prove_case(analysis: Analysis, program: Program, run: _CRun, outputs, timeo
             w, h = w_arr[idx], h_arr[idx]
             real = S.is_real(w) or S.is_real(h)
             a, b = S.lift(w, real), S.lift(h, real)
-            # sum-of-monomials normal form settles most elements without the solver, but
-            # multiplies out: only for small terms
-            if a.eq(b) or (_small(a) and _small(b) and _is_zero(z3.simplify(a - b, som=True, arith_lhs=True))):
+            if _same(a, b):
+                continue
+            a, b = canonical_selects(a, memo), canonical_selects(b, memo)
+            if _same(a, b):
                 continue
             diffs.append((name, idx, a, b))
     if not diffs:
@@ -530,7 +566,7 @@ def _prove_case(analysis: Analysis, program: Program, run: _CRun, outputs, timeo
         solver.add(*_in_ranges(run.ranges))
         solver.add(*_nonzero_divisors(group))
         solver.add(z3.Or([a != b for _, _, a, b in group]))
-        answer = solver.check()
+        answer = interruptible_check(solver)
         if answer == z3.sat:
             return "refuted", _counterexample(solver.model(), sig, sizes, symbols, expected, got, group)
         if answer == z3.unsat and k == 0:
@@ -538,6 +574,72 @@ def _prove_case(analysis: Analysis, program: Program, run: _CRun, outputs, timeo
         if answer == z3.unknown and (k > 0 or len(groups) == 1):
             return "unknown", f"the solver gave up at sizes {_dims(sig, sizes)}: {solver.reason_unknown()}"
     return "proved", None
+
+
+def _same(a, b) -> bool:
+    """Equal without the solver: the same term, the same after z3's simplification (sums
+    flattened and ordered: one call, no blow-up), or small terms with the same
+    sum-of-monomials normal form (which multiplies out, so only for small terms)."""
+    return a.eq(b) or z3.simplify(a).eq(z3.simplify(b)) or \
+        (_small(a) and _small(b) and _is_zero(z3.simplify(a - b, som=True, arith_lhs=True)))
+
+
+_ORDER = {z3.Z3_OP_GT: ">", z3.Z3_OP_GE: ">", z3.Z3_OP_LT: "<", z3.Z3_OP_LE: "<"}
+
+
+def canonical_selects(t, memo: dict):
+    """The term with every max or min written as a select one way: `x > m ? x : m`,
+    `fmax(m, x)` and a program's `max(m, x)` are one maximum, but three different selects
+    (equal except where the two values are equal anyway). A maximum becomes `a >= b ? a : b`
+    with a, b in the order of their ids, so that both sides of a proof agree on it."""
+    key = t.get_id()
+    if key in memo:
+        return memo[key]
+    out = t
+    if z3.is_app(t) and t.num_args():
+        kids = [canonical_selects(c, memo) for c in t.children()]
+        if z3.is_app_of(t, z3.Z3_OP_ITE):
+            out = _extremum(*kids)
+        elif any(not k.eq(c) for k, c in zip(kids, t.children())):
+            out = t.decl()(*kids)
+    memo[key] = out
+    return out
+
+
+def _extremum(c, x, y):
+    """`c ? x : y` as a canonical max or min of x and y when c compares them, else as it is."""
+    op = _ORDER.get(c.decl().kind()) if z3.is_app(c) and c.num_args() == 2 else None
+    if op is None or x.eq(y):
+        return z3.If(c, x, y)
+    p, q = c.children()
+    if p.eq(x) and q.eq(y):
+        bigger = op == ">"            # x chosen when x > y: the maximum
+    elif p.eq(y) and q.eq(x):
+        bigger = op == "<"            # x chosen when y < x: the maximum
+    else:
+        return z3.If(c, x, y)
+    a, b = sorted((x, y), key=lambda e: e.get_id())
+    return z3.If(a >= b, a, b) if bigger else z3.If(a <= b, a, b)
+
+
+def interruptible_check(solver: z3.Solver):
+    """`solver.check()` in a helper thread, so that Ctrl-C reaches the main thread at once
+    (a signal handler only runs between Python bytecodes, never inside z3) and interrupts
+    the solver, instead of waiting for it to finish. z3's own Ctrl-C handler is off: it
+    would take the signal, give up on the query ("unknown") and the run would go on."""
+    solver.set("ctrl_c", False)
+    answer: list = []
+    worker = threading.Thread(target=lambda: answer.append(solver.check()), daemon=True)
+    worker.start()
+    try:
+        worker.join()
+    except BaseException:
+        solver.ctx.interrupt()
+        worker.join()
+        raise
+    if not answer:      # the check itself failed (z3 raised in the thread)
+        return z3.unknown
+    return answer[0]
 
 
 def _nonzero_divisors(diffs) -> list:

@@ -19,6 +19,10 @@ from ..c.interp import MATH, Ops, math_name
 from ..errors import UnsupportedConstruct
 
 
+# z3 takes Ctrl-C for itself while it works (the query ends as "unknown" and the run goes
+# on): off, so that SIGINT reaches Python and stops tensorlift (`prove.interruptible_check`).
+z3.set_param("ctrl_c", False)
+
 _COMPARE = {"<": lambda a, b: a < b, ">": lambda a, b: a > b, "<=": lambda a, b: a <= b,
             ">=": lambda a, b: a >= b, "==": lambda a, b: a == b, "!=": lambda a, b: a != b}
 
@@ -41,10 +45,16 @@ def lift(v, real: bool):
     return z3.RealVal(Fraction(v)) if real or isinstance(v, float) else z3.IntVal(v)
 
 
+def sort_kind(v) -> int:
+    """A term's sort (z3.Z3_INT_SORT, Z3_REAL_SORT, Z3_BOOL_SORT, ...), read off the raw AST:
+    a sort object per call is most of a symbolic run's time."""
+    ctx = v.ctx_ref()
+    return z3.Z3_get_sort_kind(ctx, z3.Z3_get_sort(ctx, v.as_ast()))
+
+
 def is_real(v) -> bool:
-    if is_term(v):   # on the raw AST: a sort object per call is most of a symbolic run's time
-        ctx = v.ctx_ref()
-        return z3.Z3_get_sort_kind(ctx, z3.Z3_get_sort(ctx, v.as_ast())) == z3.Z3_REAL_SORT
+    if is_term(v):
+        return sort_kind(v) == z3.Z3_REAL_SORT
     return isinstance(v, float)
 
 
@@ -126,11 +136,12 @@ def select(cond, a, b):
 
 def convert(v, dtype: str):
     """A term converted as C converts a value to `dtype`."""
-    if z3.is_bool(v):
-        v = z3.If(v, 1, 0)
+    kind = sort_kind(v)
+    if kind == z3.Z3_BOOL_SORT:
+        v, kind = z3.If(v, 1, 0), z3.Z3_INT_SORT
     if carith.is_float(dtype):
-        return z3.ToReal(v) if v.sort() == z3.IntSort() else v
-    if v.sort() == z3.RealSort():
+        return z3.ToReal(v) if kind == z3.Z3_INT_SORT else v
+    if kind == z3.Z3_REAL_SORT:
         v = to_int(v)
     return wrap(v, dtype)
 
