@@ -15,7 +15,7 @@ import pytest
 import z3
 from helpers import ROOT, cli_json, write_kernel
 
-from tensorlift.verify.prove import interruptible_check
+from tensorlift.verify.facts import interruptible_check
 
 MATRIX = """
     void madd(int m, int n, const float *a, const float *b, float *c) {

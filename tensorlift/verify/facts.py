@@ -2,6 +2,7 @@
 inductive prover does not follow."""
 from __future__ import annotations
 
+import threading
 from typing import Optional
 
 import z3
@@ -15,7 +16,7 @@ class Facts:
     """The path condition: sizes positive, the iteration ranges of the loops around, the
     branches taken. Decides index conditions with z3, incrementally."""
 
-    def __init__(self, base: list, timeout_ms: int = 2000):
+    def __init__(self, base: list, timeout_ms: int = 1000):
         self.solver = z3.Solver()
         self.solver.set("timeout", timeout_ms)
         self.solver.add(*base)
@@ -73,3 +74,23 @@ def as_bool(c):
     if isinstance(c, (bool, int)):
         return z3.BoolVal(bool(c))
     return c if z3.is_bool(c) else c != 0
+
+
+def interruptible_check(solver: z3.Solver):
+    """`solver.check()` in a helper thread, so that Ctrl-C reaches the main thread at once
+    (a signal handler only runs between Python bytecodes, never inside z3) and interrupts
+    the solver, instead of waiting for it to finish. z3's own Ctrl-C handler is off: it
+    would take the signal, give up on the query ("unknown") and the run would go on."""
+    solver.set("ctrl_c", False)
+    answer: list = []
+    worker = threading.Thread(target=lambda: answer.append(solver.check()), daemon=True)
+    worker.start()
+    try:
+        worker.join()
+    except BaseException:
+        solver.ctx.interrupt()
+        worker.join()
+        raise
+    if not answer:      # the check itself failed (z3 raised in the thread)
+        return z3.unknown
+    return answer[0]

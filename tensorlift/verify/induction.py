@@ -32,7 +32,9 @@ from . import symbolic as S
 from .folds import Folds, normal
 from .poly import Poly
 from .spec import program_states
-from .symexec import Facts, Init, RowsBuf, SymBuf, SymExec, Unprovable, VecRows, cell
+from .facts import Facts, interruptible_check
+from .memory import Init, RowsBuf, SymBuf, VecRows, cell
+from .symexec import SymExec, Unprovable
 
 
 @dataclass
@@ -133,7 +135,7 @@ class Induction:
         solver.add(*_input_ranges([a, b] + axioms, c.fn_types))
         solver.add(*_nonzero_divisors([a, b]))
         solver.add(a != b)
-        return solver.check() == z3.unsat
+        return interruptible_check(solver) == z3.unsat
 
 
 # ---------------------------------------------------------------- running the C

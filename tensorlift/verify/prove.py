@@ -14,7 +14,6 @@ the bound, makes the verdict "unknown" with the reason, never "proved".
 from __future__ import annotations
 
 import itertools
-import threading
 import time
 from fractions import Fraction
 from dataclasses import dataclass, field
@@ -36,6 +35,7 @@ from ..taco.ir import (COMPARISONS, Access, BinOp, Call, Const, Expr, Neg, Not, 
                        index_vars)
 from ..taco.semantics import reduce_vars, reduction_homes, size_names
 from . import symbolic as S
+from .facts import interruptible_check
 from .induction import Induction
 
 
@@ -620,26 +620,6 @@ def _extremum(c, x, y):
         return z3.If(c, x, y)
     a, b = sorted((x, y), key=lambda e: e.get_id())
     return z3.If(a >= b, a, b) if bigger else z3.If(a <= b, a, b)
-
-
-def interruptible_check(solver: z3.Solver):
-    """`solver.check()` in a helper thread, so that Ctrl-C reaches the main thread at once
-    (a signal handler only runs between Python bytecodes, never inside z3) and interrupts
-    the solver, instead of waiting for it to finish. z3's own Ctrl-C handler is off: it
-    would take the signal, give up on the query ("unknown") and the run would go on."""
-    solver.set("ctrl_c", False)
-    answer: list = []
-    worker = threading.Thread(target=lambda: answer.append(solver.check()), daemon=True)
-    worker.start()
-    try:
-        worker.join()
-    except BaseException:
-        solver.ctx.interrupt()
-        worker.join()
-        raise
-    if not answer:      # the check itself failed (z3 raised in the thread)
-        return z3.unknown
-    return answer[0]
 
 
 def _nonzero_divisors(diffs) -> list:
