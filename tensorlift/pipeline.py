@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from .budget import Budget, OutOfTime
 from .c import ast as A
-from .c.frontend import load_kernel
+from .c.frontend import load_kernel, parse
 from .c.harness import smoke_macros, start_build
 from .c.interp import FieldStore
 from .c.roles import analyse_flows, field_path, flag_intervals, representative, scalar_roles, specialised
@@ -42,7 +42,7 @@ ENUMERATORS = ("top-down", "bottom-up")
 
 @dataclass
 class LiftResult:
-    function: str
+    function: str                               # the C function (a region's: the function it is in)
     status: str                                 # "lifted" | "failed" | "error"
     program: Optional[Program] = None
     guide: str = "auto"                         # as asked
@@ -68,10 +68,16 @@ class LiftResult:
     examples: list[Example] = field(default_factory=list, repr=False)
     cases: list[dict] = field(default_factory=list, repr=False)   # one per case of the flags
     case_signatures: list = field(default_factory=list, repr=False)   # per case of a guarded program
+    region: Optional[str] = None                # "START-END": the source lines of a region; None: the whole function
+
+    @property
+    def name(self) -> str:
+        """How the user reads it: the function, or a region as `function:START-END`."""
+        return f"{self.function}:{self.region}" if self.region else self.function
 
     def to_json(self) -> dict:
         return {
-            "function": self.function, "status": self.status,
+            "function": self.function, "region": self.region, "status": self.status,
             "program": str(self.program) if self.program is not None else None,
             "guide": self.guide, "guidance": self.guidance, "grammar": self.grammar,
             "enumerator": self.enumerator, "candidates": self.candidates,
@@ -136,7 +142,8 @@ def lift(source: Union[str, Path], function: Optional[str] = None, *, timeout: f
          model: Optional[ModelConfig] = None, cache_dir: Optional[str] = None,
          check_answers: bool = False, examples: int = 6, seed: int = 0, verify: str = "bounded",
          bound: int = 3, require_proof: bool = False, flags: Optional[list[str]] = None,
-         language: Optional[str] = None, translate: bool = True, plain: bool = False) -> LiftResult:
+         language: Optional[str] = None, translate: bool = True, plain: bool = False,
+         region: Optional[str] = None) -> LiftResult:
     """Lift a C kernel (a path or C source text) to a TACO program checked on examples and,
     unless `verify="none"`, proved equivalent for all sizes up to `bound`.
 
@@ -152,14 +159,34 @@ def lift(source: Union[str, Path], function: Optional[str] = None, *, timeout: f
     `translate=False` leaves out the statements read off the C (static guidance tries them
     before it searches): the search and its guidance alone, for measuring them. `plain`
     asks for plain TACO (for the taco and tensora targets): a statement read off the C
-    that goes beyond it is not tried."""
+    that goes beyond it is not tried. `region` ("START-END"): the loop nest of the function
+    at those source lines, lifted as a kernel of its own (c/outline.py)."""
     start = time.monotonic()
     _choose("guide", guide, GUIDES)
     _choose("grammar", grammar, STYLES)
     _choose("enumerator", enumerator, ENUMERATORS)
     _choose("verification", verify, ("bounded", "none"))
     budget = Budget(timeout, start)
-    kernel = source if isinstance(source, A.Kernel) else load_kernel(source, function, flags, language)
+    kernel = source if isinstance(source, A.Kernel) else load_unit_kernel(source, function, region, flags, language)
+    result = _lift_kernel(kernel, budget, start, guide, grammar, enumerator, answers, samples, offline, model,
+                          cache_dir, check_answers, examples, seed, verify, bound, require_proof, translate, plain)
+    if kernel.region is not None:
+        result.function, result.region = kernel.region.function, kernel.region.lines
+    return result
+
+
+def load_unit_kernel(source, function: Optional[str], region: Optional[str], flags, language) -> A.Kernel:
+    """The kernel of a function, or of one of its regions (`region`: "START-END")."""
+    if region is None:
+        return load_kernel(source, function, flags, language)
+    from .c.outline import region_kernel
+    if function is None:
+        raise TensorliftError("a region needs its function")
+    return region_kernel(parse(source, flags, language), function, region)
+
+
+def _lift_kernel(kernel, budget, start, guide, grammar, enumerator, answers, samples, offline, model, cache_dir,
+                 check_answers, examples, seed, verify, bound, require_proof, translate, plain) -> LiftResult:
     intervals = flag_intervals_of(kernel)
     results, idle = [], []
     for k, (case, fixed) in enumerate(flag_cases(intervals)):

@@ -39,6 +39,13 @@ class Signature:
     returns: Optional[str] = None       # dtype of the returned value, if any
     tied_sizes: list[list[str]] = field(default_factory=list)
     returns_shape: Optional[list[str]] = None   # a returned vector's shape (None: a scalar)
+    region: Optional[str] = None        # a region's name (`forward:120-131`); `function` is its outlined name
+    origins: dict[str, str] = field(default_factory=dict)   # a region's parameter -> what it is in the C
+
+    @property
+    def title(self) -> str:
+        """What the code was lifted from, as emitted code says it."""
+        return f"{self.function} (the region {self.region})" if self.region else self.function
 
     def param(self, name: str) -> Param:
         for p in self.params:

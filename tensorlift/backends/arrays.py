@@ -241,7 +241,7 @@ def emit_array_code(target: str, program, sig, case_sigs=None) -> str:
             lines += gen.body("        ", outputs)
     if conds[0] is not None:
         lines.append('    raise ValueError("no case of the flags holds")')
-    head = f'''"""{sig.function}, lifted from C by tensorlift ({target} back end)."""\n{d.imports}'''
+    head = f'''"""{sig.title}, lifted from C by tensorlift ({target} back end)."""\n{d.imports}'''
     parts = [head]
     if any(g.uses_cdiv for g in gens):
         parts.append(d.cdiv_helper.strip("\n"))

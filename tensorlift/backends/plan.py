@@ -310,12 +310,15 @@ def signature_code(plan: Plan) -> str:
 
 def parameter_doc(plan: Plan, dtype_names: dict[str, str]) -> str:
     """The docstring lines that say what each parameter is."""
-    lines = ["    Parameters, in C order:"]
+    lines = ["    Parameters, in C order:" if not plan.sig.region else
+             f"    Parameters (the inputs of the region {plan.sig.region}, in the order the C declares them):"]
     shaped = {m.group() for p in plan.sig.params if p.kind == "array" and p.name in plan.reads
               for e in p.shape or [] for m in _SIZE_NAME.finditer(e)}
     for p in plan.sig.call_params:
         t = plan.info(p.name)
         ident = t.ident if t.ident == p.name else f"{t.ident} (the C's {p.name})"   # a struct's field
+        if p.name in plan.sig.origins:
+            ident = f"{t.ident} ({plan.sig.origins[p.name]})"
         if p.kind == "scalar":
             what = {"dimension": "size", "stride": "row stride (dense)",
                     "flag": "flag that picks the case"}.get(p.role, "value")

@@ -37,7 +37,7 @@ def emit_taco(program, sig: Signature, case_sigs=None) -> str:
         ctype = t.ctype or t.kind
         rows.append((t.name, ctype, role, shape, fmt))
     unused = [p.name for p in sig.params if p.name not in used]
-    head = [f"# {sig.function}: TACO index notation lifted from C by tensorlift.",
+    head = [f"# {sig.title}: TACO index notation lifted from C by tensorlift.",
             "# Statements run in order; a right-side index variable absent on the left is summed"
             " at the smallest",
             "# subexpression containing all its uses; int tensors use C's truncating division.",

@@ -79,7 +79,7 @@ def emit_tensora(program: Program, sig: Signature) -> str:
         dt = f"np.{OUTPUT_DTYPE[t.ctype]}"
         outs.append(f"np.asarray({t.ident}).astype({dt})" + ("[()]" if t.role == "return" and not t.order else ""))
     lines.append(f"    return {', '.join(outs)}")
-    return "\n\n\n".join([f'"""{sig.function}, lifted from C by tensorlift (tensora back end)."""'
+    return "\n\n\n".join([f'"""{sig.title}, lifted from C by tensorlift (tensora back end)."""'
                           "\nimport numpy as np\nimport tensora", _HELPER.strip("\n"),
                           "\n".join(lines)]) + "\n"
 

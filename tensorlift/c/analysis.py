@@ -23,6 +23,7 @@ from ..signature import Param, Signature
 from . import ast as A
 from .affine import Affine, Product, fit, fit_extent
 from .frontend import load_kernel
+from .outline import origins
 from .interp import REDRAWS, Interpreter, Undefined, Vec
 from .roles import Flows, analyse_flows, scalar_roles
 from .slots import ROW_PITCH, Slot, array_pointer, bind, flatten, size_slots
@@ -122,6 +123,8 @@ def analyze_kernel(kernel: A.Kernel, slots: Optional[list[Slot]] = None, budget=
     if ret is not None:
         returns, returns_shape = ret.dtype, [str(e) for e in layouts[ret.name].shape]
     sig = Signature(kernel.name, params, returns, tied, returns_shape)
+    if kernel.region is not None:
+        sig.region, sig.origins = kernel.region.name, origins(kernel, slots)
     return Analysis(kernel, slots, sig, layouts, stride_values, ties, flows, dims, fixed)
 
 

@@ -41,7 +41,7 @@ from .flags import include_roots
 from .nodes import node_struct
 from .slots import Slot, decayed
 
-PROTOCOL = "3"            # bump when the generated text or the protocol changes
+PROTOCOL = "4"            # bump when the generated text or the protocol changes
 GUARD = 16                # elements of guard on each side of every array
 TIMING_BATCH = 1e-3       # seconds: a timed batch repeats the call until it lasts at least this
 EXAMPLE_OPT = "-O0"
@@ -95,8 +95,11 @@ def user_unit(kernel: A.Kernel, slots: list[Slot], included: str, macros: dict[s
                  f"void (*const tl_entry)(void) = reinterpret_cast<void (*)(void)>("
                  f"static_cast<std::add_pointer_t<{ftype}>>(&{kernel.function.qualified or kernel.name}));"]
     else:
-        lines = [f'#include "{included}"',
-                 f"void (*const tl_entry)(void) = (void (*)(void)){kernel.name};"]
+        lines = [f'#include "{included}"', *(g.definition for g in kernel.globals.values() if g.definition)]
+        if kernel.region is not None:      # the region's statements in a function of its inputs
+            lines += [kernel.region.c_text, "void (*const tl_entry)(void) = (void (*)(void))tl_region;"]
+        else:
+            lines.append(f"void (*const tl_entry)(void) = (void (*)(void)){kernel.name};")
     for s in slots:
         if s.is_global:
             lines.append(f"void *const tl_g_{s.name} = (void *)&{s.name};")
@@ -419,7 +422,7 @@ def _compiler_id(cc: str) -> str:
 
 def _files_id(kernel: A.Kernel) -> str:
     parts = [hashlib.sha256(kernel.source.encode()).hexdigest()]
-    for f in kernel.includes:
+    for f in kernel.includes + [path for path, _ in kernel.sources]:
         try:
             st = os.stat(f)
             parts.append(f"{f}:{st.st_size}:{st.st_mtime_ns}")
@@ -471,8 +474,11 @@ def start_build(kernel: A.Kernel, slots: list[Slot], opt: str = EXAMPLE_OPT,
     harness = harness_unit(kernel, slots)
     flags = include_flags + [f for f in kernel.flags if not f.startswith(("-O", "-W", "-g"))] \
         + [f"-D{n}={v}" for n, v in macros.items()]
+    others = [(path, include_flags + [f for f in fl if not f.startswith(("-O", "-W", "-g"))]
+               + [f"-D{n}={v}" for n, v in macros.items()]) for path, fl in kernel.sources]
     h = hashlib.sha256("\0".join([PROTOCOL, _compiler_id(cc), opt, *flags, user, harness,
                                   *(f"{k}\0{v}" for k, v in sorted(sources.items())),
+                                  *(f"{p}\0{' '.join(fl)}" for p, fl in others),
                                   _files_id(kernel)]).encode()).hexdigest()
     target = default_cache_dir() / "build" / h[:2] / h
     build = Build(target, slot_key(slots), macros)
@@ -481,7 +487,7 @@ def start_build(kernel: A.Kernel, slots: list[Slot], opt: str = EXAMPLE_OPT,
 
     def work():
         try:
-            _compile(cc, cxx, opt, flags, user, harness, sources, target)
+            _compile(cc, cxx, opt, flags, user, harness, sources, target, others)
         except BaseException as e:   # reported when the executable is asked for
             build.error = e
     build.thread = threading.Thread(target=work, daemon=True)
@@ -489,7 +495,10 @@ def start_build(kernel: A.Kernel, slots: list[Slot], opt: str = EXAMPLE_OPT,
     return build
 
 
-def _compile(cc, cxx, opt, flags, user, harness, sources: dict[str, str], target: Path) -> None:
+def _compile(cc, cxx, opt, flags, user, harness, sources: dict[str, str], target: Path,
+             others: list = ()) -> None:
+    """`others`: other files of the project that the kernel calls into, each compiled
+    with its own flags and linked in."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix="build-", dir=target.parent))
@@ -507,11 +516,13 @@ def _compile(cc, cxx, opt, flags, user, harness, sources: dict[str, str], target
         jobs = [
             [cc, "-c", opt, "-w", *flags, "-Dmain=tl_user_main_", "-o", "user.o", f"user{suffix}"],
             [hcc, "-c", "-O1", "-w", *std, "-o", "harness.o", f"harness{suffix}"],
-        ]
+        ] + [[cc, "-c", opt, "-w", *fl, f"-Dmain=tl_other_main_{k}", "-o", f"other{k}.o", path]
+             for k, (path, fl) in enumerate(others)]
+        whats = ["the kernel", "the harness"] + [path for path, _ in others]
         procs = [subprocess.Popen(cmd, cwd=tmp, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
                  for cmd in jobs]
         errs = [p.communicate(timeout=300)[1] for p in procs]
-        for p, err, what in zip(procs, errs, ("the kernel", "the harness")):
+        for p, err, what in zip(procs, errs, whats):
             if p.returncode != 0:
                 line = next((ln for ln in err.splitlines() if "error" in ln), err.strip()[:300])
                 size = next((ln.split("tl_size_", 1)[1].split("'")[0].split("’")[0] for ln in err.splitlines()
@@ -520,13 +531,16 @@ def _compile(cc, cxx, opt, flags, user, harness, sources: dict[str, str], target
                     raise KernelRunError(f"cannot compile the kernel with another value of the size macro "
                                          f"{size}: its definition could not be shadowed")
                 raise KernelRunError(f"the compiler rejected {what}: {line.split('error:', 1)[-1].strip()}")
-        link = subprocess.run([cc, "-o", "harness", "user.o", "harness.o", "-lm"], cwd=tmp,
+        objects = ["user.o", "harness.o"] + [f"other{k}.o" for k in range(len(others))]
+        link = subprocess.run([cc, "-o", "harness", *objects, "-lm"], cwd=tmp,
                               capture_output=True, text=True, timeout=300)
-        if link.returncode != 0 and "undefined reference" in link.stderr:
-            # another function of the file calls something defined elsewhere in its project;
-            # the kernel itself calls nothing the front end did not see the body of
-            link = subprocess.run([cc, "-o", "harness", "user.o", "harness.o", "-lm",
-                                   "-no-pie", "-Wl,--unresolved-symbols=ignore-in-object-files"], cwd=tmp,
+        if link.returncode != 0 and ("undefined reference" in link.stderr or "multiple definition" in link.stderr):
+            # another function of the file calls something defined elsewhere in its project
+            # (the kernel itself calls nothing the front end did not see the body of), or
+            # two files of the project both define what the kernel does not use
+            link = subprocess.run([cc, "-o", "harness", *objects, "-lm", "-no-pie",
+                                   "-Wl,--unresolved-symbols=ignore-in-object-files",
+                                   "-Wl,--allow-multiple-definition"], cwd=tmp,
                                   capture_output=True, text=True, timeout=300)
         if link.returncode != 0:
             line = next((ln for ln in link.stderr.splitlines() if "error" in ln or "undefined" in ln),
