@@ -214,7 +214,8 @@ def _print_analysis(res) -> None:
     print(f"function {sig.function}")
     for p in sig.params:
         if p.kind == "array":
-            print(f"  {p.name:<18} array  {p.dtype:<6} {p.access:<9} shape [{', '.join(p.shape)}]")
+            window = f" from element {p.offset}" if p.offset else ""
+            print(f"  {p.name:<18} array  {p.dtype:<6} {p.access:<9} shape [{', '.join(p.shape)}]{window}")
         elif p.role == "stride":
             dense = res.analysis.stride_values.get(p.name)
             print(f"  {p.name:<18} scalar {p.dtype:<6} stride (examples use the dense row length {dense})")

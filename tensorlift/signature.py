@@ -16,15 +16,19 @@ class Param:
     dtype: str                          # a C type, named as in `carith.DTYPES`
     access: Optional[str] = None        # arrays: "read" | "write" | "readwrite"
     shape: Optional[list[str]] = None   # arrays: affine expressions over dimension scalars
-    role: Optional[str] = None          # scalars: "dimension" | "stride" | "value" | "flag"
+    role: Optional[str] = None          # scalars: "dimension" | "stride" | "offset" | "value" | "flag"
     macro: Optional[int] = None         # a size macro (`#define N 64`), not a parameter: its value
     size_of: Optional[str] = None       # a C++ vector's size (`base.size()`), not a parameter
+    offset: Optional[str] = None        # arrays read at an offset: where the window starts in the C's buffer
+
 
     def to_json(self) -> dict:
         d = {"name": self.name, "kind": self.kind, "dtype": self.dtype}
         if self.kind == "array":
             d["access"] = self.access
             d["shape"] = list(self.shape or [])
+            if self.offset:
+                d["offset"] = self.offset
         else:
             d["role"] = self.role
         if self.macro is not None:

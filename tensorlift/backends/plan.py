@@ -308,6 +308,9 @@ def signature_code(plan: Plan) -> str:
                      for p in plan.sig.call_params)
 
 
+_ACCESS = {"read": "read", "write": "output", "readwrite": "read and updated (a new array is returned)"}
+
+
 def parameter_doc(plan: Plan, dtype_names: dict[str, str]) -> str:
     """The docstring lines that say what each parameter is."""
     lines = ["    Parameters, in C order:" if not plan.sig.region else
@@ -320,15 +323,18 @@ def parameter_doc(plan: Plan, dtype_names: dict[str, str]) -> str:
         if p.name in plan.sig.origins:
             ident = f"{t.ident} ({plan.sig.origins[p.name]})"
         if p.kind == "scalar":
-            what = {"dimension": "size", "stride": "row stride (dense)",
-                    "flag": "flag that picks the case"}.get(p.role, "value")
+            what = {"dimension": "size", "stride": "row stride (dense)", "flag": "flag that picks the case",
+                    "offset": "offset where windows of the C's arrays start"}.get(p.role, "value")
             if p.macro is not None:
                 what += f", the macro {p.name} of the C (default {p.macro})"
             used = "" if p.name in plan.reads or p.name in shaped or p.role == "flag" else ", accepted and ignored"
             lines.append(f"      {ident}: {what} ({p.dtype}){used}")
             continue
         shape = ", ".join(p.shape or [])
-        if p.access == "write" and p.name in plan.reads:    # a domain keeps its other elements
+        if p.offset:            # read at an offset: the argument is the window, not the whole buffer
+            lines.append(f"      {ident}: {dtype_names[p.dtype]}[{shape}], the window of the C's buffer that "
+                         f"starts at element {p.offset}, {_ACCESS[p.access]}")
+        elif p.access == "write" and p.name in plan.reads:    # a domain keeps its other elements
             lines.append(f"      {ident}: {dtype_names[p.dtype]}[{shape}] (or the C's flat buffer of it), "
                          f"output: the elements the program does not assign keep their values (a new array "
                          f"is returned)")

@@ -28,6 +28,8 @@ def emit_taco(program, sig: Signature, case_sigs=None) -> str:
         if t.role == "param":
             p = t.param
             role = p.access if p.kind == "array" else f"{p.role or 'value'} scalar"
+            if p.offset:
+                role += f" (the window from element {p.offset})"
             shape = f"[{', '.join(p.shape or [])}]" if p.kind == "array" else ""
         elif t.role == "return":
             role, shape = "returned", f"[{', '.join(sig.returns_shape)}]" if t.order else ""

@@ -23,6 +23,7 @@ from ..signature import Param, Signature
 from . import ast as A
 from .affine import Affine, Product, fit, fit_extent
 from .frontend import load_kernel
+from .offsets import Offset, find_windows
 from .outline import origins
 from .interp import REDRAWS, Interpreter, Undefined, Vec
 from .roles import Flows, analyse_flows, scalar_roles
@@ -39,6 +40,7 @@ class Layout:
     shape: list                  # Affine, or Product for a flattened loop over M*N
     strides: list[Product]
     rows: bool = False
+    base: Optional[Offset] = None   # a window's first element in the C's buffer (c/offsets.py)
 
 
 @dataclass
@@ -50,12 +52,14 @@ class Analysis:
     stride_values: dict[str, Affine]     # a stride parameter's dense value
     ties: dict[str, str]                 # tied dimension -> the dimension it equals
     flows: Flows
-    dims: list[str] = field(default_factory=list)   # dimension slots, ties included
+    dims: list[str] = field(default_factory=list)   # dimension slots, ties included, and offsets
     fixed: dict[str, int] = field(default_factory=dict)   # scalars held at one value (flags)
+    from_zero: set[str] = field(default_factory=set)      # offsets, which start at 0 where sizes start at 1
 
     def sizes(self, free: dict[str, int]) -> dict[str, int]:
-        """Values of every dimension and stride, from values of the untied dimensions."""
-        env = {d: free[self.ties.get(d, d)] for d in self.dims}
+        """Values of every dimension, offset and stride, from values of the untied
+        dimensions and of the offsets (an offset that does not divide is one less)."""
+        env = {d: free[self.ties.get(d, d)] - (d in self.from_zero) for d in self.dims}
         for s, v in self.stride_values.items():
             env[s] = v.eval(env)
         return env
@@ -87,12 +91,15 @@ def analyze_kernel(kernel: A.Kernel, slots: Optional[list[Slot]] = None, budget=
     flows = analyse_flows(kernel, slots)
     roles = scalar_roles(slots, flows)
     slots = size_slots(slots, roles)
-    dims = [n for n, r in roles.items() if r == "dimension"]
+    windows = find_windows(kernel, slots, roles)
+    roles.update({n: "offset" for n in windows.scalars})
+    dims = [n for n, r in roles.items() if r in ("dimension", "offset")]
     strides = [n for n, r in roles.items() if r == "stride"]
     ties: dict[str, str] = {}
     for _ in range(len(dims) + 1):
         try:
-            layouts, stride_values, access = _fit_layouts(kernel, slots, dims, strides, ties, budget, fixed)
+            layouts, stride_values, access = _fit_layouts(kernel, slots, dims, strides, ties, budget, fixed,
+                                                          windows.bases)
             break
         except _Tie as t:
             ties[t.second] = ties.get(t.first, t.first)
@@ -108,7 +115,7 @@ def analyze_kernel(kernel: A.Kernel, slots: Optional[list[Slot]] = None, budget=
         else:
             lay = layouts[s.name]
             params.append(Param(s.name, "array", s.dtype, access=access[s.name],
-                                shape=[str(e) for e in lay.shape]))
+                                shape=[str(e) for e in lay.shape], offset=str(lay.base) if lay.base else None))
     groups: dict[str, list[str]] = {}
     for d in dims:
         groups.setdefault(ties.get(d, d), []).append(d)
@@ -125,7 +132,8 @@ def analyze_kernel(kernel: A.Kernel, slots: Optional[list[Slot]] = None, budget=
     sig = Signature(kernel.name, params, returns, tied, returns_shape)
     if kernel.region is not None:
         sig.region, sig.origins = kernel.region.name, origins(kernel, slots)
-    return Analysis(kernel, slots, sig, layouts, stride_values, ties, flows, dims, fixed)
+    return Analysis(kernel, slots, sig, layouts, stride_values, ties, flows, dims, fixed,
+                    windows.scalars - flows.divisors)
 
 
 def _untouched(layout: Layout, env: dict, buf) -> bool:
@@ -277,8 +285,10 @@ def _delinearise(offsets: list[int], coefs: set[int], interleaved: bool = True) 
     return chain, extents
 
 
-def _fit_layouts(kernel, slots, dims, strides, ties, budget=None, fixed=None):
-    """Layouts fitted over several runs, or a pair of dimensions to tie."""
+def _fit_layouts(kernel, slots, dims, strides, ties, budget=None, fixed=None, bases=None):
+    """Layouts fitted over several runs, or a pair of dimensions to tie. `bases`: where the
+    window of an array read at an offset starts (its trace is read from there)."""
+    bases = bases or {}
     free = [d for d in dims if d not in ties]
     names = free + strides
 
@@ -308,15 +318,21 @@ def _fit_layouts(kernel, slots, dims, strides, ties, budget=None, fixed=None):
     stride_values: dict[str, Affine] = {}
     access: dict[str, str] = {}
     for s in (s for s in slots if s.kind == "array"):
+        base = bases.get(s.name)
+
+        def from_start(bufs, p, s=s, base=base):
+            """The offsets the run touched, from the window's start."""
+            start = base.eval(env_of(p)) if base is not None else 0
+            return [t[1] - start for t in bufs[s.name].trace]
         for interleaved in (True, False):
             # a loop unrolled by two reads like complex pairs at even sizes: one vector at all
             per_run, loops, flats = [], [], []
-            for bufs in runs:
+            for bufs, p in zip(runs, points):
                 buf = bufs[s.name]
                 coefs, flat = _site_strides(buf.trace)
                 if s.rows:
                     coefs[ROW_PITCH] = coefs.get(ROW_PITCH, 1)
-                offsets = sorted({t[1] for t in buf.trace})
+                offsets = sorted(set(from_start(bufs, p)))
                 chain, extents = _delinearise(offsets, set(coefs) | ({1} if flat else set()), interleaved)
                 per_run.append((chain, extents))
                 loops.append([coefs.get(c, e) for c, e in zip(chain, extents)])
@@ -356,8 +372,8 @@ def _fit_layouts(kernel, slots, dims, strides, ties, budget=None, fixed=None):
                         raise UnsupportedConstruct(f"access with a constant step of {st} to '{s.name}'")
                     # `x[2*i]`: a dense vector read every st elements, as long as the last one read
                     st = Affine((), 1)
-                    fitted_extents[k] = fit_extent(names, points, [max(t[1] for t in bufs[s.name].trace) + 1
-                                                                   for bufs in runs])
+                    fitted_extents[k] = fit_extent(names, points, [max(from_start(bufs, p)) + 1
+                                                                   for bufs, p in zip(runs, points)])
                 fitted_strides[k] = Product((st,))
                 continue
             ratio = fit(names, points, [ch[k] // ch[k + 1] for ch, _ in per_run])
@@ -385,18 +401,19 @@ def _fit_layouts(kernel, slots, dims, strides, ties, budget=None, fixed=None):
             if len(diff.terms) == 2 and sorted(c for _, c in diff.terms) == [-1, 1]:
                 raise _Tie(*sorted((n for n, _ in diff.terms), key=dims.index))
             if not diff.terms and diff.const > 0 and k == order - 2 and fitted_extents[k] is not None and all(
-                    max(t[1] for t in bufs[s.name].trace) // want.eval(p) + 1 == fitted_extents[k].eval(p)
+                    max(from_start(bufs, p)) // want.eval(p) + 1 == fitted_extents[k].eval(p)
                     for bufs, p in zip(runs, points) if bufs[s.name].trace):
                 # a row step of `n + 1` is a loop starting on the diagonal (`for (j = i; ...)
                 # A[i*n + j]`) when the rows of n hold every element touched: dense rows
                 fitted_strides[k] = fitted_strides[k + 1].times(want)
         if None in fitted_extents:
-            declared = _declared_layout(kernel, s, ties, free, [bufs[s.name] for bufs in runs], [env_of(p) for p in points])
+            declared = None if base else \
+                _declared_layout(kernel, s, ties, free, [bufs[s.name] for bufs in runs], [env_of(p) for p in points])
             if declared is None:
                 raise UnsupportedConstruct(f"the extent of '{s.name}' is not affine in the sizes")
             layouts[s.name] = declared
         else:
-            layouts[s.name] = Layout(fitted_extents, fitted_strides, s.rows)
+            layouts[s.name] = Layout(fitted_extents, fitted_strides, s.rows, base)
         buf0 = runs[0][s.name]
         if buf0.seen_type is not None and s.field is not None:
             s.dtype = buf0.seen_type

@@ -36,15 +36,18 @@ MEMORY_LIMIT = 2 << 30       # bytes of address space for a run
 
 @dataclass
 class Region:
-    """A shaped array stored in a flat buffer (or in rows, for `T **`)."""
+    """A shaped array stored in a flat buffer (or in rows, for `T **`), from `base` on (a
+    window read at an offset)."""
     shape: tuple[int, ...]
     strides: tuple[int, ...]
     rows: bool
+    base: int = 0
 
     @staticmethod
     def of(layout: Layout, sizes: dict[str, int]) -> "Region":
         return Region(tuple(max(0, e.eval(sizes)) for e in layout.shape),
-                      tuple(s.eval(sizes) for s in layout.strides), layout.rows)
+                      tuple(s.eval(sizes) for s in layout.strides), layout.rows,
+                      layout.base.eval(sizes) if layout.base is not None else 0)
 
     @property
     def inner_size(self) -> int:
@@ -61,15 +64,15 @@ class Region:
     def offsets(self) -> np.ndarray:
         """Flat offset (rows arrays: row * inner_size + offset in row) of every element."""
         if not self.shape:
-            return np.zeros((), dtype=np.int64)
+            return np.full((), self.base, dtype=np.int64)
         idx = np.indices(self.shape, dtype=np.int64)
         strides = list(self.strides)
         if self.rows:
             strides[0] = self.inner_size
-        return sum(i * s for i, s in zip(idx, strides))
+        return self.base + sum(i * s for i, s in zip(idx, strides))
 
     def flat_size(self) -> int:
-        return self.nrows * self.inner_size if self.rows else max(self.inner_size, 1)
+        return self.nrows * self.inner_size if self.rows else self.base + max(self.inner_size, 1)
 
     def gather(self, flat: np.ndarray) -> np.ndarray:
         return flat[self.offsets()]

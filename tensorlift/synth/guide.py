@@ -104,7 +104,9 @@ def _traced(analysis: Analysis, variant: int):
     executed: set[int] = set()
     buffers = trace_run(analysis.kernel, analysis.slots, {**sizes, **analysis.fixed}, seed=1,
                         writes=writes, executed=executed)
-    facts = TraceFacts(sizes, {}, {}, {n: Region.of(analysis.layouts[n], sizes).strides for n in buffers}, executed)
+    regions = {n: Region.of(analysis.layouts[n], sizes) for n in buffers}
+    facts = TraceFacts(sizes, {}, {}, {n: r.strides for n, r in regions.items()}, executed,
+                       bases={n: r.base for n, r in regions.items() if r.base})
     # a buffer that is several slots (a vector passed by value and returned) is the output's
     outputs = analysis.signature.outputs
     for name, buf in sorted(buffers.items(), key=lambda kv: kv[0] not in outputs):

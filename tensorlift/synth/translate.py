@@ -47,6 +47,7 @@ class TraceFacts:
     alt: Optional["TraceFacts"] = None          # a second run at other sizes (constants that move with them)
     recurrent: dict = field(default_factory=dict)   # output -> line where it reads what an earlier iteration stored
     reads_stored: set = field(default_factory=set)  # ids of sites that read an output element already stored
+    bases: dict = field(default_factory=dict)       # slot -> where its window starts (arrays read at an offset)
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,9 @@ class _Walk:
         if raw_alt is not None and raw_alt[0] != raw[0]:
             raw_alt = None
         loops, steps, c0 = raw
+        c0 -= self.facts.bases.get(array, 0)
+        if raw_alt is not None:
+            raw_alt = (raw_alt[0], raw_alt[1], raw_alt[2] - alt.bases.get(array, 0))
         strides = self.facts.strides.get(array, ())
         strides_alt = alt.strides.get(array, ()) if raw_alt is not None else None
         terms: list[dict] = [dict() for _ in strides]
@@ -187,10 +191,11 @@ class _Walk:
 
     def _explains(self, site: _Site, sid: int) -> bool:
         strides = self.facts.strides.get(site.array, ())
+        base = self.facts.bases.get(site.array, 0)
         for _, off, counters, _, loops in self.facts.site_trace.get(sid, ()):
             env = {self.syms.get(lp, ""): c for lp, c in zip(loops, counters)}
             try:
-                if sum(st * aff.eval(env) for st, aff in zip(strides, site.dims)) != off:
+                if sum(st * aff.eval(env) for st, aff in zip(strides, site.dims)) != off - base:
                     return False
             except KeyError:
                 return False
