@@ -583,6 +583,11 @@ class _Walk:
         (`for (k = i+1; k < m; k++) s += ...`) is beyond the notation, and said so."""
         def fold(after, p, before):
             red = _fold(after, p, before, sym)
+            if red is None and after is not None and p not in _nodes(after) and sym in _syms(after):
+                # set anew by every iteration (a scratch row, the last element seen): after
+                # the loop, what the last iteration set
+                last = self._last_iteration(node)
+                return _subst(after, {sym: last}) if last is not None else None
             if red is None or not any(isinstance(x, ir.Reduce) and sym in x.vars for x in _nodes(red)):
                 return red
             entries = [e for es in self.facts.site_trace.values() for e in es if id(node) in e[4]]
@@ -595,6 +600,25 @@ class _Walk:
                     return None
             return red
         return fold
+
+    def _last_iteration(self, node: A.Loop) -> Optional[Affine]:
+        """The iteration number of a loop's last iteration, as a size and a constant, when
+        it runs a number of times that does not depend on the loops around it."""
+        entries = [e for es in self.facts.site_trace.values() for e in es if id(node) in e[4]]
+        if not entries or self.facts.alt is None:
+            return None
+        k = entries[0][4].index(id(node))
+        loops = entries[0][4][:k + 1]
+        count = _trip_count(_inside(self.facts, loops), k, loops, self.sym)
+        alt = [e for es in self.facts.alt.site_trace.values() for e in es if id(node) in e[4]]
+        count_alt = _trip_count(alt, k, alt[0][4][:k + 1], self.sym) if alt else None
+        if count is None or count_alt is None or count.terms or count_alt.terms:
+            return None
+        for n in self.analysis.free_dims:
+            c = count.const - self.facts.sizes[n]
+            if count_alt.const - self.facts.alt.sizes[n] == c:
+                return Affine(((n, 1),), c - 1)
+        return None
 
     def spoil(self, node, frame: dict) -> None:
         """What the walk cannot follow leaves every value it may change unknown."""
