@@ -181,6 +181,7 @@ def _parse(args):
 def _kernels(args):
     """The kernels a command works on: the function named, or every kernel of the file
     (read once, with the build's flags), as (name, kernel or the error reading it)."""
+    from .units import unit_kernel
     unit = _parse(args)
     names = [args.function] if args.function else unit.candidates()
     if not names:
@@ -188,7 +189,7 @@ def _kernels(args):
     out = []
     for name in names:
         try:
-            out.append((name, unit.kernel(name)))
+            out.append((name, unit_kernel(unit, name)))
         except TensorliftError as e:
             if len(names) == 1:
                 raise

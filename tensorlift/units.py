@@ -1,11 +1,13 @@
 """What a file is lifted as: its functions, and the loop nests inside them (regions).
 
-A function that takes or returns arrays is tried whole first; when it is not lifted (it
-calls something tensorlift does not model, or it is no single tensor computation, like a
-forward pass), its regions are lifted instead (`c/regions.py`), and a region that is not
-lifted gives way to the nests inside it. A region that is all the function does is not
-tried again after the function. Functions that take no arrays (`main`, a driver) are
-looked at for regions only.
+A function that takes or returns arrays is a kernel and is tried whole first; when it is
+not lifted (it is no single tensor computation, like a forward pass), its regions are
+lifted instead (`c/regions.py`), and a region that is not lifted gives way to the nests
+inside it. A region that is all the function does is not tried again after the function.
+A function that calls something tensorlift does not model (a timing function calling
+`gettimeofday`), or that takes no arrays (`main`, a driver), is lifted as its regions only.
+`lift` and `bench` both go this way: `bench` lists the first units of each file and queues
+the follow-ups of a unit when its record comes.
 """
 from __future__ import annotations
 
@@ -14,30 +16,34 @@ from typing import Callable, Iterator, Optional, Union
 
 from .c import ast as A
 from .c.frontend import Unit
-from .c.outline import outline
-from .c.regions import Region, find_regions, whole_body
+from .c.outline import region_kernel
+from .c.regions import find_regions, region_by_lines, whole_body
 from .errors import TensorliftError
+
+Item = tuple[str, Optional[str], Optional[int]]
+"""A unit to lift: (function, region "START-END" or None for the whole function, first line)."""
 
 
 @dataclass
 class Attempt:
-    """One unit tried: a function (region None) or a region of it, and what came of it: a
-    result (anything with `status`), or the error that stopped it."""
+    """One unit tried, and what came of it: a result (anything with `status`), or the error
+    that stopped it."""
     function: str
     region: Optional[str]
     outcome: object
 
     @property
     def name(self) -> str:
-        return f"{self.function}:{self.region}" if self.region else self.function
+        return unit_name(self.function, self.region)
 
     @property
     def lifted(self) -> bool:
         return getattr(self.outcome, "status", None) == "lifted"
 
 
-LiftOne = Callable[[A.Kernel], object]
-"""Lifts one kernel; may raise (the attempt then holds the exception)."""
+def unit_name(function: str, region: Optional[str]) -> str:
+    """How the user reads a unit: `forward`, or a region as `forward:120-131`."""
+    return f"{function}:{region}" if region else function
 
 
 def split_name(name: str) -> tuple[str, Optional[str]]:
@@ -48,56 +54,67 @@ def split_name(name: str) -> tuple[str, Optional[str]]:
     return name, None
 
 
-def attempts(unit: Unit, lift_one: LiftOne, names: Optional[list[str]] = None) -> Iterator[Attempt]:
-    """Every unit of the file's functions (or of those named; a name may be a region,
-    `function:START-END`), lifted in order."""
+def unit_kernel(unit: Unit, name: str) -> A.Kernel:
+    """The kernel of a function, or of a region named `function:START-END`."""
+    function, lines = split_name(name)
+    return unit.kernel(function) if lines is None else region_kernel(unit, function, lines)
+
+
+def first_units(unit: Unit, names: Optional[list[str]] = None) -> list[Item]:
+    """The units of the file's functions (or of those named; a name may be a region) to
+    try first, in source order."""
     kernels = set(unit.candidates())
+    out: list[Item] = []
     for name in names if names is not None else unit.functions():
         function, lines = split_name(name)
         if lines is not None:
-            yield _region_attempt(unit, function, lines, lift_one)
+            out.append((function, lines, int(lines.split("-")[0])))
             continue
-        tried_whole = False
-        error = None
-        if names is not None or function in kernels and function != "main":
-            try:
-                kernel = unit.kernel(function)
-            except TensorliftError as e:
-                error = e
-            else:
-                got = _attempt(function, None, lambda: lift_one(kernel))
-                yield got
-                if got.lifted:
-                    continue
-                tried_whole = True
+        line = unit.defs[function].location.line if function in unit.defs else None
         regions = find_regions(unit, function) if function in unit.defs else []
-        if error is not None and not regions:
-            yield Attempt(function, None, error)
-        for r in regions:
-            yield from _nest(unit, r, lift_one, skip=tried_whole and whole_body(unit, function, r))
+        whole = names is not None or (function in kernels and function != "main")
+        if whole and regions:
+            try:
+                unit.kernel(function)
+            except TensorliftError:
+                whole = False        # calls what is not modelled: its regions stand for it
+        if whole:
+            out.append((function, None, line))
+        else:
+            out += [(function, r.lines, r.start) for r in regions]
+    return out
 
 
-def _nest(unit: Unit, region: Region, lift_one: LiftOne, skip: bool = False) -> Iterator[Attempt]:
-    """A region, and the nests inside it when it is not lifted."""
-    if not skip:
-        got = _attempt(region.function, region.lines, lambda: lift_one(outline(unit, region)))
+def follow_ups(unit: Unit, function: str, region: Optional[str]) -> list[Item]:
+    """What to try when a unit is not lifted: a function's regions (the nests inside one
+    that is all the function does), a region's nests."""
+    if region is not None:
+        r = region_by_lines(unit, function, region)
+        nests = r.children if r is not None else []
+    else:
+        nests = []
+        for r in find_regions(unit, function) if function in unit.defs else []:
+            nests += r.children if whole_body(unit, function, r) else [r]
+    return [(function, r.lines, r.start) for r in nests]
+
+
+LiftOne = Callable[[A.Kernel], object]
+"""Lifts one kernel; may raise (the attempt then holds the exception)."""
+
+
+def attempts(unit: Unit, lift_one: LiftOne, names: Optional[list[str]] = None) -> Iterator[Attempt]:
+    """Every unit of the file (or of the functions named), lifted in order, the follow-ups
+    of a unit not lifted right after it."""
+    todo = list(reversed(first_units(unit, names)))
+    while todo:
+        function, region, _ = todo.pop()
+        try:
+            outcome: Union[object, Exception] = lift_one(unit_kernel(unit, unit_name(function, region)))
+        except KeyboardInterrupt:
+            raise
+        except Exception as e:          # one unit's failure, even a bug of ours, stops no other
+            outcome = e
+        got = Attempt(function, region, outcome)
         yield got
-        if got.lifted:
-            return
-    for child in region.children:
-        yield from _nest(unit, child, lift_one)
-
-
-def _region_attempt(unit: Unit, function: str, lines: str, lift_one: LiftOne) -> Attempt:
-    from .c.outline import region_kernel
-    return _attempt(function, lines, lambda: lift_one(region_kernel(unit, function, lines)))
-
-
-def _attempt(function: str, region: Optional[str], run: Callable[[], object]) -> Attempt:
-    try:
-        outcome: Union[object, Exception] = run()
-    except KeyboardInterrupt:
-        raise
-    except Exception as e:          # one unit's failure, even a bug of ours, stops no other
-        outcome = e
-    return Attempt(function, region, outcome)
+        if not got.lifted:
+            todo += reversed(follow_ups(unit, function, region))

@@ -230,13 +230,14 @@ def _cell(key: str, rec: dict, index: int) -> str:
         return f'<td class="error">{esc(why_not(rec))}</td>'
     if key == "verification" and rec.get("verification_reason"):
         return f'<td title="{esc(rec["verification_reason"])}">{esc(v)}</td>'
-    if key == "function":
+    if key == "function":        # a region as `function:START-END`
+        v = f"{v}:{rec['region']}" if v is not None and rec.get("region") else v
         return f'<td><code>{esc(v)}</code></td>' if v is not None else '<td data-v=""><i>(file)</i></td>'
     return f"<td>{esc(v)}</td>"
 
 
 def _detail(rec: dict, index: int, sources: SourceCache) -> str:
-    src = sources.function_text(str(rec.get("file", "")), rec.get("function"))
+    src = sources.function_text(str(rec.get("file", "")), rec.get("function"), rec.get("region"))
     if rec.get("program"):
         right = f'<pre class="program">{esc(rec["program"])}</pre>'
     else:

@@ -33,7 +33,8 @@ class Progress:
             pass
 
     def line_for(self, rec: dict) -> str:
-        name = f"{rec.get('file')}" + (f":{rec['function']}" if rec.get("function") else "")
+        name = f"{rec.get('file')}" + (f":{rec['function']}" if rec.get("function") else "") + \
+            (f":{rec['region']}" if rec.get("region") else "")
         status = rec.get("status") or "?"
         what = rec.get("program") if status == "lifted" else (rec.get("error") or rec.get("searched") or "")
         what = next((ln.strip() for ln in str(what).splitlines() if ln.strip()), "")[:300]

@@ -9,7 +9,9 @@ Whatever the pipeline or the programs it runs print goes to stderr, and they rea
 (`--memory`), makes no core dumps, dies with the process that started it, and ends on
 end of input. Killing it is the batch's business (`slot.py`): this process only lifts.
 
-Request fields: file, function, timeout, guide, require_proof, flags, language, hard_limit.
+Request fields: file, function, region, timeout, guide, require_proof, flags, language,
+project, hard_limit. A record of a unit that is not lifted carries "follow_ups": the units
+to try next ([function, region, line]: its regions, or the nests inside it; see units.py).
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ import os
 import signal
 import sys
 import time
+from pathlib import Path
 from typing import Optional, Sequence
 
 from ..budget import limit_memory
@@ -28,10 +31,30 @@ from .records import blank_record
 PARENT_ENV = "TENSORLIFT_BENCH_PARENT"      # pid of the process that started the worker
 
 
-def _lift(path, function, **kw):
-    """The lifting a worker does (a module attribute so that tests can make it misbehave)."""
+def _lift(path, function, region=None, project=(), **kw):
+    """The lifting a worker does (a module attribute so that tests can make it misbehave):
+    the function, or its region, with calls into the project's other files followed."""
     from ..pipeline import lift
-    return lift(path, function, **kw)
+    from ..units import unit_kernel, unit_name
+    unit = _unit(path, kw.pop("flags", None), kw.pop("language", None), project)
+    return lift(unit_kernel(unit, unit_name(function, region)), **kw)
+
+
+def _unit(path, flags, language, project):
+    from ..c.frontend import parse
+    from ..c.project import Project
+    others = Project([(Path(p), fl) for p, fl in project], language) if project else None
+    return parse(Path(path), flags, language, others)
+
+
+def follow_ups(req: dict) -> list:
+    """[function, region, line] of the units to try when this one is not lifted."""
+    from ..units import follow_ups as nests
+    try:
+        unit = _unit(req["file"], list(req.get("flags") or []), req.get("language"), req.get("project") or ())
+        return [list(item) for item in nests(unit, req.get("function"), req.get("region"))]
+    except Exception:             # the unit's own record says what went wrong
+        return []
 
 
 def _die_with_parent() -> None:
@@ -56,7 +79,8 @@ def lift_request(req: dict) -> dict:
     try:
         rec = _lift(file, function, timeout=req.get("timeout", 60.0), guide=guide,
                     require_proof=bool(req.get("require_proof")), flags=list(req.get("flags") or []),
-                    language=req.get("language")).to_json()
+                    language=req.get("language"), region=req.get("region"),
+                    project=req.get("project") or ()).to_json()
     except TensorliftError as e:
         rec = blank_record(file, function, guide=guide, error=str(e).splitlines()[0] if str(e) else type(e).__name__)
     except MemoryError:
@@ -68,6 +92,9 @@ def lift_request(req: dict) -> dict:
                            error=f"internal error: {type(e).__name__}: {e}".splitlines()[0])
     if rec.get("status") == "error" and not rec.get("seconds"):
         rec["seconds"] = round(time.monotonic() - start, 4)
+    rec["region"] = req.get("region")
+    if rec.get("status") != "lifted" and function is not None:
+        rec["follow_ups"] = follow_ups(req)
     return {"file": file, **{k: v for k, v in rec.items() if k != "file"}}
 
 

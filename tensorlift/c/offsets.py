@@ -198,6 +198,13 @@ class _Scan:
             return self.terms(e.expr, sign, depth + 1)
         if isinstance(e, A.Binary) and e.op in "+-":
             return self.terms(e.left, sign, depth + 1) + self.terms(e.right, sign * (1 if e.op == "+" else -1), depth + 1)
+        if isinstance(e, A.Binary) and e.op == "*":         # `(f * h + y) * w` is `f*h*w + y*w`
+            left, right = self.terms(e.left, 1, depth + 1), self.terms(e.right, 1, depth + 1)
+            if len(left) > 1 or len(right) > 1:
+                return [(sign * sa * sb, None if a is None or b is None else ("*", a, b))
+                        for sa, a in left for sb, b in right]
+        if isinstance(e, A.Name) and e.name in self.defs and e.name not in self.scalars and depth < 40:
+            return self.terms(self.defs[e.name], sign, depth + 1)      # a local set once: its value's terms
         return [(sign, self.term(e, depth + 1))]
 
     def term(self, e, depth: int) -> Optional[Term]:
