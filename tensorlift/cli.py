@@ -232,7 +232,7 @@ def _print_analysis(res) -> None:
 
 def cmd_lift(args) -> int:
     from .api import lift
-    from .units import attempts
+    from .units import attempts, split_name, unit_kernel
     targets = _targets(args.target) if args.target else None
     if args.samples < 1:
         raise TensorliftError("--samples must be at least 1")
@@ -243,7 +243,10 @@ def cmd_lift(args) -> int:
                     grammar=args.grammar, enumerator=args.enumerator, check_answers=args.check_answers,
                     require_proof=args.require_proof, translate=args.translate,
                     plain=bool(targets) and bool({"taco", "tensora"} & set(targets)))
-    tried = attempts(_parse(args), lift_one, [args.function] if args.function else None)
+    unit = _parse(args)
+    if args.function and split_name(args.function)[0] not in unit.defs:
+        unit_kernel(unit, args.function)          # says that the file does not define it
+    tried = attempts(unit, lift_one, [args.function] if args.function else None)
     first, second = next(tried, None), next(tried, None)      # one unit: its error is the command's
     if first is None:
         raise TensorliftError(f"no function in {args.file} takes or returns arrays, and none holds a loop "

@@ -143,7 +143,7 @@ def lift(source: Union[str, Path], function: Optional[str] = None, *, timeout: f
          check_answers: bool = False, examples: int = 6, seed: int = 0, verify: str = "bounded",
          bound: int = 3, require_proof: bool = False, flags: Optional[list[str]] = None,
          language: Optional[str] = None, translate: bool = True, plain: bool = False,
-         region: Optional[str] = None) -> LiftResult:
+         region: Optional[str] = None, project=None) -> LiftResult:
     """Lift a C kernel (a path or C source text) to a TACO program checked on examples and,
     unless `verify="none"`, proved equivalent for all sizes up to `bound`.
 
@@ -160,14 +160,16 @@ def lift(source: Union[str, Path], function: Optional[str] = None, *, timeout: f
     before it searches): the search and its guidance alone, for measuring them. `plain`
     asks for plain TACO (for the taco and tensora targets): a statement read off the C
     that goes beyond it is not tried. `region` ("START-END"): the loop nest of the function
-    at those source lines, lifted as a kernel of its own (c/outline.py)."""
+    at those source lines, lifted as a kernel of its own (c/outline.py). `project`: the other
+    files of the user's project (c/project.py), whose functions the code may call."""
     start = time.monotonic()
     _choose("guide", guide, GUIDES)
     _choose("grammar", grammar, STYLES)
     _choose("enumerator", enumerator, ENUMERATORS)
     _choose("verification", verify, ("bounded", "none"))
     budget = Budget(timeout, start)
-    kernel = source if isinstance(source, A.Kernel) else load_unit_kernel(source, function, region, flags, language)
+    kernel = source if isinstance(source, A.Kernel) else \
+        load_unit_kernel(source, function, region, flags, language, project)
     result = _lift_kernel(kernel, budget, start, guide, grammar, enumerator, answers, samples, offline, model,
                           cache_dir, check_answers, examples, seed, verify, bound, require_proof, translate, plain)
     if kernel.region is not None:
@@ -175,14 +177,15 @@ def lift(source: Union[str, Path], function: Optional[str] = None, *, timeout: f
     return result
 
 
-def load_unit_kernel(source, function: Optional[str], region: Optional[str], flags, language) -> A.Kernel:
+def load_unit_kernel(source, function: Optional[str], region: Optional[str], flags, language,
+                     project=None) -> A.Kernel:
     """The kernel of a function, or of one of its regions (`region`: "START-END")."""
     if region is None:
-        return load_kernel(source, function, flags, language)
+        return load_kernel(source, function, flags, language, project)
     from .c.outline import region_kernel
     if function is None:
         raise TensorliftError("a region needs its function")
-    return region_kernel(parse(source, flags, language), function, region)
+    return region_kernel(parse(source, flags, language, project), function, region)
 
 
 def _lift_kernel(kernel, budget, start, guide, grammar, enumerator, answers, samples, offline, model, cache_dir,

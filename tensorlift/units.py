@@ -18,7 +18,7 @@ from .c import ast as A
 from .c.frontend import Unit
 from .c.outline import region_kernel
 from .c.regions import find_regions, region_by_lines, whole_body
-from .errors import TensorliftError
+from .errors import KernelRunError, TensorliftError
 
 Item = tuple[str, Optional[str], Optional[int]]
 """A unit to lift: (function, region "START-END" or None for the whole function, first line)."""
@@ -61,17 +61,19 @@ def unit_kernel(unit: Unit, name: str) -> A.Kernel:
 
 
 def first_units(unit: Unit, names: Optional[list[str]] = None) -> list[Item]:
-    """The units of the file's functions (or of those named; a name may be a region) to
-    try first, in source order."""
+    """The units of the file's functions (or of those named, if it defines them; a name may
+    be a region) to try first, in source order."""
     kernels = set(unit.candidates())
     out: list[Item] = []
     for name in names if names is not None else unit.functions():
         function, lines = split_name(name)
+        if function not in unit.defs:
+            continue
         if lines is not None:
             out.append((function, lines, int(lines.split("-")[0])))
             continue
-        line = unit.defs[function].location.line if function in unit.defs else None
-        regions = find_regions(unit, function) if function in unit.defs else []
+        line = unit.defs[function].location.line
+        regions = find_regions(unit, function)
         whole = names is not None or (function in kernels and function != "main")
         if whole and regions:
             try:
@@ -116,5 +118,5 @@ def attempts(unit: Unit, lift_one: LiftOne, names: Optional[list[str]] = None) -
             outcome = e
         got = Attempt(function, region, outcome)
         yield got
-        if not got.lifted:
+        if not got.lifted and not isinstance(outcome, KernelRunError):   # code that crashes or hangs is not split
             todo += reversed(follow_ups(unit, function, region))

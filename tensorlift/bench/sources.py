@@ -57,7 +57,7 @@ def file_units(path: str | os.PathLike, function: Optional[str] = None, flags: O
     from ..c.frontend import parse
     from ..units import first_units
     unit = parse(Path(path), flags, language, project)
-    return first_units(unit, function)
+    return first_units(unit, [function] if function is not None else None)
 
 
 @dataclass

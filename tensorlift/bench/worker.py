@@ -25,26 +25,27 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from ..budget import limit_memory
-from ..errors import TensorliftError
+from ..errors import KernelRunError, TensorliftError
 from .records import blank_record
 
 PARENT_ENV = "TENSORLIFT_BENCH_PARENT"      # pid of the process that started the worker
 
 
-def _lift(path, function, region=None, project=(), **kw):
+def _lift(path, function, project=(), **kw):
     """The lifting a worker does (a module attribute so that tests can make it misbehave):
     the function, or its region, with calls into the project's other files followed."""
     from ..pipeline import lift
-    from ..units import unit_kernel, unit_name
-    unit = _unit(path, kw.pop("flags", None), kw.pop("language", None), project)
-    return lift(unit_kernel(unit, unit_name(function, region)), **kw)
+    return lift(path, function, project=_project(project, kw.get("language")), **kw)
 
 
-def _unit(path, flags, language, project):
-    from ..c.frontend import parse
+def _project(files, language):
     from ..c.project import Project
-    others = Project([(Path(p), fl) for p, fl in project], language) if project else None
-    return parse(Path(path), flags, language, others)
+    return Project([(Path(p), fl) for p, fl in files], language) if files else None
+
+
+def _unit(path, flags, language, files):
+    from ..c.frontend import parse
+    return parse(Path(path), flags, language, _project(files, language))
 
 
 def follow_ups(req: dict) -> list:
@@ -76,14 +77,17 @@ def lift_request(req: dict) -> dict:
     gives an "error" record with a one-line reason."""
     file, function, guide = req["file"], req.get("function"), req.get("guide", "auto")
     start = time.monotonic()
+    runs = True                # the C ran as it should (a unit whose code crashes or hangs is not split)
     try:
         rec = _lift(file, function, timeout=req.get("timeout", 60.0), guide=guide,
                     require_proof=bool(req.get("require_proof")), flags=list(req.get("flags") or []),
                     language=req.get("language"), region=req.get("region"),
                     project=req.get("project") or ()).to_json()
     except TensorliftError as e:
+        runs = not isinstance(e, KernelRunError)
         rec = blank_record(file, function, guide=guide, error=str(e).splitlines()[0] if str(e) else type(e).__name__)
     except MemoryError:
+        runs = False
         rec = blank_record(file, function, guide=guide, error="out of memory")
     except RecursionError:
         rec = blank_record(file, function, guide=guide, error="input nested too deeply to process")
@@ -93,7 +97,7 @@ def lift_request(req: dict) -> dict:
     if rec.get("status") == "error" and not rec.get("seconds"):
         rec["seconds"] = round(time.monotonic() - start, 4)
     rec["region"] = req.get("region")
-    if rec.get("status") != "lifted" and function is not None:
+    if rec.get("status") != "lifted" and function is not None and runs:
         rec["follow_ups"] = follow_ups(req)
     return {"file": file, **{k: v for k, v in rec.items() if k != "file"}}
 
