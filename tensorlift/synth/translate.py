@@ -235,10 +235,12 @@ class _Walk:
 
     def _recurrence(self, node, site: _Site) -> bool:
         """A read of an output while loops still store to it, of an element other than the
-        one each iteration stores."""
+        one each iteration stores, when the trace shows a dependence that a loop carries (an
+        element an earlier loop of the same iteration filled is a value, not a recurrence)."""
         order = self.facts.order.get(id(node))
         array = site.array
-        if order is None or array not in self.outputs or array not in self.first_store:
+        if order is None or array not in self.outputs or array not in self.first_store \
+                or array not in self.facts.recurrent:
             return False
         if not (order[0] < self.last_store[array] and order[1] > self.first_store[array]):
             return False
@@ -268,11 +270,10 @@ class _Walk:
             if self.facts.order.get(id(node), (-1,))[0] > self.last_store.get(site.array, -1):
                 return self.access(site)        # the output as computed: an earlier statement's
         if site.array in self.outputs and site.array in self.elem:
-            m = self.element_map(site)
-            if m is None:
-                return None                     # another element while they are computed
-            value = self.elem[site.array]       # the element this iteration computes
-            return _subst(value, m) if value is not None else None
+            # the element this iteration computes, or one an earlier loop of the iteration
+            # filled (`m = x[0]` after the loop that set x): its value at this index
+            value = self.elem[site.array]
+            return _subst(value, {_dim(d): aff for d, aff in enumerate(site.dims)}) if value is not None else None
         return self.access(site)
 
     def expr(self, e, frame: dict) -> Optional[Expr]:
