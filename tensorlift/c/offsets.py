@@ -84,8 +84,10 @@ def _text(t: Term, outer: int) -> str:
     if not isinstance(t, tuple):
         return str(t)
     op, a, b = t
-    inner = _PREC[op] + (op == "*")           # `(h / kv_mul) * head_size`, as written
-    text = f"{_text(a, inner)} {op} {_text(b, _PREC[op] + 1)}"
+    left = _text(a, _PREC[op])
+    if op == "*" and isinstance(a, tuple) and a[0] in "/%":
+        left = f"({left})"                    # `(h / kv_mul) * head_size`, as written
+    text = f"{left} {op} {_text(b, _PREC[op] + 1)}"
     return f"({text})" if _PREC[op] < outer else text
 
 
