@@ -19,6 +19,7 @@ from .c import ast as A
 from .c.frontend import load_kernel, parse
 from .c.harness import smoke_macros, start_build
 from .c.interp import FieldStore
+from .c.outline import region_kernel
 from .c.roles import analyse_flows, field_path, flag_intervals, representative, scalar_roles, specialised
 from .c.slots import flatten, size_slots
 from .errors import TensorliftError, UnsupportedConstruct
@@ -26,6 +27,7 @@ from .llm.config import ModelConfig
 from .synth import GRAMMAR_STYLES as STYLES, GUIDES
 from .taco.guards import case_condition, cases_of, guard
 from .taco.ir import Condition, Guarded
+from .units import unit_name
 
 if TYPE_CHECKING:
     from .c.analysis import Analysis
@@ -73,7 +75,7 @@ class LiftResult:
     @property
     def name(self) -> str:
         """How the user reads it: the function, or a region as `function:START-END`."""
-        return f"{self.function}:{self.region}" if self.region else self.function
+        return unit_name(self.function, self.region)
 
     def to_json(self) -> dict:
         return {
@@ -182,7 +184,6 @@ def load_unit_kernel(source, function: Optional[str], region: Optional[str], fla
     """The kernel of a function, or of one of its regions (`region`: "START-END")."""
     if region is None:
         return load_kernel(source, function, flags, language, project)
-    from .c.outline import region_kernel
     if function is None:
         raise TensorliftError("a region needs its function")
     return region_kernel(parse(source, flags, language, project), function, region)

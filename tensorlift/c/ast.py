@@ -307,14 +307,11 @@ class Macro:
 
 
 @dataclass
-class RegionSource:
-    """Where an outlined region comes from (`c/outline.py`): the enclosing function, its
-    source lines, and the C definition of `tl_region`, a function of the region's inputs
-    holding its statements, compiled after the user's file."""
+class Span:
+    """Source lines start..end of a function: a region (`c/regions.py`)."""
     function: str
     start: int
     end: int
-    c_text: str
 
     @property
     def lines(self) -> str:
@@ -324,6 +321,14 @@ class RegionSource:
     def name(self) -> str:
         """How the user reads it: `forward:120-131`."""
         return f"{self.function}:{self.lines}"
+
+
+@dataclass
+class RegionSource(Span):
+    """Where an outlined region comes from (`c/outline.py`), and the C definition of
+    `tl_region`, a function of the region's inputs holding its statements, compiled after
+    the user's file."""
+    c_text: str = ""
 
 
 @dataclass

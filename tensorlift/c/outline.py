@@ -86,7 +86,7 @@ def outline(unit: Unit, region: Region) -> A.Kernel:
         params.append(A.Param(v.name, t, line))
     fn = A.Function(name, params, A.VOID, A.Block(region.start, prologue + [body] + epilogue), region.start)
     conv.functions[name] = fn
-    source = A.RegionSource(region.function, region.start, region.end, _c_text(unit, region, live))
+    source = A.RegionSource(region.function, region.start, region.end, c_text=_c_text(unit, region, live))
     return normalised(conv.assemble(name, source))
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
+from .ast import Span
 from .clang import ci, unary_operator
 from .frontend import ASSERT_FAILS, Unit, callee_name
 from .interp import known_function
@@ -28,21 +29,10 @@ LOOPS = (K.FOR_STMT, K.WHILE_STMT, K.DO_STMT)
 
 
 @dataclass
-class Region:
+class Region(Span):
     """A loop nest of `function`, at source lines start..end (its own file's)."""
-    function: str
-    start: int
-    end: int
-    cursor: object = field(repr=False, compare=False)
+    cursor: object = field(default=None, repr=False, compare=False)
     children: list["Region"] = field(default_factory=list, repr=False, compare=False)
-
-    @property
-    def lines(self) -> str:
-        return f"{self.start}-{self.end}"
-
-    @property
-    def name(self) -> str:
-        return f"{self.function}:{self.lines}"
 
 
 def find_regions(unit: Unit, function: str) -> list[Region]:
