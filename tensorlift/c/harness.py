@@ -472,10 +472,9 @@ def start_build(kernel: A.Kernel, slots: list[Slot], opt: str = EXAMPLE_OPT,
             sources[included] = kernel.source
     user = user_unit(kernel, slots, included, macros)
     harness = harness_unit(kernel, slots)
-    flags = include_flags + [f for f in kernel.flags if not f.startswith(("-O", "-W", "-g"))] \
-        + [f"-D{n}={v}" for n, v in macros.items()]
-    others = [(path, include_flags + [f for f in fl if not f.startswith(("-O", "-W", "-g"))]
-               + [f"-D{n}={v}" for n, v in macros.items()]) for path, fl in kernel.sources]
+    defines = [f"-D{n}={v}" for n, v in macros.items()]
+    flags = include_flags + _compiling(kernel.flags) + defines
+    others = [(path, include_flags + _compiling(fl) + defines) for path, fl in kernel.sources]
     h = hashlib.sha256("\0".join([PROTOCOL, _compiler_id(cc), opt, *flags, user, harness,
                                   *(f"{k}\0{v}" for k, v in sorted(sources.items())),
                                   *(f"{p}\0{' '.join(fl)}" for p, fl in others),
@@ -493,6 +492,11 @@ def start_build(kernel: A.Kernel, slots: list[Slot], opt: str = EXAMPLE_OPT,
     build.thread = threading.Thread(target=work, daemon=True)
     build.thread.start()
     return build
+
+
+def _compiling(flags: list[str]) -> list[str]:
+    """The build's flags without its optimisation, warning and debug options (ours apply)."""
+    return [f for f in flags if not f.startswith(("-O", "-W", "-g"))]
 
 
 def _compile(cc, cxx, opt, flags, user, harness, sources: dict[str, str], target: Path,
