@@ -247,3 +247,15 @@ def copy_project(tmp_path: Path) -> Path:
          "arguments": ["cc", "-Iinclude", "-DBLEND_BIAS=0.25f", "-O2", "-c", "src/blend.c", "-o", "blend.o"]},
     ]))
     return root
+
+
+def test_the_sizes_of_an_array_input_are_inputs_too():
+    unit = parse("""
+        #include <stdio.h>
+        void k(int n, int m, double A[n][m], double *x) {
+            printf("x");
+            for (int i = 0; i < n; i++) A[i][0] = x[i];
+        }""")
+    k = region_kernel(unit, "k", "5-5")
+    assert params(k) == [("n", "Scalar"), ("m", "Scalar"), ("A", "Pointer"), ("x", "Pointer")]
+    assert "static void tl_region(int n, int m, double (*A)[m], double *x)" in k.region.c_text

@@ -154,14 +154,19 @@ class _Uses:
         return self.lo <= c.extent.start.offset and c.extent.end.offset <= self.hi
 
     def live_ins(self) -> list[LiveIn]:
-        out = []
+        out = {}
         for key, refs in self.refs.items():
             decl = self.decls[key]
             mine = sorted((c for c in refs if self.inside(c)), key=lambda c: c.extent.start.offset)
             if not mine or (self.inside(decl) and decl.kind == K.VAR_DECL):
                 continue                        # not used, or declared in the region
-            out.append(LiveIn(decl, self.kind(decl, mine)))
-        return sorted(out, key=lambda v: (v.decl.kind != K.PARM_DECL, v.decl.location.offset))
+            out[key] = LiveIn(decl, self.kind(decl, mine))
+        for v in list(out.values()):            # `double A[n][m]`: its sizes are inputs too
+            for c in v.decl.walk_preorder():
+                r = c.referenced if c.kind == K.DECL_REF_EXPR else None
+                if r is not None and _key(r) in self.decls and _key(r) not in out:
+                    out[_key(r)] = LiveIn(r, "value")
+        return sorted(out.values(), key=lambda v: (v.decl.kind != K.PARM_DECL, v.decl.location.offset))
 
     def kind(self, decl, mine: list) -> str:
         canon = decl.type.get_canonical()
