@@ -258,4 +258,4 @@ def test_the_sizes_of_an_array_input_are_inputs_too():
         }""")
     k = region_kernel(unit, "k", "5-5")
     assert params(k) == [("n", "Scalar"), ("m", "Scalar"), ("A", "Pointer"), ("x", "Pointer")]
-    assert "static void tl_region(int n, int m, double (*A)[m], double *x)" in k.region.c_text
+    assert "static void tl_region(int n, int m, double (*A)[m], double * x)" in k.region.c_text

@@ -23,7 +23,7 @@ from typing import Optional
 
 from ..errors import TensorliftError, UnsupportedConstruct
 from . import ast as A
-from .clang import binary_operator, ci, unary_operator
+from .clang import binary_operator, ci, unary_operator, var_init
 from .frontend import Unit, _at_file_scope, _Converter, _line, c_declarator
 from .nodes import normalised
 from .regions import LOOPS, Region, region_by_lines
@@ -162,10 +162,14 @@ class _Uses:
                 continue                        # not used, or declared in the region
             out[key] = LiveIn(decl, self.kind(decl, mine))
         for v in list(out.values()):            # `double A[n][m]`: its sizes are inputs too
-            for c in v.decl.walk_preorder():
-                r = c.referenced if c.kind == K.DECL_REF_EXPR else None
-                if r is not None and _key(r) in self.decls and _key(r) not in out:
-                    out[_key(r)] = LiveIn(r, "value")
+            init = var_init(v.decl) if v.decl.kind == K.VAR_DECL else None
+            for size in v.decl.get_children():
+                if not size.kind.is_expression() or (init is not None and size == init):
+                    continue
+                for c in size.walk_preorder():
+                    r = c.referenced if c.kind == K.DECL_REF_EXPR else None
+                    if r is not None and _key(r) in self.decls and _key(r) not in out:
+                        out[_key(r)] = LiveIn(r, "value")
         return sorted(out.values(), key=lambda v: (v.decl.kind != K.PARM_DECL, v.decl.location.offset))
 
     def kind(self, decl, mine: list) -> str:
