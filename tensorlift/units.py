@@ -16,6 +16,7 @@ from typing import Callable, Iterator, Optional, Union
 
 from .c import ast as A
 from .c.frontend import Unit
+from .c.interp import NeverDefined
 from .c.outline import region_kernel
 from .c.regions import find_regions, region_by_lines, whole_body
 from .errors import KernelRunError, TensorliftError
@@ -100,6 +101,13 @@ def follow_ups(unit: Unit, function: str, region: Optional[str]) -> list[Item]:
     return [(function, r.lines, r.start) for r in nests]
 
 
+def splits(outcome) -> bool:
+    """Whether a unit not lifted gives way to its regions: not when its code crashes, hangs
+    or exhausts memory when run (it is broken as a whole), but when the sizes tried leave it
+    undefined (a size the analysis chose makes a divisor 0: its parts may be fine)."""
+    return not isinstance(outcome, KernelRunError) or isinstance(outcome, NeverDefined)
+
+
 LiftOne = Callable[[A.Kernel], object]
 """Lifts one kernel; may raise (the attempt then holds the exception)."""
 
@@ -118,5 +126,5 @@ def attempts(unit: Unit, lift_one: LiftOne, names: Optional[list[str]] = None) -
             outcome = e
         got = Attempt(function, region, outcome)
         yield got
-        if not got.lifted and not isinstance(outcome, KernelRunError):   # code that crashes or hangs is not split
+        if not got.lifted and splits(outcome):
             todo += reversed(follow_ups(unit, function, region))

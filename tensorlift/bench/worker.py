@@ -77,17 +77,17 @@ def lift_request(req: dict) -> dict:
     gives an "error" record with a one-line reason."""
     file, function, guide = req["file"], req.get("function"), req.get("guide", "auto")
     start = time.monotonic()
-    runs = True                # the C ran as it should (a unit whose code crashes or hangs is not split)
+    outcome = None              # what stopped the lift (units.splits: whether the unit gives way to its regions)
     try:
         rec = _lift(file, function, timeout=req.get("timeout", 60.0), guide=guide,
                     require_proof=bool(req.get("require_proof")), flags=list(req.get("flags") or []),
                     language=req.get("language"), region=req.get("region"),
                     project=req.get("project") or ()).to_json()
     except TensorliftError as e:
-        runs = not isinstance(e, KernelRunError)
+        outcome = e
         rec = blank_record(file, function, guide=guide, error=str(e).splitlines()[0] if str(e) else type(e).__name__)
-    except MemoryError:
-        runs = False
+    except MemoryError as e:
+        outcome = KernelRunError(str(e))
         rec = blank_record(file, function, guide=guide, error="out of memory")
     except RecursionError:
         rec = blank_record(file, function, guide=guide, error="input nested too deeply to process")
@@ -97,8 +97,10 @@ def lift_request(req: dict) -> dict:
     if rec.get("status") == "error" and not rec.get("seconds"):
         rec["seconds"] = round(time.monotonic() - start, 4)
     rec["region"] = req.get("region")
-    if rec.get("status") != "lifted" and function is not None and runs:
-        rec["follow_ups"] = follow_ups(req)
+    if rec.get("status") != "lifted" and function is not None:
+        from ..units import splits
+        if splits(outcome):
+            rec["follow_ups"] = follow_ups(req)
     return {"file": file, **{k: v for k, v in rec.items() if k != "file"}}
 
 

@@ -25,7 +25,7 @@ from .affine import Affine, Product, fit, fit_extent
 from .frontend import load_kernel
 from .offsets import Offset, find_windows
 from .outline import origins
-from .interp import REDRAWS, Interpreter, Undefined, Vec
+from .interp import REDRAWS, Interpreter, NeverDefined, Undefined, Vec
 from .roles import Flows, analyse_flows, scalar_roles
 from .slots import ROW_PITCH, Slot, array_pointer, bind, flatten, size_slots
 
@@ -185,7 +185,7 @@ def trace_run(kernel: A.Kernel, slots: list[Slot], env: dict[str, int], seed: in
             for seen in (writes, executed):
                 if seen is not None:
                     seen.clear()
-    raise KernelRunError(f"the C is undefined on every input tried at sizes {env}: {reason}")
+    raise NeverDefined(f"the C is undefined on every input tried at sizes {env}: {reason}")
 
 
 def _trace_run(kernel, slots, env, seed, writes, budget, executed):

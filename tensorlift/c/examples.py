@@ -22,7 +22,7 @@ from ..signature import Example
 from . import ast as A
 from .analysis import Analysis, Layout
 from .harness import Build, slot_key, smoke_sizes, start_build
-from .interp import REDRAWS, Interpreter, Undefined
+from .interp import REDRAWS, Interpreter, NeverDefined, Undefined
 from .slots import ROW_PITCH, Slot, array_pointer, bind
 
 TIME_LIMIT = 10.0            # seconds for one run of the compiled kernel
@@ -402,7 +402,7 @@ def defined_case(analysis: Analysis, sizes: dict[str, int], rng: np.random.Gener
         except Undefined as e:
             reason = e
         case = make_case(analysis, sizes, rng)
-    raise KernelRunError(f"the C is undefined on every input drawn at sizes {sizes}: {reason}")
+    raise NeverDefined(f"the C is undefined on every input drawn at sizes {sizes}: {reason}")
 
 
 def may_be_undefined(kernel: A.Kernel) -> bool:
