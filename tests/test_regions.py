@@ -259,3 +259,12 @@ def test_the_sizes_of_an_array_input_are_inputs_too():
     k = region_kernel(unit, "k", "5-5")
     assert params(k) == [("n", "Scalar"), ("m", "Scalar"), ("A", "Pointer"), ("x", "Pointer")]
     assert "static void tl_region(int n, int m, double (*A)[m], double * x)" in k.region.c_text
+
+
+def test_which_units_give_way_to_their_regions():
+    from tensorlift.c.interp import NeverDefined
+    from tensorlift.errors import KernelRunError
+    from tensorlift.units import splits
+    assert splits(UnsupportedConstruct("assignment to a struct field"))       # not one tensor program
+    assert splits(NeverDefined("the C is undefined on every input tried at sizes {...}"))   # the sizes' fault
+    assert not splits(KernelRunError("the kernel crashed (SIGSEGV)"))         # broken as a whole
