@@ -45,15 +45,18 @@ def kernel_functions(path: str | os.PathLike, function: Optional[str] = None,
     functions that take or return arrays, but `main` (see `Unit.candidates`); with `function`,
     that function only, or [] if the file does not define it. A file that cannot be read or
     parsed, or defines no function at all, raises TensorliftError."""
-    return [(n, line) for n, region, line in file_units(path, function, flags, language) if region is None]
+    from ..c.frontend import parse
+    unit = parse(Path(path), flags, language)
+    names = [function] if function is not None else unit.candidates()
+    return [(n, unit.defs[n].location.line) for n in names if n in unit.defs]
 
 
 def file_units(path: str | os.PathLike, function: Optional[str] = None, flags: Optional[list[str]] = None,
                language: Optional[str] = None, project=None) -> list[tuple[str, Optional[str], Optional[int]]]:
-    """(function, region or None, first line) of what a batch lifts of a file first: its
-    kernels (as `kernel_functions`), and the regions of its other functions (`main`, a
-    driver that takes no arrays; see `units.py`). A kernel that is not lifted whole is
-    followed by its regions once its record comes (`follow_ups`)."""
+    """(function, region or None, first line) of what a batch lifts of a file first
+    (`units.first_units`): its kernels whole, and the regions of the functions that are no
+    kernels (`main`, a driver, a timing function calling what is not modelled). A kernel
+    that is not lifted whole is followed by its regions once its record comes."""
     from ..c.frontend import parse
     from ..units import first_units
     unit = parse(Path(path), flags, language, project)
