@@ -246,7 +246,9 @@ def cmd_lift(args) -> int:
     unit = _parse(args)
     if args.function and split_name(args.function)[0] not in unit.defs:
         unit_kernel(unit, args.function)          # says that the file does not define it
-    tried = attempts(unit, lift_one, [args.function] if args.function else None)
+    # recorded answers are answers for the function: its regions are not lifted with them
+    tried = attempts(unit, lift_one, [args.function] if args.function else None,
+                     regions=not (args.answers or args.check_answers))
     first, second = next(tried, None), next(tried, None)      # one unit: its error is the command's
     if first is None:
         raise TensorliftError(f"no function in {args.file} takes or returns arrays, and none holds a loop "

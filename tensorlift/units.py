@@ -1,11 +1,11 @@
 """What a file is lifted as: its functions, and the loop nests inside them (regions).
 
 A function that takes or returns arrays is a kernel and is tried whole first; when it is
-not lifted (it is no single tensor computation, like a forward pass), its regions are
+not lifted (it is no single tensor computation, like a forward pass, or it calls what
+tensorlift does not model, like a timing function calling `gettimeofday`), its regions are
 lifted instead (`c/regions.py`), and a region that is not lifted gives way to the nests
 inside it. A region that is all the function does is not tried again after the function.
-A function that calls something tensorlift does not model (a timing function calling
-`gettimeofday`), or that takes no arrays (`main`, a driver), is lifted as its regions only.
+A function that takes no arrays (`main`, a driver) is lifted as its regions only.
 `lift` and `bench` both go this way: `bench` lists the first units of each file and queues
 the follow-ups of a unit when its record comes.
 """
@@ -19,7 +19,7 @@ from .c.frontend import Unit
 from .c.interp import NeverDefined
 from .c.outline import region_kernel
 from .c.regions import find_regions, region_by_lines, whole_body
-from .errors import KernelRunError, TensorliftError
+from .errors import TensorliftError, UnsupportedConstruct
 
 Item = tuple[str, Optional[str], Optional[int]]
 """A unit to lift: (function, region "START-END" or None for the whole function, first line)."""
@@ -73,18 +73,10 @@ def first_units(unit: Unit, names: Optional[list[str]] = None) -> list[Item]:
         if lines is not None:
             out.append((function, lines, int(lines.split("-")[0])))
             continue
-        line = unit.defs[function].location.line
-        regions = find_regions(unit, function)
-        whole = names is not None or (function in kernels and function != "main")
-        if whole and regions:
-            try:
-                unit.kernel(function)
-            except TensorliftError:
-                whole = False        # calls what is not modelled: its regions stand for it
-        if whole:
-            out.append((function, None, line))
+        if names is not None or (function in kernels and function != "main"):
+            out.append((function, None, unit.defs[function].location.line))
         else:
-            out += [(function, r.lines, r.start) for r in regions]
+            out += [(function, r.lines, r.start) for r in find_regions(unit, function)]
     return out
 
 
@@ -102,19 +94,24 @@ def follow_ups(unit: Unit, function: str, region: Optional[str]) -> list[Item]:
 
 
 def splits(outcome) -> bool:
-    """Whether a unit not lifted gives way to its regions: not when its code crashes, hangs
-    or exhausts memory when run (it is broken as a whole), but when the sizes tried leave it
-    undefined (a size the analysis chose makes a divisor 0: its parts may be fine)."""
-    return not isinstance(outcome, KernelRunError) or isinstance(outcome, NeverDefined)
+    """Whether a unit not lifted gives way to its regions: when it is no single tensor
+    program (not found, or a construct or call the notation or tensorlift does not take),
+    or the sizes tried leave it undefined (a size analysis chose makes a divisor 0: its
+    parts may be fine). Not when its code crashes, hangs or exhausts memory when run (it is
+    broken as a whole), nor for what is no fault of the code (a model server down)."""
+    if isinstance(outcome, (UnsupportedConstruct, NeverDefined)):
+        return True
+    return not isinstance(outcome, TensorliftError)      # a result not lifted, or a bug of ours
 
 
 LiftOne = Callable[[A.Kernel], object]
 """Lifts one kernel; may raise (the attempt then holds the exception)."""
 
 
-def attempts(unit: Unit, lift_one: LiftOne, names: Optional[list[str]] = None) -> Iterator[Attempt]:
+def attempts(unit: Unit, lift_one: LiftOne, names: Optional[list[str]] = None,
+             regions: bool = True) -> Iterator[Attempt]:
     """Every unit of the file (or of the functions named), lifted in order, the follow-ups
-    of a unit not lifted right after it."""
+    of a unit not lifted right after it (none with `regions` False)."""
     todo = list(reversed(first_units(unit, names)))
     while todo:
         function, region, _ = todo.pop()
@@ -126,5 +123,5 @@ def attempts(unit: Unit, lift_one: LiftOne, names: Optional[list[str]] = None) -
             outcome = e
         got = Attempt(function, region, outcome)
         yield got
-        if not got.lifted and splits(outcome):
+        if regions and not got.lifted and splits(outcome):
             todo += reversed(follow_ups(unit, function, region))
