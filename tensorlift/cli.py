@@ -5,6 +5,7 @@ bug: rerun with TENSORLIFT_DEBUG=1 for the traceback); 130 interrupted (Ctrl-C).
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import sys
@@ -93,7 +94,12 @@ def _parser() -> argparse.ArgumentParser:
                                     "compiled C, and prove it equivalent.",
                         epilog=epilog("0 lifted (every function asked for)", "1 a function was not lifted"))
     lf.add_argument("file", help="a C or C++ source file")
-    add_input_options(lf, "the function to lift (default: every function that takes or returns arrays, main excepted)")
+    lf.add_argument("others", nargs="*", metavar="OTHER",
+                    help="other files of the project whose functions the file calls (compile_commands.json "
+                         "lists them too)")
+    add_input_options(lf, "the function to lift, or one of its regions as NAME:START-END (default: every "
+                          "function that takes or returns arrays, main excepted, and the loop nests of the "
+                          "functions that are not lifted whole)")
     add_lift_options(lf, timeout=60.0, targets_default="taco, or numpy when the program is beyond plain TACO")
     lf.add_argument("--memory", type=POSITIVE, default=DEFAULT_MEMORY_GIB, metavar="GIB",
                     help=f"memory ceiling of tensorlift's own process in GiB (default {DEFAULT_MEMORY_GIB:g})")
@@ -194,27 +200,36 @@ def _memory_ceiling(gib: float) -> None:
 def _fail(args, message: str, code: int) -> int:
     if getattr(args, "json", False) and args.command == "lift":
         from .pipeline import LiftResult
-        out = LiftResult(args.function, "error", guide=args.guide, error=message).to_json()
+        out = LiftResult(args.function, "error", guide=args.guide, error=message,
+                         region=getattr(args, "region", None)).to_json()
         print(json.dumps(out))
     print(f"tensorlift: error: {message}", file=sys.stderr)
     return code
 
 
+def _parse(args):
+    """The file read with the build's flags, calls into the project's other files followed."""
+    from pathlib import Path
+    from .c.frontend import parse
+    from .c.project import project_of
+    flags = build_flags(args)
+    path = Path(args.file).resolve() if Path(args.file).exists() else None
+    project = project_of(path, flags, getattr(args, "others", ())) if path is not None else None
+    return parse(args.file, flags.for_file(path) if path is not None else [], flags.language, project)
+
+
 def _kernels(args):
     """The kernels a command works on: the function named, or every kernel of the file
     (read once, with the build's flags), as (name, kernel or the error reading it)."""
-    from pathlib import Path
-    from .c.frontend import parse
-    flags = build_flags(args)
-    unit = parse(args.file, flags.for_file(Path(args.file).resolve()) if Path(args.file).exists() else [],
-                 flags.language)
+    from .units import unit_kernel
+    unit = _parse(args)
     names = [args.function] if args.function else unit.candidates()
     if not names:
         raise TensorliftError(f"no function in {args.file} takes or returns arrays; name one with --function")
     out = []
     for name in names:
         try:
-            out.append((name, unit.kernel(name)))
+            out.append((name, unit_kernel(unit, name)))
         except TensorliftError as e:
             if len(names) == 1:
                 raise
@@ -240,7 +255,8 @@ def _print_analysis(res) -> None:
     print(f"function {sig.function}")
     for p in sig.params:
         if p.kind == "array":
-            print(f"  {p.name:<18} array  {p.dtype:<6} {p.access:<9} shape [{', '.join(p.shape)}]")
+            window = f" from element {p.offset}" if p.offset else ""
+            print(f"  {p.name:<18} array  {p.dtype:<6} {p.access:<9} shape [{', '.join(p.shape)}]{window}")
         elif p.role == "stride":
             dense = res.analysis.stride_values.get(p.name)
             print(f"  {p.name:<18} scalar {p.dtype:<6} stride (examples use the dense row length {dense})")
@@ -263,31 +279,41 @@ def _print_analysis(res) -> None:
 
 def cmd_lift(args) -> int:
     from .api import lift
+    from .units import attempts, split_name, unit_kernel
     targets = targets_of(args.target) if args.target else None
-    kernels = _kernels(args)
-    worst = EXIT_OK
     progress = ProofProgress(sys.stderr) if sys.stderr.isatty() else None
-    for name, kernel in kernels:
+
+    def lift_one(kernel):
         try:
-            if isinstance(kernel, TensorliftError):
-                raise kernel
-            try:
-                res = lift(kernel, timeout=args.timeout, guide=args.guide, verify=args.verify,
-                           bound=args.bound, answers=args.answers, samples=args.samples, offline=args.offline,
-                           grammar=args.grammar, enumerator=args.enumerator, check_answers=args.check_answers,
-                           require_proof=args.require_proof, translate=args.translate,
-                           plain=bool(targets) and bool({"taco", "tensora"} & set(targets)), progress=progress)
-            finally:
-                if progress is not None:
-                    progress.clear()
-        except Exception as e:     # one function's failure, even a bug of ours, stops no other
-            if len(kernels) == 1:
-                raise
-            message, code = _error(e)
-            _fail(argparse.Namespace(**{**vars(args), "function": name}), f"{name}: {message}", code)
+            return lift(kernel, timeout=args.timeout, guide=args.guide, verify=args.verify,
+                        bound=args.bound, answers=args.answers, samples=args.samples, offline=args.offline,
+                        grammar=args.grammar, enumerator=args.enumerator, check_answers=args.check_answers,
+                        require_proof=args.require_proof, translate=args.translate,
+                        plain=bool(targets) and bool({"taco", "tensora"} & set(targets)), progress=progress)
+        finally:
+            if progress is not None:
+                progress.clear()
+    unit = _parse(args)
+    if args.function and split_name(args.function)[0] not in unit.defs:
+        unit_kernel(unit, args.function)          # says that the file does not define it
+    # recorded answers are answers for the function: its regions are not lifted with them
+    tried = attempts(unit, lift_one, [args.function] if args.function else None,
+                     regions=not (args.answers or args.check_answers))
+    first, second = next(tried, None), next(tried, None)      # one unit: its error is the command's
+    if first is None:
+        raise TensorliftError(f"no function in {args.file} takes or returns arrays, and none holds a loop "
+                              "nest over arrays; name one with --function")
+    if second is None and isinstance(first.outcome, Exception):
+        raise first.outcome
+    worst = EXIT_OK
+    for att in itertools.chain([first], [second] if second else [], tried):
+        if isinstance(att.outcome, Exception):     # one unit's failure, even a bug of ours, stops no other
+            message, code = _error(att.outcome)
+            _fail(argparse.Namespace(**{**vars(args), "function": att.function, "region": att.region}),
+                  f"{att.name}: {message}", code)
             worst = max(worst, EXIT_NOT_FOUND if code == EXIT_BAD_INPUT else code)
             continue
-        worst = max(worst, _report_lift(args, res, targets, header=len(kernels) > 1))
+        worst = max(worst, _report_lift(args, att.outcome, targets, header=second is not None))
     return worst
 
 
@@ -346,7 +372,7 @@ def _report_lift(args, res, targets, header: bool) -> int:
         print(json.dumps(out), flush=True)
     elif res.status == "lifted":
         if header:
-            print(f"# {res.function}")
+            print(f"# {res.name}")
         print(res.program)
         for case in res.cases:
             if case.get("note"):        # a case of the flags that computes no tensor
@@ -363,7 +389,7 @@ def _report_lift(args, res, targets, header: bool) -> int:
         if header:
             print()
     else:
-        print(f"not lifted{f' ({res.function})' if header else ''}: {res.searched}", file=sys.stderr)
+        print(f"not lifted{f' ({res.name})' if header else ''}: {res.searched}", file=sys.stderr)
     return EXIT_OK if res.status == "lifted" else EXIT_NOT_FOUND
 
 
@@ -386,7 +412,7 @@ def _emit(res, targets: list[str], directory) -> dict[str, str]:
         try:
             d.mkdir(parents=True, exist_ok=True)
             for t, src in code.items():
-                (d / f"{res.function}{SUFFIX[t]}").write_text(src)
+                (d / f"{res.name.replace(':', '_').replace('-', '_')}{SUFFIX[t]}").write_text(src)
         except OSError as e:
             raise TensorliftError(f"cannot write to {d}: {e.strerror}") from None
     return code

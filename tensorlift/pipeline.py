@@ -17,10 +17,11 @@ from typing import TYPE_CHECKING
 
 from .budget import Budget, OutOfTime
 from .c import ast as A
-from .c.frontend import load_kernel
+from .c.frontend import load_kernel, parse
 from .c.harness import smoke_macros, start_build
 from .c.ast import field_path
 from .c.interp import FieldStore
+from .c.outline import region_kernel
 from .c.roles import analyse_flows, flag_intervals, representative, scalar_roles, specialised
 from .c.sizecases import size_cases
 from .c.slots import flatten, size_slots
@@ -29,6 +30,7 @@ from .llm.config import ModelConfig
 from .synth import GRAMMAR_STYLES as STYLES, GUIDES
 from .taco.guards import case_condition, cases_of, guard
 from .taco.ir import Condition, Guarded
+from .units import unit_name
 
 if TYPE_CHECKING:
     from .c.analysis import Analysis
@@ -45,7 +47,7 @@ ENUMERATORS = ("top-down", "bottom-up")
 
 @dataclass
 class LiftResult:
-    function: str
+    function: str                               # the C function (a region's: the function it is in)
     status: str                                 # "lifted" | "failed" | "error"
     program: Optional[Program] = None
     guide: str = "auto"                         # as asked
@@ -72,10 +74,16 @@ class LiftResult:
     examples: list[Example] = field(default_factory=list, repr=False)
     cases: list[dict] = field(default_factory=list, repr=False)   # one per case of the flags
     case_signatures: list = field(default_factory=list, repr=False)   # per case of a guarded program
+    region: Optional[str] = None                # "START-END": the source lines of a region; None: the whole function
+
+    @property
+    def name(self) -> str:
+        """How the user reads it: the function, or a region as `function:START-END`."""
+        return unit_name(self.function, self.region)
 
     def to_json(self) -> dict:
         return {
-            "function": self.function, "status": self.status,
+            "function": self.function, "region": self.region, "status": self.status,
             "program": str(self.program) if self.program is not None else None,
             "guide": self.guide, "guidance": self.guidance, "grammar": self.grammar,
             "enumerator": self.enumerator, "candidates": self.candidates,
@@ -161,7 +169,8 @@ def lift(source: Union[str, Path], function: Optional[str] = None, *, timeout: f
          check_answers: bool = False, examples: int = 6, seed: int = 0, verify: str = "bounded",
          bound: int = 3, require_proof: Union[bool, str] = False, flags: Optional[list[str]] = None,
          language: Optional[str] = None, translate: bool = True, plain: bool = False,
-         progress: Optional[Callable[[str], None]] = None) -> LiftResult:
+         progress: Optional[Callable[[str], None]] = None, region: Optional[str] = None,
+         project=None) -> LiftResult:
     """Lift a C kernel (a path or C source text) to a TACO program checked on examples and,
     unless `verify="none"`, proved equivalent for all sizes up to `bound`.
 
@@ -178,7 +187,10 @@ def lift(source: Union[str, Path], function: Optional[str] = None, *, timeout: f
     `translate=False` leaves out the statements read off the C (static guidance tries them
     before it searches): the search and its guidance alone, for measuring them. `plain`
     asks for plain TACO (for the taco and tensora targets): a statement read off the C
-    that goes beyond it is not tried. `progress` hears what a long proof is proving."""
+    that goes beyond it is not tried. `progress` hears what a long proof is proving.
+    `region` ("START-END"): the loop nest of the function at those source lines, lifted as a
+    kernel of its own (c/outline.py). `project`: the other files of the user's project
+    (c/project.py), whose functions the code may call."""
     start = time.monotonic()
     _choose("guide", guide, GUIDES)
     _choose("grammar", grammar, STYLES)
@@ -186,7 +198,30 @@ def lift(source: Union[str, Path], function: Optional[str] = None, *, timeout: f
     _choose("verification", verify, ("bounded", "none"))
     required_scope(require_proof)
     budget = Budget(timeout, start)
-    kernel = source if isinstance(source, A.Kernel) else load_kernel(source, function, flags, language)
+    kernel = source if isinstance(source, A.Kernel) else \
+        load_unit_kernel(source, function, region, flags, language, project)
+    result = _lift_kernel(kernel, budget, start, guide=guide, grammar=grammar, enumerator=enumerator,
+                          answers=answers, samples=samples, offline=offline, model=model, cache_dir=cache_dir,
+                          check_answers=check_answers, examples=examples, seed=seed, verify=verify, bound=bound,
+                          require_proof=require_proof, translate=translate, plain=plain, progress=progress)
+    if kernel.region is not None:
+        result.function, result.region = kernel.region.function, kernel.region.lines
+    return result
+
+
+def load_unit_kernel(source, function: Optional[str], region: Optional[str], flags, language,
+                     project=None) -> A.Kernel:
+    """The kernel of a function, or of one of its regions (`region`: "START-END")."""
+    if region is None:
+        return load_kernel(source, function, flags, language, project)
+    if function is None:
+        raise TensorliftError("a region needs its function")
+    return region_kernel(parse(source, flags, language, project), function, region)
+
+
+def _lift_kernel(kernel, budget, start, *, guide, grammar, enumerator, answers, samples, offline, model, cache_dir,
+                 check_answers, examples, seed, verify, bound, require_proof, translate, plain, progress) -> LiftResult:
+    """Lift a kernel already loaded, each case of its flags and size checks apart."""
     intervals = flag_intervals_of(kernel)
     cases = kernel_cases(kernel, intervals)
     results, idle = [], []
@@ -340,10 +375,11 @@ def _guarded(intervals, results, idle=(), order=()) -> LiftResult:
     merged.verification_seconds = sum(r.verification_seconds for *_, r in results)
     merged.examples = [e for *_, r in results for e in r.examples]
     merged.cases = [{"when": cond(w, c), "program": str(r.program) if r.program else None,
-                     "verification": r.verification, "verification_reason": r.verification_reason}
+                     "verification": r.verification, "verification_scope": r.verification_scope,
+                     "verification_bound": r.verification_bound, "verification_reason": r.verification_reason}
                     for w, c, r in results] + \
-        [{"when": cond(w, c), "program": None, "verification": None, "verification_reason": None, "note": why}
-         for w, c, why in idle]
+        [{"when": cond(w, c), "program": None, "verification": None, "verification_scope": None,
+          "verification_bound": None, "verification_reason": None, "note": why} for w, c, why in idle]
     if failed is not None:
         w, c = next((w, c) for w, c, r in results if r is failed)
         merged.searched = f"when {cond(w, c)}: {failed.searched}"

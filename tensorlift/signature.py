@@ -16,16 +16,19 @@ class Param:
     dtype: str                          # a C type, named as in `carith.DTYPES`
     access: Optional[str] = None        # arrays: "read" | "write" | "readwrite"
     shape: Optional[list[str]] = None   # arrays: affine expressions over dimension scalars
-    role: Optional[str] = None          # scalars: "dimension" | "stride" | "value" | "flag"
+    role: Optional[str] = None          # scalars: "dimension" | "stride" | "offset" | "value" | "flag"
     macro: Optional[int] = None         # a size macro (`#define N 64`), not a parameter: its value
     size_of: Optional[str] = None       # a C++ vector's size (`base.size()`), not a parameter
     strides: Optional[list[str]] = None # arrays whose rows lie apart in the C's buffer (`m` for [n, m-1])
+    offset: Optional[str] = None        # arrays read at an offset: where the window starts in the C's buffer
 
     def to_json(self) -> dict:
         d = {"name": self.name, "kind": self.kind, "dtype": self.dtype}
         if self.kind == "array":
             d["access"] = self.access
             d["shape"] = list(self.shape or [])
+            if self.offset:
+                d["offset"] = self.offset
         else:
             d["role"] = self.role
         if self.macro is not None:
@@ -43,6 +46,13 @@ class Signature:
     tied_sizes: list[list[str]] = field(default_factory=list)
     returns_shape: Optional[list[str]] = None   # a returned vector's shape (None: a scalar)
     types_used: Optional[list[str]] = None      # C types the kernel declares or casts to (None: unknown)
+    region: Optional[str] = None        # a region's name (`forward:120-131`); `function` is its outlined name
+    origins: dict[str, str] = field(default_factory=dict)   # a region's parameter -> what it is in the C
+
+    @property
+    def title(self) -> str:
+        """What the code was lifted from, as emitted code says it."""
+        return f"{self.function} (the region {self.region})" if self.region else self.function
 
     def param(self, name: str) -> Param:
         for p in self.params:

@@ -151,8 +151,10 @@ def test_bench_counts_a_store_no_example_saw_as_failed(tmp_path):
     report = tmp_path / "r.json"
     proc = cli("bench", src, "--jobs", "1", "--report", report)
     assert proc.returncode == 0, proc.stderr
-    rec, = json.loads(report.read_text())
+    rec, region = json.loads(report.read_text())
     assert rec["status"] == "failed" and "outside the region" in rec["searched"], rec
+    # its first loop alone is a kernel
+    assert region["region"] == "3-3" and region["program"] == "a(i) = b(i)", region
 
 
 @pytest.mark.slow
@@ -166,18 +168,21 @@ def test_a_length_check_that_returns_early_is_a_case(tmp_path):
         }"""))
     assert out["status"] == "lifted" and out["verification"] == "proved", out
     assert out["program"].startswith("if (fftLen == 16) or (fftLen == 32):\n    y(i) = x(i) / 2.0\n")
-    assert out["verification_bound"] == 34        # both lengths and past them
+    # by induction, each case under its condition (how far a bounded proof reaches: test_proof_bounds.py)
+    assert out["verification_scope"] == "all-sizes" and out["verification_bound"] is None, out
+    assert [c["verification_scope"] for c in out["cases"]] == ["all-sizes", "all-sizes"]
 
 
 @pytest.mark.slow
-def test_a_case_beyond_the_bound_is_not_proved_and_a_case_may_compute_nothing(tmp_path):
+def test_a_case_beyond_the_bound_is_proved_by_induction_and_a_case_may_compute_nothing(tmp_path):
     path = write_kernel(tmp_path, """
         void twice(int n, const int *x, int *y) {
             if (n > 1024) return;
             for (int i = 0; i < n; i++) y[i] = 2 * x[i];
         }""")
     proc, out = cli_json("lift", path, "--target", "numpy")
-    assert proc.returncode == 0 and out["status"] == "lifted" and out["verification"] == "unknown", out
+    assert proc.returncode == 0 and out["status"] == "lifted" and out["verification"] == "proved", out
     assert out["program"] == "if n <= 1024:\n    y(i) = 2 * x(i)\nelif n >= 1025:\n    # nothing: the kernel computes nothing here"
-    assert out["verification_reason"] == "when n >= 1025: no sizes up to 64 lie in this case: raise the bound (--bound)"
+    # no size up to 64 lies in the second case: only the proof for every size covers it
+    assert out["verification_scope"] == "all-sizes", out
     assert "y: int32[n], output (returned as given when n >= 1025)" in out["code"]["numpy"]

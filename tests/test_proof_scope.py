@@ -43,7 +43,7 @@ def test_a_kernel_of_fixed_sizes_meets_all_sizes():
 @pytest.mark.slow
 def test_an_unknown_scope_is_bad_input(tmp_path):
     proc = cli("lift", write_kernel(tmp_path, UNROLLED_DOT), "--require-proof", "some")
-    assert proc.returncode == 2 and "invalid choice" in proc.stderr
+    assert proc.returncode == 2 and "unknown require-proof 'some' (choose from all-sizes, bounded)" in proc.stderr
 
 
 @pytest.mark.slow

@@ -334,7 +334,7 @@ def emit_array_code(target: str, program, sig, case_sigs=None) -> str:
              f'    """{_Generator(d, first).docstring(program, body, cases)}"""', body]
     helpers = needed_helpers(d.helpers, body)
     imports = ("import math\n" if "math." in "".join(helpers) else "") + d.imports_for(body)
-    head = f'''"""{sig.function}, lifted from C by tensorlift ({target} back end)."""\n{imports}'''
+    head = f'''"""{sig.title}, lifted from C by tensorlift ({target} back end)."""\n{imports}'''
     return "\n\n\n".join([head, *helpers, "\n".join(lines)]) + "\n"
 
 

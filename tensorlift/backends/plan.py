@@ -370,13 +370,16 @@ def parameter_doc(plan: Plan, dtype_names: dict[str, str], body: str,
     used = names_in(body)
     alone = {p.name: cond for cond, case in cases for p in plan.sig.params
              if p.name in plan.sig.outputs and p.name not in case.sig.outputs}
-    lines = ["    Parameters, in C order:"]
+    lines = ["    Parameters, in C order:" if not plan.sig.region else
+             f"    Parameters (the inputs of the region {plan.sig.region}, in the order the C declares them):"]
     for p in plan.sig.call_params:
         t = plan.info(p.name)
         ident = t.ident if t.ident == p.name else f"{t.ident} (the C's {p.name})"   # a struct's field
+        if p.name in plan.sig.origins:
+            ident = f"{t.ident} ({plan.sig.origins[p.name]})"
         if p.kind == "scalar":
-            what = {"dimension": "size", "stride": "row stride (dense)",
-                    "flag": "flag that picks the case"}.get(p.role, "value")
+            what = {"dimension": "size", "stride": "row stride (dense)", "flag": "flag that picks the case",
+                    "offset": "offset where windows of the C's arrays start"}.get(p.role, "value")
             if p.macro is not None:
                 what += f", the macro {p.name} of the C (default {p.macro})"
             ignored = "" if t.ident in used else ", accepted and ignored"
@@ -385,10 +388,12 @@ def parameter_doc(plan: Plan, dtype_names: dict[str, str], body: str,
         array = f"{dtype_names[p.dtype]}{doc_shape(plan, p.shape)}"
         if p.strides is not None:
             array += f" (strides {doc_shape(plan, p.strides)[1:-1]} in the C's buffer)"
+        if p.offset:            # read at an offset: the argument is the window, not the whole buffer
+            array += f", the window of the C's buffer that starts at element {p.offset}"
         if p.access == "write" and p.name in plan.reads:    # a domain keeps its other elements
             what = "output: the elements the program does not assign keep their values"
         elif p.access == "write" and p.name in alone:
-            what = f"output, returned as given when {alone[p.name]}"
+            what = f"output (returned as given when {alone[p.name]})"
         elif p.access == "write":
             what = "output only: may be None"
         else:

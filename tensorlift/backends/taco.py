@@ -28,6 +28,8 @@ def emit_taco(program, sig: Signature, case_sigs=None) -> str:
         if t.role == "param":
             p = t.param
             role = p.access if p.kind == "array" else f"{p.role or 'value'} scalar"
+            if p.offset:
+                role += f" (the window from element {p.offset})"
             shape = f"[{', '.join(p.shape or [])}]" if p.kind == "array" else ""
         elif t.role == "return":
             role, shape = "returned", f"[{', '.join(sig.returns_shape)}]" if t.order else ""
@@ -37,7 +39,7 @@ def emit_taco(program, sig: Signature, case_sigs=None) -> str:
         ctype = t.ctype or t.kind
         rows.append((t.name, ctype, role, shape, fmt))
     unused = [p.name for p in sig.params if p.name not in used]
-    head = [f"# {sig.function}: TACO index notation lifted from C by tensorlift.",
+    head = [f"# {sig.title}: TACO index notation lifted from C by tensorlift.",
             "# Statements run in order; a right-side index variable absent on the left is summed"
             " at the smallest",
             "# subexpression containing all its uses; int tensors use C's truncating division.",

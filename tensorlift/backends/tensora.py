@@ -86,7 +86,7 @@ def emit_tensora(program: Program, sig: Signature) -> str:
             + " as NumPy values.\n    Arguments are never modified.\n    \"\"\""]
     helpers = needed_helpers(np_.helpers, body)
     imports = ("import math\n" if "math." in "".join(helpers) else "") + "import numpy as np\nimport tensora"
-    return "\n\n\n".join([f'"""{sig.function}, lifted from C by tensorlift (tensora back end)."""\n{imports}',
+    return "\n\n\n".join([f'"""{sig.title}, lifted from C by tensorlift (tensora back end)."""\n{imports}',
                           _HELPER.strip("\n"), *helpers, "\n".join(head + [body])]) + "\n"
 
 

@@ -245,7 +245,8 @@ def _cell(key: str, rec: dict, index: int) -> str:
         return f'<td class="{cls}">{esc(why_not(rec))}</td>'
     if key == "verification":
         return f'<td class="verification">{esc(_verification(rec))}</td>'
-    if key == "function":
+    if key == "function":        # a region as `function:START-END`
+        v = f"{v}:{rec['region']}" if v is not None and rec.get("region") else v
         return f'<td><code>{esc(v)}</code></td>' if v is not None else '<td data-v=""><i>(file)</i></td>'
     if key == "file":       # long paths wrap after a slash
         return f'<td class="file" data-v="{esc(v)}">{esc(v).replace("/", "/<wbr>")}</td>'
@@ -253,7 +254,7 @@ def _cell(key: str, rec: dict, index: int) -> str:
 
 
 def _detail(rec: dict, index: int, sources: SourceCache) -> str:
-    src = sources.function_text(str(rec.get("file", "")), rec.get("function"))
+    src = sources.function_text(str(rec.get("file", "")), rec.get("function"), rec.get("region"))
     if rec.get("program"):
         right = f'<pre class="program">{esc(rec["program"])}</pre>'
     else:

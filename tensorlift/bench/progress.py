@@ -37,7 +37,8 @@ class Progress:
 
     def line_for(self, rec: dict) -> str:
         """`[3/7] lifted, proved      dot.c:dot  0.10 s  dot = a(i) * b(i)  (proved for all sizes)`"""
-        name = f"{rec.get('file')}" + (f":{rec['function']}" if rec.get("function") else "")
+        name = f"{rec.get('file')}" + (f":{rec['function']}" if rec.get("function") else "") + \
+            (f":{rec['region']}" if rec.get("region") else "")
         detail = one_line(verdict_detail(rec))
         what = f"{one_line(rec.get('program'))}  ({detail})" if rec.get("status") == "lifted" else detail
         secs = rec.get("seconds") or 0.0

@@ -36,9 +36,9 @@ def blank_record(file: str, function: Optional[str], *, status: str = "error", g
             **{k: v for k, v in rec.items() if k not in full}}
 
 
-def record_key(rec: dict) -> tuple[str, Optional[str]]:
-    """What identifies a kernel across runs: its file (absolute) and function."""
-    return (os.path.abspath(str(rec.get("file", ""))), rec.get("function"))
+def record_key(rec: dict) -> tuple[str, Optional[str], Optional[str]]:
+    """What identifies a kernel across runs: its file (absolute), function and region."""
+    return (os.path.abspath(str(rec.get("file", ""))), rec.get("function"), rec.get("region"))
 
 
 def field_names(records: Iterable[dict]) -> list[str]:
@@ -207,10 +207,14 @@ class SourceCache:
                 self._files[key] = None
         return self._files[key]
 
-    def function_text(self, file: str, function: Optional[str]) -> Optional[str]:
+    def function_text(self, file: str, function: Optional[str], region: Optional[str] = None) -> Optional[str]:
+        """A function's definition, or a region's lines ("START-END") of it."""
         text = self.file_text(file)
         if text is None or function is None:
             return text
+        if region:
+            start, end = (int(x) for x in region.split("-"))
+            return "".join(text.splitlines(keepends=True)[start - 1:end]) or text
         line = self.lines.get((os.path.abspath(file), function))
         if line is None:
             line = _find_definition_line(text, function)

@@ -59,7 +59,7 @@ from .progress import Progress
 from .modules import write_modules
 from .records import INTERRUPTED, SourceCache, blank_record, record_key, summarize, with_verdict
 from .report import read_report, report_format, write_report
-from .sources import Job, find_sources, list_jobs
+from .sources import Job, find_sources, list_jobs, project_list
 
 WRITE_SHARE = 0.1             # at most this share of the batch's time goes to rewriting reports
 TICK_SECONDS = 0.25           # the progress bar is redrawn this often while nothing finishes
@@ -148,13 +148,14 @@ class Batch:
         self._next_write = 0.0
         self._unwritten = False
         self._listing = True
+        self.project: list = []                 # every file of the batch and its database, with flags
 
     # -- records and reports
 
     def ordered(self) -> list[dict]:
         n = len(self.order)
         items = list(self.records.items())
-        idx = sorted(range(len(items)), key=lambda i: self.order.get(items[i][0], n + i))
+        idx = sorted(range(len(items)), key=lambda i: self.order.get(items[i][0], (n + i,)))
         return [items[i][1] for i in idx]
 
     def write_modules(self) -> list[Path]:
@@ -190,10 +191,30 @@ class Batch:
         rec = {"file": job.file, **{k: v for k, v in rec.items() if k != "file"}}
         if rec.get("function") is None and job.function is not None:
             rec["function"] = job.function
+        rec["region"] = job.region
+        self._follow(job, rec.pop("follow_ups", None) or [])
         rec = self.records[job.key] = with_verdict(rec)
         self.write_reports(force=False)
         if self.progress:
             self.progress.result(rec)
+
+    def _follow(self, job: Job, units: list) -> None:
+        """Queue the units to try after one that was not lifted (its regions), placed
+        right after it in the reports."""
+        at = self.order.get(job.key, (len(self.order),))
+        for k, (function, region, line) in enumerate(units):
+            sub = Job(job.file, function, line, flags=job.flags, language=job.language, region=region,
+                      project=job.project)
+            if sub.key in self.order:
+                continue
+            self.order[sub.key] = at + (k,)
+            self.jobs[sub.key] = sub
+            if sub.key in self.records:
+                self.skipped += 1
+                continue
+            if self.progress:
+                self.progress.total += 1
+            self.executor.submit(sub)
 
     def _take(self, finished) -> None:
         for job, rec in finished:
@@ -210,15 +231,15 @@ class Batch:
     def _list(self, file: Path) -> list[Job]:
         """List one file: its kernels not in the earlier report."""
         todo = []
-        for job in list_jobs([file], self.function, self.build):
+        for job in list_jobs([file], self.function, self.build, self.project):
             key = job.key
             if key in self.order:
                 continue
-            self.order[key] = len(self.order)
+            self.order[key] = (len(self.order),)
             self.jobs[key] = job
-            if job.line:
-                self.sources.lines[key] = job.line
-            stale = (key[0], None)             # the file did not parse before, but lists kernels now
+            if job.line and job.region is None:
+                self.sources.lines[key[:2]] = job.line
+            stale = (key[0], None, None)       # the file did not parse before, but lists kernels now
             if job.function is not None and stale in self.records and stale not in self.order:
                 del self.records[stale]
                 self.resumed_keys.discard(stale)
@@ -232,9 +253,9 @@ class Batch:
         """A record for every kernel listed but not lifted, so that each report says so."""
         for key, job in self.jobs.items():
             if key not in self.records:
-                self.records[key] = with_verdict(blank_record(
-                    job.file, job.function, status=INTERRUPTED, guide=self.settings.guide,
-                    error="the batch was interrupted before this kernel was lifted (--resume lifts it)"))
+                rec = blank_record(job.file, job.function, status=INTERRUPTED, guide=self.settings.guide,
+                                   error="the batch was interrupted before this kernel was lifted (--resume lifts it)")
+                self.records[key] = with_verdict({**rec, "region": job.region})
 
     def run(self) -> BatchResult:
         ex = self.executor
@@ -242,6 +263,7 @@ class Batch:
         self.write_reports()
         try:
             ex.start()                         # the workers start up while the files are listed
+            self.project = project_list(self.files, self.build)
             todo = []
             for k, file in enumerate(self.files):
                 if self.progress:
@@ -256,13 +278,13 @@ class Batch:
                                                error=job.error or "no function"))
                 else:
                     ex.submit(job)
-            ex.finish()
-            while ex.busy:
+            while ex.busy:                     # a record may queue more (the regions of its function)
                 finished = ex.poll(TICK_SECONDS)
                 if finished:
                     self._take(finished)
                 else:
                     self._tick()
+            ex.finish()
         except BaseException:            # interrupted: stop the workers, keep what is done
             with _uninterrupted():
                 ex.close()

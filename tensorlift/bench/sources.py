@@ -52,6 +52,18 @@ def kernel_functions(path: str | os.PathLike, function: Optional[str] = None,
     return [(n, unit.defs[n].location.line) for n in names if n in unit.defs]
 
 
+def file_units(path: str | os.PathLike, function: Optional[str] = None, flags: Optional[list[str]] = None,
+               language: Optional[str] = None, project=None) -> list[tuple[str, Optional[str], Optional[int]]]:
+    """(function, region or None, first line) of what a batch lifts of a file first
+    (`units.first_units`): its kernels whole, and the regions of the functions that are no
+    kernels (`main`, a driver, a timing function calling what is not modelled). A kernel
+    that is not lifted whole is followed by its regions once its record comes."""
+    from ..c.frontend import parse
+    from ..units import first_units
+    unit = parse(Path(path), flags, language, project)
+    return first_units(unit, [function] if function is not None else None)
+
+
 @dataclass
 class Job:
     """One kernel to lift, or one file that could not be listed (error set, function None)."""
@@ -61,21 +73,42 @@ class Job:
     error: Optional[str] = None
     flags: list[str] = field(default_factory=list)     # resolved for this file (BuildFlags.for_file)
     language: Optional[str] = None                     # -x, else by suffix
+    region: Optional[str] = None                       # "START-END": a loop nest of the function
+    project: list = field(default_factory=list, repr=False)   # the other files a kernel may call into: [path, flags]
 
     @property
-    def key(self) -> tuple[str, Optional[str]]:
-        return (os.path.abspath(self.file), self.function)
+    def key(self) -> tuple[str, Optional[str], Optional[str]]:
+        return (os.path.abspath(self.file), self.function, self.region)
 
 
-def list_jobs(files: Sequence[Path], function: Optional[str] = None, build=None) -> list[Job]:
+def project_list(files: Sequence[Path], build=None) -> list:
+    """[path, flags] of every file of a batch and of its compile database: where a kernel's
+    calls into other files are followed."""
+    from ..c.flags import project_files
+    out: dict[Path, list[str]] = {}
+    for f in files:
+        p = Path(f).resolve()
+        if build is not None:
+            for q, fl in project_files(p, build.build_dir, build.databases).items():
+                out.setdefault(q, fl)
+        out.setdefault(p, build.for_file(p) if build is not None else [])
+    return [[str(p), fl] for p, fl in sorted(out.items())]
+
+
+def list_jobs(files: Sequence[Path], function: Optional[str] = None, build=None, project: Optional[list] = None) -> list[Job]:
     """The jobs of the files, in order. `build` is a `BuildFlags` (the command line's -I, -D,
-    ..., -p, -x). A file that cannot be listed is one Job with a one-line error."""
+    ..., -p, -x); `project`: the batch's files (`project_list`). A file that cannot be listed
+    is one Job with a one-line error."""
+    from ..c.project import Project
     jobs: list[Job] = []
+    project = project or []
+    every = Project([(Path(p), fl) for p, fl in project], build.language if build is not None else None) \
+        if project else None
     for f in files:
         language = build.language if build is not None else None
         try:
             flags = build.for_file(Path(f).resolve()) if build is not None else []
-            found = kernel_functions(f, function, flags, language)
+            found = file_units(f, function, flags, language, every)
         except TensorliftError as e:
             jobs.append(Job(str(f), None, error=one_line(e) or "cannot read the file"))
             continue
@@ -85,5 +118,6 @@ def list_jobs(files: Sequence[Path], function: Optional[str] = None, build=None)
         except Exception as e:  # libclang on odd input; a bug should not stop the batch
             jobs.append(Job(str(f), None, error=one_line(f"cannot list the functions: {type(e).__name__}: {e}")))
             continue
-        jobs.extend(Job(str(f), name, line, flags=flags, language=language) for name, line in found)
+        jobs.extend(Job(str(f), name, line, flags=flags, language=language, region=region, project=project)
+                    for name, region, line in found)
     return jobs

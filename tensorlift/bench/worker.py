@@ -9,10 +9,12 @@ Whatever the pipeline or the programs it runs print goes to stderr, and they rea
 (`--memory`), makes no core dumps, dies with the process that started it, and ends on
 end of input. Killing it is the batch's business (`slot.py`): this process only lifts.
 
-Request fields: file, function, timeout, guide, require_proof, verify, bound, targets, flags,
-language, hard_limit. With targets, a lifted kernel's record has "code" (target -> source,
-each checked on the examples as `lift --target` checks it) and, for a target that failed,
-"code_errors" (target -> why).
+Request fields: file, function, region, timeout, guide, require_proof, verify, bound, targets,
+flags, language, project, hard_limit. With targets, a lifted kernel's record has "code" (target
+-> source, each checked on the examples as `lift --target` checks it) and, for a target that
+failed, "code_errors" (target -> why). A record of a unit that is not lifted carries
+"follow_ups": the units to try next ([function, region, line]: its regions, or the nests
+inside it; see units.py).
 """
 from __future__ import annotations
 
@@ -22,19 +24,41 @@ import os
 import signal
 import sys
 import time
+from pathlib import Path
 from typing import Optional, Sequence
 
 from ..budget import limit_memory
-from ..errors import TensorliftError
+from ..errors import KernelRunError, TensorliftError
 from .records import blank_record, one_line
 
 PARENT_ENV = "TENSORLIFT_BENCH_PARENT"      # pid of the process that started the worker
 
 
-def _lift(path, function, **kw):
-    """The lifting a worker does (a module attribute so that tests can make it misbehave)."""
+def _lift(path, function, project=(), **kw):
+    """The lifting a worker does (a module attribute so that tests can make it misbehave):
+    the function, or its region, with calls into the project's other files followed."""
     from ..pipeline import lift
-    return lift(path, function, **kw)
+    return lift(path, function, project=_project(project, kw.get("language")), **kw)
+
+
+def _project(files, language):
+    from ..c.project import Project
+    return Project([(Path(p), fl) for p, fl in files], language) if files else None
+
+
+def _unit(path, flags, language, files):
+    from ..c.frontend import parse
+    return parse(Path(path), flags, language, _project(files, language))
+
+
+def follow_ups(req: dict) -> list:
+    """[function, region, line] of the units to try when this one is not lifted."""
+    from ..units import follow_ups as nests
+    try:
+        unit = _unit(req["file"], list(req.get("flags") or []), req.get("language"), req.get("project") or ())
+        return [list(item) for item in nests(unit, req.get("function"), req.get("region"))]
+    except Exception:             # the unit's own record says what went wrong
+        return []
 
 
 def _die_with_parent() -> None:
@@ -57,19 +81,23 @@ def lift_request(req: dict) -> dict:
     file, function, guide = req["file"], req.get("function"), req.get("guide", "auto")
     targets = list(req.get("targets") or [])
     start = time.monotonic()
+    outcome = None              # what stopped the lift (units.splits: whether the unit gives way to its regions)
     try:
         res = _lift(file, function, timeout=req.get("timeout", 60.0), guide=guide,
                     require_proof=req.get("require_proof") or False, flags=list(req.get("flags") or []),
                     language=req.get("language"), verify=req.get("verify", "bounded"), bound=req.get("bound", 3),
-                    plain=bool({"taco", "tensora"} & set(targets)))
+                    plain=bool({"taco", "tensora"} & set(targets)), region=req.get("region"),
+                    project=req.get("project") or ())
         rec = res.to_json()
         if targets and res.status == "lifted":
             rec["code"], errors = _code(res, targets)
             if errors:
                 rec["code_errors"] = errors
     except TensorliftError as e:
+        outcome = e
         rec = blank_record(file, function, guide=guide, error=one_line(e) or type(e).__name__)
-    except MemoryError:
+    except MemoryError as e:
+        outcome = KernelRunError(str(e))
         rec = blank_record(file, function, guide=guide, error="out of memory")
     except RecursionError:
         rec = blank_record(file, function, guide=guide, error="input nested too deeply to process")
@@ -78,6 +106,11 @@ def lift_request(req: dict) -> dict:
                            error=f"internal error: {type(e).__name__}: {e}".splitlines()[0])
     if rec.get("status") == "error" and not rec.get("seconds"):
         rec["seconds"] = round(time.monotonic() - start, 4)
+    rec["region"] = req.get("region")
+    if rec.get("status") != "lifted" and function is not None:
+        from ..units import splits
+        if splits(outcome):
+            rec["follow_ups"] = follow_ups(req)
     return {"file": file, **{k: v for k, v in rec.items() if k != "file"}}
 
 

@@ -24,7 +24,9 @@ from ..taco.ir import Condition
 from . import ast as A
 from .affine import Affine, Product, fit, fit_extent
 from .frontend import load_kernel
-from .interp import REDRAWS, Interpreter, Undefined, Vec
+from .interp import REDRAWS, Interpreter, NeverDefined, Undefined, Vec
+from .offsets import Offset, find_windows
+from .outline import origins
 from .reach import Reach, loop_reach
 from .scalarcases import both_sides, scalar_conditions
 from .sizecases import allowed, ties_of
@@ -42,6 +44,7 @@ class Layout:
     shape: list                  # Affine, or Product for a flattened loop over M*N
     strides: list[Product]
     rows: bool = False
+    base: Optional[Offset] = None   # a window's first element in the C's buffer (c/offsets.py)
 
 
 @dataclass
@@ -53,16 +56,18 @@ class Analysis:
     stride_values: dict[str, Affine]     # a stride parameter's dense value
     ties: dict[str, str]                 # tied dimension -> the dimension it equals
     flows: Flows
-    dims: list[str] = field(default_factory=list)   # dimension slots, ties included
+    dims: list[str] = field(default_factory=list)   # dimension slots, ties included, and offsets
     fixed: dict[str, int] = field(default_factory=dict)   # scalars held at one value (flags)
     reach: dict[str, Reach] = field(default_factory=dict)  # dimensions whose loops ask for larger sizes
     where: Optional[Condition] = None    # the sizes of this case of the kernel's size checks
     base: dict[str, int] = field(default_factory=dict)   # the free dimensions' sizes analysis started from
     sides: list[dict] = field(default_factory=list)      # value scalars taking each side of the branches on them
+    from_zero: set[str] = field(default_factory=set)      # offsets, which start at 0 where sizes start at 1
 
     def sizes(self, free: dict[str, int]) -> dict[str, int]:
-        """Values of every dimension and stride, from values of the untied dimensions."""
-        env = {d: free[self.ties.get(d, d)] for d in self.dims}
+        """Values of every dimension, offset and stride, from values of the untied
+        dimensions and of the offsets (an offset that does not divide is one less)."""
+        env = {d: free[self.ties.get(d, d)] - (d in self.from_zero) for d in self.dims}
         for s, v in self.stride_values.items():
             env[s] = v.eval(env)
         return env
@@ -116,7 +121,9 @@ def analyze_kernel(kernel: A.Kernel, slots: Optional[list[Slot]] = None, budget=
     flows = analyse_flows(kernel, slots)
     roles = scalar_roles(slots, flows)
     slots = size_slots(slots, roles)
-    dims = [n for n, r in roles.items() if r == "dimension"]
+    windows = find_windows(kernel, slots, roles)
+    roles.update({n: "offset" for n in windows.scalars})
+    dims = [n for n, r in roles.items() if r in ("dimension", "offset")]
     strides = [n for n, r in roles.items() if r == "stride"]
     ties: dict[str, str] = {}
     for first, second in ties_of(where):         # the sizes the case makes equal
@@ -131,7 +138,8 @@ def analyze_kernel(kernel: A.Kernel, slots: Optional[list[Slot]] = None, budget=
     for _ in range(len(dims) + 1):
         try:
             layouts, stride_values, access, base = _fit_layouts(kernel, slots, dims, strides, ties, budget, fixed,
-                                                                where, sides)
+                                                                where, sides, windows.bases,
+                                                                frozenset(r.block for r in reach.values()))
             break
         except _Tie as t:
             ties[t.second] = ties.get(t.first, t.first)
@@ -147,7 +155,7 @@ def analyze_kernel(kernel: A.Kernel, slots: Optional[list[Slot]] = None, budget=
         else:
             lay = layouts[s.name]
             params.append(Param(s.name, "array", s.dtype, access=access[s.name],
-                                shape=[str(e) for e in lay.shape]))
+                                shape=[str(e) for e in lay.shape], offset=str(lay.base) if lay.base else None))
     groups: dict[str, list[str]] = {}
     for d in dims:
         groups.setdefault(ties.get(d, d), []).append(d)
@@ -164,8 +172,10 @@ def analyze_kernel(kernel: A.Kernel, slots: Optional[list[Slot]] = None, budget=
     if ret is not None:
         returns, returns_shape = ret.dtype, [str(e) for e in layouts[ret.name].shape]
     sig = Signature(kernel.name, params, returns, tied, returns_shape, types_used(kernel))
+    if kernel.region is not None:
+        sig.region, sig.origins = kernel.region.name, origins(kernel, slots)
     analysis = Analysis(kernel, slots, sig, layouts, stride_values, ties, flows, dims, fixed, reach, where,
-                        base, sides)
+                        base, sides, windows.scalars - flows.divisors)
     for p in sig.arrays:
         p.strides = sparse_strides(analysis, p.name)
     return analysis
@@ -254,7 +264,7 @@ def trace_run(kernel: A.Kernel, slots: list[Slot], env: dict[str, int], seed: in
             for seen in (writes, executed):
                 if seen is not None:
                     seen.clear()
-    raise KernelRunError(f"the C is undefined on every input tried at sizes {env}: {reason}")
+    raise NeverDefined(f"the C is undefined on every input tried at sizes {env}: {reason}")
 
 
 def _trace_run(kernel, slots, env, seed, writes, budget, executed, trips):
@@ -294,7 +304,7 @@ def fit_site(offsets, counters) -> Optional[list[int]]:
     return [int(c) for c in r[:-1]]
 
 
-def _site_strides(trace) -> tuple[dict[int, int], int]:
+def _site_strides(trace, blocks: frozenset = frozenset()) -> tuple[dict[int, int], int]:
     """Distinct nonzero coefficients of the affine fits of every access site, each with the
     largest span of the loops that move by it (one loop: its iteration count); and the largest count of a single
     loop with step 1 that runs over a multi-dimensional array (a flattened fill, like TACO's
@@ -310,7 +320,7 @@ def _site_strides(trace) -> tuple[dict[int, int], int]:
         if steps is None:
             continue   # not affine (indirect or triangular): the region decides alone
         fits.append((loops, steps, pts[0][0] - sum(s * c for s, c in zip(steps, pts[0][1])), pts))
-    lanes = _unrolled(fits)
+    lanes = _unrolled(fits, blocks)
     sites: list[dict[int, int]] = []
     for loops, steps, _, pts in fits:
         site: dict[int, int] = {}
@@ -334,17 +344,19 @@ def _site_strides(trace) -> tuple[dict[int, int], int]:
     return coefs, flat
 
 
-def _unrolled(fits) -> set[tuple]:
+def _unrolled(fits, blocks: frozenset) -> set[tuple]:
     """The loops of access sites that are unrolled bodies: a loop moving by c whose sites
     (same loops, same steps) read or write c neighbouring elements (`x[i]` .. `x[i+7]`
-    with `i += 8`) walks the array densely, not with a row stride of c."""
+    with `i += 8`) walks the array densely, not with a row stride of c, when the loop
+    structure has blocks of c (`i += 8`, `n >> 3`). Without them, c neighbours are the
+    components of an element (`re = *p++; im = *p++;`: complex numbers)."""
     consts: dict[tuple, set[int]] = {}
     for loops, steps, const, _ in fits:
         consts.setdefault((loops, tuple(steps)), set()).add(const)
     out = set()
     for (loops, steps), cs in consts.items():
         for l, c in enumerate(steps):
-            if abs(c) > 1 and any(all(k + d in cs for d in range(abs(c))) for k in cs):
+            if abs(c) in blocks and any(all(k + d in cs for d in range(abs(c))) for k in cs):
                 out.add((loops, steps, l))
     return out
 
@@ -376,10 +388,14 @@ def _delinearise(offsets: list[int], coefs: set[int], interleaved: bool = True) 
     return chain, extents
 
 
-def _fit_layouts(kernel, slots, dims, strides, ties, budget=None, fixed=None, where=None, sides=()):
+def _fit_layouts(kernel, slots, dims, strides, ties, budget=None, fixed=None, where=None, sides=(), bases=None,
+                 blocks: frozenset = frozenset()):
     """Layouts fitted over several runs (and the base sizes of the runs), or a pair of
     dimensions to tie. `sides`: values of the value scalars that take each side of the
-    branches on them; each run is the union of a run with each."""
+    branches on them; each run is the union of a run with each. `bases`: where the window
+    of an array read at an offset starts (its trace is read from there); `blocks`: the
+    loops' block lengths (`_unrolled`)."""
+    bases = bases or {}
     free = [d for d in dims if d not in ties]
     names = free + strides
 
@@ -394,15 +410,21 @@ def _fit_layouts(kernel, slots, dims, strides, ties, budget=None, fixed=None, wh
     stride_values: dict[str, Affine] = {}
     access: dict[str, str] = {}
     for s in (s for s in slots if s.kind == "array"):
+        base = bases.get(s.name)
+
+        def from_start(bufs, p, s=s, base=base):
+            """The offsets the run touched, from the window's start."""
+            start = base.eval(env_of(p)) if base is not None else 0
+            return [t[1] - start for t in bufs[s.name].trace]
         for interleaved in (True, False):
             # a loop unrolled by two reads like complex pairs at even sizes: one vector at all
             per_run, loops, flats = [], [], []
-            for bufs in runs:
+            for bufs, p in zip(runs, points):
                 buf = bufs[s.name]
-                coefs, flat = _site_strides(buf.trace)
+                coefs, flat = _site_strides(buf.trace, blocks)
                 if s.rows:
                     coefs[ROW_PITCH] = coefs.get(ROW_PITCH, 1)
-                offsets = sorted({t[1] for t in buf.trace})
+                offsets = sorted(set(from_start(bufs, p)))
                 chain, extents = _delinearise(offsets, set(coefs) | ({1} if flat else set()), interleaved)
                 per_run.append((chain, extents))
                 loops.append([coefs.get(c, e) for c, e in zip(chain, extents)])
@@ -442,8 +464,8 @@ def _fit_layouts(kernel, slots, dims, strides, ties, budget=None, fixed=None, wh
                         raise UnsupportedConstruct(f"access with a constant step of {st} to '{s.name}'")
                     # `x[2*i]`: a dense vector read every st elements, as long as the last one read
                     st = Affine((), 1)
-                    fitted_extents[k] = fit_extent(names, points, [max(t[1] for t in bufs[s.name].trace) + 1
-                                                                   for bufs in runs])
+                    fitted_extents[k] = fit_extent(names, points, [max(from_start(bufs, p)) + 1
+                                                                   for bufs, p in zip(runs, points)])
                 fitted_strides[k] = Product((st,))
                 continue
             ratio = fit(names, points, [ch[k] // ch[k + 1] for ch, _ in per_run])
@@ -471,18 +493,19 @@ def _fit_layouts(kernel, slots, dims, strides, ties, budget=None, fixed=None, wh
             if len(diff.terms) == 2 and sorted(c for _, c in diff.terms) == [-1, 1]:
                 raise _Tie(*sorted((n for n, _ in diff.terms), key=dims.index))
             if not diff.terms and diff.const > 0 and k == order - 2 and fitted_extents[k] is not None and all(
-                    max(t[1] for t in bufs[s.name].trace) // want.eval(p) + 1 == fitted_extents[k].eval(p)
+                    max(from_start(bufs, p)) // want.eval(p) + 1 == fitted_extents[k].eval(p)
                     for bufs, p in zip(runs, points) if bufs[s.name].trace):
                 # a row step of `n + 1` is a loop starting on the diagonal (`for (j = i; ...)
                 # A[i*n + j]`) when the rows of n hold every element touched: dense rows
                 fitted_strides[k] = fitted_strides[k + 1].times(want)
         if None in fitted_extents:
-            declared = _declared_layout(kernel, s, ties, free, [bufs[s.name] for bufs in runs], [env_of(p) for p in points])
+            declared = None if base else \
+                _declared_layout(kernel, s, ties, free, [bufs[s.name] for bufs in runs], [env_of(p) for p in points])
             if declared is None:
                 raise UnsupportedConstruct(f"the extent of '{s.name}' is not affine in the sizes")
             layouts[s.name] = declared
         else:
-            layouts[s.name] = Layout(fitted_extents, fitted_strides, s.rows)
+            layouts[s.name] = Layout(fitted_extents, fitted_strides, s.rows, base)
         buf0 = runs[0][s.name]
         if buf0.seen_type is not None and s.field is not None:
             s.dtype = buf0.seen_type

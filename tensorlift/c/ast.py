@@ -292,6 +292,7 @@ class Global:
     const: bool
     line: int
     offset: int = 0          # in its file: globals keep their declaration order
+    definition: Optional[str] = None   # C that defines it, when the file only declares it (`extern`)
 
 
 @dataclass
@@ -306,9 +307,35 @@ class Macro:
 
 
 @dataclass
+class Span:
+    """Source lines start..end of a function: a region (`c/regions.py`)."""
+    function: str
+    start: int
+    end: int
+
+    @property
+    def lines(self) -> str:
+        return f"{self.start}-{self.end}"
+
+    @property
+    def name(self) -> str:
+        """How the user reads it: `forward:120-131`."""
+        return f"{self.function}:{self.lines}"
+
+
+@dataclass
+class RegionSource(Span):
+    """Where an outlined region comes from (`c/outline.py`), and the C definition of
+    `tl_region`, a function of the region's inputs holding its statements, compiled after
+    the user's file."""
+    c_text: str = ""
+
+
+@dataclass
 class Kernel:
     """One function to lift and everything it needs: the functions it calls, the globals it
-    uses, struct layouts, and how to compile the file it came from."""
+    uses, struct layouts, and how to compile the file it came from. A region of a function
+    (`region`) is a kernel too: its `function` is the outlined region."""
     name: str
     function: Function
     functions: dict[str, Function]
@@ -321,6 +348,8 @@ class Kernel:
     macros: dict[str, Macro] = field(default_factory=dict)  # integer macros the kernel uses
     includes: list[str] = field(default_factory=list)      # files the source includes
     pinned: dict[tuple, int] = field(default_factory=dict)  # (param, via, field, k): struct fields held at one value
+    region: Optional[RegionSource] = None
+    sources: list[tuple[str, list[str]]] = field(default_factory=list)   # other files of the project it calls into, with their flags
 
     @property
     def params(self) -> list[Param]:

@@ -22,7 +22,7 @@ from ..signature import Example
 from . import ast as A
 from .analysis import Analysis, Layout
 from .harness import Build, slot_key, smoke_sizes, start_build
-from .interp import REDRAWS, Interpreter, Undefined
+from .interp import REDRAWS, Interpreter, NeverDefined, Undefined
 from .scalarcases import both_sides, scalar_conditions, truths
 from .sizecases import allowed
 from .slots import ROW_PITCH, Slot, array_pointer, bind
@@ -38,15 +38,18 @@ MEMORY_LIMIT = 2 << 30       # bytes of address space for a run
 
 @dataclass
 class Region:
-    """A shaped array stored in a flat buffer (or in rows, for `T **`)."""
+    """A shaped array stored in a flat buffer (or in rows, for `T **`), from `base` on (a
+    window read at an offset)."""
     shape: tuple[int, ...]
     strides: tuple[int, ...]
     rows: bool
+    base: int = 0
 
     @staticmethod
     def of(layout: Layout, sizes: dict[str, int]) -> "Region":
         return Region(tuple(max(0, e.eval(sizes)) for e in layout.shape),
-                      tuple(s.eval(sizes) for s in layout.strides), layout.rows)
+                      tuple(s.eval(sizes) for s in layout.strides), layout.rows,
+                      layout.base.eval(sizes) if layout.base is not None else 0)
 
     @property
     def inner_size(self) -> int:
@@ -63,15 +66,15 @@ class Region:
     def offsets(self) -> np.ndarray:
         """Flat offset (rows arrays: row * inner_size + offset in row) of every element."""
         if not self.shape:
-            return np.zeros((), dtype=np.int64)
+            return np.full((), self.base, dtype=np.int64)
         idx = np.indices(self.shape, dtype=np.int64)
         strides = list(self.strides)
         if self.rows:
             strides[0] = self.inner_size
-        return sum(i * s for i, s in zip(idx, strides))
+        return self.base + sum(i * s for i, s in zip(idx, strides))
 
     def flat_size(self) -> int:
-        return self.nrows * self.inner_size if self.rows else max(self.inner_size, 1)
+        return self.nrows * self.inner_size if self.rows else self.base + max(self.inner_size, 1)
 
     def gather(self, flat: np.ndarray) -> np.ndarray:
         return flat[self.offsets()]
@@ -440,7 +443,7 @@ def defined_case(analysis: Analysis, sizes: dict[str, int], rng: np.random.Gener
         except Undefined as e:
             reason = e
         case = make_case(analysis, sizes, rng)
-    raise KernelRunError(f"the C is undefined on every input drawn at sizes {sizes}: {reason}")
+    raise NeverDefined(f"the C is undefined on every input drawn at sizes {sizes}: {reason}")
 
 
 def may_be_undefined(kernel: A.Kernel) -> bool:
@@ -462,7 +465,8 @@ def _both_sides(analysis: Analysis, cases: list[Case], rng: np.random.Generator)
     """Where a branch on value scalars alone went one way in every example, the scalars of
     the last examples are drawn again to take the other way (both ways, when there are
     several such branches)."""
-    values = [s for s in analysis.slots if s.kind == "scalar" and analysis.signature.param(s.name).role == "value"
+    roles = {p.name: p.role for p in analysis.signature.params}     # a pinned slot is no parameter
+    values = [s for s in analysis.slots if s.kind == "scalar" and roles.get(s.name) == "value"
               and s.field is None and not s.is_global]
     conds = scalar_conditions(analysis.kernel, {s.name for s in values})
     if not conds:

@@ -76,14 +76,19 @@ def database_flags(path: Path, build_dir: Optional[str] = None, read: Optional[d
     absolute against the entry's directory; [] when there is no database or no entry.
     `read`: databases already read (path -> their entries' flags by file), kept by the caller
     so that a batch over many files reads its database once."""
-    path = Path(path).resolve()
-    db = find_database(path, build_dir)
+    return project_files(path, build_dir, read).get(Path(path).resolve(), [])
+
+
+def project_files(path: Path, build_dir: Optional[str] = None, read: Optional[dict] = None) -> dict[Path, list[str]]:
+    """Every file of the compile database `path` belongs to, with its flags ({} when there is
+    no database)."""
+    db = find_database(Path(path).resolve(), build_dir)
     if db is None:
-        return []
+        return {}
     read = {} if read is None else read
     if db not in read:
         read[db] = _read_database(db)
-    return read[db].get(path, [])
+    return read[db]
 
 
 def _read_database(db: Path) -> dict[Path, list[str]]:

@@ -38,7 +38,7 @@ _EXPRESSION_NAMES = {"COMPOUND_LITERAL_EXPR": "compound literal", "LAMBDA_EXPR":
                      "CXX_NEW_EXPR": "new", "CXX_DELETE_EXPR": "delete", "CXX_THIS_EXPR": "this",
                      "STRING_LITERAL": "string literal", "ADDR_LABEL_EXPR": "address of a label",
                      "CXX_THROW_EXPR": "throw", "CXX_TYPEID_EXPR": "typeid"}
-_ASSERT_FAILS = {"__assert_fail", "__assert", "__assert_rtn", "_assert", "__builtin_trap", "abort"}
+ASSERT_FAILS = {"__assert_fail", "__assert", "__assert_rtn", "_assert", "__builtin_trap", "abort"}
 """What a failed assert calls: the arguments (file name, message) are not computed."""
 _VECTOR_METHODS = {"size", "push_back", "emplace_back", "resize", "back", "front", "clear",
                    "at", "empty", "reserve", "data", "assign"}
@@ -86,6 +86,7 @@ class Unit:
     flags: list[str]
     defs: dict = field(default_factory=dict)          # name -> FUNCTION_DECL cursor (definitions)
     templates: set = field(default_factory=set)       # function templates never instantiated
+    project: Optional[object] = None                  # the project's other files (c/project.py)
 
     @property
     def main_file(self) -> str:
@@ -95,6 +96,14 @@ class Unit:
         """Functions defined in the file itself or in source files it includes (a template
         body included once per type), not in headers, in source order."""
         return [n for n, c in self.defs.items() if _in_file(c, self.main_file) or _included_source(c)]
+
+    def definition(self, name: str) -> Optional[tuple["Unit", object]]:
+        """The unit and cursor of the body of a function the file calls: its own (not a
+        system header's), else one in another file of the project."""
+        c = self.defs.get(name)
+        if c is not None and not c.location.is_in_system_header:
+            return self, c
+        return self.project.definition(name, self.path) if self.project is not None else None
 
     def kernel(self, name: str) -> A.Kernel:
         if name not in self.defs:
@@ -176,7 +185,10 @@ def _std_container(t) -> Optional[str]:
     return decl.spelling if p is not None and p.spelling == "std" else None
 
 
-def parse(source: Union[str, Path], flags: Optional[list[str]] = None, language: Optional[str] = None) -> Unit:
+def parse(source: Union[str, Path], flags: Optional[list[str]] = None, language: Optional[str] = None,
+          project=None) -> Unit:
+    """`project`: the project's other files (`c/project.py`), where calls into them are
+    followed."""
     text, path, lang = read_source(source, language)
     args = list(flags or [])
     if "-x" in args:
@@ -202,7 +214,7 @@ def parse(source: Union[str, Path], flags: Optional[list[str]] = None, language:
             if "file not found" in d.spelling else missing_headers_hint(file)
         what = "C++" if lang == "c++" else "C"
         raise TensorliftError(f"{what} parse error: {where}: {d.spelling}{hint}")
-    unit = Unit(tu, text, path, lang, args)
+    unit = Unit(tu, text, path, lang, args, project=project)
     _collect(tu.cursor, unit)
     if not unit.functions():
         if unit.templates:
@@ -223,10 +235,10 @@ def _collect(cursor, unit: Unit) -> None:
 
 
 def load_kernel(source: Union[str, Path], function: Optional[str] = None,
-                flags: Optional[list[str]] = None, language: Optional[str] = None) -> A.Kernel:
+                flags: Optional[list[str]] = None, language: Optional[str] = None, project=None) -> A.Kernel:
     """The named function of a file or text; without a name, the file's one kernel (a file
     with several must name one)."""
-    unit = parse(source, flags, language)
+    unit = parse(source, flags, language, project)
     if function is None:
         cands = unit.candidates()
         if len(cands) != 1:
@@ -282,26 +294,36 @@ def _ends_in_return(node) -> bool:
 class _Converter:
     """Builds the kernel AST for one function and everything it reaches."""
 
-    def __init__(self, unit: Unit):
+    def __init__(self, unit: Unit, shared: Optional["_Converter"] = None):
+        """`shared`: a converter of another file whose kernel this one adds functions to
+        (a call into another file of the project): the tables are that converter's."""
         self.unit = unit
-        self.functions: dict[str, A.Function] = {}
-        self.globals: dict[str, A.Global] = {}
-        self.structs: dict[str, list] = {}
-        self.macros: dict[str, A.Macro] = {}
-        self.pending: list[str] = []
+        self.functions: dict[str, A.Function] = shared.functions if shared else {}
+        self.globals: dict[str, A.Global] = shared.globals if shared else {}
+        self.structs: dict[str, list] = shared.structs if shared else {}
+        self.macros: dict[str, A.Macro] = shared.macros if shared else {}
+        self.pending: list[tuple[Unit, str]] = shared.pending if shared else []
+        self.sources: dict[str, list[str]] = shared.sources if shared else {}   # other files, with their flags
 
     def kernel(self, name: str) -> A.Kernel:
-        self.pending.append(name)
+        self.pending.append((self.unit, name))
+        return self.assemble(name)
+
+    def assemble(self, name: str, region: Optional[A.RegionSource] = None) -> A.Kernel:
+        """The kernel of the function `name` (converted, or put in `functions` by the
+        caller), once every function it calls is converted."""
         while self.pending:
-            f = self.pending.pop()
+            unit, f = self.pending.pop()
             if f not in self.functions:
                 self.functions[f] = None          # placeholder: recursion stops here
-                self.functions[f] = self.function(self.unit.defs[f])
+                conv = self if unit is self.unit else _Converter(unit, shared=self)
+                self.functions[f] = conv.function(unit.defs[f])
         u = self.unit
         includes = [str(inc.include.name) for inc in u.tu.get_includes()]
         self.globals = dict(sorted(self.globals.items(), key=lambda kv: kv[1].offset))   # declaration order
         return A.Kernel(name, self.functions[name], self.functions, self.globals, self.structs,
-                        u.text, u.path, u.language, u.flags, self.macros, includes)
+                        u.text, u.path, u.language, u.flags, self.macros, includes, region=region,
+                        sources=list(self.sources.items()))
 
     def function(self, c) -> A.Function:
         params = [A.Param(a.spelling, self.decl_type(a), _line(a)) for a in c.get_arguments()]
@@ -614,7 +636,7 @@ class _Converter:
             r.type.get_canonical().kind in _ARRAYS and r.type.get_canonical().element_type.is_const_qualified())
         self.globals[r.spelling] = A.Global(r.spelling, self.decl_type(r),
                                             self.expr(init) if init is not None else None, const, _line(r),
-                                            r.location.offset)
+                                            r.location.offset, None if _defined(self.unit.tu, r) else _definition(r))
 
     def unexposed(self, c) -> A.Expr:
         """Implicit conversions and C++ wrappers (temporaries, constructions) are unexposed:
@@ -649,21 +671,25 @@ class _Converter:
             return self.method(c, kids, t)
         if not kids:
             raise UnsupportedConstruct(f"call of '{c.spelling}'", line)
-        callee = _callee_name(kids[0])
+        callee = callee_name(kids[0])
         if callee is None:
             raise UnsupportedConstruct("call through a function pointer", line)
-        if callee in _ASSERT_FAILS:
+        if callee in ASSERT_FAILS:
             return A.Call(line, "__assert_fail", [], A.VOID)
-        library = callee not in self.unit.defs or self.unit.defs[callee].location.is_in_system_header
-        if library and known_function(callee):
+        own = callee in self.unit.defs and not self.unit.defs[callee].location.is_in_system_header
+        if not own and known_function(callee):
             return A.Call(line, callee, [self.expr(x) for x in kids[1:]], t)    # std::abs, not its body
-        if library:
+        found = self.unit.definition(callee)
+        if found is None:
             qual = "std::" if ref is not None and ref.semantic_parent is not None \
                 and ref.semantic_parent.spelling == "std" else ""
             raise UnsupportedConstruct(f"call of '{qual}{callee}', a library function tensorlift does not model", line)
         args = [self.expr(x) for x in kids[1:]]
-        if callee in self.unit.defs and callee not in self.functions:
-            self.pending.append(callee)
+        owner = found[0]
+        if owner is not self.unit and owner.path is not None:
+            self.sources.setdefault(str(owner.path), owner.flags)
+        if callee not in self.functions:
+            self.pending.append((owner, callee))
         return A.Call(line, callee, args, t)
 
     def method(self, c, kids, t) -> A.Expr:
@@ -695,6 +721,71 @@ class _Converter:
         raise UnsupportedConstruct(f"operator{op} of a class", line)
 
 
+def _defined(tu, var) -> bool:
+    """Whether the file defines a variable, not only declares it (`extern`)."""
+    d = var.get_definition()
+    if d is not None:
+        return True
+    return any(c.kind == K.VAR_DECL and c.spelling == var.spelling and c.storage_class != ci.StorageClass.EXTERN
+               for c in tu.cursor.get_children())
+
+
+def _definition(var) -> Optional[str]:
+    """C that defines a variable the file declares `extern` (TSVC's arrays, declared with
+    sizes in a header and defined in another file), its sizes spelled as the declaration
+    spells them (`LEN_2D`, which the harness may give other values)."""
+    if var.type.get_canonical().kind in (T.FUNCTIONPROTO, T.FUNCTIONNOPROTO, T.INCOMPLETEARRAY):
+        return None
+    return c_declarator(var, var.spelling) + ";"
+
+
+def spelled_dims(var) -> list[str]:
+    """The sizes of an array variable as its declaration spells them, outermost first
+    (`['N', 'M']` for `float t[N][M]`; macros kept, so that other values of them apply)."""
+    toks = [t.spelling for t in var.get_tokens()]
+    at = max((k for k, t in enumerate(toks) if t == var.spelling and toks[k + 1:k + 2] == ["["]), default=None)
+    dims: list[str] = []
+    if at is None:
+        return dims
+    k = at + 1
+    while k < len(toks) and toks[k] == "[":
+        depth, j = 0, k
+        while j < len(toks):
+            depth += toks[j] == "["
+            depth -= toks[j] == "]"
+            if depth == 0:
+                break
+            j += 1
+        dims.append(" ".join(toks[k + 1:j]))
+        k = j + 1
+    return dims
+
+
+def c_declarator(var, name: str, decay: bool = False) -> str:
+    """C declaring `name` with a variable's type as written (`real_t a[LEN_1D]`, `float *x`,
+    `RunState *s`); `decay`: an array as a pointer to its first element (`float (*t)[M]`)."""
+    t = var.type
+    if t.get_canonical().kind in _ARRAYS:
+        dims = spelled_dims(var)
+        count = 0
+        base = t
+        while base.get_canonical().kind in _ARRAYS:
+            count += 1
+            base = base.element_type if base.kind in _ARRAYS else base.get_canonical().element_type
+        if len(dims) != count:
+            raise UnsupportedConstruct(f"the sizes of '{var.spelling}' as written", _line(var))
+        if decay:
+            inner = "".join(f"[{d}]" for d in dims[1:])
+            return f"{base.spelling} (*{name}){inner}" if inner else f"{base.spelling} *{name}"
+        return f"{base.spelling} {name}{''.join(f'[{d}]' for d in dims)}"
+    spelling = t.spelling
+    if "(*)" in spelling:
+        return spelling.replace("(*)", f"(*{name})", 1)
+    if "(" in spelling:
+        raise UnsupportedConstruct(f"'{var.spelling}' of type {spelling}", _line(var))
+    return f"{spelling} {name}"
+
+
 def _shortest_float32(v: float) -> float:
     """The decimal a `float` literal was written as (`0.1f` is 0.1, not 0.100000001490116):
     the shortest that rounds to the same single-precision value. Verification treats
@@ -714,7 +805,7 @@ def _only(c):
     return kids[0]
 
 
-def _callee_name(c) -> Optional[str]:
+def callee_name(c) -> Optional[str]:
     while c.kind in (K.UNEXPOSED_EXPR, K.PAREN_EXPR):
         kids = list(c.get_children())
         if len(kids) != 1:

@@ -95,8 +95,11 @@ def user_unit(kernel: A.Kernel, slots: list[Slot], included: str, macros: dict[s
                  f"void (*const tl_entry)(void) = reinterpret_cast<void (*)(void)>("
                  f"static_cast<std::add_pointer_t<{ftype}>>(&{kernel.function.qualified or kernel.name}));"]
     else:
-        lines = [f'#include "{included}"',
-                 f"void (*const tl_entry)(void) = (void (*)(void)){kernel.name};"]
+        lines = [f'#include "{included}"', *(g.definition for g in kernel.globals.values() if g.definition)]
+        if kernel.region is not None:      # the region's statements in a function of its inputs
+            lines += [kernel.region.c_text, "void (*const tl_entry)(void) = (void (*)(void))tl_region;"]
+        else:
+            lines.append(f"void (*const tl_entry)(void) = (void (*)(void)){kernel.name};")
     for s in slots:
         if s.is_global:
             lines.append(f"void *const tl_g_{s.name} = (void *)&{s.name};")
@@ -419,7 +422,7 @@ def _compiler_id(cc: str) -> str:
 
 def _files_id(kernel: A.Kernel) -> str:
     parts = [hashlib.sha256(kernel.source.encode()).hexdigest()]
-    for f in kernel.includes:
+    for f in kernel.includes + [path for path, _ in kernel.sources]:
         try:
             st = os.stat(f)
             parts.append(f"{f}:{st.st_size}:{st.st_mtime_ns}")
@@ -469,10 +472,12 @@ def start_build(kernel: A.Kernel, slots: list[Slot], opt: str = EXAMPLE_OPT,
             sources[included] = kernel.source
     user = user_unit(kernel, slots, included, macros)
     harness = harness_unit(kernel, slots)
-    flags = include_flags + [f for f in kernel.flags if not f.startswith(("-O", "-W", "-g"))] \
-        + [f"-D{n}={v}" for n, v in macros.items()]
+    defines = [f"-D{n}={v}" for n, v in macros.items()]
+    flags = include_flags + _compiling(kernel.flags) + defines
+    others = [(path, include_flags + _compiling(fl) + defines) for path, fl in kernel.sources]
     h = hashlib.sha256("\0".join([PROTOCOL, _compiler_id(cc), opt, *flags, user, harness,
                                   *(f"{k}\0{v}" for k, v in sorted(sources.items())),
+                                  *(f"{p}\0{' '.join(fl)}" for p, fl in others),
                                   _files_id(kernel)]).encode()).hexdigest()
     target = default_cache_dir() / "build" / h[:2] / h
     build = Build(target, slot_key(slots), macros)
@@ -480,14 +485,14 @@ def start_build(kernel: A.Kernel, slots: list[Slot], opt: str = EXAMPLE_OPT,
         return build
 
     try:        # the compilers start now: a thread would wait for the GIL while NumPy imports
-        tmp, procs = _start_compile(cc, cxx, opt, flags, user, harness, sources, target)
+        tmp, procs, whats = _start_compile(cc, cxx, opt, flags, user, harness, sources, target, others)
     except Exception as e:          # reported when the executable is asked for
         build.error = e
         return build
 
     def work():
         try:
-            _finish_compile(cc, tmp, procs, target)
+            _finish_compile(cc, tmp, procs, whats, target)
         except BaseException as e:   # reported when the executable is asked for
             build.error = e
     build.thread = threading.Thread(target=work, daemon=True)
@@ -495,9 +500,16 @@ def start_build(kernel: A.Kernel, slots: list[Slot], opt: str = EXAMPLE_OPT,
     return build
 
 
-def _start_compile(cc, cxx, opt, flags, user, harness, sources: dict[str, str], target: Path):
-    """The sources written into a fresh directory beside the target, and both units' compilers
-    started: (the directory, the processes)."""
+def _compiling(flags: list[str]) -> list[str]:
+    """The build's flags without its optimisation, warning and debug options (ours apply)."""
+    return [f for f in flags if not f.startswith(("-O", "-W", "-g"))]
+
+
+def _start_compile(cc, cxx, opt, flags, user, harness, sources: dict[str, str], target: Path,
+                   others: list = ()):
+    """The sources written into a fresh directory beside the target, and every unit's compiler
+    started: (the directory, the processes, what each compiles). `others`: other files of the
+    project that the kernel calls into, each compiled with its own flags and linked in."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix="build-", dir=target.parent))
@@ -514,19 +526,21 @@ def _start_compile(cc, cxx, opt, flags, user, harness, sources: dict[str, str], 
         jobs = [
             [cc, "-c", opt, "-w", *flags, "-Dmain=tl_user_main_", "-o", "user.o", f"user{suffix}"],
             [cc, "-c", "-O0" if opt == EXAMPLE_OPT else "-O1", "-w", *std, "-o", "harness.o", f"harness{suffix}"],
-        ]
+        ] + [[cc, "-c", opt, "-w", *fl, f"-Dmain=tl_other_main_{k}", "-o", f"other{k}.o", path]
+             for k, (path, fl) in enumerate(others)]
+        whats = ["the kernel", "the harness"] + [path for path, _ in others]
         return tmp, [subprocess.Popen(cmd, cwd=tmp, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-                     for cmd in jobs]
+                     for cmd in jobs], whats
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
 
 
-def _finish_compile(cc, tmp: Path, procs, target: Path) -> None:
+def _finish_compile(cc, tmp: Path, procs, whats: list[str], target: Path) -> None:
     """Wait for the compilers, link, and move the executable into place."""
     try:
         errs = [p.communicate(timeout=300)[1] for p in procs]
-        for p, err, what in zip(procs, errs, ("the kernel", "the harness")):
+        for p, err, what in zip(procs, errs, whats):
             if p.returncode != 0:
                 line = next((ln for ln in err.splitlines() if "error" in ln), err.strip()[:300])
                 size = next((ln.split("tl_size_", 1)[1].split("'")[0].split("’")[0] for ln in err.splitlines()
@@ -535,13 +549,16 @@ def _finish_compile(cc, tmp: Path, procs, target: Path) -> None:
                     raise KernelRunError(f"cannot compile the kernel with another value of the size macro "
                                          f"{size}: its definition could not be shadowed")
                 raise KernelRunError(f"the compiler rejected {what}: {line.split('error:', 1)[-1].strip()}")
-        link = subprocess.run([cc, "-o", "harness", "user.o", "harness.o", "-lm"], cwd=tmp,
+        objects = ["user.o", "harness.o"] + [f"other{k}.o" for k in range(len(procs) - 2)]
+        link = subprocess.run([cc, "-o", "harness", *objects, "-lm"], cwd=tmp,
                               capture_output=True, text=True, timeout=300)
-        if link.returncode != 0 and "undefined reference" in link.stderr:
-            # another function of the file calls something defined elsewhere in its project;
-            # the kernel itself calls nothing the front end did not see the body of
-            link = subprocess.run([cc, "-o", "harness", "user.o", "harness.o", "-lm",
-                                   "-no-pie", "-Wl,--unresolved-symbols=ignore-in-object-files"], cwd=tmp,
+        if link.returncode != 0 and ("undefined reference" in link.stderr or "multiple definition" in link.stderr):
+            # another function of the file calls something defined elsewhere in its project
+            # (the kernel itself calls nothing the front end did not see the body of), or
+            # two files of the project both define what the kernel does not use
+            link = subprocess.run([cc, "-o", "harness", *objects, "-lm", "-no-pie",
+                                   "-Wl,--unresolved-symbols=ignore-in-object-files",
+                                   "-Wl,--allow-multiple-definition"], cwd=tmp,
                                   capture_output=True, text=True, timeout=300)
         if link.returncode != 0:
             line = next((ln for ln in link.stderr.splitlines() if "error" in ln or "undefined" in ln),

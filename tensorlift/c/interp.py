@@ -235,6 +235,11 @@ class Undefined(KernelRunError):
     width, a failed assertion): examples and analysis draw other values."""
 
 
+class NeverDefined(KernelRunError):
+    """No input drawn at the sizes chosen makes the C defined (`i % head_size` when a
+    size makes head_size 0): the sizes, not the code, may be to blame."""
+
+
 class FieldStore(UnsupportedConstruct):
     """The kernel assigns a field of a struct (a node's shape), which no tensor program does."""
 

@@ -80,6 +80,15 @@ class _Scan:
         self.chosen: dict[str, set[str]] = {}         # local -> conditions it is set under
         self.sized: dict[str, set[str]] = {}          # local vector -> what its size was made from
 
+    def local(self, name: str, function: Optional[str] = None) -> str:
+        """A variable of a function by a name of its own: a helper's `x` is not the kernel's
+        loop variable `x` (the kernel's own variables keep their names: the slots')."""
+        function = function or self.function
+        return name if function == self.k.name else f"{function}::{name}"
+
+    def _name(self, e: A.Name) -> str:
+        return self.local(e.name) if e.scope in ("local", "param") else e.name
+
     def closure(self, names: set[str]) -> set[str]:
         out, todo = set(), list(names)
         while todo:
@@ -97,7 +106,7 @@ class _Scan:
         if isinstance(e, A.Lit):
             return {e.macro} if e.macro else set()
         if isinstance(e, A.Name):
-            return {e.name}
+            return {self._name(e)}
         if isinstance(e, A.Index):
             path = field_path(e)
             if path in self.slot_names:
@@ -127,7 +136,7 @@ class _Scan:
             f = self.k.functions.get(e.func)
             if f is not None:   # bind the callee's parameters to the argument values
                 for p, v in zip(f.params, vals):
-                    self.deps.setdefault(p.name, set()).update(v)
+                    self.deps.setdefault(self.local(p.name, f.name), set()).update(v)
                 return {f"{f.name}()"}
             if e.func in ("malloc", "calloc", "aligned_alloc"):
                 self.control |= set().union(*vals) if vals else set()
@@ -135,7 +144,7 @@ class _Scan:
         if isinstance(e, A.Method) and e.method in ("size", "empty"):
             size = self.vector_size(e.obj)   # a size never depends on the elements
             if size is None and isinstance(e.obj, A.Name):
-                return set(self.sized.get(e.obj.name, ()))     # a local vector's: what it was made with
+                return set(self.sized.get(self._name(e.obj), ()))     # a local vector's: what it was made with
             return {size} if size is not None else set()
         if isinstance(e, (A.Method, A.Construct)):
             parts = [self.value(x) for x in A.children(e)]
@@ -163,9 +172,9 @@ class _Scan:
         if op in ("/=", "%="):
             self.divisors |= v
         if isinstance(lv, A.Name):
-            self.deps.setdefault(lv.name, set()).update(v)
+            self.deps.setdefault(self._name(lv), set()).update(v)
             if self.guards:
-                self.chosen.setdefault(lv.name, set()).update(*self.guards)
+                self.chosen.setdefault(self._name(lv), set()).update(*self.guards)
             if op != "=" and self._is_pointer(lv):   # `p += n` moves p by n elements
                 self.address |= v
         else:
@@ -192,9 +201,9 @@ class _Scan:
             return
         if isinstance(node, A.Decl):
             if node.init is not None and not isinstance(node.init, A.InitList):
-                self.deps.setdefault(node.name, set()).update(self.value(node.init))
+                self.deps.setdefault(self.local(node.name), set()).update(self.value(node.init))
             if isinstance(node.init, A.Construct) and node.init.args and isinstance(A.strip_ref(node.type), A.Vector):
-                self.sized[node.name] = self.value(node.init.args[0])    # `vector<float> r(a.size())`
+                self.sized[self.local(node.name)] = self.value(node.init.args[0])    # `vector<float> r(a.size())`
             t = node.type
             while isinstance(t, A.Array):
                 self.control |= self.value(t.size)
@@ -206,7 +215,7 @@ class _Scan:
             if node.over is not None:
                 size = self.vector_size(node.over)
                 self.control |= {size} if size else set()
-                self.deps.setdefault(node.init.name, set()).update(self.value(node.over))
+                self.deps.setdefault(self.local(node.init.name), set()).update(self.value(node.over))
             self.control |= self.value(node.cond)
             self.value(node.step)
             self.visit(node.body)

@@ -104,7 +104,9 @@ def _traced(analysis: Analysis, variant: int):
     executed: set[int] = set()
     buffers = trace_sides(analysis.kernel, analysis.slots, {**sizes, **analysis.fixed}, analysis.sides, seed=1,
                           writes=writes, executed=executed)
-    facts = TraceFacts(sizes, {}, {}, {n: Region.of(analysis.layouts[n], sizes).strides for n in buffers}, executed)
+    regions = {n: Region.of(analysis.layouts[n], sizes) for n in buffers}
+    facts = TraceFacts(sizes, {}, {}, {n: r.strides for n, r in regions.items()}, executed,
+                       bases={n: r.base for n, r in regions.items() if r.base})
     # a buffer that is several slots (a vector passed by value and returned) is the output's
     outputs = analysis.signature.outputs
     for name, buf in sorted(buffers.items(), key=lambda kv: kv[0] not in outputs):
@@ -129,22 +131,29 @@ def _traced(analysis: Analysis, variant: int):
 
 def _recurrence(trace) -> Optional[int]:
     """The line of a read of an element that an earlier iteration stored while later ones
-    still store (`y[i] = y[i-1] + x[i]`, an in-place factorisation), if any. Reading the
-    element an iteration itself updates (`C[i][j] += ...`) is no recurrence."""
-    stored_in: dict[tuple, set] = {}
-    last_store = -1
+    still store (`y[i] = y[i-1] + x[i]`, an in-place factorisation), if any: a dependence
+    carried by a loop. Reading the element an iteration itself updates (`C[i][j] += ...`),
+    or one an earlier loop of the same iteration filled (a scratch row, as PolyBench's
+    doitgen fills `sum[p]` for every `(r, q)` and then copies it out), is no recurrence."""
+    last_store = max((pos for pos, e in enumerate(trace) if e[3]), default=-1)
+    updated = {(loops, counters, off) for _, off, counters, write, loops in trace if write}
+    writer: dict = {}           # offset -> (loops, counters) of its last store
     for pos, (site, off, counters, write, loops) in enumerate(trace):
         if write:
-            last_store = pos
-            for j in range(len(loops) + 1):
-                stored_in.setdefault((loops[:j], counters[:j]), set()).add(off)
-    written: set = set()
-    for pos, (site, off, counters, write, loops) in enumerate(trace):
-        if write:
-            written.add(off)
-        elif off in written and pos < last_store and off not in stored_in.get((loops, counters), ()):
+            writer[off] = (loops, counters)
+        elif off in writer and pos < last_store and _carried(writer[off], (loops, counters)) \
+                and (loops, counters, off) not in updated:
             return site.line
     return None
+
+
+def _carried(store: tuple, read: tuple) -> bool:
+    """Whether a read sees a store made in an earlier iteration of a loop around both."""
+    (wl, wc), (rl, rc) = store, read
+    j = 0
+    while j < len(wl) and j < len(rl) and wl[j] == rl[j] and wc[j] == rc[j]:
+        j += 1
+    return j < len(wl) and j < len(rl) and wl[j] == rl[j]
 
 
 def static_guidance(analysis: Analysis) -> Guidance:

@@ -47,6 +47,7 @@ class TraceFacts:
     alt: Optional["TraceFacts"] = None          # a second run at other sizes (constants that move with them)
     recurrent: dict = field(default_factory=dict)   # output -> line where it reads what an earlier iteration stored
     reads_stored: set = field(default_factory=set)  # ids of sites that read an output element already stored
+    bases: dict = field(default_factory=dict)       # slot -> where its window starts (arrays read at an offset)
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,9 @@ class _Walk:
         if raw_alt is not None and raw_alt[0] != raw[0]:
             raw_alt = None
         loops, steps, c0 = raw
+        c0 -= self.facts.bases.get(array, 0)
+        if raw_alt is not None:
+            raw_alt = (raw_alt[0], raw_alt[1], raw_alt[2] - alt.bases.get(array, 0))
         strides = self.facts.strides.get(array, ())
         strides_alt = alt.strides.get(array, ()) if raw_alt is not None else None
         terms: list[dict] = [dict() for _ in strides]
@@ -187,10 +191,11 @@ class _Walk:
 
     def _explains(self, site: _Site, sid: int) -> bool:
         strides = self.facts.strides.get(site.array, ())
+        base = self.facts.bases.get(site.array, 0)
         for _, off, counters, _, loops in self.facts.site_trace.get(sid, ()):
             env = {self.syms.get(lp, ""): c for lp, c in zip(loops, counters)}
             try:
-                if sum(st * aff.eval(env) for st, aff in zip(strides, site.dims)) != off:
+                if sum(st * aff.eval(env) for st, aff in zip(strides, site.dims)) != off - base:
                     return False
             except KeyError:
                 return False
@@ -230,10 +235,12 @@ class _Walk:
 
     def _recurrence(self, node, site: _Site) -> bool:
         """A read of an output while loops still store to it, of an element other than the
-        one each iteration stores."""
+        one each iteration stores, when the trace shows a dependence that a loop carries (an
+        element an earlier loop of the same iteration filled is a value, not a recurrence)."""
         order = self.facts.order.get(id(node))
         array = site.array
-        if order is None or array not in self.outputs or array not in self.first_store:
+        if order is None or array not in self.outputs or array not in self.first_store \
+                or array not in self.facts.recurrent:
             return False
         if not (order[0] < self.last_store[array] and order[1] > self.first_store[array]):
             return False
@@ -263,11 +270,10 @@ class _Walk:
             if self.facts.order.get(id(node), (-1,))[0] > self.last_store.get(site.array, -1):
                 return self.access(site)        # the output as computed: an earlier statement's
         if site.array in self.outputs and site.array in self.elem:
-            m = self.element_map(site)
-            if m is None:
-                return None                     # another element while they are computed
-            value = self.elem[site.array]       # the element this iteration computes
-            return _subst(value, m) if value is not None else None
+            # the element this iteration computes, or one an earlier loop of the iteration
+            # filled (`m = x[0]` after the loop that set x): its value at this index
+            value = self.elem[site.array]
+            return _subst(value, {_dim(d): aff for d, aff in enumerate(site.dims)}) if value is not None else None
         return self.access(site)
 
     def expr(self, e, frame: dict) -> Optional[Expr]:
@@ -578,6 +584,11 @@ class _Walk:
         (`for (k = i+1; k < m; k++) s += ...`) is beyond the notation, and said so."""
         def fold(after, p, before):
             red = _fold(after, p, before, sym)
+            if red is None and after is not None and p not in _nodes(after) and sym in _syms(after):
+                # set anew by every iteration (a scratch row, the last element seen): after
+                # the loop, what the last iteration set
+                last = self._last_iteration(node)
+                return _subst(after, {sym: last}) if last is not None else None
             if red is None or not any(isinstance(x, ir.Reduce) and sym in x.vars for x in _nodes(red)):
                 return red
             entries = [e for es in self.facts.site_trace.values() for e in es if id(node) in e[4]]
@@ -590,6 +601,25 @@ class _Walk:
                     return None
             return red
         return fold
+
+    def _last_iteration(self, node: A.Loop) -> Optional[Affine]:
+        """The iteration number of a loop's last iteration, as a size and a constant, when
+        it runs a number of times that does not depend on the loops around it."""
+        entries = [e for es in self.facts.site_trace.values() for e in es if id(node) in e[4]]
+        if not entries or self.facts.alt is None:
+            return None
+        k = entries[0][4].index(id(node))
+        loops = entries[0][4][:k + 1]
+        count = _trip_count(_inside(self.facts, loops), k, loops, self.sym)
+        alt = [e for es in self.facts.alt.site_trace.values() for e in es if id(node) in e[4]]
+        count_alt = _trip_count(alt, k, alt[0][4][:k + 1], self.sym) if alt else None
+        if count is None or count_alt is None or count.terms or count_alt.terms:
+            return None
+        for n in self.analysis.free_dims:
+            c = count.const - self.facts.sizes[n]
+            if count_alt.const - self.facts.alt.sizes[n] == c:
+                return Affine(((n, 1),), c - 1)
+        return None
 
     def spoil(self, node, frame: dict) -> None:
         """What the walk cannot follow leaves every value it may change unknown."""

@@ -201,7 +201,8 @@ def _run_c(analysis) -> _CSide:
             buf = SymBuf(s.name, inputs[s.name], shape, [Poly.of(pitch)] + strides[1:], writable)
             arrays[s.name] = Ptr(RowsBuf(buf, pitch, elem), 0, A.Pointer(elem))
         else:
-            buf = SymBuf(s.name, inputs[s.name], shape, strides, writable)
+            base = Poly.of(_term(lay.base.eval(env))) if lay.base is not None else None
+            buf = SymBuf(s.name, inputs[s.name], shape, strides, writable, base=base)
             arrays[s.name] = Ptr(buf, 0, elem)
         buffers[s.name] = buf
     ex = SymExec(k, facts, folds, types, fn_types)

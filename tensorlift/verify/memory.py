@@ -162,6 +162,7 @@ class SymBuf:
     writable: bool
     nbytes: Optional[Poly] = None       # a malloc'd buffer's size in bytes
     vec: Any = None                     # a local C++ vector: its extent is the vector's size
+    base: Optional[Poly] = None         # a window read at an offset: where it starts (c/offsets.py)
 
     @property
     def ndim(self) -> int:
@@ -183,7 +184,7 @@ class SymBuf:
                 if self.vec.rows.inner is None:
                     raise Unprovable(f"a row of '{self.name}' read before any is there")
                 shape.append(Poly.of(S.lift(self.vec.rows.inner, False)))
-        rest = Poly.of(off)
+        rest = Poly.of(off) - self.base if self.base is not None else Poly.of(off)
         if not self.strides:                 # one element (`*result = s`)
             if ex.checking and not ex.facts.holds(S.lift(off, False) == 0):
                 raise Unprovable(f"'{self.name}' may be accessed outside its one element")
