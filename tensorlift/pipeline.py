@@ -75,6 +75,7 @@ class LiftResult:
     cases: list[dict] = field(default_factory=list, repr=False)   # one per case of the flags
     case_signatures: list = field(default_factory=list, repr=False)   # per case of a guarded program
     region: Optional[str] = None                # "START-END": the source lines of a region; None: the whole function
+    final: bool = False                         # judged as a whole: its loop nests are not tried (units.splits)
 
     @property
     def name(self) -> str:
@@ -232,7 +233,7 @@ def _lift_kernel(kernel, budget, start, *, guide, grammar, enumerator, answers, 
                                     preload=SEARCH_MODULES, where=where)
         except OutOfTime as e:
             return LiftResult(kernel.name, "failed", guide=guide, grammar=grammar, enumerator=enumerator,
-                              searched=str(e), seconds=time.monotonic() - start)
+                              searched=str(e), seconds=time.monotonic() - start, final=True)
         except FieldStore:
             if not intervals or _stores_elements(case_kernel):
                 raise
@@ -589,6 +590,7 @@ def synthesize(analysis: Analysis, exs: list[Example], guidance: Guidance, order
         hints = guidance.outputs.get(out) or Hints()
         if hints.limit:
             result.searched = f"'{out}' is not expressible in index notation: {hints.limit}"
+            result.final = True
             return None
         g = build_grammar(analysis, out, hints, operands, style)
         search = Search(g, avoid)

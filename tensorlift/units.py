@@ -82,7 +82,9 @@ def first_units(unit: Unit, names: Optional[list[str]] = None) -> list[Item]:
 
 def follow_ups(unit: Unit, function: str, region: Optional[str]) -> list[Item]:
     """What to try when a unit is not lifted: a function's regions (the nests inside one
-    that is all the function does), a region's nests."""
+    that is all the function does), a region's nests. A nest on the very lines of the
+    region around it (`for (...) { for (...) ... }` on one line) has its name: it is not
+    tried again."""
     if region is not None:
         r = region_by_lines(unit, function, region)
         nests = r.children if r is not None else []
@@ -90,7 +92,7 @@ def follow_ups(unit: Unit, function: str, region: Optional[str]) -> list[Item]:
         nests = []
         for r in find_regions(unit, function) if function in unit.defs else []:
             nests += r.children if whole_body(unit, function, r) else [r]
-    return [(function, r.lines, r.start) for r in nests]
+    return [(function, r.lines, r.start) for r in nests if r.lines != region]
 
 
 def splits(outcome) -> bool:
@@ -98,7 +100,11 @@ def splits(outcome) -> bool:
     program (not found, or a construct or call the notation or tensorlift does not take),
     or the sizes tried leave it undefined (a size analysis chose makes a divisor 0: its
     parts may be fine). Not when its code crashes, hangs or exhausts memory when run (it is
-    broken as a whole), nor for what is no fault of the code (a model server down)."""
+    broken as a whole), runs too slowly to be analysed in the time limit (its nests are as
+    slow) or computes what index notation cannot express (a recurrence or a triangular sum:
+    its nests carry it), nor for what is no fault of the code (a model server down)."""
+    if getattr(outcome, "final", False):
+        return False
     if isinstance(outcome, (UnsupportedConstruct, NeverDefined)):
         return True
     return not isinstance(outcome, TensorliftError)      # a result not lifted, or a bug of ours
@@ -113,8 +119,12 @@ def attempts(unit: Unit, lift_one: LiftOne, names: Optional[list[str]] = None,
     """Every unit of the file (or of the functions named), lifted in order, the follow-ups
     of a unit not lifted right after it (none with `regions` False)."""
     todo = list(reversed(first_units(unit, names)))
+    tried: set[tuple[str, Optional[str]]] = set()
     while todo:
         function, region, _ = todo.pop()
+        if (function, region) in tried:
+            continue
+        tried.add((function, region))
         try:
             outcome: Union[object, Exception] = lift_one(unit_kernel(unit, unit_name(function, region)))
         except KeyboardInterrupt:

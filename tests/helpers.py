@@ -17,8 +17,10 @@ def cli(*args, env=None, timeout=300):
 
 
 def cli_json(*args, **kw):
+    """The command's first JSON record: the function's (the regions of a function not lifted
+    follow it, one per line)."""
     proc = cli(*args, "--json", **kw)
-    return proc, json.loads(proc.stdout) if proc.stdout.strip() else None
+    return proc, json.loads(proc.stdout.splitlines()[0]) if proc.stdout.strip() else None
 
 
 def write_kernel(tmp_path, text, name="kernel.c"):
