@@ -136,6 +136,29 @@ int corr(const int *x, const int *h, int n) {
     assert got is None
 
 
+def test_a_bound_computed_in_signed_int_overflows_nowhere_the_c_is_defined(tmp_path):
+    """`n + 1` as a loop bound (astropy's BLS fills its n_bins + 1 bins so): signed overflow
+    is undefined, so the counter stays in range wherever the C is defined."""
+    fill = """
+void clear_bins(int n_bins, double *mean_y, double *mean_ivar) {
+    for (int n = 0; n < n_bins + 1; ++n) {
+        mean_y[n] = 0.0;
+        mean_ivar[n] = 0.0;
+    }
+}"""
+    got, why = prove(tmp_path, fill, "mean_y(i) = 0.0; mean_ivar(i) = 0.0")
+    assert got is not None and got.scope == "all-sizes", why
+    got, _ = prove(tmp_path, fill, "mean_y(i) = where(i < n_bins, 0.0, 1.0); mean_ivar(i) = 0.0")
+    assert got is None
+    # a bound that overflows at every size leaves the C undefined everywhere: no proof
+    always = """
+void never(int n, double *y) {
+    for (int i = 0; i < n + 2147483647; ++i) y[i] = 0.0;
+}"""
+    got, why = prove(tmp_path, always, "y(i) = 0.0")
+    assert got is None
+
+
 def test_reductions_by_max_from_the_first_element_and_a_softmax(tmp_path):
     source = """
 #include <math.h>

@@ -35,6 +35,13 @@ class Facts:
         self.stack.pop()
         self._cache = {}
 
+    def assume(self, *facts) -> None:
+        """Facts of the current path from here on (what the C leaves undefined otherwise):
+        they go when the path's frame is popped."""
+        (self.stack[-1] if self.stack else self.base).extend(facts)
+        self.solver.add(*facts)
+        self._cache = {}
+
     @property
     def all(self) -> list:
         return self.base + [f for fs in self.stack for f in fs]

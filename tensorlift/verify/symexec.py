@@ -41,6 +41,18 @@ from .poly import Poly
 from .summary import _Summary
 
 
+def _sizes_only(t) -> bool:
+    """Whether an integer term is arithmetic on constants alone (sizes, counters), no
+    function of them (an array's element)."""
+    todo = [t]
+    while todo:
+        e = todo.pop()
+        if z3.is_app(e) and e.decl().kind() == z3.Z3_OP_UNINTERPRETED and e.num_args() > 0:
+            return False
+        todo += e.children()
+    return True
+
+
 class SymOps(S.SymbolicOps):
     """C arithmetic on terms where integers may be index terms (sizes, counters): shifts and
     masks by constants are division and remainder on nonnegative values, and an unsigned
@@ -79,12 +91,18 @@ class SymOps(S.SymbolicOps):
         return None
 
     def fit(self, v, dtype):
-        """An integer term in `dtype`: unchanged when the facts keep it in the type's range."""
+        """An integer term in `dtype`: unchanged when the facts keep it in the type's range.
+        A signed int overflows nowhere the C is defined: on sizes and counters alone (`n + 1`
+        as a loop bound), that is a fact of the path."""
         if not carith.is_int(dtype) or dtype == "bool":
             return S.wrap(v, dtype) if carith.is_int(dtype) else v
         lo, hi = carith.bounds(dtype)
         bits, signed = carith.INT_TYPES[dtype]
         if signed and bits >= 32:
+            if z3.is_int(v) and _sizes_only(v) and not self.facts.holds(z3.And(v >= lo, v <= hi)):
+                if self.facts.unsat(v >= lo, v <= hi):
+                    raise Unprovable(f"'{v}' overflows {dtype} wherever it is computed")
+                self.facts.assume(v >= lo, v <= hi)
             return v
         if self.facts.holds(z3.And(v >= lo, v <= hi)):
             return v
