@@ -5,6 +5,7 @@ import importlib
 import json
 import os
 import resource
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -26,24 +27,36 @@ def cli_json(*args, **kw):
     return proc, json.loads(proc.stdout) if proc.stdout.strip() else None
 
 
-def cli_main(capsys, *args) -> subprocess.CompletedProcess:
-    """`tensorlift.cli.main` in this process, from the repository root, as `cli` would run it;
-    without the start-up of a new Python, libclang, gcc and z3. The address-space and core
-    limits `main` sets on its process are put back: this process runs other tests after."""
-    saved = {r: resource.getrlimit(r) for r in (resource.RLIMIT_AS, resource.RLIMIT_CORE)}
-    capsys.readouterr()
+class Overran(BaseException):
+    """`cli_main` past its time limit (a BaseException: `main` turns every Exception into an
+    exit code, and this must end the test instead)."""
+
+
+def cli_main(capfd, *args, timeout=300) -> subprocess.CompletedProcess:
+    """`tensorlift.cli.main` in this process, from the repository root, as `cli` would run it,
+    with the same time limit; without the start-up of a new Python, libclang, gcc and z3. The
+    address-space limit `main` sets on its process is put back, as this process runs other
+    tests after (the core-file limit it sets to 0 cannot be raised again, and a test process
+    needs none)."""
+    def overran(signum, frame):
+        raise Overran(f"tensorlift {' '.join(map(str, args))} ran past {timeout} s")
+    saved = resource.getrlimit(resource.RLIMIT_AS)
+    old_handler = signal.signal(signal.SIGALRM, overran)
+    signal.alarm(timeout)
+    capfd.readouterr()
     try:
         with contextlib.chdir(ROOT):
             code = main([str(a) for a in args])
     finally:
-        for r, limits in saved.items():
-            resource.setrlimit(r, limits)
-    out, err = capsys.readouterr()
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old_handler)
+        resource.setrlimit(resource.RLIMIT_AS, saved)
+    out, err = capfd.readouterr()      # the compilers' and workers' output too, as a subprocess's
     return subprocess.CompletedProcess(["tensorlift", *map(str, args)], code, out, err)
 
 
-def cli_main_json(capsys, *args):
-    proc = cli_main(capsys, *args, "--json")
+def cli_main_json(capfd, *args, **kw):
+    proc = cli_main(capfd, *args, "--json", **kw)
     return proc, json.loads(proc.stdout) if proc.stdout.strip() else None
 
 

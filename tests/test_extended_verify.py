@@ -100,11 +100,11 @@ def test_short_circuit_logic_in_the_c_is_never_proved_wrongly(tmp_path):
         assert api.verify(path, wrong).verdict in ("refuted", "unknown")
 
 
-def test_cli_verify_of_extended_programs(kernel_dir, capsys):
+def test_cli_verify_of_extended_programs(kernel_dir, capfd):
     path = kernel_path(kernel_dir, "smooth")
-    proc, out = cli_main_json(capsys, "verify", path, KERNELS["smooth"].program)
+    proc, out = cli_main_json(capfd, "verify", path, KERNELS["smooth"].program)
     assert proc.returncode == 0 and out["verdict"] == "proved", proc.stderr
-    proc, out = cli_main_json(capsys, "verify", path, "b(i) = a(i-1) + a(i) + a(i+1) for i >= 2 && i < n-1")
+    proc, out = cli_main_json(capfd, "verify", path, "b(i) = a(i-1) + a(i) + a(i+1) for i >= 2 && i < n-1")
     assert proc.returncode == 1 and out["verdict"] == "refuted"
     cex = out["counterexample"]
     assert cex["expected"]["b"] != cex["got"]["b"]
