@@ -87,6 +87,7 @@ def test_missing_file_and_function(capfd):
     _one_line_error(cli_main(capfd, "analyze", CORPUS / "blas/dot.c", "--function", "nope"), contains="'nope' not found")
 
 
+@pytest.mark.slow
 def test_no_c_compiler(tmp_path):
     env = dict(os.environ, PATH=str(tmp_path), CC="")
     _one_line_error(cli("analyze", CORPUS / "blas/dot.c", env=env), contains="no C compiler")

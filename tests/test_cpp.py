@@ -70,6 +70,7 @@ EXPECTED = {
 }
 
 
+@pytest.mark.slow
 def test_every_kernel_lifts_proved_and_runs_in_every_target(tmp_path, capfd):
     k = write_kernel(tmp_path, KERNELS, "kernels.cpp")
     proc = cli_main(capfd, "lift", k, "--json", "--target", "taco,numpy,torch,jax")

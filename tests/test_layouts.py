@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import cli
+from helpers import cli, cli_main
 from tensorlift.c.frontend import load_kernel
 from tensorlift.c.nodes import normalised
 from tensorlift.c.reroll import rerolled

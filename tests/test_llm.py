@@ -346,6 +346,7 @@ def _reader(root: str, done, bad) -> None:
             bad.value += 1
 
 
+@pytest.mark.slow
 def test_parallel_writes_leave_valid_files(tmp_path):
     ctx = multiprocessing.get_context("spawn")
     root = str(tmp_path / "cache")

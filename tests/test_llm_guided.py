@@ -127,6 +127,7 @@ HARD = ["blas/gemm_strided", "blas/gemv_ab", "mathfu/lerp", "dsp/lms", "polybenc
         "utdsp/dct", "blas/gemm_tn", "polybench/gesummv", "polybench/3mm"]
 
 
+@pytest.mark.slow
 def test_recorded_answers_guide_the_search_on_hard_kernels():
     """The corpus's recorded answers (partly wrong) lift the hard kernels, with fewer
     candidates than the static guide's search in median."""

@@ -13,7 +13,7 @@ import time
 
 import pytest
 import z3
-from helpers import ROOT, cli_json, write_kernel
+from helpers import ROOT, cli_main_json, write_kernel
 
 from tensorlift.verify.facts import interruptible_check
 
