@@ -47,6 +47,8 @@ def cli_main(capfd, *args, timeout=300) -> subprocess.CompletedProcess:
     try:
         with contextlib.chdir(ROOT):
             code = main([str(a) for a in args])
+    except SystemExit as e:          # a usage error or --version, which end the process
+        code = e.code if isinstance(e.code, int) else 0 if e.code is None else 1
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, old_handler)
