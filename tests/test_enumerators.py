@@ -34,15 +34,23 @@ def checker(program=RIGHT):
 
 class CostedSearch(Search):
     """The top-down search, recording the cost of each complete derivation it builds."""
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.costs = []
+
     def build(self, deriv):
-        self.costs = getattr(self, "costs", []) + [sum(self.by_id[i].cost for i in deriv)]
+        self.costs.append(sum(self.by_id[i].cost for i in deriv))
         return super().build(deriv)
 
 
 class LevelledBottomUp(BottomUp):
     """The bottom-up search, recording the cost level of each expression it keeps."""
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.levels = []
+
     def _statements(self, item, tried):
-        self.levels = getattr(self, "levels", []) + [item.level]
+        self.levels.append(item.level)
         return super()._statements(item, tried)
 
 
@@ -145,13 +153,11 @@ def _binops(e):
     return [n for n in _nodes(e) if isinstance(n, BinOp)]
 
 
-def test_both_enumerators_agree_on_what_passes():
-    """Every program bottom-up accepts on some examples, top-down accepts too, and the first of
-    each costs the same up to bottom-up's half-bit levels."""
+def test_both_enumerators_give_the_same_first_program():
+    """On the same grammar and examples both give the same first program."""
     check = checker("y(i) = A(i,j) * x(j)")
     g = grammar()
-    top = CostedSearch(g, AVOID)
-    first_top = next(top.passing(check, time.monotonic() + 60))
+    first_top = next(Search(g, AVOID).passing(check, time.monotonic() + 60))
     first_bottom = next(BottomUp(g, AVOID).passing(check, time.monotonic() + 60))
     assert check(first_top) and check(first_bottom)
     assert str(first_top) == str(first_bottom) == "y(i) = A(i,j) * x(j)"
