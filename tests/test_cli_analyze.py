@@ -4,11 +4,11 @@ import os
 
 import pytest
 
-from helpers import BAD, CORPUS, cli, cli_json, write_kernel
+from helpers import BAD, CORPUS, cli, cli_main, cli_main_json, write_kernel
 
 
-def test_json_has_the_contract_fields():
-    proc, out = cli_json("analyze", CORPUS / "blas/gemm_strided.c", "--examples", "4")
+def test_json_has_the_contract_fields(capfd):
+    proc, out = cli_main_json(capfd, "analyze", CORPUS / "blas/gemm_strided.c", "--examples", "4")
     assert proc.returncode == 0, proc.stderr
     assert set(out) == {"function", "params", "returns", "tied_sizes", "examples"}
     params = {p["name"]: p for p in out["params"]}
@@ -24,16 +24,16 @@ def test_json_has_the_contract_fields():
     assert len(ex["outputs"]["C"]) == sizes["M"] and len(ex["outputs"]["C"][0]) == sizes["N"]
 
 
-def test_examples_have_negatives_and_zeros():
-    proc, out = cli_json("analyze", CORPUS / "dsp/vadd.c", "--examples", "6")
+def test_examples_have_negatives_and_zeros(capfd):
+    proc, out = cli_main_json(capfd, "analyze", CORPUS / "dsp/vadd.c", "--examples", "6")
     values = [v for ex in out["examples"] for name, arr in ex["inputs"].items() if isinstance(arr, list) for v in arr]
     assert any(v < 0 for v in values) and any(v == 0 for v in values)
 
 
-def test_outputs_come_from_the_compiled_c(tmp_path):
+def test_outputs_come_from_the_compiled_c(tmp_path, capfd):
     # C's int division truncates toward zero; the examples must show it
     k = write_kernel(tmp_path, "void q(int n, int *a, int *b, int *c) { for (int i = 0; i < n; i++) c[i] = a[i] / b[i]; }")
-    proc, out = cli_json("analyze", k, "--examples", "6")
+    proc, out = cli_main_json(capfd, "analyze", k, "--examples", "6")
     assert proc.returncode == 0, proc.stderr
     for ex in out["examples"]:
         a, b, c = ex["inputs"]["a"], ex["inputs"]["b"], ex["outputs"]["c"]
@@ -41,22 +41,22 @@ def test_outputs_come_from_the_compiled_c(tmp_path):
         assert c == [int(x / y) for x, y in zip(a, b)]
 
 
-def test_returned_value_and_readable_summary():
-    proc, out = cli_json("analyze", CORPUS / "simple/array_sum.c")
+def test_returned_value_and_readable_summary(capfd):
+    proc, out = cli_main_json(capfd, "analyze", CORPUS / "simple/array_sum.c")
     assert out["returns"] == {"dtype": "int"} or out["returns"]["dtype"] in ("float", "double")
     assert out["function"] in out["examples"][0]["outputs"]
-    text = cli("analyze", CORPUS / "simple/tied_square.c")
+    text = cli_main(capfd, "analyze", CORPUS / "simple/tied_square.c")
     assert text.returncode == 0
     assert "tied sizes: M = N" in text.stdout and "shape [M, M]" in text.stdout
 
 
-def test_function_option_picks_a_function(tmp_path):
+def test_function_option_picks_a_function(tmp_path, capfd):
     k = write_kernel(tmp_path, """
         void first(int n, float *x) { for (int i = 0; i < n; i++) x[i] = 0; }
         float second(int n, float *x) { float s = 0; for (int i = 0; i < n; i++) s += x[i]; return s; }""")
-    proc = cli("analyze", k, "--json", "--examples", "0")        # default: every kernel, one line each
+    proc = cli_main(capfd, "analyze", k, "--json", "--examples", "0")        # default: every kernel, one line each
     assert [json.loads(line)["function"] for line in proc.stdout.splitlines()] == ["first", "second"]
-    assert cli_json("analyze", k, "--function", "first")[1]["function"] == "first"
+    assert cli_main_json(capfd, "analyze", k, "--function", "first")[1]["function"] == "first"
 
 
 def _one_line_error(proc, code=2, contains=""):
@@ -78,15 +78,16 @@ def _one_line_error(proc, code=2, contains=""):
     ("segfault.c", ""),
     ("stack_overflow.c", "larger than tensorlift handles"),
 ])
-def test_bad_kernels_give_one_line_and_exit_2(name, contains):
-    _one_line_error(cli("analyze", BAD / name), contains=contains)
+def test_bad_kernels_give_one_line_and_exit_2(name, contains, capfd):
+    _one_line_error(cli_main(capfd, "analyze", BAD / name), contains=contains)
 
 
-def test_missing_file_and_function():
-    _one_line_error(cli("analyze", "no/such/file.c"), contains="no such file")
-    _one_line_error(cli("analyze", CORPUS / "blas/dot.c", "--function", "nope"), contains="'nope' not found")
+def test_missing_file_and_function(capfd):
+    _one_line_error(cli_main(capfd, "analyze", "no/such/file.c"), contains="no such file")
+    _one_line_error(cli_main(capfd, "analyze", CORPUS / "blas/dot.c", "--function", "nope"), contains="'nope' not found")
 
 
+@pytest.mark.slow
 def test_no_c_compiler(tmp_path):
     env = dict(os.environ, PATH=str(tmp_path), CC="")
     _one_line_error(cli("analyze", CORPUS / "blas/dot.c", env=env), contains="no C compiler")

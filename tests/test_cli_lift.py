@@ -2,7 +2,7 @@
 import pytest
 
 from benchmarks.corpus import load_corpus
-from helpers import CORPUS, cli, cli_json, write_kernel
+from helpers import CORPUS, cli_main, cli_main_json, write_kernel
 from tensorlift.api import analyze
 from tensorlift.taco.parse import parse_program
 from tensorlift.verify.prove import verify
@@ -18,9 +18,9 @@ ENTRIES = {e.name: e for e in load_corpus()}
 
 
 @pytest.mark.parametrize("name", REPRESENTATIVE)
-def test_lifts_and_proves(name):
+def test_lifts_and_proves(name, capfd):
     entry = ENTRIES[name]
-    proc, out = cli_json("lift", entry.path, "--function", entry.function, "--timeout", "60")
+    proc, out = cli_main_json(capfd, "lift", entry.path, "--function", entry.function, "--timeout", "60")
     assert proc.returncode == 0, proc.stderr
     assert out["status"] == "lifted" and out["error"] is None
     assert out["verification"] == "proved"
@@ -44,16 +44,16 @@ def res_free_dims(entry) -> list:
     return analyze(entry.path, entry.function, examples=0).analysis.free_dims
 
 
-def test_json_contract_fields():
-    proc, out = cli_json("lift", CORPUS / "blas/gemv.c")
+def test_json_contract_fields(capfd):
+    proc, out = cli_main_json(capfd, "lift", CORPUS / "blas/gemv.c")
     for field in ("function", "status", "program", "guide", "candidates", "seconds",
                   "examples_checked", "verification", "error"):
         assert field in out
     assert out["program"] == "y(i) = A(i,j) * x(j)"
 
 
-def test_plain_output_says_how_it_was_checked():
-    proc = cli("lift", CORPUS / "mathfu/dot.c")
+def test_plain_output_says_how_it_was_checked(capfd):
+    proc = cli_main(capfd, "lift", CORPUS / "mathfu/dot.c")
     assert proc.returncode == 0
     program, how = proc.stdout.strip().splitlines()
     assert program.startswith("dot")
@@ -61,29 +61,29 @@ def test_plain_output_says_how_it_was_checked():
     assert "proved for all sizes" in how
 
 
-def test_returned_value_takes_the_function_name(tmp_path):
+def test_returned_value_takes_the_function_name(tmp_path, capfd):
     k = write_kernel(tmp_path, "int total(int n, int *v) { int s = 0; for (int i = 0; i < n; i++) s += 3 * v[i]; return s; }")
-    proc, out = cli_json("lift", k)
+    proc, out = cli_main_json(capfd, "lift", k)
     assert out["program"] == "total = 3 * v(i)"
 
 
-def test_not_expressible_exits_1_and_says_what_it_searched(tmp_path):
+def test_not_expressible_exits_1_and_says_what_it_searched(tmp_path, capfd):
     k = write_kernel(tmp_path, "void x(int n, int *a, int *b) { for (int i = 0; i < n; i++) b[i] = a[i] ^ 5; }")
-    proc, out = cli_json("lift", k, "--timeout", "3")
+    proc, out = cli_main_json(capfd, "lift", k, "--timeout", "3")
     assert proc.returncode == 1
     assert out["status"] == "failed" and out["program"] is None
-    proc = cli("lift", k, "--timeout", "2")
+    proc = cli_main(capfd, "lift", k, "--timeout", "2")
     assert proc.returncode == 1 and "candidates" in proc.stderr and proc.stdout == ""
 
 
-def test_bad_input_in_json_mode():
-    proc, out = cli_json("lift", "missing.c")
+def test_bad_input_in_json_mode(capfd):
+    proc, out = cli_main_json(capfd, "lift", "missing.c")
     assert proc.returncode == 2
     assert out["status"] == "error" and "no such file" in out["error"]
 
 
-def test_guide_none_also_lifts_simple_kernels():
-    proc, out = cli_json("lift", CORPUS / "dsp/vadd.c", "--guide", "none")
+def test_guide_none_also_lifts_simple_kernels(capfd):
+    proc, out = cli_main_json(capfd, "lift", CORPUS / "dsp/vadd.c", "--guide", "none")
     assert out["status"] == "lifted" and out["guide"] == "none"
 
 

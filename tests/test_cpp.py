@@ -3,7 +3,7 @@ import json
 
 import numpy as np
 import pytest
-from helpers import cli, cli_json, write_kernel
+from helpers import cli_main, cli_main_json, write_kernel
 
 KERNELS = """
 #include <vector>
@@ -70,9 +70,10 @@ EXPECTED = {
 }
 
 
-def test_every_kernel_lifts_proved_and_runs_in_every_target(tmp_path):
+@pytest.mark.slow
+def test_every_kernel_lifts_proved_and_runs_in_every_target(tmp_path, capfd):
     k = write_kernel(tmp_path, KERNELS, "kernels.cpp")
-    proc = cli("lift", k, "--json", "--target", "taco,numpy,torch,jax")
+    proc = cli_main(capfd, "lift", k, "--json", "--target", "taco,numpy,torch,jax")
     got = {r["function"]: r for r in map(json.loads, proc.stdout.splitlines())}
     assert set(got) == set(EXPECTED), proc.stderr
     for name, program in EXPECTED.items():
@@ -84,15 +85,15 @@ def test_every_kernel_lifts_proved_and_runs_in_every_target(tmp_path):
     assert np.allclose(ns["matmul"](A, B), A @ B)          # arrays in place of vectors, no sizes
 
 
-def test_sizes_come_from_the_vectors(tmp_path):
+def test_sizes_come_from_the_vectors(tmp_path, capfd):
     k = write_kernel(tmp_path, KERNELS, "kernels.cpp")
-    proc, info = cli_json("analyze", k, "--function", "darken_blend_8", "--examples", "1")
+    proc, info = cli_main_json(capfd, "analyze", k, "--function", "darken_blend_8", "--examples", "1")
     assert info["sizes"] == ["n0", "n1"]
     assert [p["shape"] for p in info["params"]] == [["n0", "n1"], ["n0", "n1"]]
     assert info["returns"] == {"dtype": "int", "shape": ["n0", "n1"]}
 
 
-def test_a_returned_vector_empty_at_some_sizes(tmp_path):
+def test_a_returned_vector_empty_at_some_sizes(tmp_path, capfd):
     """A window longer than the signal gives no output: those examples run too."""
     k = write_kernel(tmp_path, """
         #include <vector>
@@ -105,13 +106,13 @@ def test_a_returned_vector_empty_at_some_sizes(tmp_path):
             }
             return r;
         }""", "window.cpp")
-    proc, info = cli_json("analyze", k, "--examples", "3")
+    proc, info = cli_main_json(capfd, "analyze", k, "--examples", "3")
     assert proc.returncode == 0, proc.stderr
     outs = [len(e["outputs"]["moving_avg"]) for e in info["examples"]]
     assert 0 in outs and any(outs), outs
 
 
-def test_ragged_rows_are_refused(tmp_path):
+def test_ragged_rows_are_refused(tmp_path, capfd):
     k = write_kernel(tmp_path, """
         #include <vector>
         std::vector<std::vector<int>> tri(const std::vector<int>& a) {
@@ -123,48 +124,48 @@ def test_ragged_rows_are_refused(tmp_path):
             }
             return out;
         }""", "tri.cpp")
-    proc = cli("lift", k)
+    proc = cli_main(capfd, "lift", k)
     assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1
 
 
 @pytest.mark.parametrize("scope", ["", 'extern "C"'])
-def test_a_global_in_a_cpp_kernel_gets_one_line(tmp_path, scope):
+def test_a_global_in_a_cpp_kernel_gets_one_line(tmp_path, scope, capfd):
     """Found as the kernel's array (inside `extern "C"` too), then refused by name."""
     k = write_kernel(tmp_path, f"""
         {scope} {{ float W[8]; }}
         void bump(float s) {{ for (int i = 0; i < 8; i++) W[i] += s; }}""" if scope else """
         float W[8];
         void bump(float s) { for (int i = 0; i < 8; i++) W[i] += s; }""", "glob.cpp")
-    proc = cli("lift", k)
+    proc = cli_main(capfd, "lift", k)
     assert proc.returncode == 2 and proc.stderr.strip().splitlines() == [
         "tensorlift: error: unsupported construct: the global variable 'W' in a C++ kernel "
         "(globals are lifted from C files only)"]
 
 
-def test_bad_cpp_input_gets_one_line(tmp_path):
+def test_bad_cpp_input_gets_one_line(tmp_path, capfd):
     template = write_kernel(tmp_path, """
         #include <vector>
         template <typename T> std::vector<T> twice(const std::vector<T>& a) {
             std::vector<T> out; for (auto v : a) out.push_back(2 * v); return out; }""", "t.cpp")
-    proc = cli("lift", template)
+    proc = cli_main(capfd, "lift", template)
     assert proc.returncode == 2 and "template that is never instantiated" in proc.stderr
     library = write_kernel(tmp_path, """
         #include <vector>
         #include <numeric>
         int total(const std::vector<int>& a) { return std::accumulate(a.begin(), a.end(), 0); }""", "l.cpp")
-    proc = cli("lift", library)
+    proc = cli_main(capfd, "lift", library)
     assert proc.returncode == 2 and "'std::accumulate', a library function" in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
 
 
-def test_language_option_reads_cpp_from_any_name(tmp_path):
+def test_language_option_reads_cpp_from_any_name(tmp_path, capfd):
     k = write_kernel(tmp_path, "#include <vector>\nint first(const std::vector<int>& v) { int s = 0; "
                                "for (int x : v) s += x; return s; }", "kernel.txt")
-    proc, out = cli_json("lift", k, "-x", "c++")
+    proc, out = cli_main_json(capfd, "lift", k, "-x", "c++")
     assert out["program"] == "first = v(i)" and out["verification"] == "proved"
 
 
-def test_functions_in_namespaces(tmp_path):
+def test_functions_in_namespaces(tmp_path, capfd):
     k = write_kernel(tmp_path, """#include <vector>
 namespace dsp { namespace detail { inline float sq(float v) { return v * v; } }
 std::vector<float> squares(const std::vector<float>& x) {
@@ -174,7 +175,7 @@ std::vector<float> squares(const std::vector<float>& x) {
 } }
 namespace { void scale(std::vector<float>& x, float a) { for (auto& v : x) v *= a; } }
 """, "ns.cpp")
-    proc = cli("lift", k, "--json")
+    proc = cli_main(capfd, "lift", k, "--json")
     got = {r["function"]: r for r in map(json.loads, proc.stdout.splitlines())}
     assert got["squares"]["program"] == "squares(i) = x(i) * x(i)", proc.stderr
     assert got["scale"]["program"] == "x(i) = x(i) * a"

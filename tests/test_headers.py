@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import cli
+from helpers import cli_main
 from tensorlift.c.clang import builtin_headers, libclang_major, pick_resource_dir
 from tensorlift.c.frontend import parse
 
@@ -44,13 +44,13 @@ def test_intrinsics_header_parses_as_clang_reads_it():
 
 
 @pytest.mark.slow
-def test_intrinsics_file_lifts_what_is_plain_c():
+def test_intrinsics_file_lifts_what_is_plain_c(capfd):
     need_resource_dir()
-    proc = cli("lift", DATA / "intrinsics.c", "--json")
+    proc = cli_main(capfd, "lift", DATA / "intrinsics.c", "--json")
     out = {r["function"]: r for r in map(json.loads, proc.stdout.splitlines()) if r["region"] is None}
     assert out["scale"]["program"] == "x(i) = x(i) * s"
     assert "_mm_storeu_ps" in out["vadd"]["error"]          # the intrinsics path, named
-    proc = cli("lift", DATA / "intrinsics.c", "-U", "__SSE__", "--function", "vadd")
+    proc = cli_main(capfd, "lift", DATA / "intrinsics.c", "-U", "__SSE__", "--function", "vadd")
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("y(i) = a(i) + b(i)")
 
@@ -58,8 +58,8 @@ def test_intrinsics_file_lifts_what_is_plain_c():
 @pytest.mark.slow
 @pytest.mark.parametrize("flags", [(), ("-D", "POLYBENCH_USE_C99_PROTO", "-D", "POLYBENCH_USE_SCALAR_LB"),
                                    ("-D", "POLYBENCH_USE_C99_PROTO")])
-def test_polybench_sizes_through_its_macros(flags):
-    proc = cli("lift", DATA / "polybench_c99.c", "--json", *flags)
+def test_polybench_sizes_through_its_macros(flags, capfd):
+    proc = cli_main(capfd, "lift", DATA / "polybench_c99.c", "--json", *flags)
     out = json.loads(proc.stdout)
     assert out["status"] == "lifted", out
     assert out["program"] == "C(i,j) = C(i,j) * beta + alpha * A(i,k) * B(k,j)"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import cli
+from helpers import cli, cli_main
 from tensorlift.c.frontend import load_kernel
 from tensorlift.c.nodes import normalised
 from tensorlift.c.reroll import rerolled
@@ -74,13 +74,13 @@ def test_interleaved_complex_numbers():
 
 
 @pytest.mark.slow
-def test_darknet_matrix_by_value_is_a_kernel_again():
+def test_darknet_matrix_by_value_is_a_kernel_again(capfd):
     """Regressed in 251ac8f: a struct holding `float **vals` did not make a function a kernel."""
     code, out = lifted("darknet_matrix.c")
     assert code == 0
     assert out["matrix_add_matrix"]["program"] == "to.vals(i,j) += from.vals(i,j)"
     assert out["scale_matrix"]["program"] == "m.vals(i,j) = m.vals(i,j) * scale"
-    proc = cli("lift", DATA / "darknet_matrix.c", "--function", "scale_matrix", "--target", "numpy")
+    proc = cli_main(capfd, "lift", DATA / "darknet_matrix.c", "--function", "scale_matrix", "--target", "numpy")
     assert proc.returncode == 0, proc.stderr
     # the emitted code takes the fields as plain arguments, and says which field each is
     assert "def scale_matrix(m_rows, m_cols, m_vals, scale):" in proc.stdout
@@ -88,7 +88,7 @@ def test_darknet_matrix_by_value_is_a_kernel_again():
 
 
 @pytest.mark.slow
-def test_autodiff_ops_over_node_structs():
+def test_autodiff_ops_over_node_structs(capfd):
     code, out = lifted("autodiff.c", "-U", "__SSE__")
     square = out["ad_op_square"]
     assert square["status"] == "lifted" and square["verification"] == "proved"
@@ -103,7 +103,7 @@ def test_autodiff_ops_over_node_structs():
     for op in ("ad_op_exp", "ad_op_mul_scalar", "ad_op_reduce_sum"):
         assert out[op]["status"] == "lifted", out[op]
     # the text output says why the bookkeeping case has no program
-    proc = cli("lift", DATA / "autodiff.c", "-U", "__SSE__", "--function", "ad_op_exp", "--target", "numpy")
+    proc = cli_main(capfd, "lift", DATA / "autodiff.c", "-U", "__SSE__", "--function", "ad_op_exp", "--target", "numpy")
     assert proc.returncode == 0, proc.stderr
     assert re.search(r"when action == 4: not a tensor computation: .*shape bookkeeping", proc.stdout)
     assert "def ad_op_exp(" in proc.stdout
@@ -145,19 +145,19 @@ def test_examples_stay_where_the_c_is_defined():
 
 
 @pytest.mark.slow
-def test_every_function_is_tried_and_a_lone_scalar_function_is_lifted():
-    proc = cli("lift", DATA / "size_check.c", "--json")
+def test_every_function_is_tried_and_a_lone_scalar_function_is_lifted(capfd):
+    proc = cli_main(capfd, "lift", DATA / "size_check.c", "--json")
     results = {json.loads(line)["function"]: json.loads(line) for line in proc.stdout.splitlines()}
     assert results["vadd"]["status"] == "lifted"        # after whatever became of the first
     assert "Traceback" not in proc.stderr
-    proc = cli("lift", DATA / "scalar_only.c")
+    proc = cli_main(capfd, "lift", DATA / "scalar_only.c")
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("add = b + c")
 
 
 @pytest.mark.slow
-def test_numpy_warnings_never_reach_the_user():
-    proc = cli("lift", DATA / "dsp_stats.c", "--function", "kullback_leibler_f32", "--target", "numpy")
+def test_numpy_warnings_never_reach_the_user(capfd):
+    proc = cli_main(capfd, "lift", DATA / "dsp_stats.c", "--function", "kullback_leibler_f32", "--target", "numpy")
     assert proc.returncode == 0, proc.stderr
     assert "RuntimeWarning" not in proc.stderr and proc.stderr == ""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import socket
+import threading
 import time
 from pathlib import Path
 
@@ -88,13 +89,17 @@ def test_n_requests_for_n_samples_in_order(server):
 
 
 def test_concurrent_samples_one_request_each(server):
-    server.default = lambda i, body: Delay(0.3, Answer(f"answer {i}"))
-    t0 = time.monotonic()
-    samples = sample_answers(config_for(server.url, concurrency=4), MESSAGES, 8)
-    elapsed = time.monotonic() - t0
+    """Four requests in flight at once: each answer waits until four have arrived, which
+    requests sent one after the other never do (the barrier breaks, the samples fail)."""
+    together = threading.Barrier(4, timeout=5)
+
+    def answer(i, body):
+        together.wait()
+        return Answer(f"answer {i}")
+    server.default = answer
+    samples = sample_answers(config_for(server.url, concurrency=4, max_retries=0), MESSAGES, 8)
     assert sorted(samples.answers) == sorted(f"answer {i}" for i in range(8))
     assert server.request_count == 8
-    assert elapsed < 1.8                 # 8 x 0.3 s one after the other would be 2.4 s
 
 
 def test_zero_samples_make_no_request(server):
@@ -341,6 +346,7 @@ def _reader(root: str, done, bad) -> None:
             bad.value += 1
 
 
+@pytest.mark.slow
 def test_parallel_writes_leave_valid_files(tmp_path):
     ctx = multiprocessing.get_context("spawn")
     root = str(tmp_path / "cache")

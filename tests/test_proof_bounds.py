@@ -3,7 +3,7 @@
 examples reach two full blocks and every remainder, so a bug in the eighth lane or the
 second block is never "proved". Kernels written in BLAS, DSP and ML library styles."""
 import pytest
-from helpers import cli, cli_json, write_kernel
+from helpers import cli_main, cli_main_json, write_kernel
 
 from tensorlift.budget import Budget
 from tensorlift.c.frontend import load_kernel
@@ -143,17 +143,17 @@ def test_values_ask_for_nothing_and_thresholds_are_capped(tmp_path):
     (axpy_unrolled_by_16(bad_lane=15), "y(i) = y(i) + a * x(i)", 16),
     (daxpy_reference("dy[i+3] - da*dx[i+3]"), "dy(i) = dy(i) + da * dx(i)", 4),
 ], ids=["dot8-lane7", "scale-second-block", "axpy16-lane15", "daxpy-lane3"])
-def test_a_bug_past_small_sizes_is_refuted(tmp_path, text, bad, n):
+def test_a_bug_past_small_sizes_is_refuted(tmp_path, text, bad, n, capfd):
     """The program that is right up to the old bound 3 is refuted, at the first size that
     runs the wrong lane or block."""
-    proc, out = cli_json("verify", write_kernel(tmp_path, text), bad)
+    proc, out = cli_main_json(capfd, "verify", write_kernel(tmp_path, text), bad)
     assert proc.returncode == 1 and out["verdict"] == "refuted", (proc.stderr, out)
     assert max(out["counterexample"]["sizes"].values()) == n
 
 
 @pytest.mark.slow
-def test_a_bug_past_small_sizes_is_never_lifted(tmp_path):
-    proc, out = cli_json("lift", write_kernel(tmp_path, dot_unrolled_by_8("x[i+7]*y[i+6]")), "--timeout", "8")
+def test_a_bug_past_small_sizes_is_never_lifted(tmp_path, capfd):
+    proc, out = cli_main_json(capfd, "lift", write_kernel(tmp_path, dot_unrolled_by_8("x[i+7]*y[i+6]")), "--timeout", "8")
     assert proc.returncode == 1 and out["status"] == "failed" and out["verification"] != "proved"
     assert out["refuted"] >= 1 or "candidates" in out["searched"]
 
@@ -165,14 +165,14 @@ def test_a_bug_past_small_sizes_is_never_lifted(tmp_path):
     (axpy_unrolled_by_16(), "y(i) += a * x(i)", {"n": 47}),
     (daxpy_reference(), "dy(i) += da * dx(i)", {"n": 11}),
 ], ids=["dot8", "scale-pointer-walk", "axpy16", "daxpy"])
-def test_the_correct_kernels_are_proved_as_far_as_their_loops_ask(tmp_path, text, program, bounds):
+def test_the_correct_kernels_are_proved_as_far_as_their_loops_ask(tmp_path, text, program, bounds, capfd):
     path = write_kernel(tmp_path, text)
-    proc, out = cli_json("lift", path, "--timeout", "60")
+    proc, out = cli_main_json(capfd, "lift", path, "--timeout", "60")
     assert out["status"] == "lifted" and out["program"] == program, (proc.stderr, out)
     assert out["verification"] == "proved"
     if out["verification_scope"] == "bounded":      # induction did not settle it
         assert out["verification_bounds"] == bounds and out["verification_bound"] == max(bounds.values())
-        assert f"proved for sizes up to {max(bounds.values())} only" in cli("lift", path).stdout
+        assert f"proved for sizes up to {max(bounds.values())} only" in cli_main(capfd, "lift", path).stdout
     else:
         assert out["verification_scope"] == "all-sizes"
     # the bounded proof itself goes as far as the loops ask
@@ -186,20 +186,20 @@ def bounded_proof(path, program, bound=3):
 
 
 @pytest.mark.slow
-def test_examples_run_every_unrolled_body_twice_and_every_remainder(tmp_path):
-    proc, out = cli_json("analyze", write_kernel(tmp_path, dot_unrolled_by_8()), "--examples", "6")
+def test_examples_run_every_unrolled_body_twice_and_every_remainder(tmp_path, capfd):
+    proc, out = cli_main_json(capfd, "analyze", write_kernel(tmp_path, dot_unrolled_by_8()), "--examples", "6")
     sizes = {e["sizes"]["n"] for e in out["examples"]}
     assert set(range(16, 24)) <= sizes, sizes
 
 
 @pytest.mark.slow
-def test_each_dimension_says_how_far_it_was_proved(tmp_path):
+def test_each_dimension_says_how_far_it_was_proved(tmp_path, capfd):
     path = write_kernel(tmp_path, GEMV_UNROLLED_INNER)
-    proc, out = cli_json("lift", path)
+    proc, out = cli_main_json(capfd, "lift", path)
     assert out["program"] == "y(i) = A(i,j) * x(j)" and out["verification"] == "proved"
     if out["verification_scope"] == "bounded":
         assert out["verification_bounds"] == {"m": 3, "n": 11} and out["verification_bound"] == 3
-        assert "proved for every combination of m up to 3, n up to 11 only" in cli("lift", path).stdout
+        assert "proved for every combination of m up to 3, n up to 11 only" in cli_main(capfd, "lift", path).stdout
     proof = bounded_proof(path, out["program"])
     assert proof.bounds == {"m": 3, "n": 11} and proof.bound == 3
     # the user's bound is a floor

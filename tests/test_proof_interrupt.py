@@ -13,7 +13,7 @@ import time
 
 import pytest
 import z3
-from helpers import ROOT, cli_json, write_kernel
+from helpers import ROOT, cli_main_json, write_kernel
 
 from tensorlift.verify.facts import interruptible_check
 
@@ -110,10 +110,10 @@ def test_ctrl_c_during_a_proof_exits_130_at_once(tmp_path):
 
 
 @pytest.mark.slow
-def test_a_proof_shares_the_lifts_time_limit(tmp_path):
+def test_a_proof_shares_the_lifts_time_limit(tmp_path, capfd):
     path = write_kernel(tmp_path, ROWS, "blend.cpp")
     start = time.monotonic()
-    proc, out = cli_json("lift", path, "--bound", "60", "--timeout", "6")
+    proc, out = cli_main_json(capfd, "lift", path, "--bound", "60", "--timeout", "6")
     assert time.monotonic() - start < 6 + 4        # the process's start and exit around it
     assert out["status"] == "lifted" and out["verification"] == "unknown"
     assert "time limit reached after" in out["verification_reason"]

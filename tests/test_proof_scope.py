@@ -4,7 +4,7 @@ proved at them, is proved for every size it has."""
 import json
 
 import pytest
-from helpers import CORPUS, cli, cli_json, write_kernel
+from helpers import CORPUS, cli, cli_main, cli_main_json, write_kernel
 
 UNROLLED_DOT = """
     float sdot4(const float *x, const float *y, int n) {
@@ -17,32 +17,32 @@ UNROLLED_DOT = """
 
 
 @pytest.mark.slow
-def test_require_proof_all_sizes_takes_only_a_proof_for_every_size(tmp_path):
+def test_require_proof_all_sizes_takes_only_a_proof_for_every_size(tmp_path, capfd):
     path = write_kernel(tmp_path, UNROLLED_DOT)
-    proc, out = cli_json("lift", path)
+    proc, out = cli_main_json(capfd, "lift", path)
     assert out["verification"] == "proved"
-    proc, strict = cli_json("lift", path, "--require-proof", "all-sizes")
+    proc, strict = cli_main_json(capfd, "lift", path, "--require-proof", "all-sizes")
     if out["verification_scope"] == "all-sizes":
         assert proc.returncode == 0 and strict["status"] == "lifted"
     else:
         assert proc.returncode == 1 and strict["status"] == "failed"
         assert strict["searched"] == (f"found {out['program']} but it is proved for sizes up to "
                                       f"{out['verification_bound']} only; --require-proof all-sizes")
-        assert "--require-proof all-sizes" in cli("lift", path, "--require-proof", "all-sizes").stderr
+        assert "--require-proof all-sizes" in cli_main(capfd, "lift", path, "--require-proof", "all-sizes").stderr
     for plain in (["--require-proof"], ["--require-proof", "bounded"]):
-        proc, loose = cli_json("lift", path, *plain)
+        proc, loose = cli_main_json(capfd, "lift", path, *plain)
         assert proc.returncode == 0 and loose["status"] == "lifted"
 
 
 @pytest.mark.slow
-def test_a_kernel_of_fixed_sizes_meets_all_sizes():
-    proc, out = cli_json("lift", CORPUS / "cpp" / "saxpy8.cpp", "--require-proof", "all-sizes")
+def test_a_kernel_of_fixed_sizes_meets_all_sizes(capfd):
+    proc, out = cli_main_json(capfd, "lift", CORPUS / "cpp" / "saxpy8.cpp", "--require-proof", "all-sizes")
     assert proc.returncode == 0 and out["status"] == "lifted" and out["verification_scope"] == "fixed-sizes"
 
 
 @pytest.mark.slow
-def test_an_unknown_scope_is_bad_input(tmp_path):
-    proc = cli("lift", write_kernel(tmp_path, UNROLLED_DOT), "--require-proof", "some")
+def test_an_unknown_scope_is_bad_input(tmp_path, capfd):
+    proc = cli_main(capfd, "lift", write_kernel(tmp_path, UNROLLED_DOT), "--require-proof", "some")
     assert proc.returncode == 2 and "unknown require-proof 'some' (choose from all-sizes, bounded)" in proc.stderr
 
 

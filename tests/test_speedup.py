@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import cli_main_json
 
 from tensorlift.c.analysis import analyze
 from tensorlift.errors import TensorliftError
@@ -144,9 +145,8 @@ def test_benchmark_script(tmp_path, capsys):
     assert all(k["targets"]["numpy"]["matches"] for k in data["kernels"])
 
 
-def test_cli_speedup_option():
-    from helpers import CORPUS, cli_json
-    proc, out = cli_json("lift", CORPUS / "dsp/vadd.c", "--speedup", "--target", "numpy")
+def test_cli_speedup_option(capfd):
+    proc, out = cli_main_json(capfd, "lift", CORPUS / "dsp/vadd.c", "--speedup", "--target", "numpy")
     assert proc.returncode == 0, proc.stderr
     sp = out["speedup"]
     assert sp["c_seconds"] > 0 and sp["targets"]["numpy"]["matches"] is True

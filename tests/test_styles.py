@@ -1,7 +1,7 @@
 """C styles beyond the corpus: each kernel lifts to a program proved equal to the expected one."""
 import pytest
 
-from helpers import ROOT, cli, cli_json
+from helpers import ROOT, cli_main_json
 from tensorlift.api import analyze
 from tensorlift.taco.parse import parse_program
 from tensorlift.verify.prove import verify
@@ -41,16 +41,16 @@ EXPECTED = {
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_style_lifts_and_is_proved(name):
-    proc, out = cli_json("lift", STYLES / name, "--timeout", "60", "--target", "taco,numpy")
+def test_style_lifts_and_is_proved(name, capfd):
+    proc, out = cli_main_json(capfd, "lift", STYLES / name, "--timeout", "60", "--target", "taco,numpy")
     assert proc.returncode == 0, proc.stderr
     assert out["verification"] == "proved"
     res = analyze(STYLES / name, examples=0)
     assert verify(res.analysis, parse_program(EXPECTED[name])).verdict == "proved"
 
 
-def test_a_constant_step_reads_every_other_element(tmp_path):
+def test_a_constant_step_reads_every_other_element(tmp_path, capfd):
     k = tmp_path / "even.c"
     k.write_text("void evens(int n, const int *x, int *y) { for (int i = 0; i < n; i++) y[i] = x[2*i] + 1; }")
-    proc, out = cli_json("lift", k)
+    proc, out = cli_main_json(capfd, "lift", k)
     assert proc.returncode == 0 and out["program"] == "y(i) = x(2*i) + 1" and out["verification"] == "proved"

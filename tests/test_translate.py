@@ -2,7 +2,7 @@
 found as the first candidate and proved, and wrong readings are never taken unchecked."""
 import pytest
 
-from helpers import cli_json, write_kernel
+from helpers import cli_main_json, write_kernel
 from tensorlift.api import analyze
 from tensorlift.synth.guide import trace_facts
 from tensorlift.synth.translate import translate
@@ -57,10 +57,10 @@ KERNELS = {
 
 
 @pytest.mark.parametrize("name", sorted(KERNELS))
-def test_the_c_reads_as_its_program(tmp_path, name):
+def test_the_c_reads_as_its_program(tmp_path, name, capfd):
     source, program = KERNELS[name]
     k = write_kernel(tmp_path, source, f"{name}.c")
-    proc, out = cli_json("lift", k, "--function", name, "--target", "numpy,torch,jax")
+    proc, out = cli_main_json(capfd, "lift", k, "--function", name, "--target", "numpy,torch,jax")
     assert proc.returncode == 0, proc.stderr
     assert out["program"] == program
     assert out["verification"] == "proved", out
@@ -68,15 +68,15 @@ def test_the_c_reads_as_its_program(tmp_path, name):
     assert not any(line.strip().startswith("for ") for line in out["code"]["numpy"].splitlines())   # vectorised
 
 
-def test_without_translation_the_search_runs(tmp_path):
+def test_without_translation_the_search_runs(tmp_path, capfd):
     source, _ = KERNELS["darken"]
     k = write_kernel(tmp_path, source, "darken.c")
-    proc, out = cli_json("lift", k, "--no-translate", "--timeout", "30")
+    proc, out = cli_main_json(capfd, "lift", k, "--no-translate", "--timeout", "30")
     assert proc.returncode == 0 and out["verification"] == "proved"
     assert out["candidates"] > 2
 
 
-def test_a_reading_the_examples_reject_is_not_taken(tmp_path):
+def test_a_reading_the_examples_reject_is_not_taken(tmp_path, capfd):
     """A branch the traced run never took is still read (both sides of a select); if it
     were read wrong, the examples and the proof stand between it and the user."""
     src = ("void clip(int n, const int *x, int *y) {\n"
@@ -85,15 +85,15 @@ def test_a_reading_the_examples_reject_is_not_taken(tmp_path):
     res = analyze(k, examples=0)
     stmts, _ = translate(res.analysis, trace_facts(res.analysis)[0])
     assert [str(s) for s in stmts["y"]] == ["y(i) = where(x(i) > 1000, 0, x(i) * 2)"]
-    proc, out = cli_json("lift", k)
+    proc, out = cli_main_json(capfd, "lift", k)
     assert out["program"] == "y(i) = where(x(i) > 1000, 0, x(i) * 2)" and out["verification"] == "proved"
 
 
-def test_a_padded_layout_stays_padded(tmp_path):
+def test_a_padded_layout_stays_padded(tmp_path, capfd):
     """Rows of n+1 elements holding n (a padded matrix) are not mistaken for a diagonal walk."""
     src = ("void padded(int n, const float *A, float *B) {\n"
            "  for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) B[i * n + j] = A[i * (n + 1) + j]; }")
     k = write_kernel(tmp_path, src, "padded.c")
-    proc, out = cli_json("lift", k)
+    proc, out = cli_main_json(capfd, "lift", k)
     assert proc.returncode == 0 and out["verification"] == "proved"
     assert out["program"] == "B(i,j) = A(i,j)"
