@@ -7,7 +7,8 @@ made inside functions.
 How it counts (from the source, with `ast`, nothing is imported):
 - an edge goes from a module to each of the package's modules it imports, wherever the
   import sits: at the top, inside a function, or as a module name in a string
-  (`importlib.import_module("tensorlift.x")`, or a tuple of names handed to it); imports
+  (`importlib.import_module("tensorlift.x")`, or a tuple or list of nothing but such names,
+  handed to it; `[python, "-m", "tensorlift.x"]` starts a process, no import); imports
   under `if TYPE_CHECKING:` never run and are left out, nor do those under
   `if __name__ == "__main__":` (they run when the module is the script, never on import). `from .pkg import name` is an edge to `pkg.name` when that is a module,
   else to `pkg`. The parent packages Python initialises on the way are not edges.
@@ -101,9 +102,9 @@ def scan(root: Path = ROOT):
         for s in ast.walk(tree):     # importlib.import_module("tensorlift.x"), and tuples of such names
             if isinstance(s, (ast.Tuple, ast.List)) or isinstance(s, ast.Call) and \
                     getattr(s.func, "attr", getattr(s.func, "id", None)) == "import_module":
-                for c in (s.elts if not isinstance(s, ast.Call) else s.args):
-                    if isinstance(c, ast.Constant) and c.value in modules:
-                        edges[m].add(c.value)
+                names = s.args if isinstance(s, ast.Call) else s.elts
+                if names and all(isinstance(c, ast.Constant) and c.value in modules for c in names):
+                    edges[m].update(c.value for c in names)
     heavy = {m for m, ext in top_external.items() if ext & set(HEAVY)}
     return edges, inner, heavy
 

@@ -12,66 +12,23 @@ import sys
 import time
 import traceback
 import warnings
+from pathlib import Path
 
 from . import __version__
+from .api import analyze, lift, verify
+from .backends import SUFFIX, targets_of
+from .bench.command import add_bench_parser, cmd_bench
+from .budget import limit_memory
+from .c.frontend import parse
+from .c.project import project_of
+from .c.sizecases import ties_of
 from .errors import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_NOT_FOUND, EXIT_OK, TensorliftError
-from .options import POSITIVE, Parser, epilog, number
-from .synth import GUIDES
+from .modes import ENUMERATORS, GRAMMAR_STYLES
+from .options import POSITIVE, Parser, add_input_options, add_lift_options, build_flags, epilog, number
+from .pipeline import LiftResult
+from .units import attempts, split_name, unit_kernel
 
 DEFAULT_MEMORY_GIB = 8.0
-TARGET_NAMES = "taco,numpy,torch,jax,tensora"
-
-
-def add_input_options(p: argparse.ArgumentParser, function_help: str) -> None:
-    """The file, the function and the build flags, as a compiler takes them."""
-    p.add_argument("--function", metavar="NAME", help=function_help)
-    g = p.add_argument_group("build flags (as the project's build has them; also read from a "
-                             "compile_commands.json beside the file or in a parent directory)")
-    g.add_argument("-I", dest="includes", action="append", default=[], metavar="DIR",
-                   help="add a directory to the include path (-I DIR or -IDIR; may repeat)")
-    g.add_argument("-D", dest="defines", action="append", default=[], metavar="NAME[=VALUE]",
-                   help="define a macro (may repeat)")
-    g.add_argument("-U", dest="undefines", action="append", default=[], metavar="NAME",
-                   help="undefine a macro (may repeat)")
-    g.add_argument("-std", dest="std", metavar="STANDARD",
-                   help="the language standard, as -std=c99 or -std=c++17 (default: the compiler's)")
-    g.add_argument("--cflags", default="", metavar="FLAGS",
-                   help='more compiler flags in one string, e.g. --cflags "-DNDEBUG -Iinclude" (default: none)')
-    g.add_argument("-p", dest="build_dir", metavar="BUILD_DIR",
-                   help="the directory holding compile_commands.json (default: search from the file's directory up)")
-    g.add_argument("-x", dest="language", choices=("c", "c++"),
-                   help="the file's language (default: by suffix: .c/.h C; .cc/.cpp/.cxx C++)")
-
-
-def build_flags(args):
-    from .c.flags import BuildFlags, split_cflags
-    return BuildFlags(args.includes, args.defines, args.undefines, args.std,
-                      split_cflags(args.cflags), args.build_dir, args.language)
-
-
-def add_lift_options(p: argparse.ArgumentParser, timeout: float, targets_default: str) -> None:
-    """What lift and bench share: the time limit, the guidance, the proof and the targets."""
-    p.add_argument("--timeout", type=POSITIVE, default=timeout, metavar="SECONDS",
-                   help="time limit of the whole lift of one function: analysis, examples, search and "
-                        f"proofs (default {timeout:g})")
-    p.add_argument("--guide", default="auto", choices=GUIDES,
-                   help="auto (default): the model's answers with static features of the code when a model "
-                        "or --answers is given, static alone otherwise; llm: weights learned from the answers "
-                        "only (the published method); static: the code alone; none: equal weights")
-    p.add_argument("--verify", default="bounded", choices=("bounded", "none"),
-                   help="bounded (default): prove the program for every size the proof covers (all sizes by "
-                        "induction, else every combination of sizes 1..--bound); none: examples only")
-    p.add_argument("--bound", type=number(int, least=1), default=3, metavar="N",
-                   help="a bounded proof covers every combination of sizes 1..N at least, and further where "
-                        "the loops' own steps and tails need it (default 3)")
-    p.add_argument("--require-proof", nargs="?", const="bounded", default=False, choices=("all-sizes", "bounded"),
-                   metavar="SCOPE",
-                   help="a program that is not proved counts as not lifted; all-sizes: unless proved for every "
-                        "size (a kernel of fixed sizes, proved at them, counts); bounded (when SCOPE is left "
-                        "out): any proof (default: a program not proved is reported as such)")
-    p.add_argument("--target", metavar="LIST",
-                   help=f"comma-separated, any of {TARGET_NAMES}: code for each, run on the examples before "
-                        f"it is shown (default: {targets_default})")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -108,9 +65,9 @@ def _parser() -> argparse.ArgumentParser:
     lf.add_argument("--samples", type=number(int, least=1), default=10, metavar="N",
                     help="answers to ask the model for (default 10)")
     lf.add_argument("--offline", action="store_true", help="replay model answers from the cache only")
-    lf.add_argument("--grammar", default="learned", choices=("learned", "equal", "full", "answers-only"),
+    lf.add_argument("--grammar", default="learned", choices=GRAMMAR_STYLES,
                     help="grammar style (the published ablation; default learned)")
-    lf.add_argument("--enumerator", default="top-down", choices=("top-down", "bottom-up"),
+    lf.add_argument("--enumerator", default="top-down", choices=ENUMERATORS,
                     help="top-down (default): A* over the grammar; bottom-up: by cost with observational "
                          "equivalence")
     lf.add_argument("--no-translate", dest="translate", action="store_false",
@@ -134,7 +91,6 @@ def _parser() -> argparse.ArgumentParser:
                    help="prove for every combination of sizes 1..N (default 3)")
     v.add_argument("--timeout", type=POSITIVE, default=300.0, metavar="SECONDS", help="time limit (default 300)")
     v.add_argument("--json", action="store_true", help="the result as JSON")
-    from .bench.command import add_bench_parser
     add_bench_parser(sub)
     return p
 
@@ -143,7 +99,7 @@ def main(argv=None) -> int:
     args = _parser().parse_args(_join_cflags(sys.argv[1:] if argv is None else list(argv)))
     try:
         if args.command in ("lift", "analyze", "verify"):
-            _memory_ceiling(getattr(args, "memory", DEFAULT_MEMORY_GIB))
+            limit_memory(getattr(args, "memory", DEFAULT_MEMORY_GIB))
         with warnings.catch_warnings():     # NumPy's about our own arithmetic are not the user's business
             warnings.simplefilter("ignore", RuntimeWarning)
             return _COMMANDS[args.command](args)
@@ -192,14 +148,8 @@ def _join_cflags(argv: list[str]) -> list[str]:
     return out
 
 
-def _memory_ceiling(gib: float) -> None:
-    from .budget import limit_memory
-    limit_memory(gib)
-
-
 def _fail(args, message: str, code: int) -> int:
     if getattr(args, "json", False) and args.command == "lift":
-        from .pipeline import LiftResult
         out = LiftResult(args.function, "error", guide=args.guide, error=message,
                          region=getattr(args, "region", None)).to_json()
         print(json.dumps(out))
@@ -209,9 +159,6 @@ def _fail(args, message: str, code: int) -> int:
 
 def _parse(args):
     """The file read with the build's flags, calls into the project's other files followed."""
-    from pathlib import Path
-    from .c.frontend import parse
-    from .c.project import project_of
     flags = build_flags(args)
     path = Path(args.file).resolve() if Path(args.file).exists() else None
     project = project_of(path, flags, getattr(args, "others", ())) if path is not None else None
@@ -221,7 +168,6 @@ def _parse(args):
 def _kernels(args):
     """The kernels a command works on: the function named, or every kernel of the file
     (read once, with the build's flags), as (name, kernel or the error reading it)."""
-    from .units import unit_kernel
     unit = _parse(args)
     names = [args.function] if args.function else unit.candidates()
     if not names:
@@ -238,7 +184,6 @@ def _kernels(args):
 
 
 def cmd_analyze(args) -> int:
-    from .api import analyze
     for name, kernel in _kernels(args):
         if isinstance(kernel, TensorliftError):
             raise kernel
@@ -263,7 +208,6 @@ def _print_analysis(res) -> None:
         else:
             print(f"  {p.name:<18} scalar {p.dtype:<6} {p.role}")
     print(f"  returns: {sig.returns or 'nothing'}")
-    from .c.sizecases import ties_of
     where = res.analysis.where
     if where is not None:
         print(f"  case: {where} (one side of the kernel's size checks; `lift` covers every side)")
@@ -278,8 +222,6 @@ def _print_analysis(res) -> None:
 
 
 def cmd_lift(args) -> int:
-    from .api import lift
-    from .units import attempts, split_name, unit_kernel
     targets = targets_of(args.target) if args.target else None
     progress = ProofProgress(sys.stderr) if sys.stderr.isatty() else None
 
@@ -288,8 +230,8 @@ def cmd_lift(args) -> int:
             return lift(kernel, timeout=args.timeout, guide=args.guide, verify=args.verify,
                         bound=args.bound, answers=args.answers, samples=args.samples, offline=args.offline,
                         grammar=args.grammar, enumerator=args.enumerator, check_answers=args.check_answers,
-                        require_proof=args.require_proof, translate=args.translate,
-                        plain=bool(targets) and bool({"taco", "tensora"} & set(targets)), progress=progress)
+                        require_proof=args.require_proof, translate=args.translate, targets=targets,
+                        progress=progress)
         finally:
             if progress is not None:
                 progress.clear()
@@ -313,7 +255,7 @@ def cmd_lift(args) -> int:
                   f"{att.name}: {message}", code)
             worst = max(worst, EXIT_NOT_FOUND if code == EXIT_BAD_INPUT else code)
             continue
-        worst = max(worst, _report_lift(args, att.outcome, targets, header=second is not None))
+        worst = max(worst, _report_lift(args, att.outcome, explicit=targets is not None, header=second is not None))
     return worst
 
 
@@ -350,17 +292,13 @@ class ProofProgress:
             pass
 
 
-def _report_lift(args, res, targets, header: bool) -> int:
-    if targets is None:     # by default the TACO text, checked; numpy for what TACO cannot say
-        plain = res.program is None or all(st.plain for st in res.program.statements)
-        targets = ["taco"] if plain else ["numpy"]
-        explicit = False
-    else:
-        explicit = True
-    code = _emit(res, targets, args.emit) if res.status == "lifted" else {}
+def _report_lift(args, res, explicit: bool, header: bool) -> int:
+    """Print a result: the code the pipeline emitted for its targets (asked for, or chosen)."""
+    targets = res.targets
+    code = _emit(res, args.emit) if res.status == "lifted" else {}
     speed = None
     if args.speedup and res.status == "lifted":
-        from .backends.speedup import measure_speedup
+        from .backends.speedup import measure_speedup       # NumPy and the compiler: only when timing
         timed = [t for t in targets if t != "taco"] or ["numpy", "torch", "jax"]
         speed = measure_speedup(res, timed)
     if args.json:
@@ -389,24 +327,17 @@ def _report_lift(args, res, targets, header: bool) -> int:
         if header:
             print()
     else:
-        print(f"not lifted{f' ({res.name})' if header else ''}: {res.searched}", file=sys.stderr)
+        print(f"not lifted{f' ({res.name})' if header else ''}: {res.why_not_lifted}", file=sys.stderr)
     return EXIT_OK if res.status == "lifted" else EXIT_NOT_FOUND
 
 
-def targets_of(text: str) -> list[str]:
-    from .backends import TARGETS        # no NumPy yet: the compile starts first
-    targets = [t.strip() for t in text.split(",") if t.strip()]
-    bad = [t for t in targets if t not in TARGETS]
-    if bad or not targets:
-        raise TensorliftError(f"unknown target '{(bad or [text])[0]}' (choose from {', '.join(TARGETS)})")
-    return targets
-
-
-def _emit(res, targets: list[str], directory) -> dict[str, str]:
-    """Code for each target, each run on the examples first: a mismatch is an error, never output."""
-    from pathlib import Path
-    from .backends import SUFFIX, emit_result
-    code = {t: emit_result(t, res) for t in targets}
+def _emit(res, directory) -> dict[str, str]:
+    """The code of each target (the pipeline ran each on the examples: a mismatch is an
+    error, never output), written into `directory` if given."""
+    for t in res.targets:
+        if t in res.code_errors:
+            raise TensorliftError(res.code_errors[t])
+    code = res.code
     if directory:
         d = Path(directory)
         try:
@@ -442,7 +373,6 @@ def covered(bound, bounds) -> str:
 
 
 def cmd_verify(args) -> int:
-    from .api import verify
     kernels = _kernels(args)
     if len(kernels) != 1:
         names = ", ".join(n for n, _ in kernels)
@@ -469,11 +399,6 @@ def cmd_verify(args) -> int:
                 for name, value in cex[label].items():
                     print(f"    {label:<8} {name} = {value}")
     return EXIT_OK if res.verdict == "proved" else EXIT_NOT_FOUND
-
-
-def cmd_bench(args) -> int:
-    from .bench.command import cmd_bench as run
-    return run(args)
 
 
 _COMMANDS = {"analyze": cmd_analyze, "lift": cmd_lift, "verify": cmd_verify, "bench": cmd_bench}

@@ -5,13 +5,18 @@ import argparse
 import signal
 import sys
 
+from typing import Optional, Sequence
+
+from ..backends import targets_of
 from ..errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_NOT_FOUND, EXIT_OK, TensorliftError
-from ..options import POSITIVE, epilog, number
+from ..modes import GUIDES
+from ..options import POSITIVE, Parser, add_input_options, add_lift_options, build_flags, epilog, number
 from . import DEFAULT_GRACE, DEFAULT_MEMORY_GIB, DEFAULT_TIMEOUT, EXECUTORS
+from .records import summary_lines
+from .runner import run_batch
 
 
 def add_bench_options(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    from ..cli import add_input_options, add_lift_options
     p.add_argument("paths", nargs="+", metavar="PATH",
                    help="C/C++ files or directories (searched recursively for *.c, *.cc, *.cpp, *.cxx)")
     p.add_argument("--jobs", "-j", type=number(int, least=1), default=None, metavar="N",
@@ -69,10 +74,6 @@ def _check(args) -> str | None:
     """What is wrong with the options, or None."""
     if args.ray_address and args.executor != "ray":
         return "--ray-address needs --executor ray"
-    # the pipeline is imported here, not only its GUIDES: without NumPy loaded in the batch
-    # process, a SIGTERM early in a batch was seen to end it by SIGINT (-2) instead of 130,
-    # after the interrupt was handled; not understood (left in the closing note of issue 11)
-    from ..pipeline import GUIDES
     if args.guide not in GUIDES:
         return f"unknown guide '{args.guide}' (choose from {', '.join(GUIDES)})"
     return None
@@ -80,9 +81,6 @@ def _check(args) -> str | None:
 
 def cmd_bench(args) -> int:
     """Run `tensorlift bench` with parsed options; returns the exit code."""
-    from ..cli import build_flags, targets_of
-    from .records import summary_lines
-    from .runner import run_batch
     problem = _check(args)
     if problem:
         return _error(problem, EXIT_BAD_INPUT)
@@ -122,3 +120,19 @@ def cmd_bench(args) -> int:
     if args.emit:
         print(f"code: {len(result.modules)} module(s) in {args.emit}", file=sys.stderr)
     return EXIT_OK
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = Parser(prog="python -m tensorlift.bench.runner", epilog=BENCH_EPILOG,
+               description="Lift every kernel of many C files (the `tensorlift bench` command).")
+    add_bench_options(p)
+    return p
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """`python -m tensorlift.bench.runner`: the bench command alone."""
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as e:          # --help, or a usage error (said on stderr)
+        return int(e.code or 0)
+    return cmd_bench(args)

@@ -43,7 +43,6 @@ keep every kernel finished, and `--resume` continues).
 """
 from __future__ import annotations
 
-import argparse
 import os
 import signal
 import sys
@@ -53,9 +52,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional, Sequence, TextIO, Union
 
+from ..c.flags import find_database
 from ..errors import TensorliftError
 from . import DEFAULT_GRACE, DEFAULT_MEMORY_GIB, DEFAULT_TIMEOUT, EXECUTORS
+from .local import LocalExecutor
 from .progress import Progress
+from .ray_executor import RayExecutor
 from .modules import write_modules
 from .records import INTERRUPTED, SourceCache, blank_record, record_key, summarize, with_verdict
 from .report import read_report, report_format, write_report
@@ -311,10 +313,8 @@ def make_executor(name: str, jobs: Optional[int], settings: Settings,
     """The executor of that name. `jobs`: kernels at once (default: all cores; on a Ray
     cluster, the cluster's CPUs)."""
     if name == "local":
-        from .local import LocalExecutor
         return LocalExecutor(jobs or os.cpu_count() or 1, settings, worker_command)
     if name == "ray":
-        from .ray_executor import RayExecutor
         return RayExecutor(jobs, settings, worker_command, address=ray_address)
     raise TensorliftError(f"unknown executor '{name}' (choose from {', '.join(EXECUTORS)})")
 
@@ -344,7 +344,6 @@ def run_batch(paths: Sequence[str | os.PathLike], *, jobs: Optional[int] = None,
     if resume and not reports:
         raise TensorliftError("--resume needs --report (the report to continue)")
     if build is not None and build.build_dir is not None:
-        from ..c.flags import find_database
         find_database(Path(build.build_dir), build.build_dir)     # -p without a database: bad input
     if emit is not None:
         try:
@@ -361,23 +360,6 @@ def run_batch(paths: Sequence[str | os.PathLike], *, jobs: Optional[int] = None,
     return batch.run()
 
 
-def _parser() -> argparse.ArgumentParser:
-    from ..options import Parser
-    from .command import BENCH_EPILOG, add_bench_options
-    p = Parser(prog="python -m tensorlift.bench.runner", epilog=BENCH_EPILOG,
-               description="Lift every kernel of many C files (the `tensorlift bench` command).")
-    add_bench_options(p)
-    return p
-
-
-def main(argv: Optional[Sequence[str]] = None) -> int:
-    from .command import cmd_bench
-    try:
-        args = _parser().parse_args(argv)
-    except SystemExit as e:          # --help, or a usage error (said on stderr)
-        return int(e.code or 0)
-    return cmd_bench(args)
-
-
-if __name__ == "__main__":
+if __name__ == "__main__":         # the command lives in bench/command.py, which imports this module
+    from .command import main
     sys.exit(main())

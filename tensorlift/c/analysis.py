@@ -30,8 +30,8 @@ from .outline import origins
 from .reach import Reach, loop_reach
 from .scalarcases import both_sides, scalar_conditions
 from .sizecases import allowed, ties_of
-from .roles import Flows, analyse_flows, scalar_roles
-from .slots import Slot, array_pointer, bind, flatten, size_slots
+from .roles import Flows, FrontEnd
+from .slots import Slot, array_pointer, bind
 
 BASE_SIZE = 3          # dimensions get 3, 4, 5, ... : distinct, so no index order passes by symmetry
 BASE_STRIDE = 50       # strides are set far beyond any extent, so rows separate in the trace
@@ -166,16 +166,15 @@ def analyze(source: Union[str, Path], function: Optional[str] = None) -> Analysi
     return analyze_kernel(load_kernel(source, function))
 
 
-def analyze_kernel(kernel: A.Kernel, slots: Optional[list[Slot]] = None, budget=None,
+def analyze_kernel(kernel: A.Kernel, front: Optional[FrontEnd] = None, budget=None,
                    fixed: Optional[dict[str, int]] = None, where: Optional[Condition] = None) -> Analysis:
-    """`fixed`: scalars held at one value (a flag, for one case of the code it selects);
-    `where`: the sizes of one case of the kernel's size checks (`sizecases.py`)."""
+    """`front`: the front end's view of the kernel (made here if not given); `fixed`:
+    scalars held at one value (a flag, for one case of the code it selects); `where`: the
+    sizes of one case of the kernel's size checks (`sizecases.py`)."""
     fixed = dict(fixed or {})
-    slots = slots if slots is not None else flatten(kernel)
     _refuse_data_dependent_loops(kernel)
-    flows = analyse_flows(kernel, slots)
-    roles = scalar_roles(slots, flows)
-    slots = size_slots(slots, roles)
+    front = front if front is not None else FrontEnd.of(kernel)
+    slots, flows, roles = front.slots, front.flows, dict(front.roles)
     windows = find_windows(kernel, slots, roles)
     roles.update({n: "offset" for n in windows.scalars})
     dims = [n for n, r in roles.items() if r in ("dimension", "offset")]

@@ -20,9 +20,9 @@ from .. import carith
 from ..errors import KernelRunError, TensorliftError
 from ..signature import Example
 from . import ast as A
-from .analysis import Analysis, Layout, Region
+from .analysis import Analysis, Region
 from .harness import Build, slot_key, smoke_sizes, start_build
-from .interp import REDRAWS, ROW_PITCH, Interpreter, NeverDefined, Undefined
+from .interp import REDRAWS, Interpreter, NeverDefined, Undefined
 from .scalarcases import both_sides, scalar_conditions, truths
 from .sizecases import allowed
 from .slots import Slot, array_pointer, bind

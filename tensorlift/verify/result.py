@@ -39,3 +39,12 @@ def weakest(scopes: Iterable[Optional[str]]) -> Optional[Scope]:
     """What several proofs cover together: the weakest of their scopes (None: none given)."""
     given = set(scopes)
     return next((s for s in reversed(SCOPES) if s in given), None)
+
+
+def least_bounds(bounds: list) -> Optional[dict]:
+    """What several bounded proofs all cover: each dimension's smallest bound."""
+    out: dict = {}
+    for b in bounds:
+        for d, n in (b or {}).items():
+            out[d] = min(out.get(d, n), n)
+    return out or None
