@@ -17,7 +17,8 @@ from pathlib import Path
 from . import __version__
 from .api import analyze, lift, verify
 from .backends import SUFFIX, targets_of
-from .bench.command import add_bench_parser, cmd_bench
+from .bench.command import add_bench_parser
+from .bench.runner import cmd_bench
 from .budget import limit_memory
 from .c.frontend import parse
 from .c.project import project_of

@@ -10,7 +10,7 @@ import pytest
 from helpers import cli
 
 from tensorlift import __version__
-from tensorlift.bench import command as bench_command
+from tensorlift.bench import runner
 from tensorlift.cli import _parser
 
 COMMANDS = ("analyze", "lift", "verify", "bench")
@@ -92,7 +92,7 @@ def test_bad_numbers_are_one_line_and_exit_2(capsys, args, message):
 
 
 def test_bench_runner_returns_2_on_a_usage_error(capsys):
-    assert bench_command.main(["k.c", "--timeout", "0"]) == 2
+    assert runner.main(["k.c", "--timeout", "0"]) == 2
     assert capsys.readouterr().err.count("\n") == 1
 
 
