@@ -14,6 +14,9 @@ from .c.flags import BuildFlags, split_cflags
 from .errors import EXIT_BAD_INPUT
 from .modes import GUIDES, PROOF_SCOPES, VERIFY_MODES
 
+DEFAULT_MEMORY_GIB = 8.0
+"""The memory ceiling of `tensorlift lift`'s own process (--memory)."""
+
 ENVIRONMENT = """\
 environment:
   TENSORLIFT_MODEL      the model to ask for answers (any OpenAI-compatible chat server);
