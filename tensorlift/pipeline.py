@@ -14,7 +14,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Callable, Optional, Sequence, Union
 
-from .backends import check_target
+from .backends import Target, check_target
 from .budget import Budget, OutOfTime
 from .c import ast as A
 from .c.ast import field_path
@@ -74,7 +74,7 @@ class LiftOptions:
     require_proof: Union[bool, ProofScope] = False
     translate: bool = True
     plain: bool = False
-    targets: Optional[Sequence[str]] = None
+    targets: Optional[Sequence[Target]] = None
     progress: Optional[Callable[[str], None]] = field(default=None, compare=False)
 
     def __post_init__(self):
@@ -173,25 +173,25 @@ def prepare(kernel: A.Kernel, budget: Budget, examples: int = 6, seed: int = 0,
         if build.thread is not None and preload:     # the compiler runs: what comes next loads meanwhile
             threading.Thread(target=_load, args=(preload,), daemon=True).start()
     # NumPy (with the analysis) is imported while the compiler runs, not before it starts
-    from .c import analysis as stage, examples as runs
+    from .c import analysis as c_analysis, examples as c_examples
     if build is None:
-        return stage.analyze_kernel(kernel, front, budget, fixed, where), []
+        return c_analysis.analyze_kernel(kernel, front, budget, fixed, where), []
     if not smoke:
-        analysis = stage.analyze_kernel(kernel, front, budget, fixed, where)
-        return analysis, runs.make_examples(analysis, examples, seed=seed, build=build,
-                                            time_limit=max(1.0, min(10.0, budget.left())))
+        analysis = c_analysis.analyze_kernel(kernel, front, budget, fixed, where)
+        return analysis, c_examples.make_examples(analysis, examples, seed=seed, build=build,
+                                                  time_limit=max(1.0, min(10.0, budget.left())))
     failure: list[BaseException] = []
 
     def watch():
         try:
-            runs.smoke_run(kernel, front.slots, front.roles, build)
+            c_examples.smoke_run(kernel, front.slots, front.roles, build)
         except TensorliftError as e:
             failure.append(e)
             budget.stop(str(e))
     watchdog = threading.Thread(target=watch, daemon=True)
     watchdog.start()
     try:
-        analysis = stage.analyze_kernel(kernel, front, budget, fixed, where)
+        analysis = c_analysis.analyze_kernel(kernel, front, budget, fixed, where)
     except TensorliftError:
         watchdog.join()
         if failure:          # the compiled run's verdict explains better than the interpreter's
@@ -201,8 +201,8 @@ def prepare(kernel: A.Kernel, budget: Budget, examples: int = 6, seed: int = 0,
     if failure:
         raise failure[0]
     budget.check("analysis")
-    exs = runs.make_examples(analysis, examples, seed=seed, build=build,
-                             time_limit=max(1.0, min(10.0, budget.left())))
+    exs = c_examples.make_examples(analysis, examples, seed=seed, build=build,
+                                   time_limit=max(1.0, min(10.0, budget.left())))
     return analysis, exs
 
 
