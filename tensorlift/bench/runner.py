@@ -56,14 +56,14 @@ from typing import Optional, Sequence, TextIO, Union
 from ..backends import targets_of
 from ..c.flags import find_database
 from ..errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_NOT_FOUND, EXIT_OK, TensorliftError
-from ..modes import GUIDES
+from ..modes import GUIDES, Guide, ProofScope, VerifyMode
 from ..options import Parser, build_flags
 from . import DEFAULT_GRACE, DEFAULT_MEMORY_GIB, DEFAULT_TIMEOUT, EXECUTORS
 from .command import BENCH_EPILOG, add_bench_options
 from .local import LocalExecutor
 from .progress import Progress
-from .ray_executor import RayExecutor
 from .modules import write_modules
+from .ray_executor import RayExecutor
 from .records import INTERRUPTED, SourceCache, blank_record, record_key, summarize, summary_lines, with_verdict
 from .report import read_report, report_format, write_report
 from .sources import Job, find_sources, list_jobs, project_list
@@ -76,11 +76,11 @@ TICK_SECONDS = 0.25           # the progress bar is redrawn this often while not
 class Settings:
     """What every kernel of a batch is lifted with, and its limits."""
     timeout: float = DEFAULT_TIMEOUT
-    guide: str = "auto"
+    guide: Guide = "auto"
     grace: float = DEFAULT_GRACE
     memory_gib: float = DEFAULT_MEMORY_GIB
-    require_proof: Union[bool, str] = False      # or the scope a proof must have (PROOF_SCOPES)
-    verify: str = "bounded"
+    require_proof: Union[bool, ProofScope] = False      # or the scope a proof must have
+    verify: VerifyMode = "bounded"
     bound: int = 3
     targets: tuple[str, ...] = ()      # code for each lifted kernel, checked on its examples
 
