@@ -17,11 +17,12 @@ from .api import analyze, lift, verify
 from .backends import SUFFIX, targets_of
 from .bench.runner import cmd_bench
 from .budget import limit_memory
+from .c.flags import BuildFlags
 from .c.frontend import parse
 from .c.project import project_of
 from .c.sizecases import ties_of
 from .errors import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_NOT_FOUND, EXIT_OK, TensorliftError
-from .options import DEFAULT_MEMORY_GIB, build_flags
+from .options import DEFAULT_MEMORY_GIB
 from .pipeline import LiftResult
 from .units import attempts, split_name, unit_kernel
 
@@ -64,7 +65,7 @@ def _fail(args, message: str, code: int) -> int:
 
 def _parse(args):
     """The file read with the build's flags, calls into the project's other files followed."""
-    flags = build_flags(args)
+    flags = BuildFlags.of_options(args)
     path = Path(args.file).resolve() if Path(args.file).exists() else None
     project = project_of(path, flags, getattr(args, "others", ())) if path is not None else None
     return parse(args.file, flags.for_file(path) if path is not None else [], flags.language, project)

@@ -20,6 +20,9 @@ ProofScope = Literal["all-sizes", "bounded"]
 """What `--require-proof` may ask for: a proof for every size, or any proof (`bounded`, the
 weakest, is what a plain `--require-proof` asks)."""
 
+Target = Literal["taco", "numpy", "torch", "jax", "tensora"]
+"""What code a lifted program is emitted as (backends/)."""
+
 Status = Literal["lifted", "failed", "error"]
 Verification = Literal["proved", "unknown", "not-run"]
 Guidance = Literal["llm+static", "llm", "static", "none", "answers"]
@@ -30,3 +33,4 @@ GRAMMAR_STYLES: tuple[GrammarStyle, ...] = get_args(GrammarStyle)
 ENUMERATORS: tuple[Enumerator, ...] = get_args(Enumerator)
 VERIFY_MODES: tuple[VerifyMode, ...] = get_args(VerifyMode)
 PROOF_SCOPES: tuple[ProofScope, ...] = get_args(ProofScope)
+TARGETS: tuple[Target, ...] = get_args(Target)

@@ -9,10 +9,8 @@ import math
 import re
 from typing import Callable
 
-from .backends import TARGETS
-from .c.flags import BuildFlags, split_cflags
 from .errors import EXIT_BAD_INPUT
-from .modes import GUIDES, PROOF_SCOPES, VERIFY_MODES
+from .modes import GUIDES, PROOF_SCOPES, TARGETS, VERIFY_MODES
 
 DEFAULT_MEMORY_GIB = 8.0
 """The memory ceiling of `tensorlift lift`'s own process (--memory)."""
@@ -108,12 +106,6 @@ def add_input_options(p: argparse.ArgumentParser, function_help: str) -> None:
                    help="the directory holding compile_commands.json (default: search from the file's directory up)")
     g.add_argument("-x", dest="language", choices=("c", "c++"),
                    help="the file's language (default: by suffix: .c/.h C; .cc/.cpp/.cxx C++)")
-
-
-def build_flags(args) -> BuildFlags:
-    """The build flags the input options give."""
-    return BuildFlags(args.includes, args.defines, args.undefines, args.std,
-                      split_cflags(args.cflags), args.build_dir, args.language)
 
 
 def add_lift_options(p: argparse.ArgumentParser, timeout: float, targets_default: str) -> None:

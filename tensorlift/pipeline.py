@@ -14,7 +14,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Callable, Optional, Sequence, Union
 
-from .backends import Target, check_target
+from .backends import check_target
 from .budget import Budget, OutOfTime
 from .c import ast as A
 from .c.ast import field_path
@@ -27,7 +27,7 @@ from .c.sizecases import size_cases
 from .errors import TensorliftError, UnsupportedConstruct
 from .llm.config import ModelConfig
 from .modes import (ENUMERATORS, GRAMMAR_STYLES, GUIDES, PROOF_SCOPES, VERIFY_MODES, Enumerator, GrammarStyle, Guide,
-                    Guidance, ProofScope, Status, Verification, VerifyMode)
+                    Guidance, ProofScope, Status, Target, Verification, VerifyMode)
 from .taco.guards import case_condition, cases_of, guard
 from .taco.ir import Condition, Guarded
 from .units import unit_name

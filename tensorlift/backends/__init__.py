@@ -22,9 +22,9 @@ reading it back and running it through the NumPy back end.
 """
 from __future__ import annotations
 
+from ..modes import TARGETS, Target
 from .combine import combine
-from .targets import (NEEDS, SUFFIX, TARGETS, Target, check_target, emit, function_name, missing_library,
-                      targets_of)
+from .targets import NEEDS, SUFFIX, check_target, emit, function_name, missing_library, targets_of
 
 __all__ = ["NEEDS", "SUFFIX", "TARGETS", "Target", "check_target", "combine", "emit", "function_name",
            "missing_library", "targets_of", "run_emitted", "check_emitted", "emit_checked", "emit_result"]

@@ -3,9 +3,10 @@ harness compile starts; running and checking the code is backends/check.py)."""
 from __future__ import annotations
 
 import importlib.util
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from ..errors import TensorliftError
+from ..modes import TARGETS
 from ..taco.ir import extension_used
 from .arrays import emit_array_code
 from .names import Namer
@@ -16,8 +17,6 @@ if TYPE_CHECKING:
     from ..signature import Signature
     from ..taco.ir import Program
 
-Target = Literal["taco", "numpy", "torch", "jax", "tensora"]
-TARGETS: tuple[Target, ...] = ("taco", "numpy", "torch", "jax", "tensora")
 SUFFIX = {"taco": ".taco", "numpy": "_numpy.py", "torch": "_torch.py", "jax": "_jax.py", "tensora": "_tensora.py"}
 """How a file of each target's code ends (`gemv_numpy.py`)."""
 

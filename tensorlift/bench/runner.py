@@ -54,10 +54,10 @@ from pathlib import Path
 from typing import Optional, Sequence, TextIO, Union
 
 from ..backends import targets_of
-from ..c.flags import find_database
+from ..c.flags import BuildFlags, find_database
 from ..errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_NOT_FOUND, EXIT_OK, TensorliftError
 from ..modes import GUIDES, Guide, ProofScope, VerifyMode
-from ..options import Parser, build_flags
+from ..options import Parser
 from . import DEFAULT_GRACE, DEFAULT_MEMORY_GIB, DEFAULT_TIMEOUT, EXECUTORS
 from .command import BENCH_EPILOG, add_bench_options
 from .local import LocalExecutor
@@ -401,7 +401,7 @@ def cmd_bench(args) -> int:
         result = run_batch(args.paths, jobs=args.jobs, timeout=args.timeout, guide=args.guide,
                            function=args.function, reports=args.report, resume=args.resume,
                            grace=args.grace, memory_gib=args.memory, progress=sys.stderr,
-                           require_proof=args.require_proof, build=build_flags(args),
+                           require_proof=args.require_proof, build=BuildFlags.of_options(args),
                            executor=args.executor, ray_address=args.ray_address, verify=args.verify,
                            bound=args.bound, targets=targets, emit=args.emit)
     except TensorliftError as e:
