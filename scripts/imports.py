@@ -6,12 +6,13 @@ made inside functions.
 
 How it counts (from the source, with `ast`, nothing is imported):
 - an edge goes from a module to each of the package's modules it imports, wherever the
-  import sits: at the top, inside a function, or as a module name in a string
-  (`importlib.import_module("tensorlift.x")`, or a tuple or list of nothing but such names,
-  handed to it; `[python, "-m", "tensorlift.x"]` starts a process, no import); imports
-  under `if TYPE_CHECKING:` never run and are left out, nor do those under
-  `if __name__ == "__main__":` (they run when the module is the script, never on import). `from .pkg import name` is an edge to `pkg.name` when that is a module,
-  else to `pkg`. The parent packages Python initialises on the way are not edges.
+  import sits: at the top, inside a function, or as module names in strings
+  (`importlib.import_module("tensorlift.x")`, or a tuple or list of nothing but such
+  names, handed to it; `[python, "-m", "tensorlift.x"]` starts a process, no import).
+  Imports under `if TYPE_CHECKING:` never run and are left out, as are those under
+  `if __name__ == "__main__":` (they run when the module is the script, never on import).
+  `from .pkg import name` is an edge to `pkg.name` when that is a module, else to `pkg`.
+  The parent packages Python initialises on the way are not edges.
 - a cycle is a strongly connected component of more than one module (or a module
   importing itself);
 - an import inside a function counts once per imported module per statement. One that
