@@ -7,13 +7,14 @@
 __version__ = "0.1.0"
 
 
-__all__ = ["analyze", "lift", "verify", "LiftOptions", "__version__"]
+__all__ = ["analyze", "lift", "LiftOptions", "__version__"]
 
 
 def __getattr__(name: str):
-    """`tensorlift.lift` and the rest of the API (api.py) load with the pipeline when first
-    used: `import tensorlift` and `tensorlift --version` stay fast."""
-    if name in ("analyze", "lift", "verify", "LiftOptions"):
+    """`tensorlift.lift`, `analyze` and `LiftOptions` (api.py) load with the pipeline when
+    first used: `import tensorlift` and `tensorlift --version` stay fast. (`verify` is the
+    subpackage; the function is `tensorlift.api.verify`.)"""
+    if name in ("analyze", "lift", "LiftOptions"):
         from . import api
         return getattr(api, name)
     raise AttributeError(f"module 'tensorlift' has no attribute {name!r}")
