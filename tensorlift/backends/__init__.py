@@ -24,14 +24,18 @@ from __future__ import annotations
 
 from ..modes import TARGETS, Target
 from .combine import combine
-from .targets import NEEDS, SUFFIX, check_target, emit, function_name, missing_library, targets_of
+from .targets import NEEDS, SUFFIX, check_target, missing_library, targets_of
 
 __all__ = ["NEEDS", "SUFFIX", "TARGETS", "Target", "check_target", "combine", "emit", "function_name",
            "missing_library", "targets_of", "run_emitted", "check_emitted", "emit_checked", "emit_result"]
 
 
 def __getattr__(name: str):
-    """Running and checking emitted code needs NumPy; it is imported when first used."""
+    """The emitters (code.py) and running and checking their code (check.py, NumPy) are
+    imported when first used: the targets are read before the harness compile starts."""
+    if name in ("emit", "function_name"):
+        from . import code
+        return getattr(code, name)
     if name in ("run_emitted", "check_emitted", "emit_checked", "emit_result"):
         from . import check
         return getattr(check, name)

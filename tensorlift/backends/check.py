@@ -15,7 +15,8 @@ from ..synth.check import dtypes_of, example_env, input_scale
 from ..taco.ir import Program
 from ..taco.parse import parse_program
 from .arrays import emit_array_code
-from .targets import NEEDS, check_target, emit, function_name, missing_library
+from .code import emit, function_name
+from .targets import NEEDS, check_target, missing_library
 
 
 def run_emitted(target: str, source: str, sig: Signature, example: Example, case_sigs=None) -> dict:
