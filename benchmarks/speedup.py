@@ -102,7 +102,7 @@ def main(argv=None) -> int:
         try:
             r = lift(e.path, e.function, timeout=args.timeout)
             if r.status != "lifted":
-                raise TensorliftError(f"not lifted ({r.searched or r.error or r.status})")
+                raise TensorliftError(f"not lifted ({r.why_not_lifted or r.error or r.status})")
             rep = measure_speedup(r, targets, size=args.size, repeats=args.repeats)
         except TensorliftError as ex:
             row["error"] = str(ex)

@@ -7,11 +7,14 @@
 __version__ = "0.1.0"
 
 
-def lift(source, function=None, **options):
-    from .pipeline import lift as _lift
-    return _lift(source, function, **options)
+__all__ = ["analyze", "lift", "LiftOptions", "__version__"]
 
 
-def analyze(source, function=None, **options):
-    from .api import analyze as _analyze
-    return _analyze(source, function, **options)
+def __getattr__(name: str):
+    """`tensorlift.lift`, `analyze` and `LiftOptions` (api.py) load with the pipeline when
+    first used: `import tensorlift` and `tensorlift --version` stay fast. (`verify` is the
+    subpackage; the function is `tensorlift.api.verify`.)"""
+    if name in ("analyze", "lift", "LiftOptions"):
+        from . import api
+        return getattr(api, name)
+    raise AttributeError(f"module 'tensorlift' has no attribute {name!r}")

@@ -15,8 +15,14 @@ from typing import TYPE_CHECKING, Optional, Union
 from .budget import Budget
 from .c import ast as A
 from .c.frontend import load_kernel, parse
+from .c.roles import FrontEnd
+from .c.sizecases import size_cases
 from .errors import TensorliftError
-from .pipeline import LiftResult, lift, prepare
+from .pipeline import LiftOptions, LiftResult, flag_intervals_of, kernel_cases, lift, prepare
+from .taco.guards import case_condition
+from .taco.ir import Guarded, Program
+from .taco.parse import parse_program
+from .verify.result import VerifyResult, least_bounds, weakest
 
 if TYPE_CHECKING:
     from .c.analysis import Analysis
@@ -51,11 +57,11 @@ def kernels(source: Source, flags: Optional[list[str]] = None, language: Optiona
 def analyze(source: Source, function: Optional[str] = None, *, examples: int = 3, seed: int = 0,
             flags: Optional[list[str]] = None, language: Optional[str] = None,
             timeout: float = 60.0) -> AnalyzeResult:
-    from .c.sizecases import size_cases
-    from .pipeline import kernel_dims
     kernel = _kernel(source, function, flags, language)
-    wheres = size_cases(kernel, kernel_dims(kernel))      # a kernel that checks its sizes: the first case
-    analysis, exs = prepare(kernel, Budget(timeout), examples, seed, where=wheres[0] if wheres else None)
+    front = FrontEnd.of(kernel)
+    wheres = size_cases(kernel, front.dims)      # a kernel that checks its sizes: the first case
+    analysis, exs = prepare(kernel, Budget(timeout), examples, seed, where=wheres[0] if wheres else None,
+                            front=front)
     return AnalyzeResult(analysis.signature, exs, analysis)
 
 
@@ -64,20 +70,17 @@ def verify(source: Source, program, function: Optional[str] = None, *, bound: in
     """Prove a program (TACO text or a Program) equivalent to the C for all sizes 1..bound
     (further where the kernel's loops ask for it), case by case: a guarded program's case for
     each case of the flags and the size checks, a plain program for every case."""
-    from .pipeline import flag_intervals_of, kernel_cases, least_bounds
-    from .taco.guards import case_condition
-    from .taco.ir import Guarded, Program
-    from .taco.parse import parse_program
-    from .verify.prove import Verifier, VerifyResult
+    from .verify.prove import Verifier          # z3: only when proving
     if not isinstance(program, (Program, Guarded)):
         program = parse_program(program)
     kernel = _kernel(source, function, flags, language)
     budget = Budget(timeout)
-    intervals = flag_intervals_of(kernel) if isinstance(program, Guarded) else {}
-    cases = kernel_cases(kernel, intervals)
+    front = FrontEnd.of(kernel)
+    intervals = flag_intervals_of(front) if isinstance(program, Guarded) else {}
+    cases = kernel_cases(front, intervals)
     proofs = []
     for k, (where, case, fixed) in enumerate(cases):
-        analysis, _ = prepare(kernel, budget, 1, 0, fixed, smoke=k == 0, where=where)
+        analysis, _ = prepare(kernel, budget, 1, 0, fixed, smoke=k == 0, where=where, front=front)
         verifier = Verifier(analysis, bound)
         when = str(case_condition(intervals, where, [case])) if len(cases) > 1 else None
         chosen = program
@@ -103,8 +106,8 @@ def verify(source: Source, program, function: Optional[str] = None, *, bound: in
     bounds = [p.bound for p in proofs if p.bound is not None]
     result.bound = min(bounds) if bounds else None
     result.bounds = least_bounds([p.bounds for p in proofs])
-    result.scope = next((s for s in ("fixed-sizes", "bounded", "all-sizes") if s in {p.scope for p in proofs}), None)
+    result.scope = weakest(p.scope for p in proofs)
     return result
 
 
-__all__ = ["analyze", "kernels", "lift", "verify", "AnalyzeResult", "LiftResult"]
+__all__ = ["analyze", "kernels", "lift", "verify", "AnalyzeResult", "LiftOptions", "LiftResult"]

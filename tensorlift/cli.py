@@ -1,77 +1,18 @@
-"""Command line: formats what the API returns.
+"""Command line: the parser, and the commands (commands.py) run on what it parsed.
 
 Exit codes: 0 success; 1 not lifted / refuted / not proved; 2 bad input; 3 internal error (a
 bug: rerun with TENSORLIFT_DEBUG=1 for the traceback); 130 interrupted (Ctrl-C)."""
 from __future__ import annotations
 
 import argparse
-import itertools
-import json
 import os
 import sys
-import time
-import traceback
-import warnings
 
 from . import __version__
-from .errors import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_NOT_FOUND, EXIT_OK, TensorliftError
-from .options import POSITIVE, Parser, epilog, number
-from .synth import GUIDES
-
-DEFAULT_MEMORY_GIB = 8.0
-TARGET_NAMES = "taco,numpy,torch,jax,tensora"
-
-
-def add_input_options(p: argparse.ArgumentParser, function_help: str) -> None:
-    """The file, the function and the build flags, as a compiler takes them."""
-    p.add_argument("--function", metavar="NAME", help=function_help)
-    g = p.add_argument_group("build flags (as the project's build has them; also read from a "
-                             "compile_commands.json beside the file or in a parent directory)")
-    g.add_argument("-I", dest="includes", action="append", default=[], metavar="DIR",
-                   help="add a directory to the include path (-I DIR or -IDIR; may repeat)")
-    g.add_argument("-D", dest="defines", action="append", default=[], metavar="NAME[=VALUE]",
-                   help="define a macro (may repeat)")
-    g.add_argument("-U", dest="undefines", action="append", default=[], metavar="NAME",
-                   help="undefine a macro (may repeat)")
-    g.add_argument("-std", dest="std", metavar="STANDARD",
-                   help="the language standard, as -std=c99 or -std=c++17 (default: the compiler's)")
-    g.add_argument("--cflags", default="", metavar="FLAGS",
-                   help='more compiler flags in one string, e.g. --cflags "-DNDEBUG -Iinclude" (default: none)')
-    g.add_argument("-p", dest="build_dir", metavar="BUILD_DIR",
-                   help="the directory holding compile_commands.json (default: search from the file's directory up)")
-    g.add_argument("-x", dest="language", choices=("c", "c++"),
-                   help="the file's language (default: by suffix: .c/.h C; .cc/.cpp/.cxx C++)")
-
-
-def build_flags(args):
-    from .c.flags import BuildFlags, split_cflags
-    return BuildFlags(args.includes, args.defines, args.undefines, args.std,
-                      split_cflags(args.cflags), args.build_dir, args.language)
-
-
-def add_lift_options(p: argparse.ArgumentParser, timeout: float, targets_default: str) -> None:
-    """What lift and bench share: the time limit, the guidance, the proof and the targets."""
-    p.add_argument("--timeout", type=POSITIVE, default=timeout, metavar="SECONDS",
-                   help="time limit of the whole lift of one function: analysis, examples, search and "
-                        f"proofs (default {timeout:g})")
-    p.add_argument("--guide", default="auto", choices=GUIDES,
-                   help="auto (default): the model's answers with static features of the code when a model "
-                        "or --answers is given, static alone otherwise; llm: weights learned from the answers "
-                        "only (the published method); static: the code alone; none: equal weights")
-    p.add_argument("--verify", default="bounded", choices=("bounded", "none"),
-                   help="bounded (default): prove the program for every size the proof covers (all sizes by "
-                        "induction, else every combination of sizes 1..--bound); none: examples only")
-    p.add_argument("--bound", type=number(int, least=1), default=3, metavar="N",
-                   help="a bounded proof covers every combination of sizes 1..N at least, and further where "
-                        "the loops' own steps and tails need it (default 3)")
-    p.add_argument("--require-proof", nargs="?", const="bounded", default=False, choices=("all-sizes", "bounded"),
-                   metavar="SCOPE",
-                   help="a program that is not proved counts as not lifted; all-sizes: unless proved for every "
-                        "size (a kernel of fixed sizes, proved at them, counts); bounded (when SCOPE is left "
-                        "out): any proof (default: a program not proved is reported as such)")
-    p.add_argument("--target", metavar="LIST",
-                   help=f"comma-separated, any of {TARGET_NAMES}: code for each, run on the examples before "
-                        f"it is shown (default: {targets_default})")
+from .bench.command import add_bench_parser
+from .errors import EXIT_INTERRUPTED
+from .modes import ENUMERATORS, GRAMMAR_STYLES
+from .options import DEFAULT_MEMORY_GIB, POSITIVE, Parser, add_input_options, add_lift_options, epilog, number
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -108,9 +49,9 @@ def _parser() -> argparse.ArgumentParser:
     lf.add_argument("--samples", type=number(int, least=1), default=10, metavar="N",
                     help="answers to ask the model for (default 10)")
     lf.add_argument("--offline", action="store_true", help="replay model answers from the cache only")
-    lf.add_argument("--grammar", default="learned", choices=("learned", "equal", "full", "answers-only"),
+    lf.add_argument("--grammar", default="learned", choices=GRAMMAR_STYLES,
                     help="grammar style (the published ablation; default learned)")
-    lf.add_argument("--enumerator", default="top-down", choices=("top-down", "bottom-up"),
+    lf.add_argument("--enumerator", default="top-down", choices=ENUMERATORS,
                     help="top-down (default): A* over the grammar; bottom-up: by cost with observational "
                          "equivalence")
     lf.add_argument("--no-translate", dest="translate", action="store_false",
@@ -134,7 +75,6 @@ def _parser() -> argparse.ArgumentParser:
                    help="prove for every combination of sizes 1..N (default 3)")
     v.add_argument("--timeout", type=POSITIVE, default=300.0, metavar="SECONDS", help="time limit (default 300)")
     v.add_argument("--json", action="store_true", help="the result as JSON")
-    from .bench.command import add_bench_parser
     add_bench_parser(sub)
     return p
 
@@ -142,28 +82,11 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     args = _parser().parse_args(_join_cflags(sys.argv[1:] if argv is None else list(argv)))
     try:
-        if args.command in ("lift", "analyze", "verify"):
-            _memory_ceiling(getattr(args, "memory", DEFAULT_MEMORY_GIB))
-        with warnings.catch_warnings():     # NumPy's about our own arithmetic are not the user's business
-            warnings.simplefilter("ignore", RuntimeWarning)
-            return _COMMANDS[args.command](args)
+        from . import commands       # the pipeline and libclang: not for --help, --version or a usage error
     except KeyboardInterrupt:
-        return _fail(args, "interrupted", EXIT_INTERRUPTED)
-    except Exception as e:
-        return _fail(args, *_error(e))
-
-
-def _error(e: Exception) -> tuple[str, int]:
-    """The one line and the exit code of an error."""
-    if isinstance(e, TensorliftError):
-        return str(e), EXIT_BAD_INPUT
-    if isinstance(e, MemoryError):
-        return "out of memory (raise the ceiling with --memory GIB)", EXIT_BAD_INPUT
-    if isinstance(e, RecursionError):
-        return "input nested too deeply to process", EXIT_BAD_INPUT
-    if os.environ.get("TENSORLIFT_DEBUG"):      # a bug of ours: still one line, never a traceback by default
-        traceback.print_exc()
-    return f"internal error: {type(e).__name__}: {e}".splitlines()[0], EXIT_INTERNAL
+        print("tensorlift: error: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    return commands.run(args)
 
 
 def entry() -> None:
@@ -191,292 +114,6 @@ def _join_cflags(argv: list[str]) -> list[str]:
         out.append(f"--cflags={next(it, '')}" if a == "--cflags" else a)
     return out
 
-
-def _memory_ceiling(gib: float) -> None:
-    from .budget import limit_memory
-    limit_memory(gib)
-
-
-def _fail(args, message: str, code: int) -> int:
-    if getattr(args, "json", False) and args.command == "lift":
-        from .pipeline import LiftResult
-        out = LiftResult(args.function, "error", guide=args.guide, error=message,
-                         region=getattr(args, "region", None)).to_json()
-        print(json.dumps(out))
-    print(f"tensorlift: error: {message}", file=sys.stderr)
-    return code
-
-
-def _parse(args):
-    """The file read with the build's flags, calls into the project's other files followed."""
-    from pathlib import Path
-    from .c.frontend import parse
-    from .c.project import project_of
-    flags = build_flags(args)
-    path = Path(args.file).resolve() if Path(args.file).exists() else None
-    project = project_of(path, flags, getattr(args, "others", ())) if path is not None else None
-    return parse(args.file, flags.for_file(path) if path is not None else [], flags.language, project)
-
-
-def _kernels(args):
-    """The kernels a command works on: the function named, or every kernel of the file
-    (read once, with the build's flags), as (name, kernel or the error reading it)."""
-    from .units import unit_kernel
-    unit = _parse(args)
-    names = [args.function] if args.function else unit.candidates()
-    if not names:
-        raise TensorliftError(f"no function in {args.file} takes or returns arrays; name one with --function")
-    out = []
-    for name in names:
-        try:
-            out.append((name, unit_kernel(unit, name)))
-        except TensorliftError as e:
-            if len(names) == 1:
-                raise
-            out.append((name, e))
-    return out
-
-
-def cmd_analyze(args) -> int:
-    from .api import analyze
-    for name, kernel in _kernels(args):
-        if isinstance(kernel, TensorliftError):
-            raise kernel
-        res = analyze(kernel, examples=args.examples)
-        if args.json:
-            print(json.dumps(res.to_json()), flush=True)
-        else:
-            _print_analysis(res)
-    return EXIT_OK
-
-
-def _print_analysis(res) -> None:
-    sig = res.signature
-    print(f"function {sig.function}")
-    for p in sig.params:
-        if p.kind == "array":
-            window = f" from element {p.offset}" if p.offset else ""
-            print(f"  {p.name:<18} array  {p.dtype:<6} {p.access:<9} shape [{', '.join(p.shape)}]{window}")
-        elif p.role == "stride":
-            dense = res.analysis.stride_values.get(p.name)
-            print(f"  {p.name:<18} scalar {p.dtype:<6} stride (examples use the dense row length {dense})")
-        else:
-            print(f"  {p.name:<18} scalar {p.dtype:<6} {p.role}")
-    print(f"  returns: {sig.returns or 'nothing'}")
-    from .c.sizecases import ties_of
-    where = res.analysis.where
-    if where is not None:
-        print(f"  case: {where} (one side of the kernel's size checks; `lift` covers every side)")
-    checked = {frozenset(pair) for pair in ties_of(where)}
-    for group in sig.tied_sizes:
-        why = "the size check passes" if any(pair <= set(group) for pair in checked) else \
-            "the indexing is only consistent"
-        print(f"  tied sizes: {' = '.join(group)} ({why} when they are equal)")
-    for i, ex in enumerate(res.examples):
-        sizes = ", ".join(f"{k}={v}" for k, v in ex.sizes.items())
-        print(f"  example {i}: sizes {sizes or '(none)'}; outputs {', '.join(ex.outputs) or '(none)'}")
-
-
-def cmd_lift(args) -> int:
-    from .api import lift
-    from .units import attempts, split_name, unit_kernel
-    targets = targets_of(args.target) if args.target else None
-    progress = ProofProgress(sys.stderr) if sys.stderr.isatty() else None
-
-    def lift_one(kernel):
-        try:
-            return lift(kernel, timeout=args.timeout, guide=args.guide, verify=args.verify,
-                        bound=args.bound, answers=args.answers, samples=args.samples, offline=args.offline,
-                        grammar=args.grammar, enumerator=args.enumerator, check_answers=args.check_answers,
-                        require_proof=args.require_proof, translate=args.translate,
-                        plain=bool(targets) and bool({"taco", "tensora"} & set(targets)), progress=progress)
-        finally:
-            if progress is not None:
-                progress.clear()
-    unit = _parse(args)
-    if args.function and split_name(args.function)[0] not in unit.defs:
-        unit_kernel(unit, args.function)          # says that the file does not define it
-    # recorded answers are answers for the function: its regions are not lifted with them
-    tried = attempts(unit, lift_one, [args.function] if args.function else None,
-                     regions=not (args.answers or args.check_answers))
-    first, second = next(tried, None), next(tried, None)      # one unit: its error is the command's
-    if first is None:
-        raise TensorliftError(f"no function in {args.file} takes or returns arrays, and none holds a loop "
-                              "nest over arrays; name one with --function")
-    if second is None and isinstance(first.outcome, Exception):
-        raise first.outcome
-    worst = EXIT_OK
-    for att in itertools.chain([first], [second] if second else [], tried):
-        if isinstance(att.outcome, Exception):     # one unit's failure, even a bug of ours, stops no other
-            message, code = _error(att.outcome)
-            _fail(argparse.Namespace(**{**vars(args), "function": att.function, "region": att.region}),
-                  f"{att.name}: {message}", code)
-            worst = max(worst, EXIT_NOT_FOUND if code == EXIT_BAD_INPUT else code)
-            continue
-        worst = max(worst, _report_lift(args, att.outcome, targets, header=second is not None))
-    return worst
-
-
-class ProofProgress:
-    """A line on a terminal saying what a long proof is proving: shown once a lift has been
-    proving for a second, redrawn at most five times a second, cleared when it ends."""
-    DELAY, EVERY = 1.0, 0.2
-
-    def __init__(self, stream):
-        self.stream = stream
-        self.first = self.last = None
-        self.shown = False
-
-    def __call__(self, text: str) -> None:
-        now = time.monotonic()
-        self.first = self.first if self.first is not None else now
-        if now - self.first < self.DELAY or (self.last is not None and now - self.last < self.EVERY):
-            return
-        self.last = now
-        self.shown = True
-        self._write(f"\r\x1b[K{text}"[:200])
-
-    def clear(self) -> None:
-        if self.shown:
-            self._write("\r\x1b[K")
-        self.first = self.last = None
-        self.shown = False
-
-    def _write(self, text: str) -> None:
-        try:
-            self.stream.write(text)
-            self.stream.flush()
-        except (OSError, ValueError):
-            pass
-
-
-def _report_lift(args, res, targets, header: bool) -> int:
-    if targets is None:     # by default the TACO text, checked; numpy for what TACO cannot say
-        plain = res.program is None or all(st.plain for st in res.program.statements)
-        targets = ["taco"] if plain else ["numpy"]
-        explicit = False
-    else:
-        explicit = True
-    code = _emit(res, targets, args.emit) if res.status == "lifted" else {}
-    speed = None
-    if args.speedup and res.status == "lifted":
-        from .backends.speedup import measure_speedup
-        timed = [t for t in targets if t != "taco"] or ["numpy", "torch", "jax"]
-        speed = measure_speedup(res, timed)
-    if args.json:
-        out = res.to_json()
-        if explicit or args.emit:
-            out["code"] = code
-        if speed is not None:
-            out["speedup"] = speed.to_json()
-        print(json.dumps(out), flush=True)
-    elif res.status == "lifted":
-        if header:
-            print(f"# {res.name}")
-        print(res.program)
-        for case in res.cases:
-            if case.get("note"):        # a case of the flags that computes no tensor
-                print(f"when {case['when']}: {case['note']}")
-        print(f"checked: matches the compiled C on {res.examples_checked} random examples "
-              f"({res.candidates} candidate{'s' * (res.candidates != 1)}, {res.seconds:.2f} s); verification: {_verification(res)}")
-        for t in targets:
-            if t != "taco" and not args.emit and explicit:
-                print(f"\n# --- {t} (checked on the examples) ---\n{code[t]}", end="")
-        if args.emit:
-            print(f"wrote {', '.join(t for t in targets)} code to {args.emit}")
-        if speed is not None:
-            print(speed.format_table())
-        if header:
-            print()
-    else:
-        print(f"not lifted{f' ({res.name})' if header else ''}: {res.searched}", file=sys.stderr)
-    return EXIT_OK if res.status == "lifted" else EXIT_NOT_FOUND
-
-
-def targets_of(text: str) -> list[str]:
-    from .backends import TARGETS        # no NumPy yet: the compile starts first
-    targets = [t.strip() for t in text.split(",") if t.strip()]
-    bad = [t for t in targets if t not in TARGETS]
-    if bad or not targets:
-        raise TensorliftError(f"unknown target '{(bad or [text])[0]}' (choose from {', '.join(TARGETS)})")
-    return targets
-
-
-def _emit(res, targets: list[str], directory) -> dict[str, str]:
-    """Code for each target, each run on the examples first: a mismatch is an error, never output."""
-    from pathlib import Path
-    from .backends import SUFFIX, emit_result
-    code = {t: emit_result(t, res) for t in targets}
-    if directory:
-        d = Path(directory)
-        try:
-            d.mkdir(parents=True, exist_ok=True)
-            for t, src in code.items():
-                (d / f"{res.name.replace(':', '_').replace('-', '_')}{SUFFIX[t]}").write_text(src)
-        except OSError as e:
-            raise TensorliftError(f"cannot write to {d}: {e.strerror}") from None
-    return code
-
-
-def _verification(res) -> str:
-    if res.verification == "proved":
-        arith = "real arithmetic for floating point" if res.verification_model == "reals" else "integers"
-        if res.verification_scope == "all-sizes":
-            return f"proved for all sizes ({arith})"
-        if res.verification_scope == "fixed-sizes":
-            return f"proved at its fixed sizes ({arith})"
-        return f"proved for {covered(res.verification_bound, res.verification_bounds)} only ({arith})"
-    if res.verification == "unknown":
-        return f"NOT proved: {res.verification_reason}"
-    return "not run (the program is checked on the examples only)"
-
-
-def covered(bound, bounds) -> str:
-    """What a bounded proof covered, in words: `sizes up to 3`, or each dimension's own
-    bound when they differ (`n up to 23, m up to 3`: every combination within them)."""
-    if bound is None:
-        return "its fixed sizes"
-    if not bounds or len(set(bounds.values())) <= 1:
-        return f"sizes up to {bound}"
-    return "every combination of " + ", ".join(f"{d} up to {n}" for d, n in bounds.items())
-
-
-def cmd_verify(args) -> int:
-    from .api import verify
-    kernels = _kernels(args)
-    if len(kernels) != 1:
-        names = ", ".join(n for n, _ in kernels)
-        raise TensorliftError(f"{len(kernels)} functions to choose from ({names}); name one with --function")
-    res = verify(kernels[0][1], args.program, bound=args.bound, timeout=args.timeout)
-    if args.json:
-        print(json.dumps(res.to_json()))
-    else:
-        arith = "real arithmetic for floating point" if res.model == "reals" else "integers"
-        if res.scope == "all-sizes":
-            scope = "for all sizes"
-        elif res.bound is None:
-            scope = "at its fixed sizes"
-        else:
-            scope = f"{'for' if res.verdict == 'proved' else 'with'} {covered(res.bound, res.bounds)}"
-        word = res.verdict if res.verdict != "unknown" else "unknown: NOT proved"
-        print(f"{word} {scope} ({arith}), {res.seconds:.2f} s")
-        if res.reason:
-            print(f"  {res.reason}")
-        cex = res.counterexample
-        if cex:
-            print(f"  counterexample at sizes {cex['sizes']}" + (f": {cex['reason']}" if "reason" in cex else ""))
-            for label in ("inputs", "expected", "got"):
-                for name, value in cex[label].items():
-                    print(f"    {label:<8} {name} = {value}")
-    return EXIT_OK if res.verdict == "proved" else EXIT_NOT_FOUND
-
-
-def cmd_bench(args) -> int:
-    from .bench.command import cmd_bench as run
-    return run(args)
-
-
-_COMMANDS = {"analyze": cmd_analyze, "lift": cmd_lift, "verify": cmd_verify, "bench": cmd_bench}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -1,6 +1,7 @@
 """What every command line of tensorlift shares: usage errors as one line (exit 2), numbers
-checked as they are parsed, help that gives each option's default and choices, and an
-epilog naming the environment variables and the exit codes."""
+checked as they are parsed, help that gives each option's default and choices, an epilog
+naming the environment variables and the exit codes, and the options `lift` and `bench`
+both take (the input and its build flags; the time limit, guidance, proof and targets)."""
 from __future__ import annotations
 
 import argparse
@@ -9,6 +10,10 @@ import re
 from typing import Callable
 
 from .errors import EXIT_BAD_INPUT
+from .modes import GUIDES, PROOF_SCOPES, TARGETS, VERIFY_MODES
+
+DEFAULT_MEMORY_GIB = 8.0
+"""The memory ceiling of `tensorlift lift`'s own process (--memory)."""
 
 ENVIRONMENT = """\
 environment:
@@ -80,3 +85,49 @@ def number(kind: type = float, *, above: float | None = None, least: float | Non
 
 POSITIVE = number(above=0)
 """Seconds or GiB: more than 0."""
+
+
+def add_input_options(p: argparse.ArgumentParser, function_help: str) -> None:
+    """The file, the function and the build flags, as a compiler takes them."""
+    p.add_argument("--function", metavar="NAME", help=function_help)
+    g = p.add_argument_group("build flags (as the project's build has them; also read from a "
+                             "compile_commands.json beside the file or in a parent directory)")
+    g.add_argument("-I", dest="includes", action="append", default=[], metavar="DIR",
+                   help="add a directory to the include path (-I DIR or -IDIR; may repeat)")
+    g.add_argument("-D", dest="defines", action="append", default=[], metavar="NAME[=VALUE]",
+                   help="define a macro (may repeat)")
+    g.add_argument("-U", dest="undefines", action="append", default=[], metavar="NAME",
+                   help="undefine a macro (may repeat)")
+    g.add_argument("-std", dest="std", metavar="STANDARD",
+                   help="the language standard, as -std=c99 or -std=c++17 (default: the compiler's)")
+    g.add_argument("--cflags", default="", metavar="FLAGS",
+                   help='more compiler flags in one string, e.g. --cflags "-DNDEBUG -Iinclude" (default: none)')
+    g.add_argument("-p", dest="build_dir", metavar="BUILD_DIR",
+                   help="the directory holding compile_commands.json (default: search from the file's directory up)")
+    g.add_argument("-x", dest="language", choices=("c", "c++"),
+                   help="the file's language (default: by suffix: .c/.h C; .cc/.cpp/.cxx C++)")
+
+
+def add_lift_options(p: argparse.ArgumentParser, timeout: float, targets_default: str) -> None:
+    """What lift and bench share: the time limit, the guidance, the proof and the targets."""
+    p.add_argument("--timeout", type=POSITIVE, default=timeout, metavar="SECONDS",
+                   help="time limit of the whole lift of one function: analysis, examples, search and "
+                        f"proofs (default {timeout:g})")
+    p.add_argument("--guide", default="auto", choices=GUIDES,
+                   help="auto (default): the model's answers with static features of the code when a model "
+                        "or --answers is given, static alone otherwise; llm: weights learned from the answers "
+                        "only (the published method); static: the code alone; none: equal weights")
+    p.add_argument("--verify", default="bounded", choices=VERIFY_MODES,
+                   help="bounded (default): prove the program for every size the proof covers (all sizes by "
+                        "induction, else every combination of sizes 1..--bound); none: examples only")
+    p.add_argument("--bound", type=number(int, least=1), default=3, metavar="N",
+                   help="a bounded proof covers every combination of sizes 1..N at least, and further where "
+                        "the loops' own steps and tails need it (default 3)")
+    p.add_argument("--require-proof", nargs="?", const="bounded", default=False, choices=PROOF_SCOPES,
+                   metavar="SCOPE",
+                   help="a program that is not proved counts as not lifted; all-sizes: unless proved for every "
+                        "size (a kernel of fixed sizes, proved at them, counts); bounded (when SCOPE is left "
+                        "out): any proof (default: a program not proved is reported as such)")
+    p.add_argument("--target", metavar="LIST",
+                   help=f"comma-separated, any of {','.join(TARGETS)}: code for each, run on the examples before "
+                        f"it is shown (default: {targets_default})")

@@ -70,7 +70,7 @@ void iadd(int n, const int *a, const int *b, int *c) {
 
 def _lifted(source: str):
     res = tensorlift.lift(source, timeout=60)
-    assert res.status == "lifted", res.searched or res.error
+    assert res.status == "lifted", res.why_not_lifted or res.error
     return res
 
 

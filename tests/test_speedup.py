@@ -30,7 +30,7 @@ def lifted(name: str, function: str):
     if name not in _lifted:
         path = CORPUS / name if "." in name else CORPUS / f"{name}.c"
         r = lift(path, function, verify="none", timeout=60)
-        assert r.status == "lifted", r.searched
+        assert r.status == "lifted", r.why_not_lifted
         _lifted[name] = r
     return _lifted[name]
 

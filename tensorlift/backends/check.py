@@ -13,7 +13,10 @@ from ..errors import TensorliftError
 from ..signature import Example, Signature
 from ..synth.check import dtypes_of, example_env, input_scale
 from ..taco.ir import Program
-from . import NEEDS, check_target, missing_library, emit, function_name
+from ..taco.parse import parse_program
+from .arrays import emit_array_code
+from .code import emit, function_name
+from .targets import NEEDS, check_target, missing_library
 
 
 def run_emitted(target: str, source: str, sig: Signature, example: Example, case_sigs=None) -> dict:
@@ -22,8 +25,6 @@ def run_emitted(target: str, source: str, sig: Signature, example: Example, case
     text is read back and run through the NumPy back end."""
     check_target(target)
     if target == "taco":
-        from ..taco.parse import parse_program
-        from .arrays import emit_array_code
         source = emit_array_code("numpy", parse_program(source), sig, case_sigs)
     ns: dict = {"__name__": f"tensorlift_emitted_{target}"}
     try:

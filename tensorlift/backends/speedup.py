@@ -57,7 +57,8 @@ from ..c.harness import TIMING_BATCH, start_build
 from ..errors import KernelRunError, TensorliftError
 from ..signature import Signature
 from ..taco.ir import Program, Statement, accesses
-from . import TARGETS, emit, function_name
+from .code import emit, function_name
+from .targets import TARGETS
 
 DEFAULT_SIZE = 1_000_000          # elements of the largest array
 TIME_LIMIT = 900.0                # seconds for the whole timed C run

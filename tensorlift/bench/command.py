@@ -1,17 +1,14 @@
-"""`tensorlift bench` on the command line: options, the run, the summary."""
+"""`tensorlift bench`'s options, for the CLI's parser and the runner's own (runner.py runs
+the command)."""
 from __future__ import annotations
 
 import argparse
-import signal
-import sys
 
-from ..errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_NOT_FOUND, EXIT_OK, TensorliftError
-from ..options import POSITIVE, epilog, number
+from ..options import POSITIVE, add_input_options, add_lift_options, epilog, number
 from . import DEFAULT_GRACE, DEFAULT_MEMORY_GIB, DEFAULT_TIMEOUT, EXECUTORS
 
 
 def add_bench_options(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    from ..cli import add_input_options, add_lift_options
     p.add_argument("paths", nargs="+", metavar="PATH",
                    help="C/C++ files or directories (searched recursively for *.c, *.cc, *.cpp, *.cxx)")
     p.add_argument("--jobs", "-j", type=number(int, least=1), default=None, metavar="N",
@@ -54,71 +51,3 @@ def add_bench_parser(subparsers) -> argparse.ArgumentParser:
 
 BENCH_EPILOG = epilog("0 the batch ran, whatever each kernel came to", "1 --function named no function of any input",
                       "130 also on SIGTERM; the reports keep every kernel finished, --resume continues")
-
-
-def _error(message: str, code: int) -> int:
-    print(f"tensorlift: error: {message}", file=sys.stderr)
-    return code
-
-
-def _raise_interrupt(signum, frame):
-    raise KeyboardInterrupt
-
-
-def _check(args) -> str | None:
-    """What is wrong with the options, or None."""
-    if args.ray_address and args.executor != "ray":
-        return "--ray-address needs --executor ray"
-    # the pipeline is imported here, not only its GUIDES: without NumPy loaded in the batch
-    # process, a SIGTERM early in a batch was seen to end it by SIGINT (-2) instead of 130,
-    # after the interrupt was handled; not understood (left in the closing note of issue 11)
-    from ..pipeline import GUIDES
-    if args.guide not in GUIDES:
-        return f"unknown guide '{args.guide}' (choose from {', '.join(GUIDES)})"
-    return None
-
-
-def cmd_bench(args) -> int:
-    """Run `tensorlift bench` with parsed options; returns the exit code."""
-    from ..cli import build_flags, targets_of
-    from .records import summary_lines
-    from .runner import run_batch
-    problem = _check(args)
-    if problem:
-        return _error(problem, EXIT_BAD_INPUT)
-    try:
-        targets = targets_of(args.target) if args.target else ["numpy"] if args.emit else []
-    except TensorliftError as e:
-        return _error(str(e), EXIT_BAD_INPUT)
-    old_term = None
-    try:
-        old_term = signal.signal(signal.SIGTERM, _raise_interrupt)
-    except ValueError:    # not the main thread
-        pass
-    try:
-        result = run_batch(args.paths, jobs=args.jobs, timeout=args.timeout, guide=args.guide,
-                           function=args.function, reports=args.report, resume=args.resume,
-                           grace=args.grace, memory_gib=args.memory, progress=sys.stderr,
-                           require_proof=args.require_proof, build=build_flags(args),
-                           executor=args.executor, ray_address=args.ray_address, verify=args.verify,
-                           bound=args.bound, targets=targets, emit=args.emit)
-    except TensorliftError as e:
-        return _error(str(e), EXIT_BAD_INPUT)
-    except KeyboardInterrupt:
-        return _error("interrupted (the reports keep every kernel finished so far; --resume continues)",
-                      EXIT_INTERRUPTED)
-    finally:
-        if old_term is not None:
-            signal.signal(signal.SIGTERM, old_term)
-    if args.function and not result.records:
-        return _error(f"function '{args.function}' is not defined in any input file", EXIT_NOT_FOUND)
-    s = result.summary
-    if result.skipped:
-        print(f"resumed: {result.skipped} kernel(s) already in the report were skipped", file=sys.stderr)
-    for line in summary_lines(s, result.wall_seconds, result.busy_seconds, result.resumed, result.jobs):
-        print(line)
-    for path in args.report:
-        print(f"report: {path}", file=sys.stderr)
-    if args.emit:
-        print(f"code: {len(result.modules)} module(s) in {args.emit}", file=sys.stderr)
-    return EXIT_OK

@@ -26,7 +26,9 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from ..errors import TensorliftError
+from .local import request_for
 from .records import blank_record
+from .slot import Slot, worker_command
 from .sources import Job
 
 INSTALL_HINT = "pip install 'tensorlift[ray]'"
@@ -51,7 +53,6 @@ _SLOT = None                    # this Ray worker's warm tensorlift worker
 
 def _slot(command, memory_gib):
     global _SLOT
-    from .slot import Slot, worker_command
     command = list(command) if command else worker_command()
     if _SLOT is None or _SLOT.command != command or _SLOT.memory_gib != memory_gib:
         if _SLOT is not None:
@@ -168,7 +169,6 @@ class RayExecutor:
         return bool(self._queue or self._pending)
 
     def poll(self, timeout: float) -> list[tuple[Job, dict]]:
-        from .local import request_for
         ray = self._ray
         # in flight: one more per CPU, so that none waits for the driver; on a cluster, --jobs
         # is a cap (a local instance has only `workers` CPUs anyway)

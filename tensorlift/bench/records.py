@@ -7,6 +7,8 @@ import os
 from pathlib import Path
 from typing import Iterable, Optional
 
+from ..pipeline import LiftResult
+
 # Fields every record has: "file" and the fields lift's to_json had first (it may add more).
 BASE_FIELDS = ("file", "function", "status", "program", "guide", "candidates", "seconds",
                "examples_checked", "verification", "verification_bound", "error")
@@ -27,11 +29,7 @@ def blank_record(file: str, function: Optional[str], *, status: str = "error", g
     rec = {"file": file, "function": function, "status": status, "program": None, "guide": guide,
            "candidates": 0, "seconds": round(seconds, 4), "examples_checked": 0,
            "verification": "not-run", "verification_bound": None, "error": error}
-    try:
-        from ..pipeline import LiftResult
-        full = LiftResult(function or "", status, guide=guide).to_json()
-    except Exception:      # lift unimportable or changed: the base fields will do
-        return rec
+    full = LiftResult(function or "", status, guide=guide).to_json()
     return {"file": file, **{k: rec.get(k, v) for k, v in full.items()},
             **{k: v for k, v in rec.items() if k not in full}}
 

@@ -53,11 +53,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional, Sequence, TextIO, Union
 
-from ..errors import TensorliftError
+from ..backends import targets_of
+from ..c.flags import BuildFlags, find_database
+from ..errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_NOT_FOUND, EXIT_OK, TensorliftError
+from ..modes import GUIDES, Guide, ProofScope, VerifyMode
+from ..options import Parser
 from . import DEFAULT_GRACE, DEFAULT_MEMORY_GIB, DEFAULT_TIMEOUT, EXECUTORS
+from .command import BENCH_EPILOG, add_bench_options
+from .local import LocalExecutor
 from .progress import Progress
 from .modules import write_modules
-from .records import INTERRUPTED, SourceCache, blank_record, record_key, summarize, with_verdict
+from .ray_executor import RayExecutor
+from .records import INTERRUPTED, SourceCache, blank_record, record_key, summarize, summary_lines, with_verdict
 from .report import read_report, report_format, write_report
 from .sources import Job, find_sources, list_jobs, project_list
 
@@ -69,11 +76,11 @@ TICK_SECONDS = 0.25           # the progress bar is redrawn this often while not
 class Settings:
     """What every kernel of a batch is lifted with, and its limits."""
     timeout: float = DEFAULT_TIMEOUT
-    guide: str = "auto"
+    guide: Guide = "auto"
     grace: float = DEFAULT_GRACE
     memory_gib: float = DEFAULT_MEMORY_GIB
-    require_proof: Union[bool, str] = False      # or the scope a proof must have (PROOF_SCOPES)
-    verify: str = "bounded"
+    require_proof: Union[bool, ProofScope] = False      # or the scope a proof must have
+    verify: VerifyMode = "bounded"
     bound: int = 3
     targets: tuple[str, ...] = ()      # code for each lifted kernel, checked on its examples
 
@@ -311,10 +318,8 @@ def make_executor(name: str, jobs: Optional[int], settings: Settings,
     """The executor of that name. `jobs`: kernels at once (default: all cores; on a Ray
     cluster, the cluster's CPUs)."""
     if name == "local":
-        from .local import LocalExecutor
         return LocalExecutor(jobs or os.cpu_count() or 1, settings, worker_command)
     if name == "ray":
-        from .ray_executor import RayExecutor
         return RayExecutor(jobs, settings, worker_command, address=ray_address)
     raise TensorliftError(f"unknown executor '{name}' (choose from {', '.join(EXECUTORS)})")
 
@@ -344,7 +349,6 @@ def run_batch(paths: Sequence[str | os.PathLike], *, jobs: Optional[int] = None,
     if resume and not reports:
         raise TensorliftError("--resume needs --report (the report to continue)")
     if build is not None and build.build_dir is not None:
-        from ..c.flags import find_database
         find_database(Path(build.build_dir), build.build_dir)     # -p without a database: bad input
     if emit is not None:
         try:
@@ -361,9 +365,68 @@ def run_batch(paths: Sequence[str | os.PathLike], *, jobs: Optional[int] = None,
     return batch.run()
 
 
+def _error(message: str, code: int) -> int:
+    print(f"tensorlift: error: {message}", file=sys.stderr)
+    return code
+
+
+def _raise_interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def _check(args) -> str | None:
+    """What is wrong with the options, or None."""
+    if args.ray_address and args.executor != "ray":
+        return "--ray-address needs --executor ray"
+    if args.guide not in GUIDES:
+        return f"unknown guide '{args.guide}' (choose from {', '.join(GUIDES)})"
+    return None
+
+
+def cmd_bench(args) -> int:
+    """Run `tensorlift bench` with parsed options; returns the exit code."""
+    problem = _check(args)
+    if problem:
+        return _error(problem, EXIT_BAD_INPUT)
+    try:
+        targets = targets_of(args.target) if args.target else ["numpy"] if args.emit else []
+    except TensorliftError as e:
+        return _error(str(e), EXIT_BAD_INPUT)
+    old_term = None
+    try:
+        old_term = signal.signal(signal.SIGTERM, _raise_interrupt)
+    except ValueError:    # not the main thread
+        pass
+    try:
+        result = run_batch(args.paths, jobs=args.jobs, timeout=args.timeout, guide=args.guide,
+                           function=args.function, reports=args.report, resume=args.resume,
+                           grace=args.grace, memory_gib=args.memory, progress=sys.stderr,
+                           require_proof=args.require_proof, build=BuildFlags.of_options(args),
+                           executor=args.executor, ray_address=args.ray_address, verify=args.verify,
+                           bound=args.bound, targets=targets, emit=args.emit)
+    except TensorliftError as e:
+        return _error(str(e), EXIT_BAD_INPUT)
+    except KeyboardInterrupt:
+        return _error("interrupted (the reports keep every kernel finished so far; --resume continues)",
+                      EXIT_INTERRUPTED)
+    finally:
+        if old_term is not None:
+            signal.signal(signal.SIGTERM, old_term)
+    if args.function and not result.records:
+        return _error(f"function '{args.function}' is not defined in any input file", EXIT_NOT_FOUND)
+    s = result.summary
+    if result.skipped:
+        print(f"resumed: {result.skipped} kernel(s) already in the report were skipped", file=sys.stderr)
+    for line in summary_lines(s, result.wall_seconds, result.busy_seconds, result.resumed, result.jobs):
+        print(line)
+    for path in args.report:
+        print(f"report: {path}", file=sys.stderr)
+    if args.emit:
+        print(f"code: {len(result.modules)} module(s) in {args.emit}", file=sys.stderr)
+    return EXIT_OK
+
+
 def _parser() -> argparse.ArgumentParser:
-    from ..options import Parser
-    from .command import BENCH_EPILOG, add_bench_options
     p = Parser(prog="python -m tensorlift.bench.runner", epilog=BENCH_EPILOG,
                description="Lift every kernel of many C files (the `tensorlift bench` command).")
     add_bench_options(p)
@@ -371,7 +434,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    from .command import cmd_bench
+    """`python -m tensorlift.bench.runner`: the bench command alone."""
     try:
         args = _parser().parse_args(argv)
     except SystemExit as e:          # --help, or a usage error (said on stderr)

@@ -29,7 +29,8 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from .records import blank_record
-from .worker import PARENT_ENV
+
+PARENT_ENV = "TENSORLIFT_BENCH_PARENT"      # pid of the process that started the worker
 
 READ_CHUNK = 1 << 16
 _OOM_WORDS = ("MemoryError", "Cannot allocate memory", "std::bad_alloc", "out of memory",

@@ -10,7 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional, Sequence
 
+from ..c.flags import project_files
+from ..c.frontend import parse
+from ..c.project import Project
 from ..errors import TensorliftError
+from ..units import first_units
 from .records import one_line
 
 SOURCE_SUFFIXES = (".c", ".cc", ".cpp", ".cxx")
@@ -46,7 +50,6 @@ def kernel_functions(path: str | os.PathLike, function: Optional[str] = None,
     functions that take or return arrays, but `main` (see `Unit.candidates`); with `function`,
     that function only, or [] if the file does not define it. A file that cannot be read or
     parsed, or defines no function at all, raises TensorliftError."""
-    from ..c.frontend import parse
     unit = parse(Path(path), flags, language)
     names = [function] if function is not None else unit.candidates()
     return [(n, unit.defs[n].location.line) for n in names if n in unit.defs]
@@ -58,8 +61,6 @@ def file_units(path: str | os.PathLike, function: Optional[str] = None, flags: O
     (`units.first_units`): its kernels whole, and the regions of the functions that are no
     kernels (`main`, a driver, a timing function calling what is not modelled). A kernel
     that is not lifted whole is followed by its regions once its record comes."""
-    from ..c.frontend import parse
-    from ..units import first_units
     unit = parse(Path(path), flags, language, project)
     return first_units(unit, [function] if function is not None else None)
 
@@ -84,7 +85,6 @@ class Job:
 def project_list(files: Sequence[Path], build=None) -> list:
     """[path, flags] of every file of a batch and of its compile database: where a kernel's
     calls into other files are followed."""
-    from ..c.flags import project_files
     out: dict[Path, list[str]] = {}
     for f in files:
         p = Path(f).resolve()
@@ -99,7 +99,6 @@ def list_jobs(files: Sequence[Path], function: Optional[str] = None, build=None,
     """The jobs of the files, in order. `build` is a `BuildFlags` (the command line's -I, -D,
     ..., -p, -x); `project`: the batch's files (`project_list`). A file that cannot be listed
     is one Job with a one-line error."""
-    from ..c.project import Project
     jobs: list[Job] = []
     project = project or []
     every = Project([(Path(p), fl) for p, fl in project], build.language if build is not None else None) \

@@ -28,32 +28,32 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from ..budget import limit_memory
+from ..c.frontend import parse
+from ..c.project import Project
 from ..errors import KernelRunError, TensorliftError
+from ..pipeline import lift
+from ..units import follow_ups as nests, splits
 from .records import blank_record, one_line
+from .slot import PARENT_ENV
 
-PARENT_ENV = "TENSORLIFT_BENCH_PARENT"      # pid of the process that started the worker
 
 
 def _lift(path, function, project=(), **kw):
     """The lifting a worker does (a module attribute so that tests can make it misbehave):
     the function, or its region, with calls into the project's other files followed."""
-    from ..pipeline import lift
     return lift(path, function, project=_project(project, kw.get("language")), **kw)
 
 
 def _project(files, language):
-    from ..c.project import Project
     return Project([(Path(p), fl) for p, fl in files], language) if files else None
 
 
 def _unit(path, flags, language, files):
-    from ..c.frontend import parse
     return parse(Path(path), flags, language, _project(files, language))
 
 
 def follow_ups(req: dict) -> list:
     """[function, region, line] of the units to try when this one is not lifted."""
-    from ..units import follow_ups as nests
     try:
         unit = _unit(req["file"], list(req.get("flags") or []), req.get("language"), req.get("project") or ())
         return [list(item) for item in nests(unit, req.get("function"), req.get("region"))]
@@ -86,13 +86,12 @@ def lift_request(req: dict) -> dict:
         res = _lift(file, function, timeout=req.get("timeout", 60.0), guide=guide,
                     require_proof=req.get("require_proof") or False, flags=list(req.get("flags") or []),
                     language=req.get("language"), verify=req.get("verify", "bounded"), bound=req.get("bound", 3),
-                    plain=bool({"taco", "tensora"} & set(targets)), region=req.get("region"),
-                    project=req.get("project") or ())
+                    targets=targets, region=req.get("region"), project=req.get("project") or ())
         rec = res.to_json()
         if targets and res.status == "lifted":
-            rec["code"], errors = _code(res, targets)
-            if errors:
-                rec["code_errors"] = errors
+            rec["code"] = res.code
+            if res.code_errors:
+                rec["code_errors"] = {t: one_line(e) for t, e in res.code_errors.items()}
     except TensorliftError as e:
         outcome = e
         rec = blank_record(file, function, guide=guide, error=one_line(e) or type(e).__name__)
@@ -108,24 +107,9 @@ def lift_request(req: dict) -> dict:
         rec["seconds"] = round(time.monotonic() - start, 4)
     rec["region"] = req.get("region")
     if rec.get("status") != "lifted" and function is not None:
-        from ..units import splits
         if splits(outcome):
             rec["follow_ups"] = follow_ups(req)
     return {"file": file, **{k: v for k, v in rec.items() if k != "file"}}
-
-
-def _code(res, targets: list[str]) -> tuple[dict, dict]:
-    """Each target's checked code for a lifted kernel, and why a target has none."""
-    from ..backends import emit_result
-    code, errors = {}, {}
-    for t in targets:
-        try:
-            code[t] = emit_result(t, res)
-        except TensorliftError as e:
-            errors[t] = one_line(e) or type(e).__name__
-        except Exception as e:     # a bug of ours: the kernel keeps its program
-            errors[t] = one_line(f"internal error: {type(e).__name__}: {e}")
-    return code, errors
 
 
 def serve(memory_gib: float) -> int:
@@ -139,10 +123,6 @@ def serve(memory_gib: float) -> int:
     os.close(null)
     os.dup2(2, 1)                     # and what anything prints goes to stderr
     sys.stdout = sys.stderr
-    try:
-        import tensorlift.pipeline  # noqa: F401  (warm: imported before the first request)
-    except Exception:
-        pass                          # each request will then report the failure itself
     for line in requests:
         if not line.strip():
             continue

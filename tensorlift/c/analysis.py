@@ -24,14 +24,14 @@ from ..taco.ir import Condition
 from . import ast as A
 from .affine import Affine, Product, fit, fit_extent
 from .frontend import load_kernel
-from .interp import REDRAWS, Interpreter, NeverDefined, Undefined, Vec
+from .interp import REDRAWS, ROW_PITCH, Interpreter, NeverDefined, Undefined, Vec
 from .offsets import Offset, find_windows
 from .outline import origins
 from .reach import Reach, loop_reach
 from .scalarcases import both_sides, scalar_conditions
 from .sizecases import allowed, ties_of
-from .roles import Flows, analyse_flows, scalar_roles
-from .slots import ROW_PITCH, Slot, array_pointer, bind, flatten, size_slots
+from .roles import Flows, FrontEnd
+from .slots import Slot, array_pointer, bind
 
 BASE_SIZE = 3          # dimensions get 3, 4, 5, ... : distinct, so no index order passes by symmetry
 BASE_STRIDE = 50       # strides are set far beyond any extent, so rows separate in the trace
@@ -45,6 +45,61 @@ class Layout:
     strides: list[Product]
     rows: bool = False
     base: Optional[Offset] = None   # a window's first element in the C's buffer (c/offsets.py)
+
+
+@dataclass
+class Region:
+    """A shaped array stored in a flat buffer (or in rows, for `T **`), from `base` on (a
+    window read at an offset)."""
+    shape: tuple[int, ...]
+    strides: tuple[int, ...]
+    rows: bool
+    base: int = 0
+
+    @staticmethod
+    def of(layout: Layout, sizes: dict[str, int]) -> "Region":
+        return Region(tuple(max(0, e.eval(sizes)) for e in layout.shape),
+                      tuple(s.eval(sizes) for s in layout.strides), layout.rows,
+                      layout.base.eval(sizes) if layout.base is not None else 0)
+
+    @property
+    def inner_size(self) -> int:
+        """Elements of one row (rows arrays) or of the whole buffer."""
+        dims = list(zip(self.shape, self.strides))[1 if self.rows else 0:]
+        if any(e == 0 for e, _ in dims):
+            return 0
+        return 1 + sum((e - 1) * s for e, s in dims)
+
+    @property
+    def nrows(self) -> int:
+        return self.shape[0] if self.rows and self.shape else 1     # rows never read: one
+
+    def offsets(self) -> np.ndarray:
+        """Flat offset (rows arrays: row * inner_size + offset in row) of every element."""
+        if not self.shape:
+            return np.full((), self.base, dtype=np.int64)
+        idx = np.indices(self.shape, dtype=np.int64)
+        strides = list(self.strides)
+        if self.rows:
+            strides[0] = self.inner_size
+        return self.base + sum(i * s for i, s in zip(idx, strides))
+
+    def flat_size(self) -> int:
+        return self.nrows * self.inner_size if self.rows else self.base + max(self.inner_size, 1)
+
+    def gather(self, flat: np.ndarray) -> np.ndarray:
+        return flat[self.offsets()]
+
+    def interp_offset(self, flat_off: int) -> int:
+        """Interpreter offset of a flat offset (rows lie ROW_PITCH apart there)."""
+        if not self.rows:
+            return flat_off
+        r, c = divmod(flat_off, self.inner_size)
+        return r * ROW_PITCH + c
+
+    def flat_offset(self, interp_off: int) -> int:
+        r, c = divmod(interp_off, ROW_PITCH) if self.rows else (0, interp_off)
+        return r * self.inner_size + c
 
 
 @dataclass
@@ -111,16 +166,15 @@ def analyze(source: Union[str, Path], function: Optional[str] = None) -> Analysi
     return analyze_kernel(load_kernel(source, function))
 
 
-def analyze_kernel(kernel: A.Kernel, slots: Optional[list[Slot]] = None, budget=None,
+def analyze_kernel(kernel: A.Kernel, front: Optional[FrontEnd] = None, budget=None,
                    fixed: Optional[dict[str, int]] = None, where: Optional[Condition] = None) -> Analysis:
-    """`fixed`: scalars held at one value (a flag, for one case of the code it selects);
-    `where`: the sizes of one case of the kernel's size checks (`sizecases.py`)."""
+    """`front`: the front end's view of the kernel (made here if not given); `fixed`:
+    scalars held at one value (a flag, for one case of the code it selects); `where`: the
+    sizes of one case of the kernel's size checks (`sizecases.py`)."""
     fixed = dict(fixed or {})
-    slots = slots if slots is not None else flatten(kernel)
     _refuse_data_dependent_loops(kernel)
-    flows = analyse_flows(kernel, slots)
-    roles = scalar_roles(slots, flows)
-    slots = size_slots(slots, roles)
+    front = front if front is not None else FrontEnd.of(kernel)
+    slots, flows, roles = front.slots, front.flows, dict(front.roles)
     windows = find_windows(kernel, slots, roles)
     roles.update({n: "offset" for n in windows.scalars})
     dims = [n for n, r in roles.items() if r in ("dimension", "offset")]
@@ -214,7 +268,6 @@ def types_used(kernel: A.Kernel) -> list[str]:
 
 def _untouched(layout: Layout, env: dict, buf) -> bool:
     """Whether some element of the array's region is never written in this run."""
-    from .examples import Region
     reg = Region.of(layout, env)
     written = {t[1] for t in buf.trace if t[3]}
     return any(reg.interp_offset(int(o)) not in written for o in np.ravel(reg.offsets()))

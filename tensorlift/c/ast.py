@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Optional, Union
 
+from ..errors import UnsupportedConstruct
+
 # ---------------------------------------------------------------- types
 
 
@@ -363,7 +365,6 @@ class Kernel:
         for n, t in self.structs.get(struct.name, ()):
             if n == name:
                 return t
-        from ..errors import UnsupportedConstruct
         raise UnsupportedConstruct(f"unknown field '{name}' of {struct.name}")
 
 

@@ -20,12 +20,12 @@ from .. import carith
 from ..errors import KernelRunError, TensorliftError
 from ..signature import Example
 from . import ast as A
-from .analysis import Analysis, Layout
+from .analysis import Analysis, Region
 from .harness import Build, slot_key, smoke_sizes, start_build
 from .interp import REDRAWS, Interpreter, NeverDefined, Undefined
 from .scalarcases import both_sides, scalar_conditions, truths
 from .sizecases import allowed
-from .slots import ROW_PITCH, Slot, array_pointer, bind
+from .slots import Slot, array_pointer, bind
 
 TIME_LIMIT = 10.0            # seconds for one run of the compiled kernel
 SMOKE_LIMIT = 1.0            # seconds for the first run, which only checks that the kernel ends
@@ -34,61 +34,6 @@ MEMORY_LIMIT = 2 << 30       # bytes of address space for a run
 
 
 # ---------------------------------------------------------------- layouts
-
-
-@dataclass
-class Region:
-    """A shaped array stored in a flat buffer (or in rows, for `T **`), from `base` on (a
-    window read at an offset)."""
-    shape: tuple[int, ...]
-    strides: tuple[int, ...]
-    rows: bool
-    base: int = 0
-
-    @staticmethod
-    def of(layout: Layout, sizes: dict[str, int]) -> "Region":
-        return Region(tuple(max(0, e.eval(sizes)) for e in layout.shape),
-                      tuple(s.eval(sizes) for s in layout.strides), layout.rows,
-                      layout.base.eval(sizes) if layout.base is not None else 0)
-
-    @property
-    def inner_size(self) -> int:
-        """Elements of one row (rows arrays) or of the whole buffer."""
-        dims = list(zip(self.shape, self.strides))[1 if self.rows else 0:]
-        if any(e == 0 for e, _ in dims):
-            return 0
-        return 1 + sum((e - 1) * s for e, s in dims)
-
-    @property
-    def nrows(self) -> int:
-        return self.shape[0] if self.rows and self.shape else 1     # rows never read: one
-
-    def offsets(self) -> np.ndarray:
-        """Flat offset (rows arrays: row * inner_size + offset in row) of every element."""
-        if not self.shape:
-            return np.full((), self.base, dtype=np.int64)
-        idx = np.indices(self.shape, dtype=np.int64)
-        strides = list(self.strides)
-        if self.rows:
-            strides[0] = self.inner_size
-        return self.base + sum(i * s for i, s in zip(idx, strides))
-
-    def flat_size(self) -> int:
-        return self.nrows * self.inner_size if self.rows else self.base + max(self.inner_size, 1)
-
-    def gather(self, flat: np.ndarray) -> np.ndarray:
-        return flat[self.offsets()]
-
-    def interp_offset(self, flat_off: int) -> int:
-        """Interpreter offset of a flat offset (rows lie ROW_PITCH apart there)."""
-        if not self.rows:
-            return flat_off
-        r, c = divmod(flat_off, self.inner_size)
-        return r * ROW_PITCH + c
-
-    def flat_offset(self, interp_off: int) -> int:
-        r, c = divmod(interp_off, ROW_PITCH) if self.rows else (0, interp_off)
-        return r * self.inner_size + c
 
 
 # ---------------------------------------------------------------- values

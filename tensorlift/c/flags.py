@@ -44,6 +44,12 @@ class BuildFlags:
             out = [f for f in out if not f.startswith("-std=")] + [f"-std={self.std}"]
         return out
 
+    @staticmethod
+    def of_options(args) -> "BuildFlags":
+        """The build flags the command line's input options give (options.add_input_options)."""
+        return BuildFlags(args.includes, args.defines, args.undefines, args.std,
+                          split_cflags(args.cflags), args.build_dir, args.language)
+
 
 def include_roots(flags: Sequence[str]) -> list[Path]:
     """The `-I` directories of resolved flags, resolved (links followed), as libclang names

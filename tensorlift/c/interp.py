@@ -92,6 +92,11 @@ class Ptr:
         return Ptr(self.buf, self.off + k * self.step, self.target, self.dims)
 
 
+ROW_PITCH = 1 << 16
+"""Offset between the rows of an `int **` array in the interpreter's flat buffer: far
+apart, so the trace separates rows the way a stride parameter does."""
+
+
 @dataclass(eq=False)
 class Vec:
     """A C++ std::vector: `size` elements from offset `base` of `buf` (scalars), or, for a
@@ -650,7 +655,6 @@ class Interpreter:
             self.store(Ptr(vec.buf, vec.base + vec.size, vec.elem), value, node)
             vec.size += 1
             return
-        from .slots import ROW_PITCH
         if not isinstance(value, Vec):
             raise UnsupportedConstruct("push_back of something that is not a vector into a vector of vectors", node.line)
         r = vec.size

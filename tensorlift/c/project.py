@@ -15,6 +15,7 @@ from typing import Optional, Sequence
 
 from ..errors import TensorliftError
 from .flags import BuildFlags, project_files
+from .frontend import parse
 
 
 @dataclass
@@ -47,7 +48,6 @@ class Project:
         return self._texts[path]
 
     def _unit(self, path: Path, flags: list[str]):
-        from .frontend import parse
         if path not in self._units:
             try:
                 self._units[path] = parse(path, flags, self.language, project=self)

@@ -17,7 +17,7 @@ from .. import carith
 from . import ast as A
 from .ast import field_path
 from .sizecases import compared_names, integer_names
-from .slots import Slot, path_of, vector_paths
+from .slots import Slot, flatten, path_of, size_slots, vector_paths
 
 
 @dataclass
@@ -271,6 +271,29 @@ def scalar_roles(slots: list[Slot], flows: Flows) -> dict[str, str]:
 
 
 _COMPARE = {"<", ">", "<=", ">=", "==", "!="}
+
+
+@dataclass
+class FrontEnd:
+    """What the front end makes of a kernel, once per lift: its slots (without the macros and
+    vector sizes that size nothing), the data flow of its scalars and each scalar's role. The
+    flags, the size checks, the harness build and the analysis all read it."""
+    kernel: A.Kernel
+    slots: list[Slot]
+    flows: Flows
+    roles: dict[str, str]
+
+    @staticmethod
+    def of(kernel: A.Kernel) -> "FrontEnd":
+        flat = flatten(kernel)
+        flows = analyse_flows(kernel, flat)
+        roles = scalar_roles(flat, flows)
+        return FrontEnd(kernel, size_slots(flat, roles), flows, roles)
+
+    @property
+    def dims(self) -> set[str]:
+        """The kernel's size parameters."""
+        return {n for n, r in self.roles.items() if r == "dimension"}
 
 
 def flag_intervals(kernel: A.Kernel, flag: str, dtype: str) -> Optional[list[tuple]]:

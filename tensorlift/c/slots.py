@@ -13,14 +13,9 @@ from typing import Any, Callable, Optional
 from .. import carith
 from ..errors import UnsupportedConstruct
 from . import ast as A
-from .interp import Buffer, Ptr, StructVal, Vec, struct_pointer
+from .interp import ROW_PITCH, Buffer, Ptr, StructVal, Vec, struct_pointer
 from .ast import is_link, node_path, path_name
 from .nodes import node_struct
-
-ROW_PITCH = 1 << 16
-"""Offset between the rows of an `int **` array in the interpreter's flat buffer: far
-apart, so the trace separates rows the way a stride parameter does."""
-
 
 SMALL_ARRAY = 16
 """A struct's array field of at most this many elements, used other than at constant

@@ -15,9 +15,9 @@ from typing import Optional
 
 from .. import carith
 from ..c import ast as A
-from ..c.analysis import Analysis, trace_run, trace_sides
+from ..c.analysis import Analysis, Region, trace_run, trace_sides
 from ..c.ast import field_path
-from ..c.examples import Region, case_sizes
+from ..c.examples import case_sizes
 from ..c.reroll import rerolled
 from ..errors import TensorliftError, UnsupportedConstruct
 from .translate import TraceFacts, loop_steps, translate

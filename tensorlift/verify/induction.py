@@ -35,6 +35,7 @@ from .spec import program_states
 from .facts import Facts, interruptible_check
 from .memory import Init, RowsBuf, SymBuf, VecRows, cell
 from .symexec import SymExec, Unprovable
+from .result import VerifyResult
 
 
 @dataclass
@@ -60,7 +61,6 @@ class Induction:
 
     def prove(self, program: Program, outputs: Optional[list[str]], deadline: float):
         """A VerifyResult with scope "all-sizes", or None (with `self.reason` saying why)."""
-        from .prove import VerifyResult      # the result type of the module that calls us
         if self.reason is not None:
             return None
         start = time.monotonic()

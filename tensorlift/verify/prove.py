@@ -37,32 +37,7 @@ from ..taco.semantics import reduce_vars, reduction_homes, size_names
 from . import symbolic as S
 from .facts import interruptible_check
 from .induction import Induction
-
-
-SCOPES = ("all-sizes", "bounded", "fixed-sizes")
-"""What a proof covers: every size (by induction over the loops), every size up to a bound,
-or the kernel's one fixed size."""
-
-
-@dataclass
-class VerifyResult:
-    verdict: str                         # "proved" | "refuted" | "unknown"
-    bound: Optional[int]                 # every combination of sizes 1..bound is covered; None: sizes fixed
-    model: str                           # "integers" | "reals"
-    counterexample: Optional[dict] = None
-    seconds: float = 0.0
-    reason: Optional[str] = None         # why "unknown"
-    cases: int = 0                       # size combinations proved
-    scope: Optional[str] = None          # what "proved" covers: SCOPES; None unless proved
-    bounds: Optional[dict] = None        # each free dimension's largest size covered (bounded proofs)
-    unseen_store: bool = False           # the C can store where no example saw a store: not lifted
-
-    def to_json(self) -> dict:
-        d = {"verdict": self.verdict, "scope": self.scope, "bound": self.bound, "bounds": self.bounds,
-             "model": self.model, "counterexample": self.counterexample, "seconds": round(self.seconds, 4)}
-        if self.reason:
-            d["reason"] = self.reason
-        return d
+from .result import VerifyResult
 
 
 # ---------------------------------------------------------------- the program on terms
