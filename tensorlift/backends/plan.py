@@ -266,9 +266,7 @@ def _annotate(e: Expr, ctx: _Context) -> Node:
         children = ()
         kind = "int" if isinstance(e.value, int) else "float"
     elif isinstance(e, (Neg, Not, BinOp, Call, Reduce)):
-        subs = (e.operand,) if isinstance(e, (Neg, Not)) else (e.left, e.right) if isinstance(e, BinOp) \
-            else (e.body,) if isinstance(e, Reduce) else e.args
-        children = tuple(_annotate(x, ctx) for x in subs)
+        children = tuple(_annotate(x, ctx) for x in ir_children(e))
         ck = [c.kind for c in children]
         if isinstance(e, (Neg, Reduce)):
             kind = promote(*ck) if ck[0] == "bool" else ck[0]

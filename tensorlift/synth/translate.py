@@ -779,19 +779,8 @@ def _syms(e) -> set[str]:
 
 def _subst(e, env: dict[str, Affine]):
     """Index names replaced in every access (loop symbols <-> output dimensions)."""
-    if isinstance(e, ir.Access):
-        return ir.Access(e.name, tuple(i.substitute(env) if isinstance(i, Affine) else i for i in e.indices))
-    if isinstance(e, ir.Reduce):
-        return ir.Reduce(e.op, e.vars, _subst(e.body, env))
-    if isinstance(e, ir.BinOp):
-        return ir.BinOp(e.op, _subst(e.left, env), _subst(e.right, env))
-    if isinstance(e, ir.Neg):
-        return ir.Neg(_subst(e.operand, env))
-    if isinstance(e, ir.Not):
-        return ir.Not(_subst(e.operand, env))
-    if isinstance(e, ir.Call):
-        return ir.Call(e.func, tuple(_subst(a, env) for a in e.args))
-    return e
+    return ir.transform(e, lambda x: ir.Access(x.name, tuple(
+        i.substitute(env) if isinstance(i, Affine) else i for i in x.indices)) if isinstance(x, ir.Access) else None)
 
 
 def _assigned(node) -> set[str]:
@@ -970,7 +959,7 @@ def _implicit_sums(st: ir.Statement, scalars) -> ir.Statement:
         for node in _nodes(st.rhs):
             if not (isinstance(node, ir.Reduce) and node.op == "sum"):
                 continue
-            rhs = _replace(st.rhs, node, node.body)
+            rhs = ir.transform(st.rhs, lambda x, node=node: node.body if x is node else None)
             homes = reduction_homes(rhs, st.lhs.indices, size_names(rhs, st.lhs.indices, scalars))
             inside = {id(x) for x in _nodes(node.body)}
             here = tuple(homes.get(id(node.body), ()))
@@ -988,22 +977,6 @@ def _implicit_sums(st: ir.Statement, scalars) -> ir.Statement:
 def _product(e) -> bool:
     return isinstance(e, ir.Access) or isinstance(e, ir.Const) or \
         (isinstance(e, ir.BinOp) and e.op == "*" and _product(e.left) and _product(e.right))
-
-
-def _replace(e, old, new):
-    if e is old:
-        return new
-    if isinstance(e, ir.BinOp):
-        return ir.BinOp(e.op, _replace(e.left, old, new), _replace(e.right, old, new))
-    if isinstance(e, ir.Neg):
-        return ir.Neg(_replace(e.operand, old, new))
-    if isinstance(e, ir.Not):
-        return ir.Not(_replace(e.operand, old, new))
-    if isinstance(e, ir.Call):
-        return ir.Call(e.func, tuple(_replace(a, old, new) for a in e.args))
-    if isinstance(e, ir.Reduce):
-        return ir.Reduce(e.op, e.vars, _replace(e.body, old, new))
-    return e
 
 
 def _size(e) -> int:

@@ -16,7 +16,7 @@ plain TACO can express prints exactly as before) adds:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Optional, Union
 
@@ -276,6 +276,39 @@ def children(e: Expr) -> list:
     if isinstance(e, Reduce):
         return [e.body]
     return []
+
+
+def map_children(e: Expr, f) -> Expr:
+    """`e` rebuilt with `f` applied to each child expression, every other field kept (an
+    access's indices are not children: they hold variables and sizes, not tensors)."""
+    if isinstance(e, BinOp):
+        return BinOp(e.op, f(e.left), f(e.right))
+    if isinstance(e, Neg):
+        return Neg(f(e.operand))
+    if isinstance(e, Not):
+        return Not(f(e.operand))
+    if isinstance(e, Call):
+        return Call(e.func, tuple(f(a) for a in e.args))
+    if isinstance(e, Reduce):
+        return Reduce(e.op, e.vars, f(e.body))
+    return e
+
+
+def transform(e: Expr, rule) -> Expr:
+    """The one way to rewrite a tree: top down, `rule(node)` gives the node's replacement, or
+    None to keep the node and rewrite its children."""
+    new = rule(e)
+    return new if new is not None else map_children(e, lambda c: transform(c, rule))
+
+
+def transform_statement(st: Statement, rule) -> Statement:
+    """A statement with `transform` applied to its left side, right side and domain; the
+    other fields kept."""
+    lhs = transform(st.lhs, rule)
+    if not isinstance(lhs, Access):
+        raise TypeError(f"a rewrite turned the left side {st.lhs} into {lhs}")
+    domain = None if st.domain is None else transform(st.domain, rule)
+    return replace(st, lhs=lhs, rhs=transform(st.rhs, rule), domain=domain)
 
 
 def accesses(e: Expr):
