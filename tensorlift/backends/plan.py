@@ -19,8 +19,9 @@ from typing import Optional, Sequence
 
 from .. import carith
 from ..errors import TensorliftError
-from ..taco.ir import (ARITY, BINARY_OPS, COMPARISONS, FUNCTIONS, LOGICAL, Access, BinOp, Call, Const, Expr, Neg,
-                       Not, Program, Reduce, Statement, accesses, index_names, is_index_value)
+from ..taco.ops import ARITHMETIC, ARITY, COMPARISONS, FUNCTIONS, LOGICAL
+from ..taco.ir import (Access, BinOp, Call, Const, Expr, Neg, Not, Program, Reduce, Statement, accesses, index_names,
+                       is_index_value)
 from ..taco.ir import children as ir_children
 from ..taco.semantics import reduce_vars, reduction_homes, size_names
 from ..taco.parse import NAME
@@ -246,9 +247,6 @@ class _Context:
     sizes: frozenset             # names that are sizes in index expressions
 
 
-_FLOAT_FUNCTIONS = ("exp", "sqrt", "log", "tanh", "pow", "floor", "ceil")
-
-
 def _annotate(e: Expr, ctx: _Context) -> Node:
     """Kinds and reductions of every subexpression ("bool" for conditions)."""
     where = ctx.where
@@ -273,13 +271,14 @@ def _annotate(e: Expr, ctx: _Context) -> Node:
         elif isinstance(e, Not) or (isinstance(e, BinOp) and e.op in COMPARISONS + LOGICAL):
             kind = "bool"
         elif isinstance(e, BinOp):
-            if e.op not in BINARY_OPS:
+            if e.op not in ARITHMETIC:
                 raise TensorliftError(f"{where}: unsupported operator {e.op!r}")
             kind = promote(*ck)
         else:
             if e.func not in FUNCTIONS or len(e.args) != ARITY[e.func]:
                 raise TensorliftError(f"{where}: {e.func} takes {ARITY.get(e.func, 'no')} arguments")
-            kind = "float" if e.func in _FLOAT_FUNCTIONS else promote(*(ck[1:] if e.func == "where" else ck))
+            result = FUNCTIONS[e.func].result
+            kind = "float" if result == "float" else promote(*(ck[1:] if result == "branches" else ck))
     else:
         raise TensorliftError(f"{where}: unsupported expression {e!r}")
     inner = own | {v for c in children for v in c.free}

@@ -8,7 +8,6 @@ fragments it got right.
 """
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Optional
 

@@ -25,13 +25,12 @@ from ..c.affine import Affine, Product, fit
 from ..c.analysis import Analysis, fit_site
 from ..c.interp import math_name
 from ..c.slots import path_of, vector_paths
-from ..taco import ir
+from ..taco import ir, ops
 from ..taco.parse import parse_statement
 from ..taco.semantics import reduction_homes, size_names
 from ..errors import TensorliftError
 
 Expr = ir.Expr
-_FUNCTIONS = {"fabs": "abs", "labs": "abs", "llabs": "abs", "fmax": "max", "fmin": "min"}
 _MAX_NODES = 400      # an expression this large is no program a user wants to read
 
 
@@ -303,7 +302,7 @@ class _Walk:
                 return ir.Const(-v.value) if isinstance(v, ir.Const) else ir.Neg(v)
             return v if e.op == "+" else ir.Not(v)
         if isinstance(e, A.Binary):
-            if e.op not in ir.BINARY_OPS + ir.COMPARISONS + ir.LOGICAL:
+            if e.op not in ops.BINARY:
                 return None
             left, right = self.expr(e.left, frame), self.expr(e.right, frame)
             return None if left is None or right is None else ir.BinOp(e.op, left, right)
@@ -324,8 +323,8 @@ class _Walk:
                 if any(v is None and isinstance(A.strip_ref(p.type), A.Scalar) for p, v in zip(params, args)):
                     return None         # arrays are passed as nothing: their reads are traced
                 return self.inline(e.func, args)
-            name = _FUNCTIONS.get(e.func) or _FUNCTIONS.get(math_name(e.func) or "") or math_name(e.func) or e.func
-            if name not in ir.ARITY or ir.ARITY[name] != len(args) or None in args:
+            name = ops.FROM_C.get(e.func) or ops.FROM_C.get(math_name(e.func) or "") or math_name(e.func) or e.func
+            if name not in ops.ARITY or ops.ARITY[name] != len(args) or None in args:
                 return None
             return ir.Call(name, tuple(args))
         return None

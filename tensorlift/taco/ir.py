@@ -20,13 +20,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Optional, Union
 
-BINARY_OPS = ("+", "-", "*", "/")
-COMPARISONS = ("<", ">", "<=", ">=", "==", "!=")
-LOGICAL = ("&&", "||")
-FUNCTIONS = ("min", "max", "exp", "sqrt", "abs", "log", "pow", "floor", "ceil", "tanh", "where")
-ARITY = {"min": 2, "max": 2, "exp": 1, "sqrt": 1, "abs": 1, "log": 1, "pow": 2, "floor": 1,
-         "ceil": 1, "tanh": 1, "where": 3}
-REDUCTIONS = ("sum", "max", "min", "prod")
+from . import ops
 
 
 @dataclass(frozen=True)
@@ -55,7 +49,7 @@ class Neg:
     operand: "Expr"
 
     def __str__(self) -> str:
-        return f"-{_wrap(self.operand, 3)}"
+        return f"-{_wrap(self.operand, ops.precedence('-', 1))}"
 
 
 @dataclass(frozen=True)
@@ -84,7 +78,7 @@ class Not:
     operand: "Expr"
 
     def __str__(self) -> str:
-        return f"!{_wrap(self.operand, 3)}"
+        return f"!{_wrap(self.operand, ops.precedence('!', 1))}"
 
 
 @dataclass(frozen=True)
@@ -256,9 +250,11 @@ class Guarded:
 
 def _prec(e: Expr) -> int:
     if isinstance(e, BinOp):
-        return {"||": -2, "&&": -1, "+": 1, "-": 1, "*": 2, "/": 2}.get(e.op, 0)
-    if isinstance(e, (Neg, Not)):
-        return 3
+        return ops.precedence(e.op) if e.op in ops.BINARY else 0
+    if isinstance(e, Neg):
+        return ops.precedence("-", 1)
+    if isinstance(e, Not):
+        return ops.precedence("!", 1)
     return 4
 
 
@@ -354,12 +350,10 @@ def extension_used(st: Statement) -> Optional[str]:
             return f"the index {e.name} used as a value in `{st}` (plain TACO reads it as a tensor)"
         if isinstance(e, Reduce):
             return f"the {e.op} reduction `{e}`"
-        if isinstance(e, Not) or (isinstance(e, BinOp) and e.op not in BINARY_OPS):
+        if isinstance(e, Not) or (isinstance(e, BinOp) and e.op not in ops.ARITHMETIC):
             return f"the condition `{e}`"
-        if isinstance(e, Call) and e.func not in _PLAIN_FUNCTIONS:
+        if isinstance(e, Call) and e.func not in ops.PLAIN_FUNCTIONS:
             return f"the function {e.func} in `{e}`"
         todo += children(e)
     return None
 
-
-_PLAIN_FUNCTIONS = ("min", "max", "exp", "sqrt", "abs")   # what the original IR had, kept by the taco target

@@ -15,9 +15,9 @@ import re
 from typing import NamedTuple, NoReturn, Optional, Union
 
 from ..errors import TensorliftError
-from .ir import (ARITY, children, COMPARISONS, REDUCTIONS, Access, BinOp, Call, Condition, Const, Expr, Guarded, Neg,
-                 compare_intervals, intersect_intervals, key_terms,
-                 Not, Program, Reduce, Statement, index_vars)
+from .ops import ARITY, COMPARISONS, REDUCTIONS
+from .ir import (children, Access, BinOp, Call, Condition, Const, Expr, Guarded, Neg, compare_intervals,
+                 intersect_intervals, key_terms, Not, Program, Reduce, Statement, index_vars)
 
 MAX_DEPTH = 64
 """Deeper nesting of brackets and unary minus is refused, so recursion stays far below
