@@ -449,7 +449,7 @@ class _Generator:
         e, d = n.expr, self.d
         if isinstance(e, Const):
             return _number(e.value)
-        if isinstance(e, Access) and is_index_value(e, self.st.statement):
+        if isinstance(e, Access) and is_index_value(e, self.st.statement.lhs):
             return Val(d.arange(self._extent(e.name), 0, 1), (e.name,), "int")   # a domain's index
         if isinstance(e, Access) and not all(isinstance(i, str) for i in e.indices):
             return self._reduce(self._gather(e, n), n)

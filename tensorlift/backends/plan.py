@@ -133,7 +133,7 @@ def make_plan(program: Program, sig: Signature, reserved=PYTHON_RESERVED) -> Pla
     for st in program.statements:
         where = f"in `{st}`"
         for a in accesses(st.rhs):
-            if is_index_value(a, st):
+            if is_index_value(a, st.lhs):
                 continue
             t = tensors.get(a.name)
             if t is None or a.name not in defined:

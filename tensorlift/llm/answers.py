@@ -21,7 +21,7 @@ from typing import NoReturn, Optional
 
 from ..taco import ops
 from ..taco.ir import Access, BinOp, Call, Const, Expr, Neg, Program, Reduce, Statement, accesses, index_vars
-from ..taco.parse import IDENT, NAME, NUMBER, Parser, Token
+from ..taco.parse import IDENT, NAME, NUMBER, Parser, Token, affine_index
 
 MISSING = Access("_", ())
 """Left side of a statement whose answer gave none."""
@@ -97,7 +97,7 @@ class _Lenient(Parser):
             return self.made(Call(func, tuple(args)))
         if all(plain):
             return Access(name, tuple(plain))  # type: ignore[arg-type]
-        if all(p or _index_like(a) for p, a in zip(plain, args)):
+        if all(p or affine_index(a) for p, a in zip(plain, args)):
             return Access(name, tuple(p or a for p, a in zip(plain, args)))   # `x(i+k)`
         if _SUM.fullmatch(name) and all(plain[:-1]):
             return args[-1]
@@ -150,17 +150,6 @@ class _Lenient(Parser):
 
 def _indexed(e: Expr) -> bool:
     return any(a.indices for a in accesses(e))
-
-
-def _index_like(e: Expr) -> bool:
-    """An affine index expression: names and integers under `+ - *`."""
-    if isinstance(e, Access):
-        return not e.indices
-    if isinstance(e, Const):
-        return isinstance(e.value, int)
-    if isinstance(e, Neg):
-        return _index_like(e.operand)
-    return isinstance(e, BinOp) and e.op in "+-*" and _index_like(e.left) and _index_like(e.right)
 
 
 def _plain_name(e: Expr) -> Optional[str]:

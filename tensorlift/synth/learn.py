@@ -70,7 +70,7 @@ def map_program(program: Program, sig: Signature) -> Optional[Program]:
     for st in program.statements:
         used.append((st.lhs.name, len(st.lhs.indices), True))
         used += [(a.name, len(a.indices), False) for e in (st.rhs, st.domain) if e is not None
-                 for a in accesses(e) if not is_index_value(a, st)]
+                 for a in accesses(e) if not is_index_value(a, st.lhs)]
 
     def fits(kernel_name: str, order: int) -> bool:
         if kernel_name in orders:
@@ -112,7 +112,7 @@ def _rename(st: Statement, m: dict[str, str]) -> Statement:
     """The statement with every tensor named by `m` (a KeyError for a name it lacks); the left
     side's variables used as numbers are not tensors and keep their names."""
     return transform_statement(st, lambda x: Access(m[x.name], x.indices)
-                               if isinstance(x, Access) and not is_index_value(x, st) else None)
+                               if isinstance(x, Access) and not is_index_value(x, st.lhs) else None)
 
 
 # ---------------------------------------------------------------- counts

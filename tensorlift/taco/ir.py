@@ -330,10 +330,10 @@ def index_vars(e: Expr, sizes=frozenset()) -> set[str]:
     return {v for a in accesses(e) for i in a.indices for v in index_names(i) if v not in sizes}
 
 
-def is_index_value(a: Access, st: Statement) -> bool:
+def is_index_value(a: Access, lhs: Access) -> bool:
     """A left-side variable used as a number (`where(j <= i, A(i,j), 0)`: the position), as
     the evaluator reads a bare name that is one of the left side's indices."""
-    return not a.indices and a.name in st.lhs.indices
+    return not a.indices and a.name in lhs.indices
 
 
 def extension_used(st: Statement) -> Optional[str]:
@@ -346,7 +346,7 @@ def extension_used(st: Statement) -> Optional[str]:
         e = todo.pop()
         if isinstance(e, Access) and not all(isinstance(i, str) for i in e.indices):
             return f"the index expression in `{e}`"
-        if isinstance(e, Access) and is_index_value(e, st):
+        if isinstance(e, Access) and is_index_value(e, st.lhs):
             return f"the index {e.name} used as a value in `{st}` (plain TACO reads it as a tensor)"
         if isinstance(e, Reduce):
             return f"the {e.op} reduction `{e}`"

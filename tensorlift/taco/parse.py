@@ -259,7 +259,7 @@ class Parser:
             e = self.arith()
             if isinstance(e, Access) and not e.indices and IDENT.fullmatch(e.name):
                 e = e.name
-            elif not _affine(e):
+            elif not affine_index(e):
                 self.fail(f"an index must be a variable or an affine expression, not {e}", tok.pos)
             names.append(e)
             if self.at_op(")"):
@@ -308,15 +308,15 @@ class Parser:
         return Program(tuple(statements))
 
 
-def _affine(e) -> bool:
+def affine_index(e) -> bool:
     """Sums of products of names and integers: what an index may be."""
     if isinstance(e, Const):
         return isinstance(e.value, int)
     if isinstance(e, Access):
         return not e.indices
     if isinstance(e, Neg):
-        return _affine(e.operand)
-    return isinstance(e, BinOp) and e.op in "+-*" and _affine(e.left) and _affine(e.right)
+        return affine_index(e.operand)
+    return isinstance(e, BinOp) and e.op in "+-*" and affine_index(e.left) and affine_index(e.right)
 
 
 def number(text: str) -> Const:

@@ -16,7 +16,7 @@ import operator
 from typing import Callable, Optional, Sequence
 
 from ..signature import Signature
-from .ir import Access, Expr, accesses
+from .ir import Access, Expr, accesses, is_index_value
 
 
 class ExtentError(ValueError):
@@ -43,7 +43,7 @@ def extents(lhs: Optional[Access], rhs: Expr, shape_of: Callable[[Access], Seque
     ext: dict = dict(zip(lhs.indices, lhs_shape)) if lhs is not None and lhs_shape is not None else {}
     fixed = set(ext)
     for a in accesses(rhs):
-        if lhs is not None and not a.indices and a.name in lhs.indices:
+        if lhs is not None and is_index_value(a, lhs):
             continue                    # a position used as a number
         for v, n in zip(a.indices, shape_of(a)):
             if not isinstance(v, str) or v in sizes:

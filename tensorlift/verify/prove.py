@@ -32,7 +32,8 @@ from ..c.slots import array_pointer, bind
 from ..errors import KernelRunError, TensorliftError, UnsupportedConstruct
 from ..signature import Signature
 from ..taco.ops import COMPARISONS, LOGICAL
-from ..taco.ir import Access, BinOp, Call, Const, Expr, Neg, Not, Program, Reduce, accesses, children, index_vars
+from ..taco.ir import (Access, BinOp, Call, Const, Expr, Neg, Not, Program, Reduce, accesses, children, index_vars,
+                       is_index_value)
 from ..taco.typing import ExtentError, extents, dtypes_of
 from ..taco.semantics import reduce_vars, reduction_homes, size_names
 from . import symbolic as S
@@ -249,7 +250,7 @@ def check_names(program: Program, sig: Signature) -> None:
             raise TensorliftError(f"'{st.lhs.name}' is not an output of {sig.function} "
                                   f"(outputs: {', '.join(sig.outputs) or 'none'})")
         for a in [st.lhs, *accesses(st.rhs)]:
-            if a is not st.lhs and not a.indices and a.name in st.lhs.indices:
+            if a is not st.lhs and is_index_value(a, st.lhs):
                 continue                    # a position used as a number, as the evaluator reads it
             if a.name in orders:
                 if len(a.indices) != orders[a.name]:
