@@ -29,7 +29,7 @@ from ..c.affine import Affine
 from ..c.analysis import Analysis
 from ..c import ast as A
 from .guide import REDUCTION, Hints
-from ..taco.ops import FUNCTIONS
+from ..taco.ops import GRAMMAR_FUNCTIONS
 from ..taco.ir import Const
 
 SMOOTH = 0.02          # weight of a type-correct production the guidance never saw
@@ -202,12 +202,10 @@ def _structural(h: Hints, accumulate_ok: bool) -> list[tuple]:
         row("F", "paren", ("E",), 0.08 if ops["+"] + ops["-"] else 0.03, False, 0.03),
     ]
     calls = h.calls
-    for fn, op in FUNCTIONS.items():
-        if op.weight is None:
-            continue
-        n = calls[fn] + calls["f" + fn] + (calls["select"] if op.arity == 2 else 0)
+    for op in GRAMMAR_FUNCTIONS:
+        n = calls[op.name] + calls["f" + op.name] + (calls["select"] if op.arity == 2 else 0)
         if n:
-            rows.append(row("F", fn, ("E",) * op.arity, op.weight, True, op.weight))
+            rows.append(row("F", op.name, ("E",) * op.arity, op.weight, True, op.weight))
     return rows
 
 

@@ -515,7 +515,7 @@ class _Walk:
         cond = self.expr(node.cond, frame)
         if cond is None:
             return self.spoil(node, frame)      # a condition on loop variables: no select
-        if not any(isinstance(x, ir.Access) and x.name not in self.fixed for x in _nodes(cond)):
+        if not any(isinstance(x, ir.Access) and x.name not in self.fixed for x in ir.nodes(cond)):
             for b in (node.then, node.other):   # on sizes and flags: the side that ran is this case
                 self.stmt(b, frame)
             return
@@ -583,12 +583,12 @@ class _Walk:
         (`for (k = i+1; k < m; k++) s += ...`) is beyond the notation, and said so."""
         def fold(after, p, before):
             red = _fold(after, p, before, sym)
-            if red is None and after is not None and p not in _nodes(after) and sym in _syms(after):
+            if red is None and after is not None and p not in ir.nodes(after) and sym in _syms(after):
                 # set anew by every iteration (a scratch row, the last element seen): after
                 # the loop, what the last iteration set
                 last = self._last_iteration(node)
                 return _subst(after, {sym: last}) if last is not None else None
-            if red is None or not any(isinstance(x, ir.Reduce) and sym in x.vars for x in _nodes(red)):
+            if red is None or not any(isinstance(x, ir.Reduce) and sym in x.vars for x in ir.nodes(red)):
                 return red
             entries = [e for es in self.facts.site_trace.values() for e in es if id(node) in e[4]]
             if entries:
@@ -642,7 +642,7 @@ def _fold(after, p: ir.Access, before, sym: str) -> Optional[Expr]:
         return None
     if after == p:
         return before
-    if p not in _nodes(after):
+    if p not in ir.nodes(after):
         return after if sym not in _syms(after) else None
     if before is None:
         return None
@@ -650,7 +650,7 @@ def _fold(after, p: ir.Access, before, sym: str) -> Optional[Expr]:
     if parts is None:
         return None
     op, body = parts
-    if p in _nodes(body):
+    if p in ir.nodes(body):
         return None
     shift = Affine(((sym, 1),), -1)
     if op != "diff" and _subst(body, {sym: Affine((), -1)}) == before:
@@ -695,7 +695,7 @@ def _reduction(e: Expr, p) -> Optional[tuple[str, Expr]]:
         return e.func, other
     if isinstance(e, ir.Call) and e.func == "where":   # (a max or min select is `max`/`min` already: _select)
         cond, a, b = e.args
-        if b == p and isinstance(a, ir.BinOp) and a.op == "+" and p in (a.left, a.right) and p not in _nodes(cond):
+        if b == p and isinstance(a, ir.BinOp) and a.op == "+" and p in (a.left, a.right) and p not in ir.nodes(cond):
             term = a.right if a.left == p else a.left     # a conditional sum: `if (c) s += e`
             return "sum", ir.Call("where", (cond, term, ir.Const(0)))
     return None
@@ -751,12 +751,6 @@ def _select(cond, a, b):
 
 def _binop(op: str, a, b):
     return None if a is None or b is None else ir.BinOp(op, a, b)
-
-
-def _nodes(e):
-    yield e
-    for c in ir.children(e):
-        yield from _nodes(c)
 
 
 def _syms(e) -> set[str]:
@@ -929,7 +923,8 @@ def translate(analysis: Analysis, facts: TraceFacts) -> tuple[dict[str, list[ir.
         value = walk.elem.get(name)
         if value is None or name not in walk.stored or _syms(value) or _size(value) > _MAX_NODES:
             continue
-        if any(isinstance(x, ir.Access) and x.name.startswith("§") and not x.name[1:].isdigit() for x in _nodes(value)):
+        if any(isinstance(x, ir.Access) and x.name.startswith("§") and not x.name[1:].isdigit()
+               for x in ir.nodes(value)):
             continue
         order = len(analysis.layouts[name].shape) if name in analysis.layouts else 0
         value = _every_lane(value, analysis.layouts[name].shape if name in analysis.layouts else ())
@@ -955,12 +950,12 @@ def _implicit_sums(st: ir.Statement, scalars) -> ir.Statement:
     same place (and moves no sum dropped before)."""
     implicit = 0            # variables summed implicitly so far
     while True:
-        for node in _nodes(st.rhs):
+        for node in ir.nodes(st.rhs):
             if not (isinstance(node, ir.Reduce) and node.op == "sum"):
                 continue
             rhs = ir.transform(st.rhs, lambda x, node=node: node.body if x is node else None)
             homes = reduction_homes(rhs, st.lhs.indices, size_names(rhs, st.lhs.indices, scalars))
-            inside = {id(x) for x in _nodes(node.body)}
+            inside = {id(x) for x in ir.nodes(node.body)}
             here = tuple(homes.get(id(node.body), ()))
             # a sum over a product may sit at any factor that holds its uses: it is the same sum
             moved = _product(node.body) and sorted(v for k, vs in homes.items() if k in inside for v in vs) \
@@ -979,7 +974,7 @@ def _product(e) -> bool:
 
 
 def _size(e) -> int:
-    return sum(1 for _ in _nodes(e))
+    return sum(1 for _ in ir.nodes(e))
 
 
 _LETTERS = "ijklmnpqrstuvwxyzabcdefgh"

@@ -274,6 +274,13 @@ def children(e: Expr) -> list:
     return []
 
 
+def nodes(e: Expr):
+    """Every node of an expression, parents before children."""
+    yield e
+    for c in children(e):
+        yield from nodes(c)
+
+
 def map_children(e: Expr, f) -> Expr:
     """`e` rebuilt with `f` applied to each child expression, every other field kept (an
     access's indices are not children: they hold variables and sizes, not tensors)."""

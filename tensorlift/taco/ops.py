@@ -15,7 +15,8 @@ An entry says how the notation writes the operator and what it means everywhere 
   uninterpreted function of the reals, the same symbol the C's call gives);
 - `c`: the C (libm) spellings that mean it, `answer` the other names a model writes for it;
 - `weight`: the static weight of its production in the grammar (None: the grammar does not
-  offer it); `precedence`: for printing, higher binds tighter.
+  offer it), `rank` the order of the grammar's function productions (the search tries
+  productions of equal cost in that order); `precedence`: for printing, higher binds tighter.
 """
 from __future__ import annotations
 
@@ -38,15 +39,16 @@ class Op:
     c: tuple[str, ...] = ()
     answer: tuple[str, ...] = ()
     weight: Optional[float] = None
+    rank: int = 0
 
 
 def _infix(name, precedence, result, ufunc, z3="arith", plain=False):
     return Op(name, 2, "infix", result, plain, ufunc, ufunc, ufunc, z3, precedence)
 
 
-def _libm(name, arity=1, plain=False, weight=None, numpy=None, torch=None):
+def _libm(name, arity=1, plain=False, weight=None, rank=0, numpy=None, torch=None):
     return Op(name, arity, "call", "float", plain, numpy or name, torch or numpy or name, numpy or name, "libm",
-              c=(name + "f",), weight=weight)
+              c=(name + "f",), weight=weight, rank=rank)
 
 
 OPS: tuple[Op, ...] = (
@@ -65,14 +67,14 @@ OPS: tuple[Op, ...] = (
     Op("-", 1, "prefix", "promote", True, "negative", "negative", "negative", "arith", 3),
     Op("!", 1, "prefix", "bool", False, "logical_not", "logical_not", "logical_not", "logic", 3),
     Op("min", 2, "call", "promote", True, "minimum", "minimum", "minimum", "exact", c=("fmin", "fminf"),
-       weight=0.3),
+       weight=0.3, rank=2),
     Op("max", 2, "call", "promote", True, "maximum", "maximum", "maximum", "exact", c=("fmax", "fmaxf"),
-       weight=0.3),
+       weight=0.3, rank=1),
     Op("abs", 1, "call", "promote", True, "abs", "abs", "abs", "exact", c=("fabs", "fabsf", "labs", "llabs"),
-       weight=0.3),
-    _libm("exp", plain=True, weight=0.3),
+       weight=0.3, rank=5),
+    _libm("exp", plain=True, weight=0.3, rank=4),
     _libm("log"),
-    _libm("sqrt", plain=True, weight=0.3),
+    _libm("sqrt", plain=True, weight=0.3, rank=3),
     _libm("pow", 2, numpy="power", torch="pow"),
     _libm("floor"),
     _libm("ceil"),
@@ -95,6 +97,8 @@ LOGICAL = tuple(n for n, o in BINARY.items() if o.z3 == "logic")
 ARITY = {n: o.arity for n, o in FUNCTIONS.items()}
 FLOAT_FUNCTIONS = tuple(n for n, o in FUNCTIONS.items() if o.result == "float")
 PLAIN_FUNCTIONS = tuple(n for n, o in FUNCTIONS.items() if o.plain)
+GRAMMAR_FUNCTIONS = tuple(sorted((o for o in FUNCTIONS.values() if o.weight is not None), key=lambda o: o.rank))
+"""The functions the grammar offers, in the order it offers them."""
 FROM_C = {c: o.name for o in FUNCTIONS.values() for c in o.c}
 """A C call's name (`fabsf`, `fmax`) -> the notation's function."""
 ALIASES = {**{n: n for n in FUNCTIONS}, **FROM_C, **{a: o.name for o in FUNCTIONS.values() for a in o.answer}}
@@ -116,4 +120,5 @@ def precedence(name: str, arity: int = 2) -> int:
 
 
 __all__ = ["Op", "OPS", "BINARY", "UNARY", "FUNCTIONS", "REDUCTIONS", "ARITHMETIC", "COMPARISONS", "LOGICAL",
-           "ARITY", "FLOAT_FUNCTIONS", "PLAIN_FUNCTIONS", "FROM_C", "ALIASES", "INT_DIVISION_BY_ZERO", "precedence"]
+           "ARITY", "FLOAT_FUNCTIONS", "GRAMMAR_FUNCTIONS", "PLAIN_FUNCTIONS", "FROM_C", "ALIASES",
+           "INT_DIVISION_BY_ZERO", "precedence"]
