@@ -15,7 +15,7 @@ import re
 from typing import NamedTuple, NoReturn, Optional, Union
 
 from ..errors import TensorliftError
-from .ops import ARITY, COMPARISONS, REDUCTIONS
+from .ops import ARITY, BINARY, REDUCTIONS, UNARY
 from .ir import (children, Access, BinOp, Call, Condition, Const, Expr, Guarded, Neg, compare_intervals,
                  intersect_intervals, key_terms, Not, Program, Reduce, Statement, index_vars)
 
@@ -25,6 +25,9 @@ Python's limit whatever the text."""
 MAX_HEIGHT = 128
 """Expression trees taller than this (`a + a + ... + a` is as tall as it is long) are refused:
 hashing, printing and evaluating the IR recurse over the tree."""
+
+_LEVEL = {p: tuple(n for n, o in BINARY.items() if o.precedence == p) for p in range(-2, 3)}
+"""The infix operators by precedence, one level of the parser each (`||` loosest, `* /` tightest)."""
 
 
 NAME = r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*|\[[0-9]+\])*"
@@ -147,44 +150,44 @@ class Parser:
         """`||` binds loosest, then `&&`, then comparisons, then `+ -`, then `* /`."""
         self._enter()
         e = self.conjunction()
-        while self.at_op("||"):
-            self.advance()
-            e = self.made(BinOp("||", e, self.conjunction()))
+        while self.at_op(*_LEVEL[-2]):
+            op = self.advance().text
+            e = self.made(BinOp(op, e, self.conjunction()))
         self.depth -= 1
         return e
 
     def conjunction(self) -> Expr:
         e = self.comparison()
-        while self.at_op("&&"):
-            self.advance()
-            e = self.made(BinOp("&&", e, self.comparison()))
+        while self.at_op(*_LEVEL[-1]):
+            op = self.advance().text
+            e = self.made(BinOp(op, e, self.comparison()))
         return e
 
     def comparison(self) -> Expr:
         """Comparisons chain to the left (`a < b == c` is `(a < b) == c`), as the printer
         writes them: it brackets only a comparison on the right of another."""
         e = self.arith()
-        while self.at_op(*COMPARISONS):
+        while self.at_op(*_LEVEL[0]):
             op = self.advance().text
             e = self.made(BinOp(op, e, self.arith()))
         return e
 
     def arith(self) -> Expr:
         e = self.term()
-        while self.at_op("+", "-"):
+        while self.at_op(*_LEVEL[1]):
             op = self.advance().text
             e = self.made(BinOp(op, e, self.term()))
         return e
 
     def term(self) -> Expr:
         e = self.unary()
-        while self.at_op("*", "/"):
+        while self.at_op(*_LEVEL[2]):
             op = self.advance().text
             e = self.made(BinOp(op, e, self.unary()))
         return e
 
     def unary(self) -> Expr:
-        if self.at_op("-", "!"):
+        if self.at_op(*UNARY):
             op = self.advance().text
             self._enter()
             e = self.made((Neg if op == "-" else Not)(self.unary()))
