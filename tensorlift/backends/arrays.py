@@ -22,8 +22,9 @@ from typing import Optional
 
 from .. import carith
 from ..errors import TensorliftError
-from ..taco.ir import (COMPARISONS, Program, LOGICAL, Access, BinOp, Call, Const, Guarded, Neg, Not, Reduce, accesses,
-                       index_names, is_index_value)
+from ..taco import ops
+from ..taco.ir import (Program, Access, BinOp, Call, Const, Guarded, Neg, Not, Reduce, accesses, index_names,
+                       is_index_value)
 from .plan import (Node, Plan, StatementPlan, TensorInfo, doc_shape, make_plan, parameter_doc, promote,
                    shape_code, shape_exprs, signature_code, size_sources)
 
@@ -80,6 +81,7 @@ def _to_c(value, buffer, dtype, strides=None):
     {put}
 '''
 
+# The helpers below give a zero divisor the value `ops.INT_DIVISION_BY_ZERO` (0), as the evaluator does.
 _CDIV = '''
 def _c_div(a, b):
     """Integer division as in C: the quotient is truncated toward zero. A zero divisor
@@ -162,7 +164,7 @@ class Dialect:
         return f"{self.lib}.asarray({v.code}, dtype={self.dtype(self.inner[v.kind])})"
 
     def call(self, func: str, args: list[Val], kind: str) -> str:
-        name = {"min": "minimum", "max": "maximum", "pow": "power" if self.lib != "torch" else "pow"}.get(func, func)
+        name = getattr(ops.FUNCTIONS[func], self.target)
         codes = [a.code for a in args]
         out = codes[0]
         if func in ("min", "max"):
@@ -184,7 +186,7 @@ class Dialect:
         if op == "sum":
             return self.sum(code, axes)
         ax = "" if not axes else f", {self.axis}={axes[0] if len(axes) == 1 else tuple(axes)}"
-        return f"{self.lib}.{op}({code}{ax})"
+        return f"{self.lib}.{getattr(ops.REDUCTIONS[op], self.target)}({code}{ax})"
 
     def clip(self, code: str, top: str) -> str:
         """Positions held in 0..top (a domain's elements never read the clipped ones)."""
@@ -274,7 +276,7 @@ def _c_div(a, b):
 
     def reduce(self, op: str, code: str, axes: list[int]) -> str:
         if op in ("sum", "max", "min") and axes:
-            name = {"sum": "sum", "max": "amax", "min": "amin"}[op]
+            name = ops.REDUCTIONS[op].torch
             return f"torch.{name}({code}, dim={axes[0] if len(axes) == 1 else tuple(axes)})"
         if op in ("max", "min", "sum"):
             return f"torch.{op}({code})"
@@ -447,7 +449,7 @@ class _Generator:
         e, d = n.expr, self.d
         if isinstance(e, Const):
             return _number(e.value)
-        if isinstance(e, Access) and is_index_value(e, self.st.statement):
+        if isinstance(e, Access) and is_index_value(e, self.st.statement.lhs):
             return Val(d.arange(self._extent(e.name), 0, 1), (e.name,), "int")   # a domain's index
         if isinstance(e, Access) and not all(isinstance(i, str) for i in e.indices):
             return self._reduce(self._gather(e, n), n)
@@ -468,12 +470,12 @@ class _Generator:
             left, right = (self._gen(c) for c in n.children)
             target = self._union(left, right)
             left, right = self._align(left, target), self._align(right, target)
-            if e.op in COMPARISONS:
+            if e.op in ops.COMPARISONS:
                 kind = promote(left.kind, right.kind)
                 v = Val(f"({self._operand(left, kind, ADD)} {e.op} {self._operand(right, kind, ADD)})",
                         target, "bool", ATOM, left.array or right.array)
                 return self._reduce(v, n)
-            if e.op in LOGICAL:
+            if e.op in ops.LOGICAL:
                 op = "&" if e.op == "&&" else "|"
                 return self._reduce(Val(f"({self._truth(left)} {op} {self._truth(right)})", target, "bool"), n)
             if e.op == "/" and n.kind == "int":

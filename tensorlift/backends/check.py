@@ -11,7 +11,8 @@ import numpy as np
 from .. import carith
 from ..errors import TensorliftError
 from ..signature import Example, Signature
-from ..synth.check import dtypes_of, example_env, input_scale
+from ..synth.check import example_env, input_scale
+from ..taco.typing import dtypes_of
 from ..taco.ir import Program
 from ..taco.parse import parse_program
 from .arrays import emit_array_code
@@ -75,7 +76,8 @@ def check_emitted(target: str, source: str, sig: Signature, examples: Iterable[E
     """Runs the source on every example and compares each output with the C result under
     the policy of `carith.close` (`rtol` overrides its tolerance). Raises TensorliftError
     naming the target, the output and the example index at the first mismatch."""
-    tol = carith.tolerance(dtypes_of(sig).values()) if rtol is None else rtol
+    dtypes = dtypes_of(sig)
+    tol = carith.tolerance(dtypes.values()) if rtol is None else rtol
     for k, ex in enumerate(examples):
         try:
             got = run_emitted(target, source, sig, ex, case_sigs)
@@ -89,7 +91,7 @@ def check_emitted(target: str, source: str, sig: Signature, examples: Iterable[E
                 continue
             if want is None:
                 raise TensorliftError(f"example {k} has no value for the output {name}")
-            problem = _compare(got[name], want, sig.dtype_of(name), tol, input_scale(ex))
+            problem = _compare(got[name], want, dtypes[name], tol, input_scale(ex))
             if problem:
                 raise TensorliftError(f"target {target}: output {name} differs from the C "
                                       f"result on example {k}: {problem}")

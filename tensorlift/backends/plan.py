@@ -19,24 +19,12 @@ from typing import Optional, Sequence
 
 from .. import carith
 from ..errors import TensorliftError
-from ..taco.ir import (ARITY, BINARY_OPS, COMPARISONS, FUNCTIONS, LOGICAL, Access, BinOp, Call, Const, Expr, Neg,
-                       Not, Program, Reduce, Statement, accesses, index_names, is_index_value)
-from ..taco.ir import children as ir_children
-from ..taco.semantics import reduce_vars, reduction_homes, size_names
+from ..taco.ir import Access, Const, Program, Statement, accesses, index_names, is_index_value, nodes
+from ..taco.semantics import size_names
+from ..taco.typing import Node, annotate, kind_of_ctype, promote
 from ..taco.parse import NAME
 from ..signature import Param, Signature
 from .names import PYTHON_RESERVED, Namer
-
-def kind_of_ctype(ctype: str, what: str) -> str:
-    if carith.is_int(ctype):
-        return "int"
-    if carith.is_float(ctype):
-        return "float"
-    raise TensorliftError(f"{what} has C type {ctype!r}; the back ends support {', '.join(carith.DTYPES)}")
-
-
-def promote(*kinds: str) -> str:
-    return "float" if "float" in kinds else "int"
 
 
 @dataclass
@@ -52,17 +40,6 @@ class TensorInfo:
     @property
     def fixed_kind(self) -> bool:
         return self.role != "temp"
-
-
-@dataclass
-class Node:
-    """A subexpression with what the back ends need: its kind, the variables summed right
-    here, and the variables still free after that (in the statement's variable order)."""
-    expr: Expr
-    children: tuple["Node", ...]
-    kind: str                    # "int" | "float" | "bool" (a condition)
-    reduce: tuple[str, ...]
-    free: tuple[str, ...]
 
 
 @dataclass
@@ -132,7 +109,7 @@ def make_plan(program: Program, sig: Signature, reserved=PYTHON_RESERVED) -> Pla
     for st in program.statements:
         where = f"in `{st}`"
         for a in accesses(st.rhs):
-            if is_index_value(a, st):
+            if is_index_value(a, st.lhs):
                 continue
             t = tensors.get(a.name)
             if t is None or a.name not in defined:
@@ -167,13 +144,10 @@ def make_plan(program: Program, sig: Signature, reserved=PYTHON_RESERVED) -> Pla
                     elif v not in rhs_vars:
                         rhs_vars.append(v)
         var_order = tuple(lhs.indices) + tuple(v for v in rhs_vars if v not in lhs.indices)
-        ctx = _Context(reduction_homes(st.rhs, lhs.indices, sizes), var_order, kinds, where,
-                       frozenset(lhs.indices), sizes)
-        root = _annotate(st.rhs, ctx)
+        root = annotate(st.rhs, kinds, var_order, lhs.indices, sizes, where)
         domain = None
         if st.domain is not None:
-            domain = _annotate(st.domain, _Context({}, var_order, kinds, where, frozenset(lhs.indices),
-                                                   sizes))
+            domain = annotate(st.domain, kinds, var_order, lhs.indices, sizes, where, sums=False)
             reads.update(a.name for a in accesses(st.domain) if a.name in tensors)
             if not exists:
                 raise TensorliftError(f"{where}: {lhs.name} has no value outside the statement's domain")
@@ -216,16 +190,10 @@ def inner_dtypes(program: Program, sig: Signature) -> dict[str, str]:
     output is a float (an integer result of float arithmetic is computed in double, as a
     `double` constant makes the C do), float64 otherwise."""
     types = set(sig.types_used or ()) | {p.dtype for p in sig.params} | {sig.returns} - {None}
-    constants = [e.value for st in program.statements for e in _walk(st.rhs) if isinstance(e, Const)]
+    constants = [e.value for st in program.statements for e in nodes(st.rhs) if isinstance(e, Const)]
     wide = bool(types & set(WIDE_INTS)) or any(isinstance(v, int) and not -2 ** 31 <= v < 2 ** 31 for v in constants)
     single = "float" in types and "double" not in types and all(carith.is_float(sig.dtype_of(o)) for o in sig.outputs)
     return {"int": "int64" if wide else "int32", "float": "float32" if single else "float64"}
-
-
-def _walk(e: Expr):
-    yield e
-    for c in ir_children(e):
-        yield from _walk(c)
 
 
 def _check_order(a: Access, t: TensorInfo, where: str) -> None:
@@ -234,63 +202,6 @@ def _check_order(a: Access, t: TensorInfo, where: str) -> None:
     if len(a.indices) != t.order:
         raise TensorliftError(f"{where}: {a} has {len(a.indices)} indices but {t.name} has "
                               f"order {t.order}")
-
-
-@dataclass
-class _Context:
-    homes: dict                  # node id -> variables implicitly summed there
-    order: tuple[str, ...]
-    kinds: dict[str, str]
-    where: str
-    keep: frozenset              # the left side's variables
-    sizes: frozenset             # names that are sizes in index expressions
-
-
-_FLOAT_FUNCTIONS = ("exp", "sqrt", "log", "tanh", "pow", "floor", "ceil")
-
-
-def _annotate(e: Expr, ctx: _Context) -> Node:
-    """Kinds and reductions of every subexpression ("bool" for conditions)."""
-    where = ctx.where
-    own: set[str] = set()
-    if isinstance(e, Access):
-        children: tuple[Node, ...] = ()
-        if not e.indices and e.name in ctx.keep:        # the position, as a number
-            kind, own = "int", {e.name}
-        else:
-            kind = ctx.kinds[e.name]
-            own = {v for i in e.indices for v in index_names(i) if v not in ctx.sizes}
-    elif isinstance(e, Const):
-        if isinstance(e.value, bool) or not isinstance(e.value, (int, float)):
-            raise TensorliftError(f"{where}: unsupported constant {e.value!r}")
-        children = ()
-        kind = "int" if isinstance(e.value, int) else "float"
-    elif isinstance(e, (Neg, Not, BinOp, Call, Reduce)):
-        subs = (e.operand,) if isinstance(e, (Neg, Not)) else (e.left, e.right) if isinstance(e, BinOp) \
-            else (e.body,) if isinstance(e, Reduce) else e.args
-        children = tuple(_annotate(x, ctx) for x in subs)
-        ck = [c.kind for c in children]
-        if isinstance(e, (Neg, Reduce)):
-            kind = promote(*ck) if ck[0] == "bool" else ck[0]
-        elif isinstance(e, Not) or (isinstance(e, BinOp) and e.op in COMPARISONS + LOGICAL):
-            kind = "bool"
-        elif isinstance(e, BinOp):
-            if e.op not in BINARY_OPS:
-                raise TensorliftError(f"{where}: unsupported operator {e.op!r}")
-            kind = promote(*ck)
-        else:
-            if e.func not in FUNCTIONS or len(e.args) != ARITY[e.func]:
-                raise TensorliftError(f"{where}: {e.func} takes {ARITY.get(e.func, 'no')} arguments")
-            kind = "float" if e.func in _FLOAT_FUNCTIONS else promote(*(ck[1:] if e.func == "where" else ck))
-    else:
-        raise TensorliftError(f"{where}: unsupported expression {e!r}")
-    inner = own | {v for c in children for v in c.free}
-    if isinstance(e, Reduce):
-        reduce = tuple(v for v in reduce_vars(e, ctx.keep, ctx.sizes) if v in inner)
-    else:
-        reduce = tuple(ctx.homes.get(id(e), ()))
-    free = tuple(v for v in ctx.order if v in inner and v not in reduce)
-    return Node(e, children, kind, reduce, free)
 
 
 _SIZE_NAME = re.compile(NAME)

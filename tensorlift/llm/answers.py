@@ -19,8 +19,9 @@ import re
 from dataclasses import dataclass, field
 from typing import NoReturn, Optional
 
-from ..taco.ir import REDUCTIONS, Access, BinOp, Call, Const, Expr, Neg, Program, Reduce, Statement, accesses, index_vars
-from ..taco.parse import ARITY, IDENT, NAME, NUMBER, Parser, Token
+from ..taco import ops
+from ..taco.ir import Access, BinOp, Call, Const, Expr, Neg, Program, Reduce, Statement, accesses, index_vars
+from ..taco.parse import IDENT, NAME, NUMBER, Parser, Token, affine_index
 
 MISSING = Access("_", ())
 """Left side of a statement whose answer gave none."""
@@ -31,14 +32,6 @@ _TOKEN = re.compile(
     re.S,
 )
 _ASSIGN = {"=": "=", ":=": "=", "+=": "+=", "-=": "-=", "*=": "*=", "/=": "/="}
-_BINARY = {"+", "-", "*", "/"}
-_DOMAIN_OPS = ("<", ">", "<=", ">=", "==", "!=", "&&", "||")
-_FUNCTION_ALIASES = {
-    **{f: f for f in ARITY},
-    "fmin": "min", "fminf": "min", "fmax": "max", "fmaxf": "max", "expf": "exp",
-    "sqrtf": "sqrt", "fabs": "abs", "fabsf": "abs", "select": "where", "logf": "log", "powf": "pow",
-    "tanhf": "tanh", "floorf": "floor", "ceilf": "ceil",
-}
 _SUM = re.compile(r"(?:sum|Sum|SUM)(?:_[A-Za-z0-9_]+)?")
 
 _REPLACE = [
@@ -93,18 +86,18 @@ class _Lenient(Parser):
         self.expect(")")
         plain = [_plain_name(a) for a in args]
         op = name.lower()
-        if op in REDUCTIONS and op != "sum" and args and all(plain[:-1]) and \
+        if op in ops.REDUCTIONS and op != "sum" and args and all(plain[:-1]) and \
                 set(plain[:-1]) <= index_vars(args[-1]):
             # `max(j, A(i,j))`, `prod(x(i))`: a reduction (sums stay TACO's implicit ones)
             return self.made(Reduce(op, tuple(plain[:-1]), args[-1]))
-        func = _FUNCTION_ALIASES.get(op)
+        func = ops.ALIASES.get(op)
         if func is not None:
-            if len(args) != ARITY[func]:
+            if len(args) != ops.ARITY[func]:
                 self.fail("arity")
             return self.made(Call(func, tuple(args)))
         if all(plain):
             return Access(name, tuple(plain))  # type: ignore[arg-type]
-        if all(p or _index_like(a) for p, a in zip(plain, args)):
+        if all(p or affine_index(a) for p, a in zip(plain, args)):
             return Access(name, tuple(p or a for p, a in zip(plain, args)))   # `x(i+k)`
         if _SUM.fullmatch(name) and all(plain[:-1]):
             return args[-1]
@@ -159,17 +152,6 @@ def _indexed(e: Expr) -> bool:
     return any(a.indices for a in accesses(e))
 
 
-def _index_like(e: Expr) -> bool:
-    """An affine index expression: names and integers under `+ - *`."""
-    if isinstance(e, Access):
-        return not e.indices
-    if isinstance(e, Const):
-        return isinstance(e.value, int)
-    if isinstance(e, Neg):
-        return _index_like(e.operand)
-    return isinstance(e, BinOp) and e.op in "+-*" and _index_like(e.left) and _index_like(e.right)
-
-
 def _plain_name(e: Expr) -> Optional[str]:
     if isinstance(e, Access) and not e.indices and IDENT.fullmatch(e.name):
         return e.name
@@ -217,7 +199,7 @@ def _prefix(tokens: list[Token], start: int, stop: int,
             budget.spend(q - start + 1)
             if stopped.deep:  # every start inside this nest would fail the same way
                 return None, max(q, start + 1)
-            if q - 1 > start and tokens[q - 1].kind == "op" and tokens[q - 1].text in _BINARY:
+            if q - 1 > start and tokens[q - 1].kind == "op" and tokens[q - 1].text in ops.ARITHMETIC:
                 stop = q - 1
                 continue
             break
@@ -321,7 +303,7 @@ def _line_statements(line: str, budget: _Budget) -> tuple[list[Statement], list[
             st = _statement(lhs, _ASSIGN[tokens[a].text], e)
             if end + 1 < stop and tokens[end].kind == "name" and tokens[end].text == "for":
                 domain, after = _prefix(tokens, end + 1, stop, budget)    # `... for j <= i`
-                if domain is not None and isinstance(domain, BinOp) and domain.op in _DOMAIN_OPS:
+                if domain is not None and isinstance(domain, BinOp) and domain.op in ops.COMPARISONS + ops.LOGICAL:
                     st, cursor = Statement(st.lhs, st.rhs, st.accumulate, domain), after
             named.append(st)
     if budget.ok:

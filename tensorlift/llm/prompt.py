@@ -8,11 +8,14 @@ from __future__ import annotations
 from typing import Optional
 
 from ..signature import Signature
+from ..taco import ops
 
 SYSTEM = ("You translate C and C++ functions into TACO tensor index notation. "
           "You answer with the formula only.")
 
-CONVENTIONS = """\
+_PAIRS = [n for n, o in ops.FUNCTIONS.items() if o.arity == 2 and o.result == "promote"]     # min, max
+_ELEMENT = [n for n, o in ops.FUNCTIONS.items() if o.result != "branches" and n not in _PAIRS]
+CONVENTIONS = f"""\
 Conventions:
 - Tensor names are the parameter names; a struct field is written `s.vals`.
 - A scalar is an order-0 tensor written by its name alone, e.g. `gain * u(i)`.
@@ -22,8 +25,8 @@ Conventions:
 - One statement per line; write several statements if the function writes several arrays.
 - Beyond sums of products, when the code needs them:
   reductions `max(j, A(i,j))`, `min(j, ...)`, `prod(j, ...)`, `sum(j, ...)`;
-  selects `where(x(i) > 0, x(i), 0)` with `< > <= >= == != && || !`;
-  functions `abs exp log sqrt pow floor ceil tanh` and two-argument `min`, `max`;
+  selects `where(x(i) > 0, x(i), 0)` with `{' '.join(ops.COMPARISONS + ops.LOGICAL + ('!',))}`;
+  functions `{' '.join(_ELEMENT)}` and two-argument {', '.join(f'`{n}`' for n in _PAIRS)};
   index expressions `x(i+k)`, `x(2*i)`, `x(n-1-i)`;
   a partial output `C(i,j) = ... for j <= i` (other elements keep their values).
 - Answer with the formula only: no prose, no code fences."""

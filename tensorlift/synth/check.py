@@ -9,13 +9,7 @@ from .. import carith
 from ..signature import Example, Signature
 from ..taco.evaluate import EvalError, evaluate
 from ..taco.ir import Program, Statement
-
-
-def dtypes_of(sig: Signature) -> dict[str, str]:
-    d = {p.name: p.dtype for p in sig.params}
-    if sig.returns:
-        d[sig.function] = sig.returns
-    return d
+from ..taco.typing import dtypes_of
 
 
 def input_scale(ex: Example) -> float:

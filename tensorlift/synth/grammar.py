@@ -29,6 +29,7 @@ from ..c.affine import Affine
 from ..c.analysis import Analysis
 from ..c import ast as A
 from .guide import REDUCTION, Hints
+from ..taco.ops import GRAMMAR_FUNCTIONS
 from ..taco.ir import Const
 
 SMOOTH = 0.02          # weight of a type-correct production the guidance never saw
@@ -201,10 +202,10 @@ def _structural(h: Hints, accumulate_ok: bool) -> list[tuple]:
         row("F", "paren", ("E",), 0.08 if ops["+"] + ops["-"] else 0.03, False, 0.03),
     ]
     calls = h.calls
-    for fn, arity in (("max", 2), ("min", 2), ("sqrt", 1), ("exp", 1), ("abs", 1)):
-        n = calls[fn] + calls["f" + fn] + (calls["select"] if arity == 2 else 0)
+    for op in GRAMMAR_FUNCTIONS:
+        n = calls[op.name] + calls["f" + op.name] + (calls["select"] if op.arity == 2 else 0)
         if n:
-            rows.append(row("F", fn, ("E",) * arity, 0.3, True, 0.3))
+            rows.append(row("F", op.name, ("E",) * op.arity, op.weight, True, op.weight))
     return rows
 
 

@@ -8,13 +8,13 @@ fragments it got right.
 """
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Optional
 
 from ..llm.answers import MISSING, parse_answer
 from .guide import REDUCTION, Guidance, Hints
-from ..taco.ir import Access, BinOp, Call, Const, Expr, Neg, Program, Statement, accesses
+from ..taco.ir import (Access, BinOp, Call, Const, Expr, Neg, Program, Statement, accesses, is_index_value,
+                       transform_statement)
 from ..signature import Signature
 
 
@@ -69,7 +69,8 @@ def map_program(program: Program, sig: Signature) -> Optional[Program]:
     used: list[tuple[str, int, bool]] = []       # (model name, order, on the left)
     for st in program.statements:
         used.append((st.lhs.name, len(st.lhs.indices), True))
-        used += [(a.name, len(a.indices), False) for a in accesses(st.rhs)]
+        used += [(a.name, len(a.indices), False) for e in (st.rhs, st.domain) if e is not None
+                 for a in accesses(e) if not is_index_value(a, st.lhs)]
 
     def fits(kernel_name: str, order: int) -> bool:
         if kernel_name in orders:
@@ -102,22 +103,16 @@ def map_program(program: Program, sig: Signature) -> Optional[Program]:
         mapping[name] = free[0]
         claimed.add(free[0])
     try:
-        return Program(tuple(Statement(_rename(st.lhs, mapping), _rename(st.rhs, mapping), st.accumulate)
-                             for st in program.statements))
+        return Program(tuple(_rename(st, mapping) for st in program.statements))
     except KeyError:
         return None
 
 
-def _rename(e: Expr, m: dict[str, str]) -> Expr:
-    if isinstance(e, Access):
-        return Access(m[e.name], e.indices)
-    if isinstance(e, Neg):
-        return Neg(_rename(e.operand, m))
-    if isinstance(e, BinOp):
-        return BinOp(e.op, _rename(e.left, m), _rename(e.right, m))
-    if isinstance(e, Call):
-        return Call(e.func, tuple(_rename(a, m) for a in e.args))
-    return e
+def _rename(st: Statement, m: dict[str, str]) -> Statement:
+    """The statement with every tensor named by `m` (a KeyError for a name it lacks); the left
+    side's variables used as numbers are not tensors and keep their names."""
+    return transform_statement(st, lambda x: Access(m[x.name], x.indices)
+                               if isinstance(x, Access) and not is_index_value(x, st.lhs) else None)
 
 
 # ---------------------------------------------------------------- counts

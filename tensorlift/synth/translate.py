@@ -25,13 +25,12 @@ from ..c.affine import Affine, Product, fit
 from ..c.analysis import Analysis, fit_site
 from ..c.interp import math_name
 from ..c.slots import path_of, vector_paths
-from ..taco import ir
+from ..taco import ir, ops
 from ..taco.parse import parse_statement
 from ..taco.semantics import reduction_homes, size_names
 from ..errors import TensorliftError
 
 Expr = ir.Expr
-_FUNCTIONS = {"fabs": "abs", "labs": "abs", "llabs": "abs", "fmax": "max", "fmin": "min"}
 _MAX_NODES = 400      # an expression this large is no program a user wants to read
 
 
@@ -303,7 +302,7 @@ class _Walk:
                 return ir.Const(-v.value) if isinstance(v, ir.Const) else ir.Neg(v)
             return v if e.op == "+" else ir.Not(v)
         if isinstance(e, A.Binary):
-            if e.op not in ir.BINARY_OPS + ir.COMPARISONS + ir.LOGICAL:
+            if e.op not in ops.BINARY:
                 return None
             left, right = self.expr(e.left, frame), self.expr(e.right, frame)
             return None if left is None or right is None else ir.BinOp(e.op, left, right)
@@ -324,8 +323,8 @@ class _Walk:
                 if any(v is None and isinstance(A.strip_ref(p.type), A.Scalar) for p, v in zip(params, args)):
                     return None         # arrays are passed as nothing: their reads are traced
                 return self.inline(e.func, args)
-            name = _FUNCTIONS.get(e.func) or _FUNCTIONS.get(math_name(e.func) or "") or math_name(e.func) or e.func
-            if name not in ir.ARITY or ir.ARITY[name] != len(args) or None in args:
+            name = ops.FROM_C.get(e.func) or ops.FROM_C.get(math_name(e.func) or "") or math_name(e.func) or e.func
+            if name not in ops.ARITY or ops.ARITY[name] != len(args) or None in args:
                 return None
             return ir.Call(name, tuple(args))
         return None
@@ -516,7 +515,7 @@ class _Walk:
         cond = self.expr(node.cond, frame)
         if cond is None:
             return self.spoil(node, frame)      # a condition on loop variables: no select
-        if not any(isinstance(x, ir.Access) and x.name not in self.fixed for x in _nodes(cond)):
+        if not any(isinstance(x, ir.Access) and x.name not in self.fixed for x in ir.nodes(cond)):
             for b in (node.then, node.other):   # on sizes and flags: the side that ran is this case
                 self.stmt(b, frame)
             return
@@ -584,12 +583,12 @@ class _Walk:
         (`for (k = i+1; k < m; k++) s += ...`) is beyond the notation, and said so."""
         def fold(after, p, before):
             red = _fold(after, p, before, sym)
-            if red is None and after is not None and p not in _nodes(after) and sym in _syms(after):
+            if red is None and after is not None and p not in ir.nodes(after) and sym in _syms(after):
                 # set anew by every iteration (a scratch row, the last element seen): after
                 # the loop, what the last iteration set
                 last = self._last_iteration(node)
                 return _subst(after, {sym: last}) if last is not None else None
-            if red is None or not any(isinstance(x, ir.Reduce) and sym in x.vars for x in _nodes(red)):
+            if red is None or not any(isinstance(x, ir.Reduce) and sym in x.vars for x in ir.nodes(red)):
                 return red
             entries = [e for es in self.facts.site_trace.values() for e in es if id(node) in e[4]]
             if entries:
@@ -643,7 +642,7 @@ def _fold(after, p: ir.Access, before, sym: str) -> Optional[Expr]:
         return None
     if after == p:
         return before
-    if p not in _nodes(after):
+    if p not in ir.nodes(after):
         return after if sym not in _syms(after) else None
     if before is None:
         return None
@@ -651,7 +650,7 @@ def _fold(after, p: ir.Access, before, sym: str) -> Optional[Expr]:
     if parts is None:
         return None
     op, body = parts
-    if p in _nodes(body):
+    if p in ir.nodes(body):
         return None
     shift = Affine(((sym, 1),), -1)
     if op != "diff" and _subst(body, {sym: Affine((), -1)}) == before:
@@ -696,7 +695,7 @@ def _reduction(e: Expr, p) -> Optional[tuple[str, Expr]]:
         return e.func, other
     if isinstance(e, ir.Call) and e.func == "where":   # (a max or min select is `max`/`min` already: _select)
         cond, a, b = e.args
-        if b == p and isinstance(a, ir.BinOp) and a.op == "+" and p in (a.left, a.right) and p not in _nodes(cond):
+        if b == p and isinstance(a, ir.BinOp) and a.op == "+" and p in (a.left, a.right) and p not in ir.nodes(cond):
             term = a.right if a.left == p else a.left     # a conditional sum: `if (c) s += e`
             return "sum", ir.Call("where", (cond, term, ir.Const(0)))
     return None
@@ -754,12 +753,6 @@ def _binop(op: str, a, b):
     return None if a is None or b is None else ir.BinOp(op, a, b)
 
 
-def _nodes(e):
-    yield e
-    for c in ir.children(e):
-        yield from _nodes(c)
-
-
 def _syms(e) -> set[str]:
     """Loop symbols used outside a reduction that binds them."""
     out: set[str] = set()
@@ -779,19 +772,8 @@ def _syms(e) -> set[str]:
 
 def _subst(e, env: dict[str, Affine]):
     """Index names replaced in every access (loop symbols <-> output dimensions)."""
-    if isinstance(e, ir.Access):
-        return ir.Access(e.name, tuple(i.substitute(env) if isinstance(i, Affine) else i for i in e.indices))
-    if isinstance(e, ir.Reduce):
-        return ir.Reduce(e.op, e.vars, _subst(e.body, env))
-    if isinstance(e, ir.BinOp):
-        return ir.BinOp(e.op, _subst(e.left, env), _subst(e.right, env))
-    if isinstance(e, ir.Neg):
-        return ir.Neg(_subst(e.operand, env))
-    if isinstance(e, ir.Not):
-        return ir.Not(_subst(e.operand, env))
-    if isinstance(e, ir.Call):
-        return ir.Call(e.func, tuple(_subst(a, env) for a in e.args))
-    return e
+    return ir.transform(e, lambda x: ir.Access(x.name, tuple(
+        i.substitute(env) if isinstance(i, Affine) else i for i in x.indices)) if isinstance(x, ir.Access) else None)
 
 
 def _assigned(node) -> set[str]:
@@ -941,7 +923,8 @@ def translate(analysis: Analysis, facts: TraceFacts) -> tuple[dict[str, list[ir.
         value = walk.elem.get(name)
         if value is None or name not in walk.stored or _syms(value) or _size(value) > _MAX_NODES:
             continue
-        if any(isinstance(x, ir.Access) and x.name.startswith("§") and not x.name[1:].isdigit() for x in _nodes(value)):
+        if any(isinstance(x, ir.Access) and x.name.startswith("§") and not x.name[1:].isdigit()
+               for x in ir.nodes(value)):
             continue
         order = len(analysis.layouts[name].shape) if name in analysis.layouts else 0
         value = _every_lane(value, analysis.layouts[name].shape if name in analysis.layouts else ())
@@ -967,12 +950,12 @@ def _implicit_sums(st: ir.Statement, scalars) -> ir.Statement:
     same place (and moves no sum dropped before)."""
     implicit = 0            # variables summed implicitly so far
     while True:
-        for node in _nodes(st.rhs):
+        for node in ir.nodes(st.rhs):
             if not (isinstance(node, ir.Reduce) and node.op == "sum"):
                 continue
-            rhs = _replace(st.rhs, node, node.body)
+            rhs = ir.transform(st.rhs, lambda x, node=node: node.body if x is node else None)
             homes = reduction_homes(rhs, st.lhs.indices, size_names(rhs, st.lhs.indices, scalars))
-            inside = {id(x) for x in _nodes(node.body)}
+            inside = {id(x) for x in ir.nodes(node.body)}
             here = tuple(homes.get(id(node.body), ()))
             # a sum over a product may sit at any factor that holds its uses: it is the same sum
             moved = _product(node.body) and sorted(v for k, vs in homes.items() if k in inside for v in vs) \
@@ -990,24 +973,8 @@ def _product(e) -> bool:
         (isinstance(e, ir.BinOp) and e.op == "*" and _product(e.left) and _product(e.right))
 
 
-def _replace(e, old, new):
-    if e is old:
-        return new
-    if isinstance(e, ir.BinOp):
-        return ir.BinOp(e.op, _replace(e.left, old, new), _replace(e.right, old, new))
-    if isinstance(e, ir.Neg):
-        return ir.Neg(_replace(e.operand, old, new))
-    if isinstance(e, ir.Not):
-        return ir.Not(_replace(e.operand, old, new))
-    if isinstance(e, ir.Call):
-        return ir.Call(e.func, tuple(_replace(a, old, new) for a in e.args))
-    if isinstance(e, ir.Reduce):
-        return ir.Reduce(e.op, e.vars, _replace(e.body, old, new))
-    return e
-
-
 def _size(e) -> int:
-    return sum(1 for _ in _nodes(e))
+    return sum(1 for _ in ir.nodes(e))
 
 
 _LETTERS = "ijklmnpqrstuvwxyzabcdefgh"

@@ -10,9 +10,9 @@ Semantics:
   A repeated index in one access (`A(i,i)`) walks the diagonal.
 - Values of integer tensors (any C integer type) are int64, of "float"/"double" float64.
   Arithmetic types bottom-up as C does: int op int stays int (`/` truncates toward zero;
-  dividing by zero is an `EvalError`), anything with a float operand is float64; `exp`/`sqrt`
-  give float, `min`/`max`/`abs` keep an all-int type. Float division by zero gives inf/nan as
-  IEEE (and C) does.
+  a zero divisor gives what `ops.INT_DIVISION_BY_ZERO` says), anything with a float operand
+  is float64; libm functions give float, `min`/`max`/`abs` keep an all-int type. Float
+  division by zero gives inf/nan as IEEE (and C) does.
 - Assigning converts like C: a float value stored into an integer tensor truncates toward zero
   (a non-finite or out-of-range value is an `EvalError`), and an integer wraps to the width of
   the tensor's C type (`uint8` keeps it modulo 256). "float" is held in float64, not rounded
@@ -27,7 +27,9 @@ from typing import Iterable, Mapping, Optional, Union
 import numpy as np
 
 from .. import carith
-from .ir import Access, BinOp, Call, Const, Expr, Neg, Not, Program, Reduce, Statement, accesses, index_names
+from . import ops
+from .typing import ExtentError, extents
+from .ir import Access, BinOp, Call, Const, Expr, Neg, Not, Program, Reduce, Statement, index_names
 from .semantics import reduce_vars, reduction_homes, size_names
 
 Value = Union[np.ndarray, int, float, np.generic]
@@ -40,7 +42,7 @@ _INT_LIMIT = 2.0 ** 63
 
 class EvalError(Exception):
     """The candidate has no value on this environment: unknown tensor, wrong order,
-    inconsistent extents, integer division by zero, unconvertible result. Cheap to raise so
+    inconsistent extents, unconvertible result. Cheap to raise so
     that a search can reject the candidate and move on."""
 
 
@@ -56,35 +58,22 @@ def _dtype(name: str, dtypes: Mapping[str, str], value: Optional[Value]) -> np.d
 
 
 def index_extents(target: Union[Expr, Statement], env: Env) -> dict[str, int]:
-    """Extent of every index variable, from the shapes of the arrays it indexes plainly (and of
-    the output, for a statement whose output is in `env`); an index expression (`x(i+k)`)
-    defines no extent. Inconsistency is an `EvalError`."""
-    extents: dict[str, int] = {}
-    fixed: set[str] = set()
-    used = list(accesses(target.rhs if isinstance(target, Statement) else target))
-    if isinstance(target, Statement) and target.lhs.name in env:
-        shape = np.shape(env[target.lhs.name])
-        if len(shape) != len(target.lhs.indices):
-            raise EvalError(f"{target.lhs} has order {len(target.lhs.indices)} but the tensor has order {len(shape)}")
-        extents.update(zip(target.lhs.indices, shape))
-        fixed = set(target.lhs.indices)        # the left side's shape sets its variables
-    for a in used:
-        if isinstance(target, Statement) and not a.indices and a.name in target.lhs.indices:
-            continue                           # a position used as a number
+    """Extent of every index variable, by `typing.extents`, from the shapes of the tensors in
+    `env` (the output's too, for a statement whose output is there). Unknown tensors, wrong
+    orders and inconsistent extents are an `EvalError`."""
+    def shape_of(a: Access):
         if a.name not in env:
             raise EvalError(f"unknown tensor {a.name}")
         shape = np.shape(env[a.name])
         if len(shape) != len(a.indices):
             raise EvalError(f"{a} has order {len(a.indices)} but {a.name} has order {len(shape)}")
-        for v, n in zip(a.indices, shape):
-            if not isinstance(v, str):
-                continue
-            if v in fixed:
-                if n < extents[v]:             # a larger array is read in part (a slice)
-                    raise EvalError(f"index {v} runs to {extents[v]} but {a.name} has {n}")
-            elif extents.setdefault(v, n) != n:
-                raise EvalError(f"index {v} has extents {extents[v]} and {n}")
-    return extents
+        return shape
+    lhs, rhs = (target.lhs, target.rhs) if isinstance(target, Statement) else (None, target)
+    lhs_shape = shape_of(lhs) if lhs is not None and lhs.name in env else None
+    try:
+        return extents(lhs, rhs, shape_of, lhs_shape)
+    except ExtentError as e:
+        raise EvalError(str(e)) from None
 
 
 def sizes_of(env: Env) -> frozenset:
@@ -92,9 +81,9 @@ def sizes_of(env: Env) -> frozenset:
     return frozenset(k for k, v in env.items() if np.ndim(v) == 0)
 
 
-_FUNCS = {"exp": np.exp, "sqrt": np.sqrt, "abs": np.abs, "log": np.log, "floor": np.floor,
-          "ceil": np.ceil, "tanh": np.tanh}
-_REDUCE = {"sum": np.sum, "max": np.max, "min": np.min, "prod": np.prod}
+_FUNCS = {n: getattr(np, o.numpy) for n, o in ops.FUNCTIONS.items() if o.arity == 1}
+_BINARY = {n: getattr(np, o.numpy) for n, o in {**ops.BINARY, **ops.FUNCTIONS}.items() if o.arity == 2}
+_REDUCE = {n: getattr(np, o.numpy) for n, o in ops.REDUCTIONS.items()}
 
 
 class _Evaluator:
@@ -163,8 +152,8 @@ class _Evaluator:
                 if len(args) != 1:
                     raise EvalError(f"{e.func} takes one argument")
                 arr, names = args[0]
-                return _FUNCS[e.func](arr.astype(_FLOAT) if e.func != "abs" else arr), names
-            if e.func in ("min", "max", "pow") and len(args) == 2:
+                return _FUNCS[e.func](arr.astype(_FLOAT) if ops.FUNCTIONS[e.func].result == "float" else arr), names
+            if e.func in _BINARY and len(args) == 2:
                 return self.combine(e.func, args, ())
             if e.func == "where" and len(args) == 3:
                 names = tuple(dict.fromkeys(v for _, n in args for v in n))
@@ -264,37 +253,26 @@ def align(arr: np.ndarray, names: tuple[str, ...], target: tuple[str, ...]) -> n
 
 
 def apply_op(op: str, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    if op in ("<", ">", "<=", ">=", "==", "!="):
-        return {"<": np.less, ">": np.greater, "<=": np.less_equal, ">=": np.greater_equal,
-                "==": np.equal, "!=": np.not_equal}[op](a, b).astype(_INT)
-    if op == "&&":
-        return ((a != 0) & (b != 0)).astype(_INT)
-    if op == "||":
-        return ((a != 0) | (b != 0)).astype(_INT)
-    if op == "pow":
-        return np.power(a.astype(_FLOAT), b.astype(_FLOAT))
-    if op == "+":
-        return a + b
-    if op == "-":
-        return a - b
-    if op == "*":
-        return a * b
-    if op == "/":
-        if a.dtype.kind == "i" and b.dtype.kind == "i":
-            return _int_divide(a, b)
-        return np.true_divide(a, b)
-    if op == "min":
-        return np.minimum(a, b)
-    if op == "max":
-        return np.maximum(a, b)
-    raise EvalError(f"unknown operator {op}")
+    """A binary operator or two-argument function, element-wise, with C's types: a
+    condition is 0 or 1, `pow` is computed in float, `/` on integers truncates."""
+    o = ops.BINARY.get(op) or ops.FUNCTIONS.get(op)
+    if o is None or o.arity != 2:
+        raise EvalError(f"unknown operator {op}")
+    if o.result == "float":
+        a, b = a.astype(_FLOAT), b.astype(_FLOAT)
+    if op == "/" and a.dtype.kind == "i" and b.dtype.kind == "i":
+        return _int_divide(a, b)
+    if o.z3 == "logic":
+        a, b = a != 0, b != 0
+    out = _BINARY[op](a, b)
+    return out.astype(_INT) if o.result == "bool" else out
 
 
 def _int_divide(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """C's `/` on integers: truncates toward zero (NumPy's `//` floors). A zero divisor gives
-    0: in C it is an error, so a C that runs never takes that branch (a select computes both)."""
+    """C's `/` on integers: truncates toward zero (NumPy's `//` floors); a zero divisor as
+    `ops.INT_DIVISION_BY_ZERO` says."""
     safe = np.where(b == 0, 1, b)
-    return np.where(b == 0, 0, carith.c_div_array(a, safe))
+    return np.where(b == 0, ops.INT_DIVISION_BY_ZERO, carith.c_div_array(a, safe))
 
 
 def evaluate_expr(expr: Expr, env: Env, dtypes: Mapping[str, str],

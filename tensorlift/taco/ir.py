@@ -16,17 +16,11 @@ plain TACO can express prints exactly as before) adds:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Optional, Union
 
-BINARY_OPS = ("+", "-", "*", "/")
-COMPARISONS = ("<", ">", "<=", ">=", "==", "!=")
-LOGICAL = ("&&", "||")
-FUNCTIONS = ("min", "max", "exp", "sqrt", "abs", "log", "pow", "floor", "ceil", "tanh", "where")
-ARITY = {"min": 2, "max": 2, "exp": 1, "sqrt": 1, "abs": 1, "log": 1, "pow": 2, "floor": 1,
-         "ceil": 1, "tanh": 1, "where": 3}
-REDUCTIONS = ("sum", "max", "min", "prod")
+from . import ops
 
 
 @dataclass(frozen=True)
@@ -55,7 +49,7 @@ class Neg:
     operand: "Expr"
 
     def __str__(self) -> str:
-        return f"-{_wrap(self.operand, 3)}"
+        return f"-{_wrap(self.operand, ops.precedence('-', 1))}"
 
 
 @dataclass(frozen=True)
@@ -84,7 +78,7 @@ class Not:
     operand: "Expr"
 
     def __str__(self) -> str:
-        return f"!{_wrap(self.operand, 3)}"
+        return f"!{_wrap(self.operand, ops.precedence('!', 1))}"
 
 
 @dataclass(frozen=True)
@@ -256,9 +250,11 @@ class Guarded:
 
 def _prec(e: Expr) -> int:
     if isinstance(e, BinOp):
-        return {"||": -2, "&&": -1, "+": 1, "-": 1, "*": 2, "/": 2}.get(e.op, 0)
-    if isinstance(e, (Neg, Not)):
-        return 3
+        return ops.precedence(e.op) if e.op in ops.BINARY else 0
+    if isinstance(e, Neg):
+        return ops.precedence("-", 1)
+    if isinstance(e, Not):
+        return ops.precedence("!", 1)
     return 4
 
 
@@ -276,6 +272,46 @@ def children(e: Expr) -> list:
     if isinstance(e, Reduce):
         return [e.body]
     return []
+
+
+def nodes(e: Expr):
+    """Every node of an expression, parents before children."""
+    yield e
+    for c in children(e):
+        yield from nodes(c)
+
+
+def map_children(e: Expr, f) -> Expr:
+    """`e` rebuilt with `f` applied to each child expression, every other field kept (an
+    access's indices are not children: they hold variables and sizes, not tensors)."""
+    if isinstance(e, BinOp):
+        return BinOp(e.op, f(e.left), f(e.right))
+    if isinstance(e, Neg):
+        return Neg(f(e.operand))
+    if isinstance(e, Not):
+        return Not(f(e.operand))
+    if isinstance(e, Call):
+        return Call(e.func, tuple(f(a) for a in e.args))
+    if isinstance(e, Reduce):
+        return Reduce(e.op, e.vars, f(e.body))
+    return e
+
+
+def transform(e: Expr, rule) -> Expr:
+    """The one way to rewrite a tree: top down, `rule(node)` gives the node's replacement, or
+    None to keep the node and rewrite its children."""
+    new = rule(e)
+    return new if new is not None else map_children(e, lambda c: transform(c, rule))
+
+
+def transform_statement(st: Statement, rule) -> Statement:
+    """A statement with `transform` applied to its left side, right side and domain; the
+    other fields kept."""
+    lhs = transform(st.lhs, rule)
+    if not isinstance(lhs, Access):
+        raise TypeError(f"a rewrite turned the left side {st.lhs} into {lhs}")
+    domain = None if st.domain is None else transform(st.domain, rule)
+    return replace(st, lhs=lhs, rhs=transform(st.rhs, rule), domain=domain)
 
 
 def accesses(e: Expr):
@@ -301,10 +337,10 @@ def index_vars(e: Expr, sizes=frozenset()) -> set[str]:
     return {v for a in accesses(e) for i in a.indices for v in index_names(i) if v not in sizes}
 
 
-def is_index_value(a: Access, st: Statement) -> bool:
+def is_index_value(a: Access, lhs: Access) -> bool:
     """A left-side variable used as a number (`where(j <= i, A(i,j), 0)`: the position), as
     the evaluator reads a bare name that is one of the left side's indices."""
-    return not a.indices and a.name in st.lhs.indices
+    return not a.indices and a.name in lhs.indices
 
 
 def extension_used(st: Statement) -> Optional[str]:
@@ -317,16 +353,14 @@ def extension_used(st: Statement) -> Optional[str]:
         e = todo.pop()
         if isinstance(e, Access) and not all(isinstance(i, str) for i in e.indices):
             return f"the index expression in `{e}`"
-        if isinstance(e, Access) and is_index_value(e, st):
+        if isinstance(e, Access) and is_index_value(e, st.lhs):
             return f"the index {e.name} used as a value in `{st}` (plain TACO reads it as a tensor)"
         if isinstance(e, Reduce):
             return f"the {e.op} reduction `{e}`"
-        if isinstance(e, Not) or (isinstance(e, BinOp) and e.op not in BINARY_OPS):
+        if isinstance(e, Not) or (isinstance(e, BinOp) and e.op not in ops.ARITHMETIC):
             return f"the condition `{e}`"
-        if isinstance(e, Call) and e.func not in _PLAIN_FUNCTIONS:
+        if isinstance(e, Call) and e.func not in ops.PLAIN_FUNCTIONS:
             return f"the function {e.func} in `{e}`"
         todo += children(e)
     return None
 
-
-_PLAIN_FUNCTIONS = ("min", "max", "exp", "sqrt", "abs")   # what the original IR had, kept by the taco target

@@ -15,9 +15,9 @@ import re
 from typing import NamedTuple, NoReturn, Optional, Union
 
 from ..errors import TensorliftError
-from .ir import (ARITY, children, COMPARISONS, REDUCTIONS, Access, BinOp, Call, Condition, Const, Expr, Guarded, Neg,
-                 compare_intervals, intersect_intervals, key_terms,
-                 Not, Program, Reduce, Statement, index_vars)
+from .ops import ARITY, BINARY, REDUCTIONS, UNARY
+from .ir import (children, Access, BinOp, Call, Condition, Const, Expr, Guarded, Neg, compare_intervals,
+                 intersect_intervals, key_terms, Not, Program, Reduce, Statement, index_vars)
 
 MAX_DEPTH = 64
 """Deeper nesting of brackets and unary minus is refused, so recursion stays far below
@@ -25,6 +25,9 @@ Python's limit whatever the text."""
 MAX_HEIGHT = 128
 """Expression trees taller than this (`a + a + ... + a` is as tall as it is long) are refused:
 hashing, printing and evaluating the IR recurse over the tree."""
+
+_LEVEL = {p: tuple(n for n, o in BINARY.items() if o.precedence == p) for p in range(-2, 3)}
+"""The infix operators by precedence, one level of the parser each (`||` loosest, `* /` tightest)."""
 
 
 NAME = r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*|\[[0-9]+\])*"
@@ -147,44 +150,44 @@ class Parser:
         """`||` binds loosest, then `&&`, then comparisons, then `+ -`, then `* /`."""
         self._enter()
         e = self.conjunction()
-        while self.at_op("||"):
-            self.advance()
-            e = self.made(BinOp("||", e, self.conjunction()))
+        while self.at_op(*_LEVEL[-2]):
+            op = self.advance().text
+            e = self.made(BinOp(op, e, self.conjunction()))
         self.depth -= 1
         return e
 
     def conjunction(self) -> Expr:
         e = self.comparison()
-        while self.at_op("&&"):
-            self.advance()
-            e = self.made(BinOp("&&", e, self.comparison()))
+        while self.at_op(*_LEVEL[-1]):
+            op = self.advance().text
+            e = self.made(BinOp(op, e, self.comparison()))
         return e
 
     def comparison(self) -> Expr:
         """Comparisons chain to the left (`a < b == c` is `(a < b) == c`), as the printer
         writes them: it brackets only a comparison on the right of another."""
         e = self.arith()
-        while self.at_op(*COMPARISONS):
+        while self.at_op(*_LEVEL[0]):
             op = self.advance().text
             e = self.made(BinOp(op, e, self.arith()))
         return e
 
     def arith(self) -> Expr:
         e = self.term()
-        while self.at_op("+", "-"):
+        while self.at_op(*_LEVEL[1]):
             op = self.advance().text
             e = self.made(BinOp(op, e, self.term()))
         return e
 
     def term(self) -> Expr:
         e = self.unary()
-        while self.at_op("*", "/"):
+        while self.at_op(*_LEVEL[2]):
             op = self.advance().text
             e = self.made(BinOp(op, e, self.unary()))
         return e
 
     def unary(self) -> Expr:
-        if self.at_op("-", "!"):
+        if self.at_op(*UNARY):
             op = self.advance().text
             self._enter()
             e = self.made((Neg if op == "-" else Not)(self.unary()))
@@ -259,7 +262,7 @@ class Parser:
             e = self.arith()
             if isinstance(e, Access) and not e.indices and IDENT.fullmatch(e.name):
                 e = e.name
-            elif not _affine(e):
+            elif not affine_index(e):
                 self.fail(f"an index must be a variable or an affine expression, not {e}", tok.pos)
             names.append(e)
             if self.at_op(")"):
@@ -308,15 +311,15 @@ class Parser:
         return Program(tuple(statements))
 
 
-def _affine(e) -> bool:
+def affine_index(e) -> bool:
     """Sums of products of names and integers: what an index may be."""
     if isinstance(e, Const):
         return isinstance(e.value, int)
     if isinstance(e, Access):
         return not e.indices
     if isinstance(e, Neg):
-        return _affine(e.operand)
-    return isinstance(e, BinOp) and e.op in "+-*" and _affine(e.left) and _affine(e.right)
+        return affine_index(e.operand)
+    return isinstance(e, BinOp) and e.op in "+-*" and affine_index(e.left) and affine_index(e.right)
 
 
 def number(text: str) -> Const:

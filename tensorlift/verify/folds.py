@@ -32,8 +32,6 @@ import z3
 
 from .poly import Poly
 
-OPS = ("sum", "prod", "max", "min")
-
 
 @dataclass(eq=False)
 class FoldFn:

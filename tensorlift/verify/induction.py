@@ -28,6 +28,7 @@ from ..c.interp import Ptr, Vec
 from ..c.slots import bind
 from ..errors import KernelRunError, TensorliftError
 from ..taco.ir import Condition, Program, key_value
+from ..taco.typing import dtypes_of
 from . import symbolic as S
 from .folds import Folds, normal
 from .poly import Poly
@@ -94,14 +95,12 @@ class Induction:
     def _compare(self, c: _CSide, program: Program, outputs, deadline) -> bool:
         sig = self.analysis.signature
         names = outputs if outputs is not None else sig.outputs
-        dtypes = {p.name: p.dtype for p in sig.params}
         states = dict(c.inputs)
         if sig.returns:
             sort = z3.RealSort() if carith.is_float(sig.returns) else z3.IntSort()
             arity = len(sig.returns_shape or [])
             states[sig.function] = Init(z3.Function(f"{sig.function}!undefined", *[z3.IntSort()] * arity, sort))
-            dtypes[sig.function] = sig.returns
-        got = program_states(program, states, c.scalars, c.shapes, dtypes, c.facts, c.folds,
+        got = program_states(program, states, c.scalars, c.shapes, dtypes_of(sig), c.facts, c.folds,
                              returned=sig.function if sig.returns else None)
         for name in names:
             if name == sig.function and sig.returns_shape is None:

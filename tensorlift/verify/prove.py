@@ -31,8 +31,10 @@ from ..c.interp import Interpreter, Vec
 from ..c.slots import array_pointer, bind
 from ..errors import KernelRunError, TensorliftError, UnsupportedConstruct
 from ..signature import Signature
-from ..taco.ir import (COMPARISONS, Access, BinOp, Call, Const, Expr, Neg, Not, Program, Reduce, accesses, children,
-                       index_vars)
+from ..taco.ops import COMPARISONS, LOGICAL
+from ..taco.ir import (Access, BinOp, Call, Const, Expr, Neg, Not, Program, Reduce, accesses, children, index_vars,
+                       is_index_value)
+from ..taco.typing import ExtentError, extents, dtypes_of
 from ..taco.semantics import reduce_vars, reduction_homes, size_names
 from . import symbolic as S
 from .facts import interruptible_check
@@ -148,7 +150,7 @@ class _Terms:
             return S.logic("!", self.eval(e.operand, binding))
         if isinstance(e, BinOp):
             a, b = self.eval(e.left, binding), self.eval(e.right, binding)
-            return S.logic(e.op, a, b) if e.op in ("&&", "||") else S.arith(e.op, a, b)
+            return S.logic(e.op, a, b) if e.op in LOGICAL else S.arith(e.op, a, b)
         if isinstance(e, Call):
             args = [self.eval(a, binding) for a in e.args]
             if e.func == "where":
@@ -223,7 +225,7 @@ def check_names(program: Program, sig: Signature) -> None:
             raise TensorliftError(f"'{st.lhs.name}' is not an output of {sig.function} "
                                   f"(outputs: {', '.join(sig.outputs) or 'none'})")
         for a in [st.lhs, *accesses(st.rhs)]:
-            if a is not st.lhs and not a.indices and a.name in st.lhs.indices:
+            if a is not st.lhs and is_index_value(a, st.lhs):
                 continue                    # a position used as a number, as the evaluator reads it
             if a.name in orders:
                 if len(a.indices) != orders[a.name]:
@@ -484,28 +486,15 @@ def _prove_case(analysis: Analysis, program: Program, run: _CRun, outputs, timeo
     sig = analysis.signature
     sizes, symbols, expected = run.sizes, run.symbols, run.expected
     env = {**symbols, **run.scalars}
-    dtypes = {p.name: p.dtype for p in sig.params}
-    if sig.returns:
-        dtypes[sig.function] = sig.returns
     shapes = {n: r.shape for n, r in run.regions.items()}
 
     def extents_of(st, env):
-        """As the evaluator's: the left side's shape sets its variables; a larger array on
-        the right is read in part."""
-        ext: dict[str, int] = dict(zip(st.lhs.indices, shapes.get(st.lhs.name, ())))
-        fixed = set(ext)
-        for a in accesses(st.rhs):
-            for v, n in zip(a.indices, shapes.get(a.name, ())):
-                if not isinstance(v, str):
-                    continue
-                if v in fixed:
-                    if n < ext[v]:
-                        raise _Malformed(f"index '{v}' runs to {ext[v]} but {a.name} has {n}")
-                elif ext.setdefault(v, n) != n:
-                    raise _Malformed(f"index '{v}' has extents {ext[v]} and {n}")
-        return ext
+        try:
+            return extents(st.lhs, st.rhs, lambda a: shapes.get(a.name, ()), shapes.get(st.lhs.name, ()))
+        except ExtentError as e:
+            raise _Malformed(str(e)) from None
     try:
-        got = eval_program(program, env, extents_of, dtypes, frozenset(sizes))
+        got = eval_program(program, env, extents_of, dtypes_of(sig), frozenset(sizes))
     except _Malformed as e:
         return "refuted", {"sizes": _dims(sig, sizes), "inputs": {}, "expected": {}, "got": {},
                            "reason": f"the program is not defined at these sizes: {e}"}

@@ -12,8 +12,9 @@ from typing import Optional
 
 import z3
 
-from ..taco.ir import Access, BinOp, Call, Const, Expr, Neg, Not, Program, Reduce, accesses
+from ..taco.ir import Access, BinOp, Call, Const, Expr, Neg, Not, Program, Reduce
 from ..taco.semantics import reduce_vars, reduction_homes, size_names
+from ..taco.typing import ExtentError, extents
 from . import symbolic as S
 from .folds import Folds
 from .poly import Poly
@@ -74,23 +75,15 @@ class _Eval:
         self.sizes = names
         self.homes = reduction_homes(st.rhs, st.lhs.indices, names)
         self.keep = st.lhs.indices
-        self.ext = self._extents(st, binding)
+        self.ext = self._extents(st)
 
-    def _extents(self, st, binding) -> dict:
-        ext: dict = {v: n for v, n in zip(st.lhs.indices, self.shapes.get(st.lhs.name, []))}
-        fixed = set(ext)
-        for a in accesses(st.rhs):
-            for v, n in zip(a.indices, self.shapes.get(a.name, [])):
-                if not isinstance(v, str) or v in self.sizes:
-                    continue
-                if v in fixed:
-                    continue
-                if v in ext:
-                    if (Poly.of(ext[v]) - Poly.of(n)).constant != 0:
-                        raise Unprovable(f"index '{v}' has two extents in `{st}`")
-                else:
-                    ext[v] = n
-        return ext
+    def _extents(self, st) -> dict:
+        """`typing.extents` on terms: two extents agree when they differ by no constant."""
+        try:
+            return extents(st.lhs, st.rhs, lambda a: self.shapes.get(a.name, []), self.shapes.get(st.lhs.name, []),
+                           equal=lambda a, b: (Poly.of(a) - Poly.of(b)).constant == 0, smaller=None, sizes=self.sizes)
+        except ExtentError as e:
+            raise Unprovable(f"{e} in `{st}`") from None
 
     def eval(self, e: Expr, binding: dict):
         summed = [v for v in self.homes.get(id(e), ()) if v not in binding]

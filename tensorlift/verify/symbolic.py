@@ -17,6 +17,7 @@ import z3
 from .. import carith
 from ..c.interp import MATH, Ops, math_name
 from ..errors import UnsupportedConstruct
+from ..taco import ops
 
 
 # z3 takes Ctrl-C for itself while it works (the query ends as "unknown" and the run goes
@@ -96,9 +97,9 @@ def arith(op: str, a, b):
         if op in _COMPARE:
             return int(_COMPARE[op](a, b))
         if op == "/" and isinstance(a, int) and isinstance(b, int):
-            return carith.c_div(a, b) if b else 0
+            return carith.c_div(a, b) if b else ops.INT_DIVISION_BY_ZERO
         if op == "%" and isinstance(a, int) and isinstance(b, int):
-            return carith.c_mod(a, b) if b else 0
+            return carith.c_mod(a, b) if b else ops.INT_DIVISION_BY_ZERO
         return {"+": a + b, "-": a - b, "*": a * b, "/": a / b if b else float("nan")}[op]
     real = is_real(a) or is_real(b)
     x, y = lift(a, real), lift(b, real)
@@ -149,12 +150,9 @@ def convert(v, dtype: str):
 def call(name: str, args: list):
     """A libm or integer function on terms: min, max and abs exactly, the rest uninterpreted."""
     base = math_name(name) or name.replace("std::", "")
-    if base in ("fmax", "max") and len(args) == 2:
-        return select(arith(">", args[0], args[1]), args[0], args[1])
-    if base in ("fmin", "min") and len(args) == 2:
-        return select(arith("<", args[0], args[1]), args[0], args[1])
-    if base in ("fabs", "abs", "labs", "llabs") and len(args) == 1:
-        return select(arith("<", args[0], 0), arith("-", 0, args[0]), args[0])
+    op = ops.FUNCTIONS.get(ops.FROM_C.get(base, base))
+    if op is not None and op.z3 == "exact" and len(args) == op.arity:
+        return _EXACT[op.name](*args)
     power = _numeral(args[1]) if base == "pow" and len(args) == 2 else None
     if power is not None and float(power).is_integer() and 0 <= power <= 8:
         out = lift(1, True)
@@ -167,6 +165,14 @@ def call(name: str, args: list):
     if base in MATH:
         return math_function(base, len(args))(*[lift(a, True) for a in args])
     raise UnsupportedConstruct(f"call to '{name}' on symbolic values")
+
+
+_EXACT = {
+    "max": lambda a, b: select(arith(">", a, b), a, b),
+    "min": lambda a, b: select(arith("<", a, b), a, b),
+    "abs": lambda a: select(arith("<", a, 0), arith("-", 0, a), a),
+}
+"""The functions the table computes exactly on terms (`z3 == "exact"`), as selects."""
 
 
 def _numeral(v):
