@@ -79,7 +79,7 @@ def test_the_api_emits_the_default_target_as_the_cli_does():
 
 def test_a_plain_target_asks_for_a_plain_program():
     assert LiftOptions(targets=["numpy", "tensora"]).plain_only and not LiftOptions(targets=["jax"]).plain_only
-    r = lift(DOWNSAMPLE, timeout=60, targets=["taco"], verify="none")
+    r = lift(DOWNSAMPLE, timeout=5, targets=["taco"], verify="none")     # may find none: it is beyond TACO
     assert r.status != "lifted" or all(st.plain for st in r.program.statements)
 
 
