@@ -7,7 +7,6 @@ kernel's flags) is one kernel per case, each under the `if`/`elif` line of its c
 """
 from __future__ import annotations
 
-from ..errors import TensorliftError
 from ..taco.ir import Guarded, accesses
 from ..signature import Signature
 from .plan import make_plan

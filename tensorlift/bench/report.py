@@ -15,7 +15,7 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Optional
 
 from ..errors import TensorliftError
 from .page import render_html

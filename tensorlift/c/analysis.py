@@ -18,7 +18,7 @@ from typing import Optional, Union
 import numpy as np
 
 from .. import carith
-from ..errors import KernelRunError, UnsupportedConstruct
+from ..errors import UnsupportedConstruct
 from ..signature import Param, Signature
 from ..taco.ir import Condition
 from . import ast as A

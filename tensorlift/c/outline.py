@@ -19,7 +19,6 @@ parameters are the region's inputs and whose body is the region's own text
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
 
 from ..errors import TensorliftError, UnsupportedConstruct
 from . import ast as A

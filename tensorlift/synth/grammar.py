@@ -103,7 +103,6 @@ def build_grammar(analysis: Analysis, output: str, hints: Hints, operands_from: 
                   style: str = "learned") -> Grammar:
     """`operands_from`: arrays whose values the statement may read (inputs, and outputs
     already computed)."""
-    sig = analysis.signature
     shapes = {name: lay.shape for name, lay in analysis.layouts.items()}
     out_shape = shapes.get(output, [])
     order = len(out_shape)

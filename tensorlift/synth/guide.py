@@ -15,7 +15,7 @@ from typing import Optional
 
 from .. import carith
 from ..c import ast as A
-from ..c.analysis import Analysis, Region, trace_run, trace_sides
+from ..c.analysis import Analysis, Region, trace_sides
 from ..c.ast import field_path
 from ..c.examples import case_sizes
 from ..c.reroll import rerolled
