@@ -119,12 +119,8 @@ def attempts(unit: Unit, lift_one: LiftOne, names: Optional[list[str]] = None,
     """Every unit of the file (or of the functions named), lifted in order, the follow-ups
     of a unit not lifted right after it (none with `regions` False)."""
     todo = list(reversed(first_units(unit, names)))
-    tried: set[tuple[str, Optional[str]]] = set()
     while todo:
         function, region, _ = todo.pop()
-        if (function, region) in tried:
-            continue
-        tried.add((function, region))
         try:
             outcome: Union[object, Exception] = lift_one(unit_kernel(unit, unit_name(function, region)))
         except KeyboardInterrupt:

@@ -29,7 +29,7 @@ import numpy as np
 from .. import carith
 from . import ops
 from .typing import ExtentError, extents
-from .ir import Access, BinOp, Call, Const, Expr, Neg, Not, Program, Reduce, Statement, index_names
+from .ir import Access, BinOp, Call, Const, Expr, Neg, Not, Program, Reduce, Statement, index_names, index_value
 from .semantics import reduce_vars, reduction_homes, size_names
 
 Value = Union[np.ndarray, int, float, np.generic]
@@ -212,16 +212,7 @@ class _Evaluator:
         return not np.any(outside & align(mask, kept, names))
 
     def index(self, i, grids):
-        if isinstance(i, str):
-            return grids[i] if i in grids else np.asarray(int(self.env[i]))
-        if isinstance(i, Access):
-            return self.index(i.name, grids)
-        if isinstance(i, Const):
-            return np.asarray(i.value)
-        if isinstance(i, Neg):
-            return -self.index(i.operand, grids)
-        a, b = self.index(i.left, grids), self.index(i.right, grids)
-        return a + b if i.op == "+" else a - b if i.op == "-" else a * b
+        return np.asarray(index_value(i, lambda v: grids[v] if v in grids else int(self.env[v])))
 
     def combine(self, op: str, args: list[tuple[np.ndarray, tuple[str, ...]]],
                 summed: tuple[str, ...]) -> tuple[np.ndarray, tuple[str, ...]]:

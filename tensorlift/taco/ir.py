@@ -332,6 +332,19 @@ def index_names(index) -> list[str]:
     return [n for c in children(index) for n in index_names(c)] if not isinstance(index, Const) else []
 
 
+def index_value(index, value_of):
+    """The value of an index expression (`i+k`, `n-1-i`), each name (index variable or size)
+    given by `value_of`: numbers, NumPy grids or solver terms alike."""
+    if isinstance(index, (str, Access)):
+        return value_of(index if isinstance(index, str) else index.name)
+    if isinstance(index, Const):
+        return index.value
+    if isinstance(index, Neg):
+        return -index_value(index.operand, value_of)
+    a, b = index_value(index.left, value_of), index_value(index.right, value_of)
+    return a + b if index.op == "+" else a - b if index.op == "-" else a * b
+
+
 def index_vars(e: Expr, sizes=frozenset()) -> set[str]:
     """The index variables of an expression (names in index expressions that are not sizes)."""
     return {v for a in accesses(e) for i in a.indices for v in index_names(i) if v not in sizes}

@@ -101,3 +101,19 @@ def interruptible_check(solver: z3.Solver):
     if not answer:      # the check itself failed (z3 raised in the thread)
         return z3.unknown
     return answer[0]
+
+
+def nonzero_divisors(terms) -> list:
+    """Every real divisor in the terms is nonzero: a float divided by zero is inf or NaN in
+    C, which real arithmetic has no value for, so a proof covers the inputs where no
+    division is by zero (as the examples do)."""
+    seen, out, todo = set(), [], list(terms)
+    while todo:
+        t = todo.pop()
+        if t.get_id() in seen:
+            continue
+        seen.add(t.get_id())
+        if z3.is_app_of(t, z3.Z3_OP_DIV) and not z3.is_rational_value(t.arg(1)):
+            out.append(t.arg(1) != 0)
+        todo.extend(t.children())
+    return out

@@ -464,18 +464,24 @@ def _term(x):
     return x
 
 
-def _mentions(t, vid: int) -> bool:
+def mentions(t, ids) -> bool:
+    """Whether a term holds a subterm of one of these ids (each shared subterm looked at once)."""
+    ids = set(ids)
     todo, seen = [t], set()
     while todo:
         x = todo.pop()
         i = x.get_id()
-        if i == vid:
+        if i in ids:
             return True
         if i in seen:
             continue
         seen.add(i)
         todo.extend(x.children())
     return False
+
+
+def _mentions(t, vid: int) -> bool:
+    return mentions(t, (vid,))
 
 
 def _index_args(t, kid) -> list:

@@ -33,7 +33,7 @@ from . import symbolic as S
 from .folds import Folds, normal
 from .poly import Poly
 from .spec import program_states
-from .facts import Facts, interruptible_check
+from .facts import Facts, interruptible_check, nonzero_divisors
 from .memory import Init, RowsBuf, SymBuf, VecRows, cell
 from .symexec import SymExec, Unprovable
 from .result import VerifyResult
@@ -132,7 +132,7 @@ class Induction:
         axioms = c.folds.axioms([a, b])
         solver.add(*axioms)
         solver.add(*_input_ranges([a, b] + axioms, c.fn_types))
-        solver.add(*_nonzero_divisors([a, b]))
+        solver.add(*nonzero_divisors([a, b]))
         solver.add(a != b)
         return interruptible_check(solver) == z3.unsat
 
@@ -273,19 +273,6 @@ def _input_ranges(terms: list, fn_types: dict) -> list:
             else:
                 lo, hi = carith.bounds(dtype)
                 out.append(z3.And(t >= lo, t <= hi))
-        todo.extend(t.children())
-    return out
-
-
-def _nonzero_divisors(terms: list) -> list:
-    seen, out, todo = set(), [], list(terms)
-    while todo:
-        t = todo.pop()
-        if t.get_id() in seen:
-            continue
-        seen.add(t.get_id())
-        if z3.is_app_of(t, z3.Z3_OP_DIV) and not z3.is_rational_value(t.arg(1)):
-            out.append(t.arg(1) != 0)
         todo.extend(t.children())
     return out
 

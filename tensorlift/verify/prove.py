@@ -31,13 +31,13 @@ from ..c.interp import Interpreter, Vec
 from ..c.slots import array_pointer, bind
 from ..errors import KernelRunError, TensorliftError, UnsupportedConstruct
 from ..signature import Signature
-from ..taco.ops import COMPARISONS, LOGICAL
-from ..taco.ir import (Access, BinOp, Call, Const, Expr, Neg, Not, Program, Reduce, accesses, children, index_vars,
-                       is_index_value)
+from ..taco.ops import COMPARISONS
+from ..taco.ir import (Access, BinOp, Call, Const, Expr, Neg, Not, Program, Reduce, accesses, children, index_value,
+                       index_vars, is_index_value)
 from ..taco.typing import ExtentError, extents, dtypes_of
 from ..taco.semantics import reduce_vars, reduction_homes, size_names
 from . import symbolic as S
-from .facts import interruptible_check
+from .facts import interruptible_check, nonzero_divisors
 from .induction import Induction
 from .result import VerifyResult
 
@@ -112,16 +112,7 @@ class _Terms:
         return total
 
     def index(self, i, binding) -> int:
-        if isinstance(i, str):
-            return binding[i] if i in binding else int(self.env[i])
-        if isinstance(i, Access):
-            return self.index(i.name, binding)
-        if isinstance(i, Const):
-            return i.value
-        if isinstance(i, Neg):
-            return -self.index(i.operand, binding)
-        a, b = self.index(i.left, binding), self.index(i.right, binding)
-        return a + b if i.op == "+" else a - b if i.op == "-" else a * b
+        return index_value(i, lambda v: binding[v] if v in binding else int(self.env[v]))
 
     def condition(self, e: Expr, binding: dict):
         """A domain at one element: True or False on index variables and sizes, a term when
@@ -144,19 +135,8 @@ class _Terms:
                     raise _Malformed(f"{e} reaches outside {e.name}")
                 return v[pos]
             return v
-        if isinstance(e, Neg):
-            return S.arith("-", 0, self.eval(e.operand, binding))
-        if isinstance(e, Not):
-            return S.logic("!", self.eval(e.operand, binding))
-        if isinstance(e, BinOp):
-            a, b = self.eval(e.left, binding), self.eval(e.right, binding)
-            return S.logic(e.op, a, b) if e.op in LOGICAL else S.arith(e.op, a, b)
-        if isinstance(e, Call):
-            args = [self.eval(a, binding) for a in e.args]
-            if e.func == "where":
-                return S.select(args[0], args[1], args[2]) if S.is_term(args[0]) else \
-                    (args[1] if args[0] else args[2])
-            return S.call(e.func, [S.lift(x, S.is_real(x)) for x in args])
+        if isinstance(e, (Neg, Not, BinOp, Call)):
+            return S.apply(e, [self.eval(c, binding) for c in children(e)])
         if isinstance(e, Reduce):
             return self.fold(e.op, e.body, reduce_vars(e, self.keep, self.sizes), binding, self.eval)
         raise TensorliftError(f"cannot evaluate {e}")
@@ -528,7 +508,7 @@ def _prove_case(analysis: Analysis, program: Program, run: _CRun, outputs, timeo
         solver = z3.Solver()
         solver.set("timeout", max(1, int((left / 3 if k == 0 and len(groups) > 1 else left) * 1000)))
         solver.add(*_in_ranges(run.ranges))
-        solver.add(*_nonzero_divisors(group))
+        solver.add(*nonzero_divisors(t for _, _, a, b in group for t in (a, b)))
         solver.add(z3.Or([a != b for _, _, a, b in group]))
         answer = interruptible_check(solver)
         if answer == z3.sat:
@@ -584,23 +564,6 @@ def _extremum(c, x, y):
         return z3.If(c, x, y)
     a, b = sorted((x, y), key=lambda e: e.get_id())
     return z3.If(a >= b, a, b) if bigger else z3.If(a <= b, a, b)
-
-
-def _nonzero_divisors(diffs) -> list:
-    """Every real divisor is nonzero: a float divided by zero is inf or NaN in C, which real
-    arithmetic has no value for, so the proof covers the inputs where no division is by
-    zero (as the examples do)."""
-    seen, out = set(), []
-    todo = [t for _, _, a, b in diffs for t in (a, b)]
-    while todo:
-        t = todo.pop()
-        if t.get_id() in seen:
-            continue
-        seen.add(t.get_id())
-        if z3.is_app_of(t, z3.Z3_OP_DIV) and not z3.is_rational_value(t.arg(1)):
-            out.append(t.arg(1) != 0)
-        todo.extend(t.children())
-    return out
 
 
 def _small(term, limit: int = 400) -> bool:

@@ -12,7 +12,7 @@ from typing import Optional
 
 import z3
 
-from ..taco.ir import Access, BinOp, Call, Const, Expr, Neg, Not, Program, Reduce
+from ..taco.ir import Access, BinOp, Call, Const, Expr, Neg, Not, Program, Reduce, children, index_value
 from ..taco.semantics import reduce_vars, reduction_homes, size_names
 from ..taco.typing import ExtentError, extents
 from . import symbolic as S
@@ -110,16 +110,7 @@ class _Eval:
         return self.folds.fold(op, k, 0, self.ext[v], value)
 
     def index(self, i, binding):
-        if isinstance(i, str):
-            return binding[i] if i in binding else self.scalars[i]
-        if isinstance(i, Access):
-            return self.index(i.name, binding)
-        if isinstance(i, Const):
-            return i.value
-        if isinstance(i, Neg):
-            return -self.index(i.operand, binding)
-        a, b = self.index(i.left, binding), self.index(i.right, binding)
-        return a + b if i.op == "+" else a - b if i.op == "-" else a * b
+        return index_value(i, lambda v: binding[v] if v in binding else self.scalars[v])
 
     def here(self, e: Expr, binding):
         if isinstance(e, Const):
@@ -137,19 +128,8 @@ class _Eval:
             if not e.indices and e.name in self.scalars:
                 return self.scalars[e.name]
             raise Unprovable(f"'{e.name}' is read before it is defined")
-        if isinstance(e, Neg):
-            return S.arith("-", 0, self.eval(e.operand, binding))
-        if isinstance(e, Not):
-            return S.logic("!", self.eval(e.operand, binding))
-        if isinstance(e, BinOp):
-            a, b = self.eval(e.left, binding), self.eval(e.right, binding)
-            return S.logic(e.op, a, b) if e.op in ("&&", "||") else S.arith(e.op, a, b)
-        if isinstance(e, Call):
-            args = [self.eval(a, binding) for a in e.args]
-            if e.func == "where":
-                return S.select(args[0], args[1], args[2]) if S.is_term(args[0]) else \
-                    (args[1] if args[0] else args[2])
-            return S.call(e.func, [S.lift(x, S.is_real(x)) for x in args])
+        if isinstance(e, (Neg, Not, BinOp, Call)):
+            return S.apply(e, [self.eval(c, binding) for c in children(e)])
         if isinstance(e, Reduce):
             return self.fold(e.op, list(reduce_vars(e, self.keep, self.sizes)), binding,
                              lambda b: self.eval(e.body, b))

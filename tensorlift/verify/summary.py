@@ -16,7 +16,7 @@ from ..c import ast as A
 from ..c.interp import Ptr, Var
 from . import symbolic as S
 from .facts import Facts, Unprovable, as_bool
-from .folds import Folds, extremum, flatten_extremum
+from .folds import Folds, extremum, flatten_extremum, mentions
 from .memory import Closed, Init, SymBuf, bound_at, domain_of, range_of, cases_of, cell
 from .poly import Poly
 
@@ -24,20 +24,7 @@ from .poly import Poly
 def _mentions(t, ids) -> bool:
     if isinstance(t, Ptr):
         t = t.off
-    if not S.is_term(t):
-        return False
-    ids = set(ids)
-    todo, seen = [t], set()
-    while todo:
-        x = todo.pop()
-        i = x.get_id()
-        if i in ids:
-            return True
-        if i in seen:
-            continue
-        seen.add(i)
-        todo.extend(x.children())
-    return False
+    return S.is_term(t) and mentions(t, ids)
 
 
 def _apps_of(t, decl_id: int, folds: Folds, ctx: tuple = ()) -> list:

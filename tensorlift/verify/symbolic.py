@@ -18,6 +18,7 @@ from .. import carith
 from ..c.interp import MATH, Ops, math_name
 from ..errors import UnsupportedConstruct
 from ..taco import ops
+from ..taco.ir import BinOp, Call, Expr, Neg, Not
 
 
 # z3 takes Ctrl-C for itself while it works (the query ends as "unknown" and the run goes
@@ -261,3 +262,18 @@ class SymbolicOps(Ops):
         if not any(is_term(a) for a in args):
             return super().call(name, args, dtype, line)
         return call(name, args)
+
+
+def apply(e: Expr, args: list):
+    """An operator node of the notation (`-`, `!`, a binary operator, a function, `where`) on
+    its children's values: numbers or terms, as both provers evaluate a program."""
+    if isinstance(e, Neg):
+        return arith("-", 0, args[0])
+    if isinstance(e, Not):
+        return logic("!", args[0])
+    if isinstance(e, BinOp):
+        return logic(e.op, *args) if e.op in ops.LOGICAL else arith(e.op, *args)
+    assert isinstance(e, Call), e
+    if e.func == "where":
+        return select(*args) if is_term(args[0]) else (args[1] if args[0] else args[2])
+    return call(e.func, [lift(x, is_real(x)) for x in args])
