@@ -71,11 +71,20 @@ def test_verifier_bound_must_reach_a_constant_threshold(tmp_path):
     right, near = "y(i) = -x(i); y(i) = x(i) for i < 4", "y(i) = -x(i); y(i) = x(i) for i < 3"
     got = api.verify(path, right, bound=3)
     assert got.verdict == "proved" and got.scope == "all-sizes"     # by induction: no bound to reach
-    got = api.verify(path, near, bound=3)
-    assert got.verdict == "unknown" and "i < 3" in got.reason and "bound" in got.reason
+    # the counter's own threshold takes the bounded proof past 4 (c/reach.py), whatever --bound
+    assert api.verify(path, near, bound=3).verdict == "refuted"
     assert api.verify(path, right, bound=5).verdict == "proved"
     assert api.verify(path, near, bound=5).verdict == "refuted"
     assert api.verify(path, "y(i) = -x(i); y(i) = x(i) for 3 >= i", bound=5).verdict == "proved"
+
+
+def test_a_threshold_past_the_largest_size_proved_is_unknown(tmp_path):
+    """`for i < 100` holds for every index when the proof stops at 64 (the cap of the sizes a
+    loop's constants ask for), as `for i < 99` does: no proof of either at that bound."""
+    path = tmp_path / "cap.c"
+    path.write_text("void cap(int n, const int *x, int *y) { for (int i = 0; i < n; i++) y[i] = i < 100 ? x[i] : -x[i]; }")
+    got = api.verify(path, "y(i) = -x(i); y(i) = x(i) for i < 99", bound=3)
+    assert got.verdict == "unknown" and "i < 99" in got.reason and "bound" in got.reason, got
 
 
 def test_verifier_refutes_a_variable_without_extent(kernel_dir):

@@ -6,6 +6,8 @@ import pytest
 from helpers import cli_main, cli_main_json, write_kernel
 
 from tensorlift.budget import Budget
+from tensorlift.c.analysis import analyze
+from tensorlift.c.examples import example_sizes
 from tensorlift.c.frontend import load_kernel
 from tensorlift.c.reach import loop_reach
 from tensorlift.c.roles import analyse_flows, scalar_roles
@@ -134,6 +136,28 @@ def test_values_ask_for_nothing_and_thresholds_are_capped(tmp_path):
         }""") == {"n": (64, 1)}
     # one dimension unrolled, the other not: only the unrolled one goes far
     assert reach(tmp_path, GEMV_UNROLLED_INNER) == {"n": (11, 4)}
+
+
+THIRD_BLOCK_BUG = """
+    void scale16(int n, float a, const float *x, float *y) {
+        int i = 0;
+        for (; i + 16 <= n; i += 16) {
+            for (int l = 0; l < 16; l++)
+                y[i + l] = a * x[i + l];
+            if (i >= 32) y[i + 13] = a * x[i + 12];      /* wrong from the third block on */
+        }
+        for (; i < n; i++) y[i] = a * x[i];
+    }"""
+
+
+def test_a_counter_moved_in_the_loop_step_asks_past_its_threshold(tmp_path):
+    """`i += 16` in the loop's step moves i: `i >= 32` asks for the third block and on, in the
+    proof and in an example, not only for two blocks and the remainders (47)."""
+    assert reach(tmp_path, THIRD_BLOCK_BUG) == {"n": (64, 16)}
+    analysis = analyze(tmp_path / "kernel.c")
+    assert max(s["n"] for s in example_sizes(analysis, 6)) == 64
+    got = Verifier(analysis, 3).prove_bounded(parse_program("y(i) = a * x(i)"))
+    assert got.verdict == "refuted" and got.counterexample["sizes"]["n"] == 48
 
 
 @pytest.mark.slow

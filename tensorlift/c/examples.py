@@ -79,7 +79,7 @@ def example_sizes(analysis: Analysis, count: int) -> list[dict[str, int]]:
     plain permuted sizes when analysis started elsewhere), then, for the
     dimensions that drive unrolled loops (blocks of B), one example per remainder r < B at
     two full blocks plus r: every unrolled body runs twice and every remainder loop runs
-    every length it can, in some example."""
+    every length it can, in some example; and one at the sizes the bounded proof reaches."""
     out = [sample_sizes(analysis, i % 2) for i in range(count)]
     free = analysis.free_dims
     if count >= 3 and [analysis.base.get(d) for d in free] != _plain(len(free), 0):
@@ -90,6 +90,11 @@ def example_sizes(analysis: Analysis, count: int) -> list[dict[str, int]]:
     base = {d: out[0][d] for d in analysis.free_dims}
     for r in range(max(blocks.values(), default=0)):
         out.append(case_sizes(analysis, {**base, **{d: 2 * b + r % b for d, b in blocks.items()}}))
+    # and once as far as the loops' constants ask the proof to go (`if (i >= 32)` in a loop
+    # of blocks of 16: the third block), so that what runs only there is in an example too
+    far = {d: n for d, n in analysis.proof_bounds(0).items() if n > max(s[d] for s in out)}
+    if far:
+        out.append(case_sizes(analysis, {**base, **far}))
     return out
 
 

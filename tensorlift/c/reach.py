@@ -134,8 +134,9 @@ class _Scan:
         dims = self.dims_of(node.cond)
         if not dims:
             return
-        moved = {n.target.name for n in A.walk(node.body) if isinstance(n, A.Assign) and isinstance(n.target, A.Name)}
-        moved |= {n.operand.name for n in A.walk(node.body) if isinstance(n, A.Unary) and n.op in ("++", "--", "p++", "p--")
+        walked = [n for part in (node.body, node.step) if part is not None for n in A.walk(part)]
+        moved = {n.target.name for n in walked if isinstance(n, A.Assign) and isinstance(n.target, A.Name)}
+        moved |= {n.operand.name for n in walked if isinstance(n, A.Unary) and n.op in ("++", "--", "p++", "p--")
                   and isinstance(n.operand, A.Name)}
         for v in moved:
             self.governed.setdefault(v, set()).update(dims)
